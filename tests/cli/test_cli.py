@@ -1,0 +1,79 @@
+"""The command line as users run it: real processes, exit codes, messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import squares
+
+ZONEKIT = [str(Path(sys.executable).with_name("zonekit"))]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "default"}
+    return subprocess.run([*ZONEKIT, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_help_teaches():
+    r = run("import", "--help")
+    assert r.returncode == 0
+    for word in (
+        "--encoding",
+        "--crs",
+        "--from",
+        "--fields",
+        "--code-system",
+        "--replace",
+        "--append",
+        "GBK",
+    ):
+        assert word in r.stdout
+
+
+def test_usage_error_exits_2():
+    r = run("import", "x.shp")
+    assert r.returncode == 2 and "--into" in r.stderr
+
+
+def test_user_error_exits_1_with_one_paragraph_and_no_traceback(tmp_path):
+    r = run("import", str(tmp_path / "missing.shp"), "--into", str(tmp_path / "s.gpkg"), "--as", "parks")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "missing.shp" in r.stderr and "does not exist" in r.stderr
+    assert r.stderr.strip().count("\n\n") == 0
+
+
+def test_import_then_check(tmp_path):
+    g = squares(2)
+    g["park_id"], g["zone_id"], g["name"], g["kind"] = ["A", "B"], "Z", "园", "main"
+    src = tmp_path / "parks.gpkg"
+    g.drop(columns="id").to_file(src)
+    study = tmp_path / "s.gpkg"
+    r = run("import", str(src), "--into", str(study), "--as", "parks")
+    assert r.returncode == 0, r.stderr
+    assert "read 2 = loaded 2 + rejected 0" in r.stdout
+    r = run("check", str(study), "--out", str(tmp_path / "c.xlsx"))
+    assert r.returncode == 0 and "check:" in r.stdout and (tmp_path / "c.xlsx").exists()
+
+
+@pytest.mark.slow
+def test_atlas_on_the_bundled_sample(tmp_path):
+    out = tmp_path / "atlas"
+    r = run("atlas", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    for name in ("study.gpkg", "landcover.tif", "check.xlsx", "check.csv", "imports.xlsx", "imports.csv"):
+        assert (out / name).exists(), name
+    imports = pd.read_csv(out / "imports.csv", encoding="utf-8-sig")
+    assert (imports["读取要素数"] == imports["入库要素数"] + imports["拒收要素数"]).all()
+
+
+def test_sample_command(tmp_path):
+    r = run("sample", str(tmp_path / "demo"))
+    assert r.returncode == 0
+    assert (tmp_path / "demo" / "study.gpkg").exists() and (tmp_path / "demo" / "landcover.tif").exists()

@@ -1,0 +1,101 @@
+import numpy as np
+import pyproj
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zonekit.geo.area import ellipsoidal_area, to_geographic
+from zonekit.geo.units import M2_PER_MU, m2_to_ha, m2_to_mu
+
+GEOD = pyproj.Geod(ellps="GRS80")
+
+
+def geod_area(geom) -> float:
+    return abs(GEOD.geometry_area_perimeter(geom)[0])
+
+
+def ring(lon, lat, radius_deg, k, rng):
+    ang = np.sort(rng.uniform(0, 2 * np.pi, k))
+    r = radius_deg * rng.uniform(0.5, 1.0, k)
+    return shapely.Polygon(np.column_stack([lon + r * np.cos(ang), lat + r * np.sin(ang) * 0.9]))
+
+
+def test_agrees_with_geod_across_china_to_1e_6():
+    rng = np.random.default_rng(1)
+    polys = []
+    # parcel- to park-sized polygons anywhere in China, including 3° (121.5E) and 6° (120E, 126E) zone edges
+    lons = np.concatenate([rng.uniform(74, 134, 200), [121.5, 121.5, 120.0, 126.0, 118.5]])
+    lats = np.concatenate([rng.uniform(19, 53, 200), [31.9, 40.0, 32.0, 45.0, 24.0]])
+    for lon, lat in zip(lons, lats, strict=True):
+        poly = ring(lon, lat, rng.choice([0.0005, 0.005, 0.05]), int(rng.integers(4, 20)), rng)
+        polys.append(poly if poly.is_valid else poly.convex_hull)
+    # a park with a hole, and a multipolygon straddling a zone edge
+    polys.append(shapely.box(121.45, 31.9, 121.55, 32.0).difference(shapely.box(121.48, 31.93, 121.5, 31.95)))
+    polys.append(
+        shapely.MultiPolygon([shapely.box(119.98, 30, 119.99, 30.01), shapely.box(120.01, 30, 120.02, 30.01)])
+    )
+    got = ellipsoidal_area(polys, 4490)
+    want = np.array([geod_area(p) for p in polys])
+    rel = np.abs(got - want) / want
+    assert rel.max() < 1e-6, rel.max()
+
+
+def test_county_sized_polygon_agrees_with_geod():
+    # a 1° x 0.8° county-sized polygon with 1 km vertex spacing
+    poly = shapely.segmentize(shapely.box(120.4, 32.1, 121.4, 32.9), 0.01)
+    got = ellipsoidal_area([poly], 4490)[0]
+    assert abs(got - geod_area(poly)) / geod_area(poly) < 1e-6
+
+
+def test_projected_input_is_turned_back_into_lon_lat():
+    # a 1 km square in CGCS2000 3° zone 39 (prefixed), 1.4° from the CM: the plane area is inflated,
+    # the ellipsoidal one is what Geod gives on the inverse-projected vertices
+    sq = shapely.box(39_640_000, 3_500_000, 39_641_000, 3_501_000)
+    got = ellipsoidal_area([sq], "EPSG:4527")[0]
+    lonlat = to_geographic([shapely.segmentize(sq, 10.0)], "EPSG:4527")[0]
+    assert got == pytest.approx(geod_area(lonlat), rel=1e-6)
+    assert sq.area / got - 1 == pytest.approx(0.00044, abs=0.0001)  # GK plane overstates by ~0.04 %
+
+
+def test_empty_and_missing_have_zero_area():
+    got = ellipsoidal_area([None, shapely.Polygon(), shapely.box(120, 30, 120.01, 30.01)], 4490)
+    assert got[0] == 0 and got[1] == 0 and got[2] > 1e6
+
+
+def test_units():
+    assert pytest.approx(666.6666667) == M2_PER_MU
+    assert m2_to_ha(25_000.0) == 2.5
+    assert m2_to_mu(np.array([10_000.0]))[0] == pytest.approx(15.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lon=st.floats(74, 134),
+    lat=st.floats(19, 53),
+    w=st.floats(1e-4, 0.05),
+    h=st.floats(1e-4, 0.05),
+    skew=st.floats(-0.5, 0.5),
+)
+def test_random_quadrilaterals_agree_with_geod(lon, lat, w, h, skew):
+    quad = shapely.Polygon(
+        [(lon, lat), (lon + w, lat + skew * h), (lon + w, lat + h), (lon, lat + h * (1 - skew / 2))]
+    )
+    if not quad.is_valid or quad.area == 0:
+        return
+    got = ellipsoidal_area([quad], 4490)[0]
+    assert got == pytest.approx(geod_area(quad), rel=1e-6)
+
+
+def test_laea_formulas_match_proj():
+    from zonekit.geo.area import laea_xy
+
+    rng = np.random.default_rng(3)
+    lon0, lat0 = 118.3, 36.7
+    lon, lat = lon0 + rng.uniform(-2, 2, 500), lat0 + rng.uniform(-2, 2, 500)
+    tr = pyproj.Transformer.from_crs(
+        4490, f"+proj=laea +lat_0={lat0} +lon_0={lon0} +ellps=GRS80", always_xy=True
+    )
+    px, py = tr.transform(lon, lat)
+    x, y = laea_xy(lon, lat, np.full(500, lon0), np.full(500, lat0))
+    assert np.abs(x - px).max() < 1e-6 and np.abs(y - py).max() < 1e-6

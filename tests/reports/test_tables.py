@@ -1,0 +1,67 @@
+import openpyxl
+import pandas as pd
+import pytest
+
+from zonekit.errors import InputError
+from zonekit.reports.tables import display_width, sheet_name, write_tables
+
+TABLE = pd.DataFrame(
+    {"severity": ["error"], "ids": ["913206001234567890"], "code": ["0601"], "quantity": [1.5]}
+)
+
+
+def test_xlsx_keeps_codes_as_text_and_translates(tmp_path):
+    out = tmp_path / "r.xlsx"
+    write_tables({"findings": TABLE}, out, main="findings", lang="zh", metadata={"CRS": "EPSG:4490"})
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["检查结果", "元数据"]
+    ws = wb["检查结果"]
+    assert [c.value for c in ws[1]] == ["严重程度", "要素编号", "code", "数值"]
+    assert ws["A2"].value == "错误"
+    assert ws["B2"].value == "913206001234567890" and ws["B2"].data_type == "s"  # 18 digits kept
+    assert ws["C2"].value == "0601"
+    assert ws["D2"].value == 1.5
+    assert wb["元数据"]["B2"].value == "EPSG:4490"
+
+
+def test_csv_has_bom_and_side_tables(tmp_path):
+    out = tmp_path / "r.csv"
+    written = write_tables({"findings": TABLE, "extra": TABLE}, out, main="findings", lang="en")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (tmp_path / "r.extra.csv").exists() and (tmp_path / "r.metadata.csv").exists()
+    assert len(written) == 3
+    assert pd.read_csv(out, encoding="utf-8-sig", dtype=str)["code"].iloc[0] == "0601"
+
+
+def test_gpkg_and_parquet(tmp_path):
+    write_tables({"findings": TABLE}, tmp_path / "r.gpkg", main="findings")
+    write_tables({"findings": TABLE}, tmp_path / "r.parquet", main="findings")
+    assert pd.read_parquet(tmp_path / "r.parquet")["code"].iloc[0] == "0601"
+
+
+def test_unknown_extension(tmp_path):
+    with pytest.raises(InputError, match=r"\.xlsx"):
+        write_tables({"findings": TABLE}, tmp_path / "r.doc", main="findings")
+
+
+def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    import zonekit.reports.tables as tables
+
+    def half_then_fail(path, *_args):
+        path.write_bytes(b"half a workbook")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tables, "_write_xlsx", half_then_fail)
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"the previous report")
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_tables({"findings": TABLE}, out, main="findings")
+    assert out.read_bytes() == b"the previous report"  # untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]  # no temporary file left
+
+
+def test_sheet_names_and_widths():
+    used: set[str] = set()
+    assert sheet_name("a/b:c*d?[e]" + "x" * 40, used) == ("a_b_c_d__e_" + "x" * 40)[:31]
+    assert sheet_name("A/B:C*D?[E]" + "X" * 40, used).endswith("_2")
+    assert display_width("苏州工业园区") == 12 and display_width("abc") == 3

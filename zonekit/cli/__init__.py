@@ -1,0 +1,1 @@
+"""The ``zonekit`` command line: thin commands over the public API."""

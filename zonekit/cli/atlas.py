@@ -1,0 +1,62 @@
+"""``zonekit atlas``: the main job, all reports for a study in one folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from zonekit.cli.options import lang_option
+from zonekit.geo.area import AREA_METHOD
+from zonekit.layers.check import check_study, summarise
+from zonekit.layers.sample import sample_path
+from zonekit.layers.study import IMPORTS_TABLE, REPAIRS_TABLE, list_tables, read_study, read_table, study_crs
+from zonekit.reports.tables import write_tables
+
+
+@click.command()
+@click.argument("study", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@lang_option
+def atlas(study: Path | None, out: Path, lang: str) -> None:
+    """Run the main job on STUDY (default: the bundled sample) and write everything into --out.
+
+    \b
+    Writes into OUT:
+      study.gpkg             the checked study (a copy; open it in QGIS)
+      imports.xlsx/.csv      every import: encoding, CRS and how they were decided, read = loaded + rejected,
+                             repairs per feature
+      check.xlsx/.csv        every finding of zonekit check
+    """
+    src = study or sample_path()
+    out.mkdir(parents=True, exist_ok=True)
+    st = read_study(src, validate_schema=False)
+    target = out / "study.gpkg"
+    if src.resolve() != target.resolve():
+        tmp = target.with_name(".study.gpkg.tmp")
+        shutil.copyfile(src, tmp)
+        tmp.replace(target)
+    if study is None:
+        tif = sample_path("landcover.tif")
+        shutil.copyfile(tif, out / tif.name)
+    meta = {
+        "study": src.name,
+        "storage CRS": study_crs(src).to_string(),
+        "area method": AREA_METHOD,
+        "layers": ", ".join(f"{k} ({len(v)})" for k, v in st.items()),
+    }
+    tables = {n: read_table(src, n) for n in (IMPORTS_TABLE, REPAIRS_TABLE) if n in list_tables(src)}
+    imports = {"imports": tables.get(IMPORTS_TABLE), "repairs": tables.get(REPAIRS_TABLE)}
+    imports = {k: v for k, v in imports.items() if v is not None}
+    for suffix in (".xlsx", ".csv"):
+        if imports:
+            write_tables(imports, out / f"imports{suffix}", main="imports", lang=lang, metadata=meta)
+    findings = check_study(st)
+    for suffix in (".xlsx", ".csv"):
+        write_tables(
+            {"findings": findings}, out / f"check{suffix}", main="findings", lang=lang, metadata=meta
+        )
+    click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))
+    click.echo(summarise(findings))
+    click.echo(f"wrote {out}/: study.gpkg, imports.xlsx/.csv, check.xlsx/.csv")

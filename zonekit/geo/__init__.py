@@ -1,0 +1,1 @@
+"""Geometry, coordinates and files: no planning vocabulary lives here."""

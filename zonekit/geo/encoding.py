@@ -1,0 +1,217 @@
+"""Text encodings of files made on Chinese Windows: .cpg, the DBF language byte, and the bytes themselves.
+
+GDAL decodes a shapefile by its ``.cpg``, else by the DBF language byte (LDID); a GBK file with no ``.cpg``
+and LDID 0 or 0x57 comes back as Latin-1 mojibake without a warning. zonekit decides such files from their
+bytes: valid UTF-8 is UTF-8; otherwise bytes that decode as GB18030 to mostly Chinese text are GB18030;
+anything else is an error that asks for ``--encoding``.
+"""
+
+from __future__ import annotations
+
+import struct
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from zonekit.errors import EncodingError
+
+# DBF language driver ids (LDID) → Python codec, after GDAL's table (ogr/ogrsf_frmts/shape)
+LDID_CODECS = {
+    0x01: "cp437",
+    0x02: "cp850",
+    0x03: "cp1252",
+    0x4D: "gbk",
+    0x4E: "cp949",
+    0x4F: "big5",
+    0x57: None,
+    0x7A: "gbk",
+    0x7B: "shift_jis",
+    0x7C: "cp874",
+    0xC8: "cp1250",
+    0xC9: "cp1251",
+}
+_CPG_ALIASES = {
+    "936": "gbk",
+    "cp936": "gbk",
+    "gbk": "gbk",
+    "gb2312": "gbk",
+    "gb18030": "gb18030",
+    "ansi 936": "gbk",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "65001": "utf-8",
+    "950": "big5",
+    "big5": "big5",
+    "1252": "cp1252",
+    "ansi 1252": "cp1252",
+    "88591": "latin-1",
+    "8859_1": "latin-1",
+    "iso-8859-1": "latin-1",
+}
+
+
+@dataclass(frozen=True)
+class EncodingDecision:
+    """The encoding chosen for a source and how it was decided."""
+
+    encoding: str
+    how: str
+    guessed: bool = False
+
+
+_CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+_CJK_SYMBOLS = set("°±×÷²³·—–“”‘’…①②③④⑤⑥⑦⑧⑨⑩ⅠⅡⅢⅣⅤ")
+
+
+def _is_chinese_text_char(c: str) -> bool:
+    o = ord(c)
+    if any(lo <= o <= hi for lo, hi in _CJK_RANGES) or c in _CJK_SYMBOLS:
+        return True
+    return unicodedata.category(c).startswith(("L", "N")) and unicodedata.east_asian_width(c) in "WF"
+
+
+def cjk_share(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are Chinese text (ideographs, CJK punctuation, full width)."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return 1.0
+    return sum(_is_chinese_text_char(c) for c in non_ascii) / len(non_ascii)
+
+
+def decide_from_bytes(data: bytes, *, path: str | Path | None = None, what: str = "text") -> EncodingDecision:
+    """Decide between UTF-8 and GB18030 (a superset of GBK) from raw bytes.
+
+    Raises
+    ------
+    EncodingError
+        When the bytes are neither valid UTF-8 nor plausible Chinese in GB18030.
+    """
+    if all(b < 128 for b in data):
+        return EncodingDecision("utf-8", f"{what} is plain ASCII", True)
+    try:
+        data.decode("utf-8")
+        return EncodingDecision("utf-8", f"{what} bytes are valid UTF-8", True)
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and cjk_share(text) >= 0.9:
+        return EncodingDecision(
+            "gb18030", f"{what} bytes are not UTF-8 but decode as GB18030/GBK to Chinese", True
+        )
+    raise EncodingError(
+        f"The {what} is neither UTF-8 nor Chinese GBK/GB18030, so its encoding cannot be decided safely.",
+        path=path,
+        fix="Pass --encoding with the encoding it was written in (e.g. --encoding big5 or --encoding cp1252).",
+    )
+
+
+@dataclass(frozen=True)
+class DbfHeader:
+    """What zonekit needs from a DBF header."""
+
+    n_records: int
+    header_len: int
+    record_len: int
+    ldid: int
+    char_fields: list[tuple[int, int]]  # (offset in record, length)
+    field_name_bytes: bytes
+
+    def records_present(self, file_size: int) -> int:
+        """How many whole records the file really holds (a truncated file holds fewer than declared)."""
+        if self.record_len <= 0:
+            return 0
+        return max(0, min(self.n_records, (file_size - self.header_len) // self.record_len))
+
+
+def read_dbf_header(path: Path) -> DbfHeader:
+    """Parse the header of a DBF file."""
+    with open(path, "rb") as f:
+        head = f.read(32)
+        if len(head) < 32:
+            raise EncodingError(
+                "The .dbf file is shorter than its header.",
+                path=path,
+                fix="Ask for the complete shapefile (.shp, .shx, .dbf together).",
+            )
+        n_records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+        ldid = head[29]
+        fields_raw = f.read(max(0, header_len - 32))
+    char_fields: list[tuple[int, int]] = []
+    names = bytearray()
+    offset = 1  # deletion flag
+    for i in range(0, len(fields_raw) - 31, 32):
+        desc = fields_raw[i : i + 32]
+        if desc[0] == 0x0D:
+            break
+        names += desc[:11].split(b"\x00")[0] + b" "
+        ftype, flen = chr(desc[11]), desc[16]
+        if ftype == "C":
+            char_fields.append((offset, flen))
+        offset += flen
+    return DbfHeader(n_records, header_len, record_len, ldid, char_fields, bytes(names))
+
+
+def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> bytes:
+    """The bytes of every character field (and the field names) of a DBF, up to ``limit`` bytes."""
+    chunks = [header.field_name_bytes]
+    total = 0
+    with open(path, "rb") as f:
+        f.seek(header.header_len)
+        for _ in range(header.n_records):
+            rec = f.read(header.record_len)
+            if len(rec) < header.record_len:
+                break
+            for off, length in header.char_fields:
+                val = rec[off : off + length].rstrip(b" \x00")
+                if val:
+                    chunks.append(val)
+                    total += len(val)
+            if total > limit:
+                break
+    return b"\n".join(chunks)
+
+
+def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDecision:
+    """Decide the encoding of a shapefile's attributes: ``--encoding``, ``.cpg``, the LDID, then the bytes."""
+    if override:
+        return EncodingDecision(normalise_codec(override), "--encoding")
+    cpg = shp.with_suffix(".cpg")
+    if not cpg.exists():
+        cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
+    if cpg.exists():
+        declared = cpg.read_bytes().decode("ascii", "replace").strip()
+        codec = normalise_codec(declared, strict=False)
+        if codec:
+            return EncodingDecision(codec, f".cpg declares {declared}")
+    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+    if dbf is None:
+        return EncodingDecision("utf-8", "no .dbf (no attributes)")
+    header = read_dbf_header(dbf)
+    codec = LDID_CODECS.get(header.ldid)
+    if header.ldid not in (0, 0x57) and codec:
+        return EncodingDecision(codec, f"DBF language byte 0x{header.ldid:02X} ({codec})")
+    found = decide_from_bytes(dbf_text_bytes(dbf, header), path=dbf, what="attribute text")
+    return EncodingDecision(
+        found.encoding, f"no .cpg, DBF language byte 0x{header.ldid:02X}; {found.how}", guessed=True
+    )
+
+
+def normalise_codec(name: str, *, strict: bool = True) -> str | None:
+    """Return the Python codec name for an encoding name, or raise for an unknown one."""
+    import codecs
+
+    key = name.strip().lower()
+    if key in _CPG_ALIASES:
+        return _CPG_ALIASES[key]
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        if not strict:
+            return None
+        raise EncodingError(
+            f"'{name}' is not a text encoding Python knows.",
+            fix="Use e.g. --encoding gbk, --encoding gb18030 or --encoding utf-8.",
+        ) from None

@@ -1,0 +1,405 @@
+"""Reading every format users are handed, and writing files atomically.
+
+:func:`read_source` is the one entry for imports: Shapefile (also ``.zip``/``.shp.zip``), GeoPackage,
+GeoJSON, File Geodatabase (``.gdb``, ``.gdb.zip``), KML/KMZ, CSV (a WKT column or lon/lat columns) and XLSX
+tables. It decides the text encoding (see :mod:`zonekit.geo.encoding`), reads in bulk with pyogrio and,
+when a corrupt record stops the bulk read, falls back to reading feature by feature with fiona so that only
+the broken records are lost — and even those are reported, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+from tqdm.auto import tqdm
+
+from zonekit.errors import SourceReadError
+from zonekit.geo.archive import safe_extract
+from zonekit.geo.encoding import (
+    EncodingDecision,
+    decide_from_bytes,
+    normalise_codec,
+    read_dbf_header,
+    shapefile_encoding,
+)
+
+VECTOR_SUFFIXES = {
+    ".shp": "ESRI Shapefile",
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".kml": "KML",
+    ".gdb": "OpenFileGDB",
+}
+TABLE_SUFFIXES = {".csv": "CSV", ".txt": "CSV", ".xlsx": "XLSX"}
+ARCHIVE_SUFFIXES = {".zip", ".shz", ".kmz"}
+WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "坐标串")
+LON_COLUMNS = ("lon", "lng", "long", "longitude", "经度", "x")
+LAT_COLUMNS = ("lat", "latitude", "纬度", "y")
+
+
+@dataclass
+class SourceRead:
+    """One layer read from a source file, before any domain mapping."""
+
+    frame: pd.DataFrame
+    """Attributes plus a ``geometry`` column of shapely objects (all None for a table)."""
+    source: str
+    format: str
+    layer: str | None
+    crs: pyproj.CRS | None
+    encoding: EncodingDecision
+    n_read: int
+    row_problems: dict[int, str] = field(default_factory=dict)
+    """Rows that could not be read properly, by position, with the reason (kept in ``frame``)."""
+    notes: list[str] = field(default_factory=list)
+    has_geometry: bool = True
+
+
+def _suffix(p: Path) -> str:
+    name = p.name.lower()
+    for double in (".shp.zip", ".gdb.zip"):
+        if name.endswith(double):
+            return ".zip"
+    return p.suffix.lower()
+
+
+def _datasets_in(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for p in sorted(folder.rglob("*")):
+        if any(part.startswith("__MACOSX") for part in p.parts):
+            continue
+        if p.is_dir() and p.suffix.lower() == ".gdb":
+            found.append(p)
+        elif p.is_file() and not any(a.suffix.lower() == ".gdb" for a in p.parents):
+            s = p.suffix.lower()
+            if s in VECTOR_SUFFIXES or s in TABLE_SUFFIXES:
+                found.append(p)
+    return found
+
+
+def _pick(cands: list[Path], layer: str | None, *, src: Path) -> tuple[Path, str | None]:
+    if not cands:
+        raise SourceReadError(
+            "The archive or folder holds no dataset zonekit can read.",
+            path=src,
+            fix="It should contain a .shp (with .shx and .dbf), .gpkg, .geojson, .gdb, .kml or .csv.",
+        )
+    if len(cands) == 1:
+        return cands[0], layer
+    if layer is not None:
+        for c in cands:
+            if layer in (c.stem, c.name, c.as_posix()) or c.as_posix().endswith("/" + layer):
+                return c, None
+    names = ", ".join(c.name for c in cands)
+    raise SourceReadError(
+        f"It holds several datasets: {names}.",
+        path=src,
+        fix="Choose one with --layer NAME (the file name without extension).",
+    )
+
+
+@contextlib.contextmanager
+def _opened(path: Path, layer: str | None) -> Iterator[tuple[Path, str | None, str]]:
+    """Yield (dataset path, layer still to choose, display name), extracting archives safely."""
+    if not path.exists():
+        raise SourceReadError("The file does not exist.", path=path, fix="Check the path and the spelling.")
+    if _suffix(path) in ARCHIVE_SUFFIXES:
+        with tempfile.TemporaryDirectory(prefix="zonekit-") as tmp:
+            how = safe_extract(path, Path(tmp))
+            ds, rest = _pick(_datasets_in(Path(tmp)), layer, src=path)
+            yield ds, rest, f"{path}!{ds.relative_to(tmp).as_posix()} ({how})"
+        return
+    if path.is_dir() and path.suffix.lower() != ".gdb":
+        ds, rest = _pick(_datasets_in(path), layer, src=path)
+        yield ds, rest, str(ds)
+        return
+    yield path, layer, str(path)
+
+
+def list_layers(path: Path) -> list[str]:
+    """Layer names of a multi-layer dataset (GeoPackage, File Geodatabase, KML)."""
+    try:
+        return [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as err:
+        raise SourceReadError(
+            f"GDAL cannot open it ({err}).",
+            path=path,
+            fix="Check that the file is complete and of the format its extension says.",
+        ) from None
+
+
+def read_source(path: str | Path, *, layer: str | None = None, encoding: str | None = None) -> SourceRead:
+    """Read one layer of a source file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, folder or archive.
+    layer : str, optional
+        Layer (GeoPackage, File Geodatabase, KML, XLSX sheet) or dataset name inside an archive/folder.
+    encoding : str, optional
+        Text encoding that overrides ``.cpg`` and detection.
+
+    Returns
+    -------
+    SourceRead
+
+    Raises
+    ------
+    SourceReadError, EncodingError, UnsafeArchiveError
+    """
+    path = Path(path)
+    with _opened(path, layer) as (ds, lyr, display):
+        suffix = ds.suffix.lower()
+        if suffix in TABLE_SUFFIXES:
+            return _read_table(ds, display=display, layer=lyr, encoding=encoding)
+        if suffix not in VECTOR_SUFFIXES:
+            raise SourceReadError(
+                f"zonekit cannot read '{ds.suffix}' files.",
+                path=path,
+                fix="Convert it to GeoPackage, Shapefile, GeoJSON or CSV first.",
+            )
+        return _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=VECTOR_SUFFIXES[suffix])
+
+
+def _choose_layer(ds: Path, layer: str | None, fmt: str) -> str | None:
+    if fmt in ("ESRI Shapefile", "GeoJSON"):
+        return None
+    names = list_layers(ds)
+    if layer is not None:
+        if layer not in names:
+            raise SourceReadError(
+                f"It has no layer '{layer}'; its layers are: {', '.join(names)}.",
+                path=ds,
+                fix="Pass one of them with --layer.",
+            )
+        return layer
+    if len(names) == 1:
+        return names[0]
+    raise SourceReadError(
+        f"It holds {len(names)} layers: {', '.join(names)}.", path=ds, fix="Choose one with --layer NAME."
+    )
+
+
+def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | None, fmt: str) -> SourceRead:
+    lyr = _choose_layer(ds, layer, fmt)
+    if fmt == "ESRI Shapefile":
+        enc = shapefile_encoding(ds, override=encoding)
+    elif encoding:
+        enc = EncodingDecision(normalise_codec(encoding), "--encoding")
+    else:
+        enc = EncodingDecision("utf-8", f"{fmt} stores text as UTF-8")
+    kwargs = {"layer": lyr}
+    if fmt == "ESRI Shapefile" or encoding:
+        kwargs["encoding"] = enc.encoding
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            df = pyogrio.read_dataframe(ds, **kwargs)
+            problems: dict[int, str] = {}
+            expected = _shapefile_record_count(ds) if fmt == "ESRI Shapefile" else None
+            if expected is not None and len(df) < expected:
+                raise ValueError(f"GDAL returned {len(df)} of the {expected} records")
+        except pyogrio.errors.DataSourceError as err:
+            raise SourceReadError(
+                f"GDAL cannot open it ({err}).",
+                path=display,
+                fix="Check that the file is complete (for a shapefile: .shp, .shx and .dbf "
+                "together) and of the format its extension says.",
+            ) from None
+        except Exception as err:
+            notes.append(f"bulk read failed ({err}); read feature by feature")
+            df, problems = _read_by_feature(ds, layer=lyr, encoding=kwargs.get("encoding"), fmt=fmt)
+    notes.extend(sorted({str(w.message) for w in caught}))
+    crs = None
+    if getattr(df, "crs", None) is not None:
+        crs = df.crs
+        code = crs.to_epsg(min_confidence=70)
+        crs = pyproj.CRS.from_epsg(code) if code else crs
+    frame = pd.DataFrame(df.drop(columns="geometry"))
+    frame["geometry"] = np.asarray(df.geometry.values, dtype=object) if "geometry" in df else None
+    return SourceRead(frame.reset_index(drop=True), display, fmt, lyr, crs, enc, len(frame), problems, notes)
+
+
+def _shapefile_record_count(shp: Path) -> int | None:
+    """How many records a shapefile declares: the larger of the .shx count and the .dbf header count."""
+    counts = []
+    for p in shp.parent.glob(shp.stem + ".*"):
+        if p.suffix.lower() == ".shx":
+            counts.append(max(0, (p.stat().st_size - 100) // 8))
+        elif p.suffix.lower() == ".dbf":
+            counts.append(read_dbf_header(p).n_records)
+    return max(counts) if counts else None
+
+
+def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: str):
+    """Read a file one feature at a time with fiona, recording the records that fail."""
+    import fiona
+    import geopandas as gpd
+
+    problems: dict[int, str] = {}
+    rows: list[dict] = []
+    geoms: list = []
+    dbf_ok = None
+    if fmt == "ESRI Shapefile":
+        dbf = next((p for p in ds.parent.glob(ds.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+        if dbf is not None:
+            dbf_ok = read_dbf_header(dbf).records_present(dbf.stat().st_size)
+    open_kw = {"layer": layer} if layer else {}
+    if encoding:
+        open_kw["encoding"] = encoding
+    try:
+        src = fiona.open(ds, **open_kw)
+    except Exception as err:
+        raise SourceReadError(
+            f"It cannot be opened even feature by feature ({err}).", path=ds, fix="Ask for an undamaged copy."
+        ) from None
+    with src:
+        crs = src.crs_wkt or None
+        fids = list(src.keys())
+        declared = _shapefile_record_count(ds) if fmt == "ESRI Shapefile" else None
+        if declared is not None and declared > len(fids):  # records the driver no longer lists
+            fids = list(range(declared))
+        for pos, fid in enumerate(
+            tqdm(
+                fids,
+                desc="reading feature by feature",
+                unit="feature",
+                leave=False,
+                disable=len(fids) < 10_000,
+            )
+        ):
+            try:
+                if dbf_ok is not None and pos >= dbf_ok:
+                    raise ValueError("its attribute record is missing from the truncated .dbf")
+                feat = src[fid]
+                props = dict(feat.properties)
+                geom = shapely.geometry.shape(feat.geometry) if feat.geometry is not None else None
+            except Exception as err:
+                problems[pos] = f"unreadable record (fid {fid}): {err}"
+                props, geom = {}, None
+            rows.append(props)
+            geoms.append(geom)
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=crs), problems
+
+
+def _find_col(columns: list[str], names: tuple[str, ...]) -> str | None:
+    low = {c.lower().strip(): c for c in columns}
+    return next((low[n] for n in names if n in low), None)
+
+
+def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | None) -> SourceRead:
+    if ds.suffix.lower() == ".xlsx":
+        try:
+            book = pd.read_excel(ds, sheet_name=None, dtype=str)
+        except Exception as err:
+            raise SourceReadError(
+                f"It cannot be read as an Excel workbook ({err}).",
+                path=display,
+                fix="Save it again from Excel as .xlsx.",
+            ) from None
+        if layer is None and len(book) > 1:
+            raise SourceReadError(
+                f"The workbook has several sheets: {', '.join(book)}.",
+                path=display,
+                fix="Choose one with --layer SHEET.",
+            )
+        sheet = layer if layer is not None else next(iter(book))
+        if sheet not in book:
+            raise SourceReadError(
+                f"The workbook has no sheet '{sheet}'; it has {', '.join(book)}.",
+                path=display,
+                fix="Pass one of them with --layer.",
+            )
+        df = book[sheet]
+        enc = EncodingDecision("utf-8", "XLSX stores text as Unicode")
+    else:
+        raw = ds.read_bytes()
+        if encoding:
+            enc = EncodingDecision(normalise_codec(encoding), "--encoding")
+        elif raw.startswith(b"\xef\xbb\xbf"):
+            enc = EncodingDecision("utf-8-sig", "UTF-8 byte-order mark")
+        else:
+            enc = decide_from_bytes(raw, path=display, what="CSV text")
+        try:
+            text = raw.decode(enc.encoding)
+        except UnicodeDecodeError as err:
+            raise SourceReadError(
+                f"It is not valid {enc.encoding} text ({err}).",
+                path=display,
+                fix="Pass the right --encoding.",
+            ) from None
+        df = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], sep=None, engine="python"
+        )
+    df = df.reset_index(drop=True)
+    df.columns = [str(c).strip() for c in df.columns]
+    problems: dict[int, str] = {}
+    wkt = _find_col(list(df.columns), WKT_COLUMNS)
+    lon = _find_col(list(df.columns), LON_COLUMNS)
+    lat = _find_col(list(df.columns), LAT_COLUMNS)
+    has_geometry = True
+    if wkt is not None:
+        geoms = shapely.from_wkt(df[wkt].fillna("").to_numpy(dtype=str), on_invalid="ignore")
+        for i in np.flatnonzero(shapely.is_missing(geoms)):
+            problems[int(i)] = f"the {wkt} column does not hold valid WKT"
+        df = df.drop(columns=wkt)
+    elif lon is not None and lat is not None:
+        x = pd.to_numeric(df[lon], errors="coerce").to_numpy()
+        y = pd.to_numeric(df[lat], errors="coerce").to_numpy()
+        geoms = shapely.points(x, y)
+        for i in np.flatnonzero(~(np.isfinite(x) & np.isfinite(y))):
+            problems[int(i)] = f"{lon}/{lat} are not numbers"
+            geoms[i] = None
+    else:
+        geoms = np.full(len(df), None, dtype=object)
+        has_geometry = False
+    df["geometry"] = geoms
+    fmt = "XLSX" if ds.suffix.lower() == ".xlsx" else "CSV"
+    return SourceRead(df, display, fmt, layer, None, enc, len(df), problems, [], has_geometry)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, *, copy_existing: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` only when the block succeeds.
+
+    Parameters
+    ----------
+    copy_existing : bool
+        Start the temporary file as a copy of ``path`` (to update a GeoPackage in place, atomically).
+    """
+    import shutil
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if copy_existing and path.exists():
+            shutil.copyfile(path, tmp)
+        else:
+            tmp.unlink()
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()

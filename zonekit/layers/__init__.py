@@ -1,0 +1,1 @@
+"""The planning domain: layer schemas, field mapping, land-use codes, the study file and its checks."""

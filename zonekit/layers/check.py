@@ -1,0 +1,408 @@
+"""Cross-layer checks of a study: geometry, topology, references, share rules, codes and CRSs.
+
+:func:`check_study` returns one table of findings — severity, check, layer, ids, message and the measured
+quantity (e.g. an overlap in ha) — rather than stopping at the first problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.units import M2_PER_HA
+from zonekit.layers.schema import SCHEMAS, validate
+from zonekit.layers.study import Study, read_study
+
+FINDING_COLUMNS = ["severity", "check", "layer", "ids", "message", "quantity", "unit"]
+SEVERITIES = ("error", "warning", "info")
+MIN_OVERLAP_M2 = 1.0  # below this, shared edges and float noise, not overlaps
+
+
+def _f(
+    severity: str,
+    check: str,
+    layer: str,
+    ids: str,
+    message: str,
+    quantity: float | None = None,
+    unit: str | None = None,
+) -> dict:
+    return {
+        "severity": severity,
+        "check": check,
+        "layer": layer,
+        "ids": ids,
+        "message": message,
+        "quantity": quantity,
+        "unit": unit,
+    }
+
+
+def _ha(geoms, crs) -> np.ndarray:
+    return ellipsoidal_area(geoms, crs) / M2_PER_HA
+
+
+def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLAP_M2) -> pd.DataFrame:
+    """Check a study and return every finding.
+
+    Parameters
+    ----------
+    study : Study or path
+    min_overlap_m2 : float, default 1.0
+        Overlaps and areas outside a boundary smaller than this are ignored as edge noise.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``severity`` (error | warning | info), ``check``, ``layer``, ``ids``, ``message``,
+        ``quantity``, ``unit``; sorted by severity.
+    """
+    if not isinstance(study, Study):
+        study = read_study(study, validate_schema=False)
+    crs = study.crs
+    rows: list[dict] = []
+    for name, df in study.layers.items():
+        for p in validate(df, SCHEMAS[name]):
+            rows.append(_f("error", "schema", name, "", p))
+        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(crs):
+            rows.append(
+                _f(
+                    "error",
+                    "crs_mismatch",
+                    name,
+                    "",
+                    f"layer '{name}' is stored in {df.crs.to_string()}, the study in {crs.to_string()}",
+                )
+            )
+    rows += _invalid(study)
+    parks = study.layers.get("parks")
+    zones = study.layers.get("zones")
+    if parks is not None and len(parks):
+        rows += _park_overlaps(parks, crs, min_overlap_m2)
+        rows += _theme_parks(parks, crs, min_overlap_m2)
+        if zones is not None:
+            rows += _park_zones(parks, zones, crs, min_overlap_m2)
+        if "admin" in study.layers:
+            rows += _host_adcodes(parks, study.layers["admin"], study.layers.get("enclaves"), crs)
+    if "enclaves" in study.layers:
+        rows += _share_rules(study.layers["enclaves"], parks)
+    if "landuse" in study.layers:
+        rows += _unknown_codes(study.layers["landuse"], crs)
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    out["severity"] = pd.Categorical(out["severity"], categories=SEVERITIES, ordered=True)
+    out = out.sort_values(["severity", "check", "layer"], kind="stable").reset_index(drop=True)
+    out["severity"] = out["severity"].astype(str)
+    return out
+
+
+def _id_of(df: pd.DataFrame, name: str) -> pd.Series:
+    col = SCHEMAS[name].id_column
+    return df[col].astype(str) if col and col in df else pd.Series(df.index.astype(str), index=df.index)
+
+
+def _invalid(study: Study) -> list[dict]:
+    rows = []
+    for name, df in study.layers.items():
+        if not isinstance(df, gpd.GeoDataFrame) or not len(df):
+            continue
+        g = df.geometry.to_numpy()
+        bad = ~shapely.is_missing(g) & ~shapely.is_valid(g)
+        ids = _id_of(df, name)
+        for i in np.flatnonzero(bad):
+            rows.append(_f("error", "invalid_geometry", name, ids.iloc[i], shapely.is_valid_reason(g[i])))
+    return rows
+
+
+def _park_overlaps(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
+    g = parks.geometry.to_numpy()
+    tree = shapely.STRtree(g)
+    left, right = tree.query(g, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if not len(left):
+        return []
+    pid = parks["park_id"].astype(str).to_numpy()
+    parent = parks["parent_park_id"].astype(object).to_numpy()
+    nested = (parent[left] == pid[right]) | (parent[right] == pid[left])
+    left, right = left[~nested], right[~nested]
+    inter = shapely.intersection(g[left], g[right])
+    m2 = ellipsoidal_area(inter, crs)
+    zone = parks["zone_id"].astype(str).to_numpy()
+    name = parks["name"].astype(str).to_numpy()
+    rows = []
+    for a, b, area in zip(left, right, m2, strict=True):
+        if area < tol:
+            continue
+        same = zone[a] == zone[b]
+        rows.append(
+            _f(
+                "warning" if same else "error",
+                "park_overlap",
+                "parks",
+                f"{pid[a]},{pid[b]}",
+                f"parks {name[a]} and {name[b]} overlap ("
+                + (f"both in zone {zone[a]}" if same else f"zones {zone[a]} and {zone[b]}")
+                + ")",
+                area / M2_PER_HA,
+                "ha",
+            )
+        )
+    return rows
+
+
+def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
+    rows = []
+    by_id = parks.set_index(parks["park_id"].astype(str))
+    theme = parks[parks["kind"] == "theme"]
+    for _, t in theme.iterrows():
+        pid, parent = str(t["park_id"]), t["parent_park_id"]
+        if parent is None or pd.isna(parent):
+            rows.append(
+                _f(
+                    "error",
+                    "theme_without_parent",
+                    "parks",
+                    pid,
+                    f"theme park {t['name']} names no parent_park_id",
+                )
+            )
+            continue
+        if str(parent) not in by_id.index:
+            rows.append(
+                _f(
+                    "error",
+                    "theme_parent_missing",
+                    "parks",
+                    pid,
+                    f"theme park {t['name']}: parent park {parent} is not in the parks layer",
+                )
+            )
+            continue
+        outside = shapely.difference(t.geometry, by_id.loc[str(parent)].geometry)
+        m2 = float(ellipsoidal_area([outside], crs)[0])
+        if m2 >= tol:
+            share = m2 / float(ellipsoidal_area([t.geometry], crs)[0])
+            rows.append(
+                _f(
+                    "error",
+                    "theme_outside_parent",
+                    "parks",
+                    f"{pid},{parent}",
+                    f"theme park {t['name']} lies {share:.1%} outside its parent park {parent}",
+                    m2 / M2_PER_HA,
+                    "ha",
+                )
+            )
+    return rows
+
+
+def _park_zones(parks: gpd.GeoDataFrame, zones: pd.DataFrame, crs, tol: float) -> list[dict]:
+    rows = []
+    zid = zones["zone_id"].astype(str)
+    missing = sorted(set(parks["zone_id"].astype(str)) - set(zid))
+    for z in missing:
+        ids = ",".join(parks.loc[parks["zone_id"].astype(str) == z, "park_id"].astype(str))
+        rows.append(
+            _f("error", "park_zone_missing", "parks", ids, f"zone {z} named by parks {ids} is not in zones")
+        )
+    if not isinstance(zones, gpd.GeoDataFrame):
+        return rows
+    geom_by_zone = dict(zip(zid, zones.geometry, strict=True))
+    for _, p in parks.iterrows():
+        zg = geom_by_zone.get(str(p["zone_id"]))
+        if zg is None or p["kind"] == "enclave":
+            continue
+        outside = shapely.difference(p.geometry, zg)
+        m2 = float(ellipsoidal_area([outside], crs)[0])
+        if m2 >= tol:
+            rows.append(
+                _f(
+                    "warning",
+                    "park_outside_zone",
+                    "parks",
+                    f"{p['park_id']},{p['zone_id']}",
+                    f"park {p['name']} extends beyond the boundary of zone {p['zone_id']}",
+                    m2 / M2_PER_HA,
+                    "ha",
+                )
+            )
+    return rows
+
+
+def _host_adcodes(
+    parks: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, enclaves: pd.DataFrame | None, crs
+) -> list[dict]:
+    counties = admin[admin["level"] == "county"] if "level" in admin else admin
+    if not len(counties):
+        return []
+    cg = counties.geometry.to_numpy()
+    codes = counties["adcode"].astype(str).to_numpy()
+    tree = shapely.STRtree(cg)
+    pg = parks.geometry.to_numpy()
+    pi, ci = tree.query(pg, predicate="intersects")
+    m2 = ellipsoidal_area(shapely.intersection(pg[pi], cg[ci]), crs)
+    best: dict[int, tuple[str, float]] = {}
+    for p, c, a in zip(pi, ci, m2, strict=True):
+        if a > best.get(int(p), ("", -1.0))[1]:
+            best[int(p)] = (codes[c], a)
+    total = ellipsoidal_area(pg, crs)
+    stated = dict(zip(parks["park_id"].astype(str), parks["host_adcode"], strict=True))
+    if enclaves is not None and len(enclaves):
+        for pid, host in zip(
+            enclaves["park_id"].astype(str), enclaves["host_adcode"].astype(str), strict=True
+        ):
+            if stated.get(pid) is None or pd.isna(stated.get(pid)):
+                stated[pid] = host
+    rows = []
+    for i, pid in enumerate(parks["park_id"].astype(str)):
+        host = stated.get(pid)
+        if host is None or pd.isna(host):
+            continue
+        found, area = best.get(i, (None, 0.0))
+        if found is None:
+            rows.append(
+                _f(
+                    "warning",
+                    "host_outside_admin",
+                    "parks",
+                    pid,
+                    f"park {pid} lies outside every county of the admin layer",
+                )
+            )
+        elif found != str(host):
+            rows.append(
+                _f(
+                    "error",
+                    "host_adcode_mismatch",
+                    "parks",
+                    pid,
+                    f"park {pid} gives host_adcode {host}, but {area / total[i]:.0%} of it lies in county {found}",
+                    area / M2_PER_HA,
+                    "ha",
+                )
+            )
+    return rows
+
+
+def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dict]:
+    rows = []
+    if not len(enclaves):
+        return rows
+    e = enclaves.copy()
+    for i, r in e.iterrows():
+        ident = f"{r['park_id']}/{r['metric']}/{r['valid_from']}"
+        if str(r["home_adcode"]) == str(r["host_adcode"]):
+            rows.append(
+                _f(
+                    "error",
+                    "enclave_host_is_home",
+                    "enclaves",
+                    ident,
+                    f"enclave park {r['park_id']}: host and home are both {r['home_adcode']}",
+                )
+            )
+        total = float(r["home_share"]) + float(r["host_share"])
+        if not np.isclose(total, 1.0, atol=1e-9):
+            rows.append(
+                _f(
+                    "error",
+                    "share_sum",
+                    "enclaves",
+                    ident,
+                    f"enclave park {r['park_id']}, {r['metric']}: home + host shares are {total:g}, not 1",
+                    total,
+                    "share",
+                )
+            )
+        del i
+    far = pd.Timestamp.max.normalize()
+    e["_from"] = pd.to_datetime(e["valid_from"])
+    e["_to"] = pd.to_datetime(e["valid_to"]).fillna(far)
+    for (pid, metric), grp in e.groupby(["park_id", "metric"]):
+        g = grp.sort_values("_from")
+        starts, ends = g["_from"].to_numpy(), g["_to"].to_numpy()
+        for k in range(1, len(g)):
+            if starts[k] <= ends[:k].max():
+                rows.append(
+                    _f(
+                        "error",
+                        "share_overlap",
+                        "enclaves",
+                        f"{pid}/{metric}",
+                        f"enclave park {pid}, {metric}: share rules from {g['valid_from'].iloc[k]} "
+                        "overlap an earlier rule in time",
+                    )
+                )
+    if parks is not None:
+        known = set(parks["park_id"].astype(str))
+        for pid in sorted(set(e["park_id"].astype(str)) - known):
+            rows.append(
+                _f(
+                    "error",
+                    "enclave_park_missing",
+                    "enclaves",
+                    pid,
+                    f"share rules name park {pid}, which is not in parks",
+                )
+            )
+        enclave_parks = set(parks.loc[parks["kind"] == "enclave", "park_id"].astype(str))
+        for pid in sorted(enclave_parks - set(e["park_id"].astype(str))):
+            rows.append(
+                _f(
+                    "warning",
+                    "enclave_without_rules",
+                    "parks",
+                    pid,
+                    f"enclave park {pid} has no share rules in enclaves",
+                )
+            )
+    return rows
+
+
+def _unknown_codes(landuse: gpd.GeoDataFrame, crs) -> list[dict]:
+    unk = landuse[landuse["analysis_class"] == "unknown"]
+    if not len(unk):
+        return []
+    area = pd.Series(_ha(unk.geometry.to_numpy(), crs), index=unk.index)
+    rows = []
+    for code, grp in unk.groupby(unk["land_use_code"].fillna("(empty)")):
+        system = grp["code_system"].iloc[0]
+        rows.append(
+            _f(
+                "warning",
+                "unknown_land_use_code",
+                "landuse",
+                ",".join(grp["parcel_id"].astype(str)[:20]),
+                f"{len(grp)} parcel(s) with code {code}, unknown in {system}",
+                float(area[grp.index].sum()),
+                "ha",
+            )
+        )
+    return rows
+
+
+def summarise(findings: pd.DataFrame) -> str:
+    """A short terminal summary: counts by severity and check."""
+    if not len(findings):
+        return "check: no findings"
+    counts = findings.groupby(["severity", "check"], sort=False).size()
+    parts = [
+        f"check: {len(findings)} finding(s) — "
+        + ", ".join(
+            f"{n} {s}"
+            for s, n in findings["severity"]
+            .value_counts()
+            .reindex(list(SEVERITIES))
+            .dropna()
+            .astype(int)
+            .items()
+        )
+    ]
+    for (sev, chk), n in counts.items():
+        parts.append(f"  {sev:<7} {chk:<24} {n}")
+    return "\n".join(parts)

@@ -1,0 +1,141 @@
+"""Mapping source field names (Chinese, 三调 and English) onto the study schema.
+
+Matching ignores case and surrounding spaces. A user's TOML file (``--fields MAP.toml``) overrides and
+extends the built-in aliases::
+
+    [fields]
+    "园区名" = "name"
+    "KFQ_BM" = "zone_id"
+
+Columns that map to nothing are kept as they are.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from zonekit.errors import InputError
+from zonekit.layers.schema import LayerSchema
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "zone_id": ("zoneid", "kfqdm", "kfqbm", "开发区代码", "开发区编码", "开发区编号", "kfyqbh"),
+    "park_id": ("parkid", "yqdm", "yqbm", "园区代码", "园区编码", "园区编号"),
+    "name": (
+        "mc",
+        "名称",
+        "园区名称",
+        "开发区名称",
+        "kfyqmc",
+        "kfqmc",
+        "yqmc",
+        "xzqmc",
+        "行政区名称",
+        "bhqmc",
+        "保护区名称",
+        "企业名称",
+        "qymc",
+    ),
+    "level": ("jb", "级别", "开发区级别", "kfqjb", "行政级别"),
+    "type": ("lx", "类型", "开发区类型", "kfyqlx", "kfqlx"),
+    "in_catalogue": ("是否目录内", "目录内", "是否在目录", "in_catalog", "sfmln", "审核公告目录"),
+    "approved_area_ha": ("核准面积", "核准面积公顷", "hzmj", "approved_ha"),
+    "region": ("区域", "地区"),
+    "lead_industries": ("主导产业", "zdcy", "industries"),
+    "county_adcode": ("所在县代码", "县级行政区代码", "xjdm", "county"),
+    "kind": ("园区类型", "园区性质", "yqlx", "类别", "保护类型", "bhlx"),
+    "parent_park_id": ("上级园区代码", "所属园区代码", "parent_id", "sjyqdm"),
+    "host_adcode": ("所在行政区代码", "飞入地代码", "host"),
+    "home_adcode": ("飞出地代码", "home"),
+    "metric": ("指标", "分成指标"),
+    "home_share": ("飞出地比例", "飞出地分成", "飞出地分成比例"),
+    "host_share": ("飞入地比例", "飞入地分成", "飞入地分成比例"),
+    "valid_from": ("起始日期", "开始日期", "生效日期", "qsrq"),
+    "valid_to": ("终止日期", "结束日期", "失效日期", "zzrq"),
+    "adjusted_on": ("调整日期", "tzrq"),
+    "version": ("版本", "版本号"),
+    "parcel_id": ("parcelid", "bsm", "标识码", "宗地代码", "zddm", "地块编号", "dkbh", "tbbh", "图斑编号"),
+    "land_use_code": (
+        "dlbm",
+        "地类编码",
+        "地类代码",
+        "用地代码",
+        "yddm",
+        "用地分类代码",
+        "ydyhfldm",
+        "ydyhdm",
+        "lu_code",
+        "landuse",
+    ),
+    "land_use_name": ("dlmc", "地类名称", "用地名称", "ydmc"),
+    "code_system": ("分类体系",),
+    "build_status": ("建设状态", "jszt"),
+    "supplied": ("是否供应", "已供应", "sfgy"),
+    "idle": ("是否闲置", "闲置", "sfxz"),
+    "gfa_m2": ("建筑面积", "总建筑面积", "jzmj", "zjzmj", "gfa"),
+    "footprint_m2": ("基底面积", "建筑基底面积", "jdmj", "footprint"),
+    "yard_m2": ("露天堆场面积", "露天场地面积", "堆场面积", "yard"),
+    "investment_wan": ("固定资产投资", "固定资产投资万元", "投资额", "gdzctz", "tze", "investment"),
+    "revenue_wan": ("营业收入", "总收入", "销售收入", "yysr", "revenue"),
+    "tax_wan": ("税收", "税收总额", "实缴税金", "ss", "tax"),
+    "enterprise_id": ("企业代码", "企业编号", "统一社会信用代码", "tyshxydm", "qydm"),
+    "source_area_m2": ("tbmj", "图斑面积", "zdmj", "宗地面积"),
+    "area_id": ("areaid", "bhqdm", "保护区代码", "红线编号", "hxbh"),
+    "adcode": ("xzqdm", "行政区代码", "行政区划代码", "xzqhdm"),
+    "parent_adcode": ("上级行政区代码", "sjxzqdm"),
+    "industry_code": ("行业代码", "hydm", "国民经济行业代码"),
+}
+# kept beside the schema columns when present
+EXTRA_TARGETS = {"source_net_area_m2": ("tbdlmj", "图斑地类面积")}
+
+
+def load_field_map(path: str | Path) -> dict[str, str]:
+    """Read a ``[fields]`` table (source name → schema name) from a TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InputError(
+            f"The field map cannot be read ({err}).",
+            path=path,
+            fix='Write it as UTF-8 TOML with a [fields] table, e.g. "园区名" = "name".',
+        ) from None
+    fields = data.get("fields", data)
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise InputError(
+            "The field map must be a [fields] table of text values.",
+            path=path,
+            fix='Write e.g. [fields] then "园区名" = "name".',
+        )
+    return {str(k): v for k, v in fields.items()}
+
+
+def map_fields(
+    columns: list[str], schema: LayerSchema, *, user: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Return ``{source column: schema column}`` for the columns that should be renamed.
+
+    A column already named like a schema column is left alone; the first source column that matches a
+    target wins, so two columns never collapse into one.
+    """
+    user = user or {}
+    targets = set(schema.names) | set(EXTRA_TARGETS)
+    lookup: dict[str, str] = {}
+    for target in targets:
+        lookup[target.lower()] = target
+        for alias in ALIASES.get(target, ()) + EXTRA_TARGETS.get(target, ()):
+            lookup.setdefault(alias.lower(), target)
+    taken = {c for c in columns if c in targets}
+    out: dict[str, str] = {}
+    for col in columns:
+        if col in user:
+            out[col] = user[col]
+            taken.add(user[col])
+    for col in columns:
+        if col in out or col in targets:
+            continue
+        target = lookup.get(col.strip().lower())
+        if target and target not in taken:
+            out[col] = target
+            taken.add(target)
+    return out

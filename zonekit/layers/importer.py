@@ -1,0 +1,502 @@
+"""Importing a source file into a study: decode, locate, convert, map, classify, repair, account.
+
+Every feature read is either loaded (possibly repaired, and the repair recorded) or rejected with its
+reason and original attributes in ``<layer>_rejected``; ``read = loaded + rejected`` holds for every import
+and is stored in ``zonekit_imports``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from zonekit.errors import (
+    CRSError,
+    CRSInferredWarning,
+    DuplicateIdError,
+    EncodingGuessWarning,
+    InputError,
+    SchemaError,
+    SourceReadError,
+    UnknownCodeWarning,
+)
+from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
+from zonekit.geo.encoding import EncodingDecision
+from zonekit.geo.io import SourceRead, read_source
+from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
+from zonekit.geo.repair import repair_polygons
+from zonekit.layers.fields import load_field_map, map_fields
+from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
+from zonekit.layers.schema import SCHEMAS, coerce
+from zonekit.layers.study import (
+    IMPORTS_TABLE,
+    REPAIRS_TABLE,
+    create_study,
+    list_tables,
+    read_table,
+    rejected_name,
+    study_crs,
+    write_tables,
+)
+
+MODES = ("create", "replace", "append")
+_OFFSET_LABEL = {"gcj02": "GCJ-02 lon/lat (Amap/Tencent)", "bd09": "BD-09 lon/lat (Baidu)"}
+
+
+@dataclass
+class ImportReport:
+    """What one import did; stored as a row of ``zonekit_imports``."""
+
+    import_id: int
+    layer: str
+    source: str
+    format: str
+    source_layer: str | None
+    encoding: str
+    encoding_how: str
+    source_crs: str | None
+    crs_how: str | None
+    offset: str | None
+    code_system: str | None
+    code_system_how: str | None
+    fields_mapped: str
+    read: int
+    loaded: int
+    repaired: int
+    rejected: int
+    mode: str
+    imported_at: str
+    zonekit_version: str
+    rejected_reasons: dict[str, int] = field(default_factory=dict)
+    repairs: dict[str, tuple[int, float]] = field(default_factory=dict)
+    unknown_codes: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def row(self) -> dict:
+        """The ``zonekit_imports`` row."""
+        d = asdict(self)
+        d["rejected_reasons"] = "; ".join(f"{k} ×{v}" for k, v in self.rejected_reasons.items())
+        d["repairs"] = "; ".join(f"{k} ×{n} ({a:+.2f} m²)" for k, (n, a) in self.repairs.items())
+        d["unknown_codes"] = ", ".join(f"{k} ×{v}" for k, v in self.unknown_codes.items())
+        d["notes"] = "; ".join(self.notes)
+        return d
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        lines = [
+            f"{self.layer}: read {self.read} = loaded {self.loaded} + rejected {self.rejected}"
+            f" ({self.repaired} repaired) from {self.source}",
+            f"  encoding  {self.encoding} — {self.encoding_how}",
+        ]
+        if self.source_crs:
+            lines.append(f"  CRS       {self.source_crs} — {self.crs_how}")
+        if self.offset:
+            lines.append(f"  offset    {self.offset} removed (iterative inverse, < 0.01 m)")
+        if self.code_system:
+            lines.append(f"  codes     {self.code_system} — {self.code_system_how}")
+        if self.fields_mapped:
+            lines.append(f"  fields    {self.fields_mapped}")
+        if self.unknown_codes:
+            lines.append(
+                "  unknown land-use codes (kept, class 'unknown'): "
+                + ", ".join(f"{k} ×{v}" for k, v in list(self.unknown_codes.items())[:10])
+            )
+        for what, (n, change) in self.repairs.items():
+            lines.append(f"  repaired  {n} × {what}; area change {change:+.2f} m²  (see zonekit_repairs)")
+        for reason, n in self.rejected_reasons.items():
+            lines.append(f"  rejected  {n} × {reason}  (kept in {rejected_name(self.layer)})")
+        return "\n".join(lines)
+
+
+def _frame_source(frame: pd.DataFrame, name: str) -> SourceRead:
+    df = pd.DataFrame(
+        frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame
+    )
+    has_geom = isinstance(frame, gpd.GeoDataFrame)
+    df["geometry"] = np.asarray(frame.geometry.values, dtype=object) if has_geom else None
+    crs = frame.crs if has_geom else None
+    return SourceRead(
+        df.reset_index(drop=True),
+        name,
+        "GeoDataFrame",
+        None,
+        crs,
+        EncodingDecision("utf-8", "in-memory text"),
+        len(df),
+        {},
+        [],
+        has_geom,
+    )
+
+
+def _all_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    coords = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)])
+    return coords[:, 0], coords[:, 1]
+
+
+def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon: tuple | None) -> CRSDecision:
+    if crs is not None:
+        declared = parse_crs(crs)
+        how = "--crs"
+        if read.crs is not None and not read.crs.equals(declared):
+            how += f" (overrides the file's {read.crs.to_string()})"
+        return CRSDecision(declared, how)
+    if read.crs is not None:
+        how = "declared by the file's .prj" if read.format == "ESRI Shapefile" else "declared by the file"
+        return CRSDecision(read.crs, how)
+    x, y = _all_xy(read.frame["geometry"].to_numpy(dtype=object))
+    decision = infer_crs(x, y, path=read.source, study_lon_range=study_lon)
+    if not from_:
+        warnings.warn(
+            f"{read.source}: no coordinate system in the file; {decision.how} "
+            f"({decision.label}). Pass --crs to override.",
+            CRSInferredWarning,
+            stacklevel=3,
+        )
+    return decision
+
+
+def _study_lon_range(study: Path) -> tuple[float, float] | None:
+    for name in ("admin", "zones", "parks", "landuse"):
+        if name in list_tables(study):
+            df = read_table(study, name)
+            if isinstance(df, gpd.GeoDataFrame) and len(df) and df.crs is not None:
+                b = df.to_crs(4490).total_bounds
+                return float(b[0]), float(b[2])
+    return None
+
+
+def import_layer(
+    src: str | Path | gpd.GeoDataFrame | pd.DataFrame,
+    study: str | Path,
+    *,
+    as_: str,
+    encoding: str | None = None,
+    crs: str | None = None,
+    from_: str | None = None,
+    fields: str | Path | dict[str, str] | None = None,
+    code_system: str | None = None,
+    layer: str | None = None,
+    mode: str = "create",
+) -> ImportReport:
+    """Import one layer of a source file (or an in-memory frame) into a study.
+
+    Parameters
+    ----------
+    src : path or GeoDataFrame
+        Shapefile (also zipped), GeoPackage, GeoJSON, File Geodatabase, KML, CSV or XLSX; or a frame.
+    study : path
+        The study GeoPackage; created (storage CRS EPSG:4490) when it does not exist.
+    as_ : str
+        Target layer: admin, zones, parks, enclaves, landuse, protected, enterprises, zone_versions.
+    encoding : str, optional
+        Text encoding overriding ``.cpg`` and detection.
+    crs : str, optional
+        The source's CRS, overriding the file's and any inference.
+    from_ : {"gcj02", "bd09"}, optional
+        The lon/lat coordinates carry a web-map offset to remove.
+    fields : path or dict, optional
+        Extra field-name mapping (source → schema), a TOML file with a ``[fields]`` table.
+    code_system : str, optional
+        Land-use code system of a ``landuse`` layer.
+    layer : str, optional
+        Layer, sheet or dataset inside the source.
+    mode : {"create", "replace", "append"}
+        What to do when the study already has the layer.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    InputError
+        Any problem with the source or the arguments, with a message naming the file and the fix.
+    """
+    if as_ not in SCHEMAS:
+        raise InputError(f"'{as_}' is not a study layer.", fix=f"Use --as with one of {', '.join(SCHEMAS)}.")
+    if mode not in MODES:
+        raise InputError(f"mode '{mode}' is unknown.", fix=f"Use one of {', '.join(MODES)}.")
+    if from_ is not None and from_ not in OFFSET_SYSTEMS:
+        raise InputError(
+            f"--from {from_} is not a web-map system zonekit knows.",
+            fix=f"Use --from with one of {', '.join(OFFSET_SYSTEMS)}.",
+        )
+    schema = SCHEMAS[as_]
+    if not isinstance(src, pd.DataFrame) and not Path(src).exists():
+        raise SourceReadError("The file does not exist.", path=src, fix="Check the path and the spelling.")
+    study = Path(study)
+    if not study.exists():
+        create_study(study)
+    target_crs = study_crs(study)
+    existing = list_tables(study)
+    if as_ in existing and mode == "create":
+        raise InputError(
+            f"The study already has a '{as_}' layer.",
+            path=study,
+            fix="Pass --replace to replace it or --append to add to it.",
+        )
+    user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
+
+    read = (
+        _frame_source(src, "<frame>")
+        if isinstance(src, pd.DataFrame)
+        else read_source(src, layer=layer, encoding=encoding)
+    )
+    if read.encoding.guessed and read.encoding.encoding != "utf-8":
+        warnings.warn(
+            f"{read.source}: text encoding not declared; {read.encoding.how}. Pass --encoding to override.",
+            EncodingGuessWarning,
+            stacklevel=2,
+        )
+    original = read.frame
+    problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
+
+    # --- coordinates -------------------------------------------------------------------------------------
+    geoms = original["geometry"].to_numpy(dtype=object)
+    decision: CRSDecision | None = None
+    if schema.geometry == "none":
+        geoms = np.full(len(original), None, dtype=object)
+    elif not read.has_geometry or shapely.is_missing(geoms).all():
+        if schema.geometry == "required" and len(original):
+            raise SchemaError(
+                f"It has no geometry, but the '{as_}' layer needs one.",
+                path=read.source,
+                fix="Import a spatial file, or a CSV with a WKT column or lon/lat columns.",
+            )
+    else:
+        decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
+        if decision.swapped_xy:
+            geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
+        src_crs = decision.crs
+        if from_:
+            if not src_crs.is_geographic:
+                raise CRSError(
+                    f"--from {from_} needs longitude/latitude, but the data is in {decision.label}.",
+                    path=read.source,
+                    fix="Drop --from, or pass --crs EPSG:4490 if the file is wrong.",
+                )
+            geoms = remove_offset(geoms, from_)
+            src_crs = pyproj.CRS.from_epsg(4490)
+        if not src_crs.equals(target_crs):
+            geoms = np.asarray(gpd.GeoSeries(geoms, crs=src_crs).to_crs(target_crs).values, dtype=object)
+
+    # --- attributes --------------------------------------------------------------------------------------
+    attrs = original.drop(columns="geometry")
+    renames = map_fields(list(attrs.columns), schema, user=user_map)
+    attrs = attrs.rename(columns=renames)
+    attrs = attrs.loc[:, ~attrs.columns.duplicated()]
+    id_col = schema.id_column
+    import_id = _next_import_id(study)
+    notes = list(read.notes)
+    if id_col and id_col not in attrs.columns and schema.generate_ids:
+        attrs[id_col] = [f"{import_id}-{i + 1}" for i in range(len(attrs))]
+        notes.append(f"{id_col} generated (the source has none)")
+    missing = [c.name for c in schema.columns if c.required and c.name not in attrs.columns]
+    if missing:
+        raise SchemaError(
+            f"It has no column for {', '.join(missing)} (the '{as_}' layer needs them); its columns are: "
+            f"{', '.join(map(str, original.columns.drop('geometry')))}.",
+            path=read.source,
+            fix='Map your column names with --fields MAP.toml, e.g. [fields] then "园区编号" = "park_id".',
+        )
+    attrs, value_problems = coerce(attrs, schema)
+    for k, v in value_problems.items():
+        problems.setdefault(k, []).append(v)
+
+    system = system_how = None
+    unknown: dict[str, int] = {}
+    if as_ == "landuse":
+        declared = code_system
+        if declared is None and attrs["code_system"].notna().any():
+            vals = attrs["code_system"].dropna().unique()
+            declared = vals[0] if len(vals) == 1 else None
+        system, system_how = resolve_system(attrs["land_use_code"], declared, path=read.source)
+        cls = classify(attrs["land_use_code"], system)
+        for col in ("land_use_code", "analysis_class", "is_construction", "land_use_flag"):
+            attrs[col] = cls[col].to_numpy()
+        attrs["code_system"] = system
+        unk = attrs.loc[attrs["analysis_class"] == UNKNOWN, "land_use_code"].fillna("(empty)")
+        unknown = {str(k): int(v) for k, v in unk.value_counts().items()}
+        if unknown:
+            warnings.warn(
+                f"{read.source}: {int(unk.size)} parcel(s) carry codes {system} does not know: "
+                + ", ".join(list(unknown)[:8])
+                + " — kept with analysis_class 'unknown'.",
+                UnknownCodeWarning,
+                stacklevel=2,
+            )
+
+    # --- geometry repair ---------------------------------------------------------------------------------
+    repaired = 0
+    repairs: dict[str, tuple[int, float]] = {}
+    changes = pd.DataFrame()
+    if schema.geometry != "none":
+        has = ~shapely.is_missing(geoms)
+        check = np.flatnonzero(has | (schema.geometry == "required"))
+        result = repair_polygons(geoms[check], target_crs)
+        geoms = geoms.copy()
+        geoms[check] = result.geometry
+        for pos, reason in result.rejected.items():
+            row = int(check[pos])
+            if not problems.get(row):
+                problems[row] = [reason]
+        changes = (
+            result.changes.assign(position=check[result.changes["position"].to_numpy(dtype=int)])
+            if len(result.changes)
+            else result.changes
+        )
+
+    rejected_pos = np.array(sorted(problems), dtype=int)
+    keep = np.setdiff1d(np.arange(len(attrs)), rejected_pos)
+    if len(changes):
+        changes = changes[changes["position"].isin(keep)]
+        # re-orienting rings changes no shape or area: recorded, not counted as a repair
+        real = changes[changes["what"] != "rings oriented"]
+        repaired = int(real["position"].nunique())
+        kinds = real["what"].str.replace(r" \(.*?\)", "", regex=True)
+        repairs = {
+            str(k): (len(grp), float(np.nansum(grp["area_change_m2"]))) for k, grp in real.groupby(kinds)
+        }
+
+    loaded = attrs.iloc[keep].copy()
+    if id_col:
+        _check_duplicates(loaded, id_col, study, as_, mode, read.source)
+    ordered = [c.name for c in schema.columns] + [c for c in loaded.columns if c not in schema.names]
+    loaded = loaded[ordered]
+    if schema.geometry == "none":
+        out_layer = pd.DataFrame(loaded).reset_index(drop=True)
+    else:
+        out_layer = gpd.GeoDataFrame(
+            loaded.reset_index(drop=True), geometry=list(geoms[keep]), crs=target_crs
+        )
+
+    source_crs = crs_how = None
+    if decision is not None:
+        source_crs = _OFFSET_LABEL[from_] if from_ else decision.label
+        crs_how = decision.how + (f"; --from {from_}" if from_ else "") + f"; stored as {_label(target_crs)}"
+    rejected_table = _rejected_table(original, problems, import_id)
+    reasons = pd.Series([r for p in problems.values() for r in p[:1]], dtype=object).value_counts()
+    report = ImportReport(
+        import_id=import_id,
+        layer=as_,
+        source=read.source,
+        format=read.format,
+        source_layer=read.layer,
+        encoding=read.encoding.encoding,
+        encoding_how=read.encoding.how,
+        source_crs=source_crs,
+        crs_how=crs_how,
+        offset=from_,
+        code_system=system,
+        code_system_how=system_how,
+        fields_mapped=", ".join(f"{k}→{v}" for k, v in renames.items()),
+        read=len(original),
+        loaded=len(out_layer),
+        repaired=repaired,
+        rejected=len(rejected_pos),
+        mode=mode,
+        imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        zonekit_version=_version(),
+        rejected_reasons={str(k): int(v) for k, v in reasons.items()},
+        repairs=repairs,
+        unknown_codes=unknown,
+        notes=notes,
+    )
+    assert report.read == report.loaded + report.rejected
+
+    tables: dict[str, pd.DataFrame] = {as_: out_layer, IMPORTS_TABLE: pd.DataFrame([report.row()])}
+    append = {IMPORTS_TABLE, REPAIRS_TABLE}
+    if mode == "append":
+        append.add(as_)
+        append.add(rejected_name(as_))
+    if len(rejected_table) or mode != "append":
+        tables[rejected_name(as_)] = rejected_table
+    if len(changes):
+        ids = (
+            loaded[id_col].reindex(changes["position"]).to_numpy()
+            if id_col
+            else changes["position"].to_numpy()
+        )
+        tables[REPAIRS_TABLE] = pd.DataFrame(
+            {
+                "import_id": import_id,
+                "layer": as_,
+                "feature_id": [str(i) for i in ids],
+                "what": changes["what"].to_numpy(),
+                "area_before_m2": changes["area_before_m2"].to_numpy(),
+                "area_after_m2": changes["area_after_m2"].to_numpy(),
+                "area_change_m2": changes["area_change_m2"].to_numpy(),
+            }
+        )
+    write_tables(study, tables, append=frozenset(append))
+    return report
+
+
+def _label(crs: pyproj.CRS) -> str:
+    code = crs.to_epsg(min_confidence=70)
+    return f"EPSG:{code}" if code else crs.name
+
+
+def _version() -> str:
+    from zonekit import __version__
+
+    return __version__
+
+
+def _next_import_id(study: Path) -> int:
+    if IMPORTS_TABLE not in list_tables(study):
+        return 1
+    ids = read_table(study, IMPORTS_TABLE)["import_id"]
+    return int(ids.max()) + 1 if len(ids) else 1
+
+
+def _check_duplicates(
+    loaded: pd.DataFrame, id_col: str, study: Path, layer: str, mode: str, source: str
+) -> None:
+    ids = loaded[id_col]
+    dup = ids[ids.duplicated(keep=False)].unique().tolist()
+    if dup:
+        raise DuplicateIdError(
+            f"{len(dup)} {id_col} value(s) occur more than once: {', '.join(map(str, dup[:20]))}"
+            + (" …" if len(dup) > 20 else "")
+            + ".",
+            path=source,
+            fix=f"Make {id_col} unique in the source (or map another column to it with --fields).",
+        )
+    if mode == "append" and layer in list_tables(study):
+        old = set(read_table(study, layer)[id_col].astype(str))
+        clash = sorted(old & set(ids.astype(str)))
+        if clash:
+            raise DuplicateIdError(
+                f"{len(clash)} {id_col} value(s) are already in the study's '{layer}' layer: "
+                f"{', '.join(clash[:20])}.",
+                path=source,
+                fix="Use --replace to replace the layer, or give the new features other ids.",
+            )
+
+
+def _rejected_table(original: pd.DataFrame, problems: dict[int, list[str]], import_id: int) -> pd.DataFrame:
+    pos = sorted(problems)
+    attrs = original.drop(columns="geometry").iloc[pos]
+    out = pd.DataFrame(
+        {
+            "import_id": np.full(len(pos), import_id, dtype=np.int64),
+            "source_position": np.asarray(pos, dtype=np.int64),
+            "reason": ["; ".join(problems[p]) for p in pos],
+            "original_wkt": [
+                None if g is None else shapely.to_wkt(g) for g in original["geometry"].iloc[pos]
+            ],
+        }
+    )
+    for col in attrs.columns:
+        out[f"src_{col}"] = [None if pd.isna(v) else str(v) for v in attrs[col].to_numpy(dtype=object)]
+    return out

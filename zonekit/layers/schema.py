@@ -1,0 +1,387 @@
+"""Schemas of the study's layers, value normalisation, and validation that reports every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from zonekit.errors import SchemaError
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a layer schema."""
+
+    name: str
+    kind: str = "str"  # str | int | float | bool | date
+    required: bool = False  # must be present on import
+    not_null: bool = False  # every row needs a value
+    choices: tuple[str, ...] | None = None
+    unique: bool = False
+    derived: bool = False  # computed by zonekit
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    """A layer: its columns, id column and geometry rule (``required``, ``optional`` or ``none``)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    id_column: str | None
+    geometry: str = "required"
+    generate_ids: bool = False  # ids may be generated when the source has none
+
+    def column(self, name: str) -> Column | None:
+        """The column called ``name``, if any."""
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def names(self) -> list[str]:
+        """Column names in schema order."""
+        return [c.name for c in self.columns]
+
+
+C = Column
+LEVELS = ("national", "provincial", "municipal", "other")
+ZONE_TYPES = ("etdz", "hitech", "bonded", "border", "other")
+REGIONS = ("east", "central", "west", "northeast")
+PARK_KINDS = ("main", "sub", "theme", "enclave")
+CODE_SYSTEMS = ("gb21010_2017", "sandiao", "ydyh_2020", "ydyh_2023")
+BUILD_STATUS = ("built", "serviced", "unserviced", "unbuildable")
+PROTECTED_KINDS = ("eco_redline", "basic_farmland", "nature_reserve", "water_source", "other")
+SHARE_METRICS = ("gdp", "tax", "output", "revenue", "investment", "fdi")
+ADMIN_LEVELS = ("province", "city", "county", "town")
+
+SCHEMAS: dict[str, LayerSchema] = {
+    "admin": LayerSchema(
+        "admin",
+        (
+            C("adcode", required=True, not_null=True, unique=True),
+            C("name", not_null=True),
+            C("level", choices=ADMIN_LEVELS),
+            C("parent_adcode"),
+            C("source"),
+        ),
+        "adcode",
+    ),
+    "zones": LayerSchema(
+        "zones",
+        (
+            C("zone_id", required=True, not_null=True, unique=True),
+            C("name", required=True, not_null=True),
+            C("level", choices=LEVELS),
+            C("type", choices=ZONE_TYPES),
+            C("in_catalogue", "bool"),
+            C("approved_area_ha", "float"),
+            C("region", choices=REGIONS),
+            C("lead_industries"),
+            C("county_adcode"),
+            C("source"),
+        ),
+        "zone_id",
+        geometry="optional",
+    ),
+    "parks": LayerSchema(
+        "parks",
+        (
+            C("park_id", required=True, not_null=True, unique=True),
+            C("zone_id", required=True, not_null=True),
+            C("name", required=True, not_null=True),
+            C("kind", not_null=True, choices=PARK_KINDS),
+            C("parent_park_id"),
+            C("host_adcode"),
+            C("lead_industries"),
+            C("source"),
+        ),
+        "park_id",
+    ),
+    "enclaves": LayerSchema(
+        "enclaves",
+        (
+            C("park_id", required=True, not_null=True),
+            C("home_adcode", required=True, not_null=True),
+            C("host_adcode", required=True, not_null=True),
+            C("metric", required=True, not_null=True, choices=SHARE_METRICS),
+            C("home_share", "float", required=True, not_null=True),
+            C("host_share", "float", required=True, not_null=True),
+            C("valid_from", "date", required=True, not_null=True),
+            C("valid_to", "date"),
+            C("source"),
+        ),
+        None,
+        geometry="none",
+    ),
+    "landuse": LayerSchema(
+        "landuse",
+        (
+            C("parcel_id", not_null=True, unique=True),
+            C("land_use_code"),
+            C("land_use_name"),
+            C("code_system", choices=CODE_SYSTEMS),
+            C("analysis_class", derived=True),
+            C("is_construction", "bool", derived=True),
+            C("land_use_flag", derived=True),
+            C("build_status", choices=BUILD_STATUS),
+            C("supplied", "bool"),
+            C("idle", "bool"),
+            C("gfa_m2", "float"),
+            C("footprint_m2", "float"),
+            C("yard_m2", "float"),
+            C("investment_wan", "float"),
+            C("revenue_wan", "float"),
+            C("tax_wan", "float"),
+            C("enterprise_id"),
+            C("source_area_m2", "float"),
+            C("source"),
+        ),
+        "parcel_id",
+        generate_ids=True,
+    ),
+    "protected": LayerSchema(
+        "protected",
+        (
+            C("area_id", not_null=True, unique=True),
+            C("name"),
+            C("kind", not_null=True, choices=PROTECTED_KINDS),
+            C("source"),
+        ),
+        "area_id",
+        generate_ids=True,
+    ),
+    "enterprises": LayerSchema(
+        "enterprises",
+        (
+            C("enterprise_id", required=True, not_null=True, unique=True),
+            C("name"),
+            C("industry_code"),
+            C("park_id"),
+            C("land_area_m2", "float"),
+            C("tax_wan", "float"),
+            C("value_added_wan", "float"),
+            C("revenue_wan", "float"),
+            C("energy_tce", "float"),
+            C("employees", "float"),
+            C("rd_wan", "float"),
+            C("source"),
+        ),
+        "enterprise_id",
+        geometry="optional",
+    ),
+    "zone_versions": LayerSchema(
+        "zone_versions",
+        (
+            C("zone_id", required=True, not_null=True),
+            C("version", "int", required=True, not_null=True),
+            C("valid_from", "date", required=True, not_null=True),
+            C("valid_to", "date"),
+            C("adjusted_on", "date"),
+            C("source"),
+        ),
+        None,
+    ),
+}
+LAYER_NAMES = tuple(SCHEMAS)
+
+# Chinese (and other common) spellings of enumerated values → schema values
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "level": {
+        "国家级": "national",
+        "国家": "national",
+        "省级": "provincial",
+        "省": "provincial",
+        "市级": "municipal",
+        "市": "municipal",
+        "其他": "other",
+        "县级": "other",
+        "省份": "province",
+        "地级市": "city",
+        "区县": "county",
+        "县": "county",
+        "区": "county",
+        "乡镇": "town",
+        "镇": "town",
+    },
+    "type": {
+        "经济技术开发区": "etdz",
+        "经开区": "etdz",
+        "经济开发区": "etdz",
+        "高新技术产业开发区": "hitech",
+        "高新区": "hitech",
+        "海关特殊监管区域": "bonded",
+        "综合保税区": "bonded",
+        "保税区": "bonded",
+        "边境经济合作区": "border",
+        "跨境经济合作区": "border",
+        "其他": "other",
+        "其他类": "other",
+    },
+    "region": {"东部": "east", "中部": "central", "西部": "west", "东北": "northeast", "东北部": "northeast"},
+    "kind": {
+        "主园": "main",
+        "主园区": "main",
+        "核心区": "main",
+        "分园": "sub",
+        "分园区": "sub",
+        "子园": "sub",
+        "主题园": "theme",
+        "园中园": "theme",
+        "区中园": "theme",
+        "主题产业园": "theme",
+        "飞地": "enclave",
+        "飞地园区": "enclave",
+        "生态保护红线": "eco_redline",
+        "生态红线": "eco_redline",
+        "永久基本农田": "basic_farmland",
+        "基本农田": "basic_farmland",
+        "自然保护地": "nature_reserve",
+        "自然保护区": "nature_reserve",
+        "饮用水水源保护区": "water_source",
+        "水源地": "water_source",
+        "水源保护区": "water_source",
+        "其他": "other",
+    },
+    "build_status": {
+        "已建成": "built",
+        "建成": "built",
+        "已达到供地条件": "serviced",
+        "达到供地条件": "serviced",
+        "未达到供地条件": "unserviced",
+        "不可建设": "unbuildable",
+    },
+    "metric": {
+        "地区生产总值": "gdp",
+        "gdp": "gdp",
+        "税收": "tax",
+        "产值": "output",
+        "营业收入": "revenue",
+        "投资": "investment",
+        "固定资产投资": "investment",
+        "外资": "fdi",
+        "实际使用外资": "fdi",
+    },
+    "code_system": {"三调": "sandiao", "gb/t 21010-2017": "gb21010_2017", "用地用海": "ydyh_2023"},
+}
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "是", "有", "已供应", "闲置"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "否", "无", "未供应", "未闲置"}
+
+
+def _text(v: object) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    s = str(v).strip()
+    return s or None
+
+
+def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Bring the schema's columns of ``frame`` to their types and values.
+
+    Columns the frame lacks are added empty. Values that cannot be read (a non-number in a number column,
+    an unknown choice, an empty required value) are reported per row, by position.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The coerced frame (a copy) and ``{position: reason}`` for rows with problems.
+    """
+    df = frame.copy()
+    problems: dict[int, list[str]] = {}
+
+    def flag(rows: np.ndarray, msg: str) -> None:
+        for r in rows:
+            problems.setdefault(int(r), []).append(msg)
+
+    for col in schema.columns:
+        if col.name not in df.columns:
+            df[col.name] = None
+        raw = df[col.name].to_numpy(dtype=object)
+        texts = np.array([_text(v) for v in raw], dtype=object)
+        present = np.array([t is not None for t in texts])
+        if col.kind in ("float", "int"):
+            vals = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(dtype=float)
+            for r in np.flatnonzero(present & np.isnan(vals)):
+                flag(np.array([r]), f"{col.name} '{texts[r]}' is not a number")
+            df[col.name] = (
+                pd.array(vals, dtype="Float64").round().astype("Int64") if col.kind == "int" else vals
+            )
+        elif col.kind == "bool":
+            low = np.array([t.lower() if t else None for t in texts], dtype=object)
+            vals = np.array(
+                [True if t in TRUE_WORDS else False if t in FALSE_WORDS else None for t in low], dtype=object
+            )
+            bad = present & np.array([v is None for v in vals])
+            flag(np.flatnonzero(bad), f"{col.name} is not yes/no (是/否)")
+            df[col.name] = pd.array(vals, dtype="boolean")
+        elif col.kind == "date":
+            parsed = pd.to_datetime(pd.Series(texts, dtype=object), errors="coerce", format="mixed")
+            bad = present & parsed.isna().to_numpy()
+            flag(np.flatnonzero(bad), f"{col.name} is not a date (YYYY-MM-DD)")
+            df[col.name] = np.array(
+                [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in parsed], dtype=object
+            )
+        else:
+            if col.choices:
+                aliases = VALUE_ALIASES.get(col.name, {})
+                mapped = np.array(
+                    [None if t is None else aliases.get(t, aliases.get(t.lower(), t.lower())) for t in texts],
+                    dtype=object,
+                )
+                bad = present & ~np.isin(mapped, list(col.choices))
+                for r in np.flatnonzero(bad):
+                    flag(np.array([r]), f"{col.name} '{texts[r]}' is not one of {', '.join(col.choices)}")
+                texts = np.where(bad, None, mapped)
+            df[col.name] = texts
+        if col.not_null and not col.derived:
+            empty = np.array(
+                [
+                    v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
+                    for v in df[col.name].to_numpy(dtype=object)
+                ]
+            )
+            flag(np.flatnonzero(empty & ~np.isin(np.arange(len(df)), list(problems))), f"{col.name} is empty")
+    return df, {k: "; ".join(v) for k, v in problems.items()}
+
+
+def validate(frame: pd.DataFrame, schema: LayerSchema) -> list[str]:
+    """Every problem of ``frame`` against ``schema``, as sentences (empty when it fits)."""
+    out: list[str] = []
+    missing = [c.name for c in schema.columns if c.name not in frame.columns]
+    if missing:
+        out.append(f"layer '{schema.name}' lacks column(s) {', '.join(missing)}")
+    for col in schema.columns:
+        if col.name not in frame.columns:
+            continue
+        s = frame[col.name]
+        if col.not_null and s.isna().any():
+            out.append(f"layer '{schema.name}': {int(s.isna().sum())} row(s) with empty {col.name}")
+        if col.choices:
+            bad = sorted({str(v) for v in s.dropna() if v not in col.choices})
+            if bad:
+                out.append(
+                    f"layer '{schema.name}': {col.name} has value(s) {', '.join(bad[:5])} "
+                    f"outside {', '.join(col.choices)}"
+                )
+        if col.unique:
+            dup = s[s.duplicated(keep=False) & s.notna()]
+            if len(dup):
+                out.append(
+                    f"layer '{schema.name}': duplicate {col.name} {', '.join(map(str, dup.unique()[:10]))}"
+                )
+    if schema.geometry == "required" and "geometry" in frame.columns and frame["geometry"].isna().any():
+        out.append(
+            f"layer '{schema.name}': {int(frame['geometry'].isna().sum())} feature(s) without geometry"
+        )
+    return out
+
+
+def raise_if_invalid(problems: list[str], *, path: str | None = None) -> None:
+    """Raise one :class:`SchemaError` listing every problem."""
+    if problems:
+        raise SchemaError(
+            "The study does not fit its schema: " + "; ".join(problems) + ".",
+            path=path,
+            fix="Re-import the layers concerned (zonekit import … --replace) or fix them in QGIS.",
+        )

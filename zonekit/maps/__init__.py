@@ -1,0 +1,1 @@
+"""Folium maps of a study and its analysis results: they draw, never compute."""

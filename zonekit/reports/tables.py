@@ -1,0 +1,176 @@
+"""Writing result tables to the format the output file's extension names, atomically.
+
+- ``.xlsx``: one sheet per table plus a metadata sheet; headers in Chinese (``lang="zh"``) or English; text
+  (codes such as 宗地代码 or 统一社会信用代码) written as text so Excel keeps every digit; column widths that
+  count CJK characters double; sheet names made legal (≤ 31 characters, no ``[]:*?/\\``).
+- ``.csv``: the main table in the file itself and every other table beside it as ``<stem>.<table>.csv``, in
+  UTF-8 with a byte-order mark so Excel on Chinese Windows opens it cleanly.
+- ``.gpkg``: one layer (or attribute table) per table. ``.parquet``: GeoParquet (main table; others beside it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from zonekit.errors import InputError
+from zonekit.geo.io import atomic_output
+from zonekit.reports.labels import SEVERITY_ZH, header, sheet_title
+
+FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in Excel character units: East Asian wide characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A legal, unique Excel sheet name."""
+    base = _BAD_SHEET.sub("_", name).strip("'")[:31] or "sheet"
+    out, k = base, 1
+    while out.lower() in used:
+        k += 1
+        out = f"{base[: 31 - len(str(k)) - 1]}_{k}"
+    used.add(out.lower())
+    return out
+
+
+def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    if isinstance(df, gpd.GeoDataFrame):
+        df = pd.DataFrame(df.drop(columns=df.geometry.name))
+    if lang == "zh" and "severity" in df.columns:
+        df = df.assign(severity=df["severity"].map(lambda v: SEVERITY_ZH.get(v, v)))
+    return df
+
+
+def write_tables(
+    tables: dict[str, pd.DataFrame],
+    out: str | Path,
+    *,
+    main: str,
+    lang: str = "en",
+    metadata: dict[str, object] | None = None,
+) -> list[Path]:
+    """Write ``tables`` to ``out`` in the format its extension names.
+
+    Parameters
+    ----------
+    tables : dict
+        Table name → DataFrame (or GeoDataFrame).
+    out : path
+        ``.xlsx``, ``.csv``, ``.gpkg`` or ``.parquet``.
+    main : str
+        The table that a single-table format (csv, parquet) holds in ``out`` itself.
+    lang : {"en", "zh"}
+        Header language.
+    metadata : dict, optional
+        Key/value pairs for the metadata sheet (xlsx) or ``<stem>.metadata.csv``.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+    """
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(
+            f"'{out.suffix or out.name}' is not an output format zonekit writes.",
+            path=out,
+            fix=f"Name the output with one of {', '.join(FORMATS)}.",
+        )
+    if lang not in ("en", "zh"):
+        raise InputError(f"--lang {lang} is not supported.", fix="Use --lang zh or --lang en.")
+    meta = pd.DataFrame(
+        {"key": list((metadata or {}).keys()), "value": [str(v) for v in (metadata or {}).values()]}
+    )
+    if suffix == ".xlsx":
+        with atomic_output(out) as tmp:
+            _write_xlsx(tmp, {**tables, "metadata": meta}, lang)
+        return [out]
+    written = []
+    if suffix == ".gpkg":
+        with atomic_output(out) as tmp:
+            for name, df in {**tables, "metadata": meta}.items():
+                if isinstance(df, gpd.GeoDataFrame):
+                    pyogrio.write_dataframe(df, tmp, layer=name, driver="GPKG", promote_to_multi=True)
+                else:
+                    pyogrio.write_dataframe(_text_safe(df), tmp, layer=name, driver="GPKG")
+        return [out]
+    for name, df in {**tables, "metadata": meta}.items():
+        path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
+        with atomic_output(path) as tmp:
+            if suffix == ".csv":
+                plain = _plain(df, lang).rename(columns=lambda c: header(str(c), lang))
+                plain.to_csv(tmp, index=False, encoding="utf-8-sig")
+            elif isinstance(df, gpd.GeoDataFrame):
+                df.to_parquet(tmp, index=False, row_group_size=100_000)
+            else:
+                _text_safe(df).to_parquet(tmp, index=False)
+        written.append(path)
+    return written
+
+
+def _text_safe(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(df).copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in out[c]]
+    return out
+
+
+def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "nan_inf_to_errors": False,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    num = wb.add_format({"num_format": "#,##0.####"})
+    used: set[str] = set()
+    for name, df in tables.items():
+        df = _plain(df, lang)
+        ws = wb.add_worksheet(sheet_name(sheet_title(name, lang), used))
+        widths = []
+        for j, col in enumerate(df.columns):
+            label = header(str(col), lang)
+            ws.write_string(0, j, label, head)
+            widths.append(display_width(label))
+        for j, col in enumerate(df.columns):
+            values = df[col].to_numpy(dtype=object)
+            numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+            for i, v in enumerate(values, start=1):
+                if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                    continue
+                if isinstance(v, bool | np.bool_):
+                    ws.write_boolean(i, j, bool(v))
+                elif numeric and isinstance(v, int | float | np.integer | np.floating):
+                    ws.write_number(i, j, float(v), num)
+                else:
+                    s = str(v)
+                    ws.write_string(i, j, s)
+                    widths[j] = max(widths[j], min(display_width(s), 60))
+            if numeric:
+                widths[j] = max(widths[j], 12)
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, min(max(w + 2, 8), 62))
+        ws.freeze_panes(1, 0)
+        if len(df.columns):
+            ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    wb.close()
