@@ -48,7 +48,9 @@ def main() -> None:
 
     t_zk, a_zk = timed(lambda: ellipsoidal_area(geoms, 4490))
     m = min(n, 20_000)  # Geod per polygon is slow: time a slice and scale
-    t_geod_m, a_geod = timed(lambda: np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in geoms[:m]]), 1)
+    t_geod_m, a_geod = timed(
+        lambda: np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in geoms[:m]]), 1
+    )
     t_geod = t_geod_m * n / m
     t_gpd, a_gpd = timed(lambda: gs.to_crs(albers).area.to_numpy())
 
@@ -56,9 +58,13 @@ def main() -> None:
     rel_gpd = float(np.max(np.abs(a_gpd[:m] - a_geod) / a_geod))
     print(f"{n:,} parcel-sized polygons over Jiangsu")
     print(f"  zonekit.ellipsoidal_area      {t_zk:7.2f} s   max rel. diff from Geod {rel_zk:.1e}")
-    print(f"  pyproj.Geod per polygon       {t_geod:7.2f} s   (reference; {t_geod / t_zk:.1f}x zonekit's time)")
-    print(f"  geopandas to_crs(Albers).area {t_gpd:7.2f} s   max rel. diff from Geod {rel_gpd:.1e} "
-          f"({t_gpd / t_zk:.2f}x zonekit's time)")
+    print(
+        f"  pyproj.Geod per polygon       {t_geod:7.2f} s   (reference; {t_geod / t_zk:.1f}x zonekit's time)"
+    )
+    print(
+        f"  geopandas to_crs(Albers).area {t_gpd:7.2f} s   max rel. diff from Geod {rel_gpd:.1e} "
+        f"({t_gpd / t_zk:.2f}x zonekit's time)"
+    )
 
 
 if __name__ == "__main__":
