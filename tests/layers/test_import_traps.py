@@ -446,3 +446,11 @@ def test_kml(tmp_path, study):
 def test_missing_file_message(study, tmp_path):
     with pytest.raises(SourceReadError, match="does not exist"):
         import_layer(tmp_path / "nope.shp", study, as_="parks")
+
+
+def test_old_three_digit_codes_are_no_evidence_of_ydyh():
+    from zonekit.layers.landuse_codes import detect_system
+
+    assert detect_system(["201", "0601"])[0] is None
+    assert detect_system(["1301"])[0] == "ydyh_2023"
+    assert detect_system(["100101"])[0] == "ydyh_2023"

@@ -178,6 +178,13 @@ def _classify_one(code: str | None, table: dict[str, Rule], system: str) -> tupl
     return (UNKNOWN, None, None)
 
 
+def _looks_ydyh(code: str) -> bool:
+    """用地用海 evidence: a 6-digit code, or a 4-digit code whose first level (13–24) 三调 does not have."""
+    if not code.isdigit():
+        return False
+    return len(code) == 6 or (len(code) == 4 and 13 <= int(code[:2]) <= 24)
+
+
 def detect_system(codes: pd.Series | list) -> tuple[str | None, str]:
     """Guess the code system from the codes themselves: a hint, never a decision.
 
@@ -191,9 +198,7 @@ def detect_system(codes: pd.Series | list) -> tuple[str | None, str]:
     )
     if sandiao:
         return "sandiao", f"三调 codes such as {', '.join(sandiao[:3])}"
-    ydyh = sorted(
-        c for c in norm if (len(c) == 6 and c.isdigit()) or (c[:2].isdigit() and 13 <= int(c[:2]) <= 24)
-    )
+    ydyh = sorted(c for c in norm if _looks_ydyh(c))
     if ydyh:
         return "ydyh_2023", f"用地用海 codes such as {', '.join(ydyh[:3])}"
     return None, "only codes that several systems share"
