@@ -1,0 +1,140 @@
+"""The overlay engine against geopandas.overlay, an independent computation."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.overlay import apportion, intersection_areas
+
+
+def reference(a, b, crs) -> dict[tuple[int, int], float]:
+    """geopandas.overlay(how='intersection'), areas measured the same (ellipsoidal) way."""
+    ga = gpd.GeoDataFrame({"ia": np.arange(len(a))}, geometry=list(a), crs=crs)
+    gb = gpd.GeoDataFrame({"ib": np.arange(len(b))}, geometry=list(b), crs=crs)
+    ov = gpd.overlay(ga, gb, how="intersection", keep_geom_type=True)
+    areas = ellipsoidal_area(ov.geometry.values, crs)
+    out: dict[tuple[int, int], float] = {}
+    for ia, ib, ar in zip(ov["ia"], ov["ib"], areas, strict=True):
+        if ar > 0:
+            out[(int(ia), int(ib))] = out.get((int(ia), int(ib)), 0.0) + ar
+    return out
+
+
+def assert_matches(a, b, crs=4490, threads=None):
+    got = intersection_areas(a, b, crs, threads=threads)
+    want = reference(a, b, crs)
+    got_d = {(int(x), int(y)): v for x, y, v in zip(got["a"], got["b"], got["area_m2"], strict=True)}
+    assert set(got_d) == set(want), set(got_d) ^ set(want)
+    for k, v in want.items():
+        assert got_d[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+    return got
+
+
+def grid(nx, ny, x0=120.0, y0=32.0, step=0.002):
+    return np.array(
+        [
+            shapely.box(x0 + i * step, y0 + j * step, x0 + (i + 1) * step, y0 + (j + 1) * step)
+            for i in range(nx)
+            for j in range(ny)
+        ],
+        dtype=object,
+    )
+
+
+def test_parks_against_a_parcel_grid():
+    parks = np.array([shapely.Point(120.01, 32.01).buffer(0.0071), shapely.box(120.025, 32.0, 120.05, 32.03)])
+    res = assert_matches(parks, grid(30, 20))
+    assert res["inside"].any() and (~res["inside"]).any()  # both paths used
+
+
+def test_holes_multipolygons_and_edge_touching():
+    park = shapely.box(120, 32, 120.02, 32.02).difference(shapely.box(120.006, 32.006, 120.014, 32.014))
+    multi = shapely.MultiPolygon(
+        [shapely.box(120.03, 32, 120.04, 32.01), shapely.box(120.05, 32, 120.06, 32.01)]
+    )
+    parcels = np.array(
+        [
+            shapely.box(120.02, 32.0, 120.03, 32.01),  # touches park only along an edge: no pair
+            shapely.box(120.005, 32.005, 120.015, 32.015),  # straddles the hole
+            shapely.box(120.035, 32.0, 120.055, 32.005),  # spans both parts of the multipolygon
+            shapely.box(120.0, 32.0, 120.001, 32.001),  # inside, sharing the park's corner edges
+            shapely.Point(120.01, 32.017).buffer(0.002),
+        ],
+        dtype=object,
+    )
+    res = assert_matches(np.array([park, multi], dtype=object), parcels)
+    assert 0 not in set(res.loc[res["a"] == 0, "b"]) or res.loc[res["b"] == 0, "area_m2"].gt(0).all()
+    assert not ((res["a"] == 0) & (res["b"] == 0)).any()  # the edge-only touch is not a pair
+
+
+def test_threads_give_the_same_answer():
+    parks = np.array([shapely.Point(120.02, 32.02).buffer(0.015)], dtype=object)
+    parcels = grid(40, 40)
+    one = intersection_areas(parks, parcels, 4490, threads=1)
+    four = intersection_areas(parks, parcels, 4490, threads=4)
+    pd_equal = (one[["a", "b"]].to_numpy() == four[["a", "b"]].to_numpy()).all()
+    assert pd_equal and np.allclose(one["area_m2"], four["area_m2"], rtol=0, atol=0)
+
+
+def test_projected_input():
+    parks = np.array([shapely.box(500_000, 3_500_000, 501_000, 3_501_500)], dtype=object)
+    parcels = np.array(
+        [
+            shapely.box(
+                500_000 + i * 130, 3_500_000 + j * 110, 500_000 + i * 130 + 120, 3_500_000 + j * 110 + 100
+            )
+            for i in range(10)
+            for j in range(16)
+        ],
+        dtype=object,
+    )
+    assert_matches(parks, parcels, crs="EPSG:4549")
+
+
+def test_apportion_by_area_share():
+    parks = np.array([shapely.box(120, 32, 120.01, 32.01)], dtype=object)
+    parcels = np.array([shapely.box(120.005, 32, 120.015, 32.01)], dtype=object)  # half inside
+    pairs = intersection_areas(parks, parcels, 4490)
+    import pandas as pd
+
+    vals = apportion(pairs, pd.DataFrame({"tax_wan": [100.0], "gfa_m2": [np.nan]}))
+    assert vals["tax_wan"].iloc[0] == pytest.approx(100 * pairs["b_share"].iloc[0])
+    assert pairs["b_share"].iloc[0] == pytest.approx(0.5, rel=1e-3)
+    assert np.isnan(vals["gfa_m2"].iloc[0])
+
+
+def test_no_candidates():
+    r = intersection_areas([shapely.box(0, 0, 1, 1)], [shapely.box(5, 5, 6, 6)], 4490)
+    assert r.empty and list(r.columns) == ["a", "b", "area_m2", "b_share", "inside"]
+
+
+coord = st.floats(0, 0.02, allow_nan=False)
+
+
+@st.composite
+def polygon(draw):
+    k = draw(st.integers(3, 8))
+    cx, cy = draw(coord), draw(coord)
+    r = draw(st.floats(0.001, 0.01))
+    ang = sorted(draw(st.lists(st.floats(0, 2 * np.pi), min_size=k, max_size=k, unique=True)))
+    rad = draw(st.lists(st.floats(0.3, 1.0), min_size=k, max_size=k))
+    pts = [(120 + cx + r * q * np.cos(t), 32 + cy + r * q * np.sin(t)) for t, q in zip(ang, rad, strict=True)]
+    g = shapely.make_valid(shapely.Polygon(pts), method="structure", keep_collapsed=False)
+    if draw(st.booleans()) and g.area > 0:
+        g = g.difference(g.centroid.buffer(r * 0.2))  # a hole, sometimes
+    return g
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(polygon(), min_size=1, max_size=3), st.lists(polygon(), min_size=1, max_size=12))
+def test_random_polygons_agree_with_geopandas_overlay(a, b):
+    a = np.array([g for g in a if g.area > 0 and g.geom_type in ("Polygon", "MultiPolygon")], dtype=object)
+    b = np.array([g for g in b if g.area > 0 and g.geom_type in ("Polygon", "MultiPolygon")], dtype=object)
+    if len(a) and len(b):
+        assert_matches(a, b)
