@@ -1,0 +1,302 @@
+"""Land intensive-use evaluation (开发区土地集约利用评价) per park or per zone (``domain.md`` §2).
+
+Land-status classes from the parcels (``domain.md`` §2.2), each an area summed over the parcel pieces that
+fall in a park (the overlay engine cuts parcels at park boundaries and apportions their floor area,
+footprint, investment and tax by the area share):
+
+- A: built construction land (``is_construction`` and ``build_status = built``); A1 its residential part,
+  A2 its industrial and logistics (工矿仓储) part;
+- B21: land serviced for supply (``serviced``); C: unbuildable land; A + B = surveyed land − C;
+- D: supplied land (``supplied``); G: idle land (``idle``).
+
+Indicators whose denominator is zero are missing (NaN) and say why in ``notes`` — never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zonekit.analysis.config import load_config
+from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.overlay import apportion, intersection_areas
+from zonekit.geo.units import M2_PER_HA, MU_PER_HA
+from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
+
+INDICATORS = (
+    "development_rate",
+    "supply_rate",
+    "construction_rate",
+    "industrial_land_ratio",
+    "composite_far",
+    "building_density",
+    "industrial_far",
+    "industrial_building_coefficient",
+    "investment_intensity",
+    "industrial_tax_per_ha",
+    "tax_per_ha",
+    "idle_land_ratio",
+)
+NEGATIVE = {"idle_land_ratio"}
+EXTENSIVE = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
+# indicator: (numerator, denominator, what a zero denominator means)
+FORMULAS = {
+    "development_rate": ("A_B21", "A_B", "no developable land (A+B)"),
+    "supply_rate": ("D", "A_B21", "no built or serviced land (A+B21)"),
+    "construction_rate": ("A", "D", "no supplied land (D)"),
+    "industrial_land_ratio": ("A2", "A", "no built construction land (A)"),
+    "composite_far": ("gfa_A", "A", "no built construction land (A)"),
+    "building_density": ("footprint_A", "A", "no built construction land (A)"),
+    "industrial_far": ("gfa_A2", "A2", "no built industrial land (A2)"),
+    "industrial_building_coefficient": ("cover_A2", "A2", "no built industrial land (A2)"),
+    "investment_intensity": ("investment_A2", "A2_ha", "no built industrial land (A2)"),
+    "industrial_tax_per_ha": ("tax_A2", "A2_ha", "no built industrial land (A2)"),
+    "tax_per_ha": ("tax_all", "A_ha", "no built construction land (A)"),
+    "idle_land_ratio": ("G", "D", "no supplied land (D)"),
+}
+
+
+@dataclass
+class IntensityResult:
+    """What :func:`land_intensity` returns: tables and the inputs' account."""
+
+    indicators: gpd.GeoDataFrame
+    """One row per park or zone: areas, class areas, indicators, zone type, score, grade, notes."""
+    scores: pd.DataFrame
+    """Indicator scores (0–100) and node scores of the weight tree, per unit."""
+    national: pd.DataFrame
+    """Each indicator beside the national reference value (long format)."""
+    metadata: dict[str, object]
+
+
+def _units(study, by: str) -> gpd.GeoDataFrame:
+    parks = study["parks"]
+    if by == "park":
+        cols = ["park_id", "zone_id", "name", "kind"]
+        return gpd.GeoDataFrame(parks[cols].copy(), geometry=parks.geometry.values, crs=parks.crs)
+    zones = study["zones"] if "zones" in study else None
+    parts = []
+    for zid, grp in parks.groupby("zone_id", sort=True):
+        parts.append((str(zid), shapely.union_all(grp.geometry.values)))  # theme parks not counted twice
+    units = gpd.GeoDataFrame(
+        {"zone_id": [p[0] for p in parts]}, geometry=[p[1] for p in parts], crs=parks.crs
+    )
+    if zones is not None:
+        info = zones.set_index(zones["zone_id"].astype(str))
+        for col in ("name", "level", "type", "in_catalogue", "region", "county_adcode"):
+            if col in info:
+                units[col] = units["zone_id"].map(info[col])
+    return units
+
+
+def _class_sums(pairs: pd.DataFrame, lu: pd.DataFrame, n_units: int) -> pd.DataFrame:
+    """Per unit: the land-status sums the indicators need, in m² (areas) and their units (money, floor)."""
+    b = pairs["b"].to_numpy()
+    a = pairs["a"].to_numpy()
+    area = pairs["area_m2"].to_numpy()
+    cls = lu["analysis_class"].to_numpy(dtype=object)[b]
+    constr = lu["is_construction"].fillna(False).to_numpy(dtype=bool)[b]
+    status = lu["build_status"].to_numpy(dtype=object)[b]
+    supplied = lu["supplied"].fillna(False).to_numpy(dtype=bool)[b]
+    idle = lu["idle"].fillna(False).to_numpy(dtype=bool)[b]
+    vals = apportion(pairs, lu[list(EXTENSIVE)].astype(float))
+    built = constr & (status == "built")
+    ind = built & np.isin(cls, ["industrial", "logistics"])
+    masks = {
+        "land": np.ones(len(a), bool),
+        "A": built,
+        "A1": built & (cls == "residential"),
+        "A2": ind,
+        "B21": status == "serviced",
+        "C": status == "unbuildable",
+        "D": supplied,
+        "G": idle,
+    }
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(a, weights=np.nan_to_num(weights), minlength=n_units)
+
+    out = {k: total(area * m) for k, m in masks.items()}
+    gfa, foot, yard = (vals[c].to_numpy() for c in ("gfa_m2", "footprint_m2", "yard_m2"))
+    out["gfa_A"] = total(gfa * built)
+    out["footprint_A"] = total(foot * built)
+    out["gfa_A2"] = total(gfa * ind)
+    out["cover_A2"] = total((np.nan_to_num(foot) + np.nan_to_num(yard)) * ind)
+    out["investment_A2"] = total(vals["investment_wan"].to_numpy() * ind)
+    out["tax_A2"] = total(vals["tax_wan"].to_numpy() * ind)
+    out["tax_all"] = total(vals["tax_wan"].to_numpy())
+    out["revenue_all"] = total(vals["revenue_wan"].to_numpy())
+    for c in (*CLASSES, UNKNOWN):
+        out[f"{c}_ha"] = total(area * (cls == c)) / M2_PER_HA
+    df = pd.DataFrame(out)
+    df["A_B"] = df["land"] - df["C"]
+    df["A_B21"] = df["A"] + df["B21"]
+    df["A_ha"], df["A2_ha"] = df["A"] / M2_PER_HA, df["A2"] / M2_PER_HA
+    df["parcels"] = np.bincount(a, minlength=n_units)
+    return df
+
+
+def indicators_from_sums(sums: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The indicators of ``domain.md`` §2.4 from per-unit sums; NaN plus a note where a denominator is zero."""
+    out = pd.DataFrame(index=sums.index)
+    notes = pd.Series([[] for _ in range(len(sums))], index=sums.index, dtype=object)
+    for name, (num, den, why) in FORMULAS.items():
+        d = sums[den].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[name] = np.where(d > 0, sums[num].to_numpy(dtype=float) / d, np.nan)
+        for i in np.flatnonzero(~(d > 0)):
+            notes.iloc[i].append(f"{name}: {why}")
+    return out, notes.map("; ".join)
+
+
+def zone_type(sums: pd.DataFrame, cfg: dict, forced: pd.Series | None = None) -> pd.Series:
+    """工业主导 (``industrial``) / 产城融合 (``integrated``) / ``other`` by the rule of ``domain.md`` §2.3."""
+    rule = cfg["zone_type"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_ind = np.where(sums["A"] > 0, sums["A2"] / sums["A"], np.nan)
+        r_res = np.where(sums["A"] > 0, sums["A1"] / sums["A"], np.nan)
+    t = np.where(
+        (r_ind > rule["industrial_min_ratio"]) & (r_res < rule["residential_max_ratio"]),
+        "industrial",
+        np.where(
+            (r_ind <= rule["industrial_min_ratio"]) & (r_res >= rule["residential_max_ratio"]),
+            "integrated",
+            "other",
+        ),
+    )
+    out = pd.Series(t, index=sums.index, dtype=object)
+    if forced is not None:
+        out[forced.isin(rule.get("forced_industrial", [])).to_numpy()] = "industrial"
+    return out
+
+
+def indicator_score(name: str, value: float, ideal: float | None, cap: float) -> float:
+    """实现度分值: 100·x/ideal for a positive indicator (capped), 100·(1 − x) for a negative one with ideal 0."""
+    if ideal is None or value is None or np.isnan(value):
+        return np.nan
+    if name in NEGATIVE:
+        return (
+            float(np.clip(100.0 * (1.0 - value), 0.0, cap))
+            if ideal == 0
+            else float(np.clip(100.0 * ideal / value, 0.0, cap))
+            if value > 0
+            else cap
+        )
+    return float(min(cap, 100.0 * value / ideal)) if ideal > 0 else np.nan
+
+
+def tree_score(node: str, weights: dict, leaf_scores: dict[str, float], out: dict[str, float]) -> float:
+    """Weighted score of ``node``; children without a score are dropped and the rest re-normalised."""
+    children = weights.get(node)
+    if children is None:
+        return leaf_scores.get(node, np.nan)
+    got = [(tree_score(c, weights, leaf_scores, out), w) for c, w in children.items()]
+    got = [(s, w) for s, w in got if not np.isnan(s) and w > 0]
+    score = np.nan if not got else sum(s * w for s, w in got) / sum(w for _, w in got)
+    out[node] = score
+    return score
+
+
+def grade(score: float, cfg: dict) -> str | None:
+    """Grade for a composite score by the configured thresholds."""
+    if score is None or np.isnan(score):
+        return None
+    return next((g for low, g in cfg["scoring"]["grades"] if score >= low), None)
+
+
+def land_intensity(study, *, by: str = "park", config=None, threads: int | None = None) -> IntensityResult:
+    """Intensity indicators, scores and grades per park or per zone.
+
+    Parameters
+    ----------
+    study : Study
+        Needs ``parks`` and ``landuse``; ``zones`` adds names and types.
+    by : {"park", "zone"}
+        A zone is the union of its parks (enclave parks count for the zone that manages them; a theme park
+        inside its parent is not counted twice).
+    config : path, dict or None
+        Overrides of ``intensity_default.toml``.
+
+    Returns
+    -------
+    IntensityResult
+    """
+    if by not in ("park", "zone"):
+        raise ValueError("by must be 'park' or 'zone'")
+    cfg = load_config("intensity", config)
+    units = _units(study, by)
+    lu = study["landuse"]
+    crs = lu.crs
+    pairs = intersection_areas(units.geometry.values, lu.geometry.values, crs, threads=threads)
+    sums = _class_sums(pairs, lu, len(units))
+    ind, notes = indicators_from_sums(sums)
+    area_m2 = ellipsoidal_area(units.geometry.values, crs)
+    out = units.copy()
+    out["area_ha"] = area_m2 / M2_PER_HA
+    out["area_mu"] = out["area_ha"] * MU_PER_HA
+    out["surveyed_ha"] = sums["land"].to_numpy() / M2_PER_HA
+    for c in (*CLASSES, UNKNOWN):
+        out[f"{c}_ha"] = sums[f"{c}_ha"].to_numpy()
+    for c in ("A", "A1", "A2", "B21", "C", "D", "G"):
+        out[f"{c}_ha"] = sums[c].to_numpy() / M2_PER_HA
+    out["parcels"] = sums["parcels"].to_numpy()
+    for c in INDICATORS:
+        out[c] = ind[c].to_numpy()
+    forced = out["type"] if "type" in out else None
+    out["zone_type"] = zone_type(sums, cfg, forced).to_numpy()
+
+    score_rows = []
+    cap = cfg["scoring"]["cap"]
+    for i in range(len(out)):
+        ztype = out["zone_type"].iloc[i]
+        key = ztype if ztype in cfg["weights"] else "industrial"
+        ideals = cfg["ideals"][key]
+        leaf = {n: indicator_score(n, out[n].iloc[i], ideals.get(n), cap) for n in INDICATORS}
+        nodes: dict[str, float] = {}
+        total = tree_score("total", cfg["weights"][key], leaf, nodes)
+        score_rows.append(
+            {
+                **{f"score_{k}": v for k, v in leaf.items() if k in ideals},
+                **nodes,
+                "weights_used": key,
+                "score": total,
+            }
+        )
+    scores = pd.DataFrame(score_rows, index=out.index)
+    out["score"] = scores["score"].to_numpy()
+    out["grade"] = [grade(s, cfg) for s in out["score"]]
+    coverage = out["surveyed_ha"] / out["area_ha"]
+    extra = np.where(coverage < 0.99, [f"parcels cover {c:.0%} of the area" for c in coverage], "")
+    out["notes"] = ["; ".join(x for x in (n, e) if x) for n, e in zip(notes, extra, strict=True)]
+    key_col = "park_id" if by == "park" else "zone_id"
+    scores.insert(0, key_col, out[key_col].to_numpy())
+
+    nat = cfg["national"]
+    rows = []
+    for _, r in out.iterrows():
+        for name, ref in nat.items():
+            v = r[name]
+            rows.append(
+                {
+                    key_col: r[key_col],
+                    "indicator": name,
+                    "value": v,
+                    "national": ref,
+                    "ratio": v / ref if ref and not pd.isna(v) else np.nan,
+                }
+            )
+    meta = {
+        "by": by,
+        "config": cfg["_source"],
+        "units": len(out),
+        "parcels": len(lu),
+        "intersecting pairs": len(pairs),
+        "pairs inside (fast path)": int(pairs["inside"].sum()),
+        "zone type rule": f"industrial if A2/A > {cfg['zone_type']['industrial_min_ratio']} and "
+        f"A1/A < {cfg['zone_type']['residential_max_ratio']}",
+    }
+    return IntensityResult(out, scores, pd.DataFrame(rows), meta)
