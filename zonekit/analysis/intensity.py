@@ -78,7 +78,7 @@ def _units(study, by: str) -> gpd.GeoDataFrame:
     if by == "park":
         cols = ["park_id", "zone_id", "name", "kind"]
         return gpd.GeoDataFrame(parks[cols].copy(), geometry=parks.geometry.values, crs=parks.crs)
-    zones = study["zones"] if "zones" in study else None
+    zones = study.get("zones", None)
     parts = []
     for zid, grp in parks.groupby("zone_id", sort=True):
         parts.append((str(zid), shapely.union_all(grp.geometry.values)))  # theme parks not counted twice
@@ -246,7 +246,7 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
     out["parcels"] = sums["parcels"].to_numpy()
     for c in INDICATORS:
         out[c] = ind[c].to_numpy()
-    forced = out["type"] if "type" in out else None
+    forced = out.get("type", None)
     out["zone_type"] = zone_type(sums, cfg, forced).to_numpy()
 
     score_rows = []
