@@ -67,7 +67,19 @@ def test_atlas_on_the_bundled_sample(tmp_path):
     out = tmp_path / "atlas"
     r = run("atlas", "--out", str(out))
     assert r.returncode == 0, r.stderr
-    for name in ("study.gpkg", "landcover.tif", "check.xlsx", "check.csv", "imports.xlsx", "imports.csv"):
+    for name in (
+        "study.gpkg",
+        "landcover.tif",
+        "check.xlsx",
+        "check.csv",
+        "imports.xlsx",
+        "imports.csv",
+        "intensity.xlsx",
+        "intensity.csv",
+        "intensity.gpkg",
+        "intensity_zones.xlsx",
+        "intensity_zones.csv",
+    ):
         assert (out / name).exists(), name
     imports = pd.read_csv(out / "imports.csv", encoding="utf-8-sig")
     assert (imports["读取要素数"] == imports["入库要素数"] + imports["拒收要素数"]).all()
@@ -77,3 +89,22 @@ def test_sample_command(tmp_path):
     r = run("sample", str(tmp_path / "demo"))
     assert r.returncode == 0
     assert (tmp_path / "demo" / "study.gpkg").exists() and (tmp_path / "demo" / "landcover.tif").exists()
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "csv", "gpkg", "parquet"])
+def test_intensity_writes_every_format(tmp_path, sample_study, ext):
+    out = tmp_path / f"int.{ext}"
+    r = run("intensity", str(sample_study), "--out", str(out), "--by", "zone", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and "NT01" in r.stdout
+    if ext == "csv":
+        df = pd.read_csv(out, encoding="utf-8-sig")
+        assert {"zone_id", "area_ha", "area_mu", "composite_far", "score", "grade"} <= set(df.columns)
+        assert (tmp_path / "int.national.csv").exists()
+
+
+def test_intensity_bad_config_is_a_user_error(tmp_path, sample_study):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scoring\ncap = ", encoding="utf-8")
+    r = run("intensity", str(sample_study), "--out", str(tmp_path / "x.xlsx"), "--config", str(bad))
+    assert r.returncode == 1 and "bad.toml" in r.stderr and "Traceback" not in r.stderr

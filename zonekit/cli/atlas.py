@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.analysis.intensity import land_intensity
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.check import check_study, summarise
@@ -28,6 +29,9 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
       imports.xlsx/.csv      every import: encoding, CRS and how they were decided, read = loaded + rejected,
                              repairs per feature
       check.xlsx/.csv        every finding of zonekit check
+      intensity.xlsx/.csv    land-use intensity per park, scores, grades, national comparison
+      intensity_zones.xlsx   the same per zone (a zone is the union of its parks)
+      intensity.gpkg         park polygons with their indicators, for QGIS
     """
     src = study or sample_path()
     out.mkdir(parents=True, exist_ok=True)
@@ -57,6 +61,21 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
         write_tables(
             {"findings": findings}, out / f"check{suffix}", main="findings", lang=lang, metadata=meta
         )
+    written = ["study.gpkg", "imports.xlsx/.csv", "check.xlsx/.csv"]
+    if {"parks", "landuse"} <= set(st):
+        for by, stem in (("park", "intensity"), ("zone", "intensity_zones")):
+            res = land_intensity(st, by=by)
+            tables = {"indicators": res.indicators, "scores": res.scores, "national": res.national}
+            suffixes = (".xlsx", ".csv", ".gpkg") if by == "park" else (".xlsx", ".csv")
+            for suffix in suffixes:
+                write_tables(
+                    tables,
+                    out / f"{stem}{suffix}",
+                    main="indicators",
+                    lang=lang,
+                    metadata={**meta, **res.metadata},
+                )
+        written += ["intensity.xlsx/.csv/.gpkg", "intensity_zones.xlsx/.csv"]
     click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))
     click.echo(summarise(findings))
-    click.echo(f"wrote {out}/: study.gpkg, imports.xlsx/.csv, check.xlsx/.csv")
+    click.echo(f"wrote {out}/: " + ", ".join(written))

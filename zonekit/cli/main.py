@@ -16,6 +16,7 @@ from zonekit import __version__
 from zonekit.cli.atlas import atlas
 from zonekit.cli.check import check
 from zonekit.cli.importing import import_command
+from zonekit.cli.intensity import intensity
 from zonekit.cli.sample import sample
 from zonekit.errors import ZonekitError, ZonekitWarning
 
@@ -25,6 +26,7 @@ Examples:
   zonekit import 园区.shp --into s.gpkg --as parks      import a shapefile (GBK, no .prj: handled)
   zonekit import admin.geojson --into s.gpkg --as admin --from gcj02
   zonekit check s.gpkg --out check.xlsx              validity, topology, cross-layer checks
+  zonekit intensity s.gpkg --out intensity.xlsx      land-use intensity per park (--by zone per zone)
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
 
@@ -45,6 +47,7 @@ def main(debug: bool) -> None:
 main.add_command(sample)
 main.add_command(import_command)
 main.add_command(check)
+main.add_command(intensity)
 main.add_command(atlas)
 
 

@@ -50,6 +50,62 @@ LABELS_ZH: dict[str, str] = {
     "key": "项目",
     "value": "内容",
 }
+# intensity, 亩均 and control tables
+LABELS_ZH.update(
+    {
+        "surveyed_ha": "调查地块面积(公顷)",
+        "parcels": "地块数",
+        "zone_type": "评价类型",
+        "score": "集约度分值",
+        "grade": "等级",
+        "notes": "说明",
+        "indicator": "指标",
+        "national": "全国参考值",
+        "ratio": "与全国比值",
+        "development_rate": "土地开发率",
+        "supply_rate": "土地供应率",
+        "construction_rate": "土地建成率",
+        "industrial_land_ratio": "工业用地率",
+        "composite_far": "综合容积率",
+        "building_density": "建筑密度",
+        "industrial_far": "工业用地综合容积率",
+        "industrial_building_coefficient": "工业用地建筑系数",
+        "investment_intensity": "工业用地固定资产投入强度(万元/公顷)",
+        "industrial_tax_per_ha": "工业用地地均税收(万元/公顷)",
+        "tax_per_ha": "综合地均税收(万元/公顷)",
+        "idle_land_ratio": "土地闲置率",
+        "A_ha": "已建成城镇建设用地A(公顷)",
+        "A1_ha": "住宅用地A1(公顷)",
+        "A2_ha": "工矿仓储用地A2(公顷)",
+        "B21_ha": "已达到供地条件土地B21(公顷)",
+        "C_ha": "不可建设土地C(公顷)",
+        "D_ha": "已供应土地D(公顷)",
+        "G_ha": "闲置土地G(公顷)",
+        "industrial_ha": "工业(公顷)",
+        "logistics_ha": "物流仓储(公顷)",
+        "commercial_ha": "商业服务(公顷)",
+        "residential_ha": "居住(公顷)",
+        "public_services_ha": "公共管理与服务(公顷)",
+        "transport_ha": "交通(公顷)",
+        "green_open_ha": "绿地与开敞空间(公顷)",
+        "water_ha": "水域(公顷)",
+        "farmland_ha": "农用地(公顷)",
+        "ecological_unused_ha": "生态与未利用地(公顷)",
+        "other_ha": "其他(公顷)",
+        "unknown_ha": "未识别地类(公顷)",
+        "enterprise_id": "企业代码",
+        "land_mu": "用地面积(亩)",
+        "tax_per_mu": "亩均税收(万元/亩)",
+        "revenue_per_mu": "亩均销售收入(万元/亩)",
+        "mujun_score": "亩均综合得分",
+        "mujun_class": "亩均分类",
+        "rank_pct": "排名百分位",
+        "group": "评价范围",
+        "weights_used": "权重体系",
+    }
+)
+
+
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SHEET_ZH = {
     "findings": "检查结果",
@@ -57,6 +113,13 @@ SHEET_ZH = {
     "rejected": "拒收要素",
     "repairs": "几何修复",
     "metadata": "元数据",
+    "indicators": "集约利用指标",
+    "scores": "指标得分",
+    "national": "全国对比",
+    "mujun": "亩均评价",
+    "mujun_parks": "园区亩均分类",
+    "control": "控制指标违规",
+    "raster": "土地覆盖",
 }
 
 
