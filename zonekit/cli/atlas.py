@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.analysis.enterprises import control_violations, mujun
 from zonekit.analysis.intensity import land_intensity
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
@@ -66,6 +67,9 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
         for by, stem in (("park", "intensity"), ("zone", "intensity_zones")):
             res = land_intensity(st, by=by)
             tables = {"indicators": res.indicators, "scores": res.scores, "national": res.national}
+            if by == "park" and "enterprise_id" in st["landuse"]:
+                ent, park_classes = mujun(st)
+                tables |= {"mujun": ent, "mujun_parks": park_classes, "control": control_violations(st)}
             suffixes = (".xlsx", ".csv", ".gpkg") if by == "park" else (".xlsx", ".csv")
             for suffix in suffixes:
                 write_tables(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from tqdm.auto import tqdm
 
+from zonekit.analysis.enterprises import control_violations, mujun
 from zonekit.analysis.intensity import land_intensity
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
@@ -56,12 +57,20 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     Example:
       zonekit intensity study.gpkg --out intensity.xlsx --by zone --config my-province.toml
     """
-    steps = tqdm(total=3, desc="intensity", unit="step", disable=None, leave=False)
+    steps = tqdm(total=4, desc="intensity", unit="step", disable=None, leave=False)
     st = read_study(study)
     steps.update()
     res = land_intensity(st, by=by, config=config)
     steps.update()
     tables = {"indicators": res.indicators, "scores": res.scores, "national": res.national}
+    if "enterprise_id" in st["landuse"]:
+        ent, park_classes = mujun(st, config=config)
+        tables |= {
+            "mujun": ent,
+            "mujun_parks": park_classes,
+            "control": control_violations(st, config=config),
+        }
+    steps.update()
     meta = {
         "study": study.name,
         "storage CRS": st.crs.to_string(),

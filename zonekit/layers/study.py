@@ -124,6 +124,13 @@ class Study(Mapping):
                 fix=f"Import one: zonekit import SRC --into {self.path} --as {name}.",
             ) from None
 
+    def __contains__(self, name: object) -> bool:
+        return name in self.layers
+
+    def get(self, name: str, default=None):
+        """The layer ``name``, or ``default`` when the study has none."""
+        return self.layers.get(name, default)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.layers)
 

@@ -1,0 +1,121 @@
+"""亩均 classes on a known ranking, and control-indicator violations with hand-checked values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import pytest
+import shapely
+
+from zonekit.analysis.enterprises import control_violations, mujun
+from zonekit.layers.study import Study
+
+X, Y, CRS = 500_000.0, 3_550_000.0, "EPSG:4549"
+
+
+def hectare(i: int, j: int = 0) -> shapely.Polygon:
+    return shapely.box(X + i * 100, Y + j * 100, X + (i + 1) * 100, Y + (j + 1) * 100)
+
+
+def study_of(landuse: gpd.GeoDataFrame, parks: gpd.GeoDataFrame) -> Study:
+    return Study(Path("mem.gpkg"), pyproj.CRS.from_user_input(CRS), {"landuse": landuse, "parks": parks})
+
+
+@pytest.fixture
+def ranked():
+    # 20 one-hectare (15 亩) enterprises: tax per 亩 = i, revenue per 亩 = 10·i; one 2-亩 enterprise
+    n = 20
+    geoms = [hectare(i) for i in range(n)] + [shapely.box(X, Y + 200, X + 40, Y + 200 + 2 * 666.6667 / 40)]
+    lu = gpd.GeoDataFrame(
+        {
+            "enterprise_id": [f"E{i + 1:02d}" for i in range(n)] + ["SMALL"],
+            "tax_wan": [15.0 * (i + 1) for i in range(n)] + [1000.0],
+            "revenue_wan": [150.0 * (i + 1) for i in range(n)] + [1.0],
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["P"], "kind": ["main"]}, geometry=[shapely.box(X, Y, X + 2000, Y + 400)], crs=CRS
+    )
+    return study_of(lu, parks)
+
+
+def test_mujun_classes_on_a_known_ranking(ranked):
+    ent, parks = mujun(ranked)
+    e = ent.set_index("enterprise_id")
+    assert e.loc["E07", "tax_per_mu"] == pytest.approx(7.0, rel=1e-6)
+    # benchmarks: 2 × land-weighted mean (10.5 and 105); energy missing → weights 0.45/0.35 re-normalised
+    assert e.loc["E07", "benchmark_tax_per_mu"] == pytest.approx(21.0, rel=1e-6)
+    assert e.loc["E20", "mujun_score"] == pytest.approx(100 * 20 / 21, rel=1e-6)
+    expected = {
+        **{f"E{i:02d}": "A" for i in range(17, 21)},
+        **{f"E{i:02d}": "B" for i in range(9, 17)},
+        **{f"E{i:02d}": "C" for i in range(2, 9)},
+        "E01": "D",
+    }
+    assert e["mujun_class"].drop("SMALL").to_dict() == expected
+    assert e.loc["SMALL", "mujun_class"] == "T"  # under 3 亩: not evaluated
+    p = parks.set_index("group").loc["P"]
+    assert p["share_A"] == pytest.approx(4 * 15 / p["land_mu"], rel=1e-6)
+
+
+def test_mujun_fixed_benchmark_from_config(ranked):
+    ent, _ = mujun(
+        ranked,
+        config={
+            "mujun": {
+                "benchmarks": {"tax_per_mu": 10.0},
+                "weights": {"tax_per_mu": 1.0, "revenue_per_mu": 0.0, "tax_per_energy": 0.0},
+            }
+        },
+    )
+    assert ent.set_index("enterprise_id").loc["E05", "mujun_score"] == pytest.approx(50.0, rel=1e-6)
+
+
+def test_control_violations():
+    lu = gpd.GeoDataFrame(
+        {
+            "enterprise_id": ["OK", "BAD", "TALL"],
+            "industry_code": ["C35", "C26", "C26"],
+            "investment_wan": [5000.0, 1000.0, 5000.0],
+            "gfa_m2": [9000.0, 5000.0, 3000.0],
+            "gfa_over8m_m2": [np.nan, np.nan, 3000.0],  # storeys over 8 m count double
+            "footprint_m2": [4000.0, 2000.0, 3500.0],
+            "yard_m2": [0.0, 500.0, 0.0],
+            "admin_living_m2": [300.0, 800.0, 300.0],
+            "green_m2": [1000.0, 2500.0, 1000.0],
+        },
+        geometry=[hectare(0), hectare(1), hectare(2)],
+        crs=CRS,
+    )
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["P"], "kind": ["main"]}, geometry=[shapely.box(X, Y, X + 300, Y + 100)], crs=CRS
+    )
+    v = control_violations(study_of(lu, parks))
+    got = {(r.enterprise_id, r.indicator) for r in v.itertuples()}
+    assert got == {
+        ("BAD", "investment_intensity"),
+        ("BAD", "far"),
+        ("BAD", "building_coefficient"),
+        ("BAD", "admin_share"),
+        ("BAD", "green_ratio"),
+    }
+    far = v[(v["enterprise_id"] == "BAD") & (v["indicator"] == "far")].iloc[0]
+    assert far["value"] == pytest.approx(0.5, rel=1e-6) and far["threshold"] == 0.6  # C26 chemicals
+    inv = v[(v["enterprise_id"] == "BAD") & (v["indicator"] == "investment_intensity")].iloc[0]
+    assert inv["value"] == pytest.approx(1000.0, rel=1e-6) and inv["unit"] == "万元/公顷"
+
+
+def test_sample_mujun_and_control(sample_study):
+    from zonekit import read_study
+
+    st = read_study(sample_study)
+    ent, parks = mujun(st)
+    assert set(ent["mujun_class"]) <= {"A", "B", "C", "D", "T"}
+    assert {"NT01-1", "NT08-1"} <= set(parks["group"])
+    v = control_violations(st)
+    assert "C26" in set(v["industry_code"]) or len(v) > 0

@@ -1,0 +1,192 @@
+"""Per-enterprise evaluations: 亩均论英雄 classes (``domain.md`` §4) and control indicators (§3).
+
+Enterprises come from the ``enterprises`` layer when the study has one, else from the parcels'
+``enterprise_id``: land is the enterprise's parcels' ellipsoidal area, money and floor area their sums.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from zonekit.analysis.config import load_config
+from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.overlay import intersection_areas
+from zonekit.geo.units import M2_PER_HA, M2_PER_MU
+
+SUMS = (
+    "tax_wan",
+    "revenue_wan",
+    "investment_wan",
+    "gfa_m2",
+    "footprint_m2",
+    "yard_m2",
+    "admin_living_m2",
+    "green_m2",
+    "gfa_over8m_m2",
+    "value_added_wan",
+    "energy_tce",
+)
+
+
+def enterprise_table(study) -> pd.DataFrame:
+    """One row per enterprise with its land (m², 亩), group (park) and summed attributes."""
+    lu = study["landuse"]
+    firms = lu[lu["enterprise_id"].notna()].copy()
+    firms["land_m2"] = ellipsoidal_area(firms.geometry.values, lu.crs)
+    cols = [c for c in SUMS if c in firms]
+    agg = firms.groupby("enterprise_id").agg(
+        land_m2=("land_m2", "sum"),
+        parcels=("land_m2", "size"),
+        **{c: (c, lambda s: s.sum(min_count=1)) for c in cols},
+    )
+    if "industry_code" in firms:
+        agg["industry_code"] = firms.groupby("enterprise_id")["industry_code"].first()
+    # the park holding most of each enterprise's land
+    if "parks" in study and len(firms):
+        parks = study["parks"]
+        top = parks[parks["kind"] != "theme"] if "kind" in parks else parks
+        pairs = intersection_areas(top.geometry.values, firms.geometry.values, lu.crs)
+        pairs["enterprise_id"] = firms["enterprise_id"].to_numpy()[pairs["b"]]
+        pairs["park_id"] = top["park_id"].to_numpy()[pairs["a"]]
+        best = pairs.groupby(["enterprise_id", "park_id"])["area_m2"].sum().reset_index()
+        best = best.sort_values("area_m2", ascending=False).drop_duplicates("enterprise_id")
+        agg["park_id"] = best.set_index("enterprise_id")["park_id"]
+    if "enterprises" in study:
+        ent = study["enterprises"].set_index("enterprise_id")
+        for c in ("value_added_wan", "energy_tce", "employees", "name"):
+            if c in ent:
+                agg[c] = ent[c]
+    agg["land_mu"] = agg["land_m2"] / M2_PER_MU
+    return agg.reset_index()
+
+
+def mujun(study, *, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """亩均论英雄: indicators per 亩, a benchmark-relative weighted score, classes A/B/C/D (T: not evaluated).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Per enterprise; and per park the share of enterprise land in each class.
+    """
+    cfg = load_config("intensity", config)["mujun"]
+    ent = enterprise_table(study)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent["tax_per_mu"] = ent.get("tax_wan") / ent["land_mu"]
+        ent["revenue_per_mu"] = ent.get("revenue_wan") / ent["land_mu"]
+        if "value_added_wan" in ent:
+            ent["value_added_per_mu"] = ent["value_added_wan"] / ent["land_mu"]
+        if "energy_tce" in ent:
+            ent["tax_per_energy"] = ent["tax_wan"] / ent["energy_tce"]
+    group_col = "park_id" if cfg["group_by"] == "park" else "county_adcode"
+    ent["group"] = ent[group_col] if group_col in ent else "all"
+    ent["group"] = ent["group"].fillna("(outside parks)")
+    evaluated = ent["land_mu"] >= cfg["min_land_mu"]
+    weights = {k: w for k, w in cfg["weights"].items() if w > 0 and k in ent and ent[k].notna().any()}
+    score = np.zeros(len(ent))
+    wsum = np.zeros(len(ent))
+    for ind, w in weights.items():
+        if ind in cfg.get("benchmarks", {}):
+            bench = pd.Series(cfg["benchmarks"][ind], index=ent.index)
+        else:  # factor × land-weighted group mean (total of the quantity over total land)
+            num = ent[ind] * ent["land_mu"]
+            grp = ent.loc[evaluated].assign(_n=num[evaluated]).groupby("group")
+            mean = grp["_n"].sum(min_count=1) / grp["land_mu"].sum()
+            bench = ent["group"].map(mean) * cfg["benchmark_factor"]
+        ratio = ent[ind] / bench
+        ok = ratio.notna().to_numpy() & np.isfinite(ratio.to_numpy())
+        score[ok] += w * ratio.to_numpy()[ok]
+        wsum[ok] += w
+        ent[f"benchmark_{ind}"] = bench
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent["mujun_score"] = np.where(wsum > 0, 100.0 * score / wsum, np.nan)
+    ent.loc[~evaluated, "mujun_score"] = np.nan
+    ent["rank_pct"] = np.nan
+    ent["mujun_class"] = "T"
+    for _, idx in ent[evaluated & ent["mujun_score"].notna()].groupby("group").groups.items():
+        s = ent.loc[idx, "mujun_score"]
+        rank = s.rank(ascending=False, method="first")
+        pct = rank / len(s)
+        ent.loc[idx, "rank_pct"] = pct
+        ent.loc[idx, "mujun_class"] = [next(c for cut, c in cfg["cutoffs"] if p <= cut + 1e-12) for p in pct]
+    share = ent.pivot_table(
+        index="group", columns="mujun_class", values="land_mu", aggfunc="sum", fill_value=0.0
+    )
+    share = share.div(share.sum(axis=1), axis=0).add_prefix("share_")
+    share.insert(0, "land_mu", ent.groupby("group")["land_mu"].sum())
+    return ent.sort_values(["group", "rank_pct"]).reset_index(drop=True), share.reset_index()
+
+
+def control_violations(study, *, config=None) -> pd.DataFrame:
+    """Industrial-project control indicators per enterprise, and a row per violated rule.
+
+    FAR counts the floor area of storeys over 8 m twice where the parcels carry ``gfa_over8m_m2``.
+    """
+    cfg = load_config("intensity", config)["control"]
+    ent = enterprise_table(study)
+    if "industry_code" not in ent:
+        ent["industry_code"] = None
+    land_ha = ent["land_m2"] / M2_PER_HA
+    inv_table = cfg["investment_min"].get(cfg["city_grade"], cfg["investment_min"]["default"])
+    far_table = cfg["far_min"]
+
+    def lookup(table: dict, code) -> float:
+        code = str(code) if code is not None and not pd.isna(code) else ""
+        return table.get(code, table.get(code[:3], table["default"]))
+
+    gfa = ent["gfa_m2"].fillna(0) + (ent["gfa_over8m_m2"].fillna(0) if "gfa_over8m_m2" in ent else 0)
+    rules = [
+        (
+            "investment_intensity",
+            ent.get("investment_wan") / land_ha,
+            ">=",
+            ent["industry_code"].map(lambda c: lookup(inv_table, c)),
+            "万元/公顷",
+        ),
+        ("far", gfa / ent["land_m2"], ">=", ent["industry_code"].map(lambda c: lookup(far_table, c)), ""),
+        (
+            "building_coefficient",
+            (ent["footprint_m2"].fillna(0) + ent.get("yard_m2", 0).fillna(0)) / ent["land_m2"],
+            ">=",
+            cfg["building_coefficient_min"],
+            "",
+        ),
+    ]
+    if "admin_living_m2" in ent:
+        rules.append(
+            ("admin_share", ent["admin_living_m2"] / ent["land_m2"], "<=", cfg["admin_share_max"], "")
+        )
+    if "green_m2" in ent:
+        rules.append(("green_ratio", ent["green_m2"] / ent["land_m2"], "<=", cfg["green_ratio_max"], ""))
+    rows = []
+    for name, value, op, threshold, unit in rules:
+        thr = threshold if isinstance(threshold, pd.Series) else pd.Series(threshold, index=ent.index)
+        bad = value < thr if op == ">=" else value > thr
+        for i in np.flatnonzero(bad.fillna(False).to_numpy()):
+            rows.append(
+                {
+                    "enterprise_id": ent["enterprise_id"].iloc[i],
+                    "park_id": ent.get("park_id", pd.Series(index=ent.index, dtype=object)).iloc[i],
+                    "industry_code": ent["industry_code"].iloc[i],
+                    "indicator": name,
+                    "value": float(value.iloc[i]),
+                    "rule": op,
+                    "threshold": float(thr.iloc[i]),
+                    "unit": unit,
+                    "land_mu": float(ent["land_mu"].iloc[i]),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "enterprise_id",
+            "park_id",
+            "industry_code",
+            "indicator",
+            "value",
+            "rule",
+            "threshold",
+            "unit",
+            "land_mu",
+        ],
+    )
