@@ -79,7 +79,7 @@ def mujun(study, *, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         if "energy_tce" in ent:
             ent["tax_per_energy"] = ent["tax_wan"] / ent["energy_tce"]
     group_col = "park_id" if cfg["group_by"] == "park" else "county_adcode"
-    ent["group"] = ent[group_col] if group_col in ent else "all"
+    ent["group"] = ent.get(group_col, "all")
     ent["group"] = ent["group"].fillna("(outside parks)")
     evaluated = ent["land_mu"] >= cfg["min_land_mu"]
     weights = {k: w for k, w in cfg["weights"].items() if w > 0 and k in ent and ent[k].notna().any()}
