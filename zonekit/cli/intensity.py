@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 from tqdm.auto import tqdm
 
+from zonekit.analysis.config import load_config
 from zonekit.analysis.enterprises import control_violations, mujun
 from zonekit.analysis.intensity import land_intensity
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
+from zonekit.geo.raster import zonal_summary
 from zonekit.layers.study import read_study
 from zonekit.reports.tables import write_tables
 
@@ -70,6 +72,13 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
             "mujun_parks": park_classes,
             "control": control_violations(st, config=config),
         }
+    if raster is not None:
+        key = "park_id" if by == "park" else "zone_id"
+        summary = zonal_summary(res.indicators, raster, id_column=key)
+        built = [f"share_{c}" for c in load_config("intensity", config)["raster"]["built_classes"]]
+        if any(c in summary for c in built):
+            summary.insert(1, "built_share", summary[[c for c in built if c in summary]].sum(axis=1))
+        tables["raster"] = summary
     steps.update()
     meta = {
         "study": study.name,
