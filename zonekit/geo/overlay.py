@@ -34,6 +34,8 @@ def _threads(threads: int | None) -> int:
 
 
 def _map_chunks(fn, n: int, threads: int, chunk: int = CHUNK) -> list:
+    # enough chunks to keep every thread busy, none so small that the per-call overhead shows
+    chunk = max(2_000, min(chunk, -(-n // (threads * 4))))
     bounds = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
     if threads == 1 or len(bounds) == 1:
         return [fn(lo, hi) for lo, hi in bounds]

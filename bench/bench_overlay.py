@@ -1,0 +1,200 @@
+"""Benchmark: per-park land-use composition (area by class), end to end from GeoParquet.
+
+Synthetic study: 2,000 irregular parks and N parcels (a grid over each park's surroundings, 6 land-use
+classes), in CGCS2000 / 3° Gauss-Krüger CM 120E (metres), written as GeoParquet in row groups of 100k.
+
+Methods, each run in a fresh subprocess (time = wall clock from reading the files to the result table;
+memory = the process's peak RSS):
+
+- ``read``: only ``geopandas.read_parquet`` of the parcels — the floor, and the memory baseline
+  ("just holding the parcels in a GeoDataFrame");
+- ``zonekit``: :func:`zonekit.geo.overlay.intersection_areas` + ``numpy.bincount`` (ellipsoidal areas);
+- ``geopandas``: ``geopandas.overlay(how="intersection")`` + ``.area`` (planar) + ``groupby``;
+- ``duckdb``: DuckDB with its spatial extension from PyPI (``duckdb-extension-spatial``), both cores,
+  ``ST_Intersects`` join + ``ST_Area(ST_Intersection(...))`` + ``GROUP BY`` (planar); skipped when not installed.
+
+The class totals of every method are checked against zonekit's (planar Gauss-Krüger areas differ from
+ellipsoidal ones by the projection's scale factor, < 1e-3 here).
+
+Usage::
+
+    python bench/bench_overlay.py --parcels 100000 1000000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+CRS = "EPSG:4549"
+CLASSES = np.array(["industrial", "logistics", "commercial", "residential", "green_open", "farmland"])
+
+
+def make_data(folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7) -> tuple[Path, Path]:
+    import geopandas as gpd
+    import shapely
+
+    parks_path, parcels_path = folder / "parks.parquet", folder / f"parcels_{n_parcels}.parquet"
+    if parks_path.exists() and parcels_path.exists():
+        return parks_path, parcels_path
+    rng = np.random.default_rng(seed)
+    cols = int(math.ceil(math.sqrt(n_parks * 1.25)))
+    ix = np.arange(n_parks) % cols
+    iy = np.arange(n_parks) // cols
+    cx, cy = 400_000 + ix * 4000.0, 3_400_000 + iy * 4000.0
+    parks = []
+    for x, y in zip(cx, cy, strict=True):
+        k = int(rng.integers(7, 13))
+        ang = np.sort(rng.uniform(0, 2 * np.pi, k))
+        r = rng.uniform(900, 1500, k)
+        parks.append(shapely.Polygon(np.column_stack([x + r * np.cos(ang), y + r * np.sin(ang)])).buffer(0))
+    gpd.GeoDataFrame({"park_id": [f"P{i:05d}" for i in range(n_parks)]}, geometry=parks, crs=CRS).to_parquet(
+        parks_path
+    )
+    k = max(1, round(math.sqrt(n_parcels / n_parks)))
+    cell = 3400.0 / k  # each park's surroundings: a 3.4 km square cut into k × k parcels
+    gx, gy = np.meshgrid(np.arange(k), np.arange(k))
+    x0 = (cx[:, None] - 1700 + gx.ravel()[None, :] * cell).ravel()
+    y0 = (cy[:, None] - 1700 + gy.ravel()[None, :] * cell).ravel()
+    shrink = cell * 0.04  # a road gap between parcels
+    geoms = shapely.box(x0 + shrink, y0 + shrink, x0 + cell - shrink, y0 + cell - shrink)
+    gdf = gpd.GeoDataFrame({"analysis_class": rng.choice(CLASSES, len(geoms))}, geometry=geoms, crs=CRS)
+    gdf.to_parquet(parcels_path, row_group_size=100_000)
+    return parks_path, parcels_path
+
+
+def run_read(parks: Path, parcels: Path) -> dict:
+    import geopandas as gpd
+
+    df = gpd.read_parquet(parcels)
+    return {"rows": len(df)}
+
+
+def run_zonekit(parks: Path, parcels: Path) -> dict:
+    import geopandas as gpd
+
+    from zonekit.geo.overlay import intersection_areas
+
+    p = gpd.read_parquet(parks)
+    lu = gpd.read_parquet(parcels)
+    pairs = intersection_areas(p.geometry.values, lu.geometry.values, lu.crs)
+    codes, cls = np.unique(lu["analysis_class"].to_numpy(), return_inverse=True)
+    key = pairs["a"].to_numpy() * len(codes) + cls[pairs["b"].to_numpy()]
+    table = np.bincount(key, weights=pairs["area_m2"].to_numpy(), minlength=len(p) * len(codes))
+    table = table.reshape(len(p), len(codes))
+    return {"pairs": len(pairs), "totals": dict(zip(codes.tolist(), table.sum(axis=0).tolist(), strict=True))}
+
+
+def run_geopandas(parks: Path, parcels: Path) -> dict:
+    import geopandas as gpd
+
+    p = gpd.read_parquet(parks)
+    lu = gpd.read_parquet(parcels)
+    ov = gpd.overlay(p, lu, how="intersection", keep_geom_type=True)
+    ov["area_m2"] = ov.area
+    table = ov.groupby(["park_id", "analysis_class"])["area_m2"].sum().unstack(fill_value=0.0)
+    return {"pairs": len(ov), "totals": table.sum(axis=0).to_dict()}
+
+
+def run_duckdb(parks: Path, parcels: Path) -> dict:
+    import duckdb
+    import duckdb_extension_spatial as ext
+
+    path = next(Path(ext.__file__).parent.rglob("spatial.duckdb_extension"))
+    con = duckdb.connect()
+    con.execute(f"SET threads = {os.cpu_count() or 1}")
+    con.execute(f"LOAD '{path}'")
+    rows = con.execute(f"""
+        WITH p AS (SELECT park_id, geometry AS g FROM read_parquet('{parks}')),
+             l AS (SELECT analysis_class, geometry AS g FROM read_parquet('{parcels}')),
+             x AS (SELECT p.park_id, l.analysis_class, ST_Area(ST_Intersection(p.g, l.g)) AS a
+                   FROM p JOIN l ON ST_Intersects(p.g, l.g))
+        SELECT analysis_class, sum(a), count(*) FROM x WHERE a > 0 GROUP BY analysis_class
+    """).fetchall()
+    return {"pairs": int(sum(r[2] for r in rows)), "totals": {r[0]: float(r[1]) for r in rows}}
+
+
+METHODS = {"read": run_read, "zonekit": run_zonekit, "geopandas": run_geopandas, "duckdb": run_duckdb}
+
+
+def child(method: str, parks: Path, parcels: Path) -> None:
+    t = time.perf_counter()
+    out = METHODS[method](parks, parcels)
+    out["seconds"] = time.perf_counter() - t
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def available(method: str) -> bool:
+    if method != "duckdb":
+        return True
+    try:
+        import duckdb  # noqa: F401
+        import duckdb_extension_spatial  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--parcels", type=int, nargs="+", default=[100_000])
+    ap.add_argument("--parks", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--methods", default="read,zonekit,geopandas,duckdb")
+    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "zonekit-bench")
+    ap.add_argument("--child", nargs=3, metavar=("METHOD", "PARKS", "PARCELS"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    args.data.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores; methods run in fresh processes; median of {args.repeat}")
+    for n in args.parcels:
+        parks, parcels = make_data(args.data, n, args.parks)
+        results = {}
+        for method in args.methods.split(","):
+            if not available(method):
+                print(f"  {method:<10} skipped (not installed)")
+                continue
+            runs = []
+            for _ in range(args.repeat):
+                cmd = [sys.executable, __file__, "--child", method, str(parks), str(parcels)]
+                proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+                runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            results[method] = {
+                "seconds": statistics.median(r["seconds"] for r in runs),
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+                **runs[-1],
+            }
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(parcels).metadata.num_rows
+        print(f"\n{rows:,} parcels x {args.parks:,} parks")
+        base = results.get("zonekit", {})
+        floor = results.get("read", {}).get("peak_rss_mb")
+        for m, r in results.items():
+            ratio = (r["seconds"] / base["seconds"]) if base else float("nan")
+            mem = f"{r['peak_rss_mb']:8.0f} MB" + (
+                f" ({r['peak_rss_mb'] / floor:.2f}x read)" if floor else ""
+            )
+            check = ""
+            if "totals" in r and "totals" in base:
+                rel = max(abs(r["totals"][c] - base["totals"][c]) / base["totals"][c] for c in base["totals"])
+                check = f"  class totals within {rel:.1e} of zonekit"
+            print(f"  {m:<10} {r['seconds']:7.2f} s  {ratio:6.2f}x zonekit's time  {mem}{check}")
+
+
+if __name__ == "__main__":
+    main()
