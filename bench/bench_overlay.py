@@ -49,7 +49,7 @@ def make_data(folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7) 
     if parks_path.exists() and parcels_path.exists():
         return parks_path, parcels_path
     rng = np.random.default_rng(seed)
-    cols = int(math.ceil(math.sqrt(n_parks * 1.25)))
+    cols = math.ceil(math.sqrt(n_parks * 1.25))
     ix = np.arange(n_parks) % cols
     iy = np.arange(n_parks) // cols
     cx, cy = 400_000 + ix * 4000.0, 3_400_000 + iy * 4000.0
