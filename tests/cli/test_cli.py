@@ -108,3 +108,19 @@ def test_intensity_bad_config_is_a_user_error(tmp_path, sample_study):
     bad.write_text("[scoring\ncap = ", encoding="utf-8")
     r = run("intensity", str(sample_study), "--out", str(tmp_path / "x.xlsx"), "--config", str(bad))
     assert r.returncode == 1 and "bad.toml" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_intensity_with_raster(tmp_path, sample_study):
+    out = tmp_path / "int.csv"
+    r = run(
+        "intensity",
+        str(sample_study),
+        "--out",
+        str(out),
+        "--raster",
+        str(sample_study.with_name("landcover.tif")),
+    )
+    assert r.returncode == 0, r.stderr
+    raster = pd.read_csv(tmp_path / "int.raster.csv", encoding="utf-8-sig")
+    assert raster["built_share"].between(0.3, 0.9).all()  # the parks are mostly built up
+    assert (tmp_path / "int.mujun.csv").exists() and (tmp_path / "int.control.csv").exists()

@@ -106,6 +106,9 @@ LABELS_ZH.update(
 )
 
 
+VALUES_ZH = {
+    "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
+}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SHEET_ZH = {
     "findings": "检查结果",

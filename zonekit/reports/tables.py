@@ -21,7 +21,7 @@ import pyogrio
 
 from zonekit.errors import InputError
 from zonekit.geo.io import atomic_output
-from zonekit.reports.labels import SEVERITY_ZH, header, sheet_title
+from zonekit.reports.labels import SEVERITY_ZH, VALUES_ZH, header, sheet_title
 
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -46,8 +46,12 @@ def sheet_name(name: str, used: set[str]) -> str:
 def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
-    if lang == "zh" and "severity" in df.columns:
-        df = df.assign(severity=df["severity"].map(lambda v: SEVERITY_ZH.get(v, v)))
+    if lang == "zh":
+        if "severity" in df.columns:
+            df = df.assign(severity=df["severity"].map(lambda v: SEVERITY_ZH.get(v, v)))
+        for col, names in VALUES_ZH.items():
+            if col in df.columns:
+                df = df.assign(**{col: df[col].map(lambda v, names=names: names.get(v, v))})
     return df
 
 
