@@ -1,8 +1,8 @@
 """Benchmark: per-park land-use composition (area by class), end to end from GeoParquet.
 
 Synthetic study: 2,000 irregular parks (about 350 vertices each, as boundaries digitised along parcel
-edges have) and N parcels (a grid over each park's surroundings, 6 land-use
-classes), in CGCS2000 / 3° Gauss-Krüger CM 120E (metres), written as GeoParquet in row groups of 100k.
+edges have) and N parcels (a grid over each park's extent, 6 land-use classes), in CGCS2000 / 3°
+Gauss-Krüger CM 120E (metres), written as GeoParquet in row groups of 100k.
 
 Methods, each run in a fresh subprocess (time = wall clock from reading the files to the result table;
 memory = the process's peak RSS):
@@ -68,12 +68,15 @@ def make_data(folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7) 
         parks_path
     )
     k = max(1, round(math.sqrt(n_parcels / n_parks)))
-    cell = 3400.0 / k  # each park's surroundings: a 3.4 km square cut into k × k parcels
+    # each park's extent (its bounding box) cut into k × k parcels: a parcel layer over the parks
+    b = shapely.bounds(np.array(parks, dtype=object))
+    w, h = (b[:, 2] - b[:, 0]) / k, (b[:, 3] - b[:, 1]) / k
     gx, gy = np.meshgrid(np.arange(k), np.arange(k))
-    x0 = (cx[:, None] - 1700 + gx.ravel()[None, :] * cell).ravel()
-    y0 = (cy[:, None] - 1700 + gy.ravel()[None, :] * cell).ravel()
-    shrink = cell * 0.04  # a road gap between parcels
-    geoms = shapely.box(x0 + shrink, y0 + shrink, x0 + cell - shrink, y0 + cell - shrink)
+    x0 = (b[:, 0][:, None] + gx.ravel()[None, :] * w[:, None]).ravel()
+    y0 = (b[:, 1][:, None] + gy.ravel()[None, :] * h[:, None]).ravel()
+    cw, ch = np.repeat(w, k * k), np.repeat(h, k * k)
+    sx, sy = cw * 0.04, ch * 0.04  # a road gap between parcels
+    geoms = shapely.box(x0 + sx, y0 + sy, x0 + cw - sx, y0 + ch - sy)
     gdf = gpd.GeoDataFrame({"analysis_class": rng.choice(CLASSES, len(geoms))}, geometry=geoms, crs=CRS)
     gdf.to_parquet(parcels_path, row_group_size=100_000)
     return parks_path, parcels_path

@@ -99,3 +99,25 @@ def test_laea_formulas_match_proj():
     px, py = tr.transform(lon, lat)
     x, y = laea_xy(lon, lat, np.full(500, lon0), np.full(500, lat0))
     assert np.abs(x - px).max() < 1e-6 and np.abs(y - py).max() < 1e-6
+
+
+def test_collections_count_their_polygon_parts():
+    poly = shapely.box(120, 32, 120.01, 32.01)
+    coll = shapely.GeometryCollection([poly, shapely.LineString([(120, 32), (121, 33)]), shapely.Point(0, 0)])
+    got = ellipsoidal_area([coll, shapely.GeometryCollection([shapely.Point(0, 0)])], 4490)
+    assert got[0] == pytest.approx(geod_area(poly), rel=1e-9) and got[1] == 0
+
+
+def test_projected_small_polygons_use_the_areal_scale_and_agree_with_geod():
+    # parcels 1.5° off the central meridian of EPSG:4549, where the Gauss-Krüger scale is largest
+    rng = np.random.default_rng(9)
+    x, y = rng.uniform(340_000, 660_000, 300), rng.uniform(3_300_000, 3_800_000, 300)
+    boxes = shapely.box(x, y, x + rng.uniform(30, 900, 300), y + rng.uniform(30, 900, 300))
+    got = ellipsoidal_area(boxes, "EPSG:4549")
+    lonlat = to_geographic([shapely.segmentize(b, 5.0) for b in boxes], "EPSG:4549")
+    want = np.array([geod_area(g) for g in lonlat])
+    np.testing.assert_allclose(got, want, rtol=1e-8)
+    # a 60 km polygon takes the full route: its edges are geodesics between its vertices, as in Geod
+    big = shapely.box(400_000, 3_400_000, 460_000, 3_450_000)
+    lonlat = to_geographic([big], "EPSG:4549")[0]
+    assert ellipsoidal_area([big], "EPSG:4549")[0] == pytest.approx(geod_area(lonlat), rel=1e-8)

@@ -7,6 +7,10 @@ centre on the polygon the straight edges of the projection stay within millimetr
 :func:`pyproj.Geod.geometry_area_perimeter` integrates, so the two agree to far better than 1e-6 relative
 (tested across China, zone edges included). The projection (Snyder 1987, §24, ellipsoidal form) is
 evaluated in numpy with a centre per vertex: no Python loop per polygon.
+
+Edges: between two vertices an edge is the geodesic (as in Geod). For polygons up to 1 km across in a
+projected CRS the edges are taken straight in that projection instead (the areal-scale route); the two
+readings differ by less than 1e-8 at that size.
 """
 
 from __future__ import annotations
@@ -122,7 +126,64 @@ def ellipsoidal_area(geoms: Sequence | np.ndarray, crs: pyproj.CRS | str | int) 
     >>> round(float(a[0]))
     1049823
     """
-    arr = to_geographic(geoms, crs)
+    crs = pyproj.CRS.from_user_input(crs)
+    raw = polygonal_parts(np.asarray(geoms, dtype=object))
+    if not crs.is_geographic and len(raw):
+        return _projected_area(raw, crs)
+    return _geographic_area(raw)
+
+
+def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
+    """Geometry collections replaced by the (multi)polygon of their polygonal parts; others unchanged.
+
+    An intersection of two polygons can come back as a collection of a polygon and stray lines or points;
+    its area is that of the polygon part.
+    """
+    coll = np.flatnonzero(shapely.get_type_id(geoms) == 7)
+    if not len(coll):
+        return geoms
+    out = geoms.copy()
+    for i in coll:
+        polys = [p for p in shapely.get_parts(shapely.get_parts(geoms[i])) if p.geom_type == "Polygon"]
+        out[i] = shapely.MultiPolygon(polys) if polys else shapely.Polygon()
+    return out
+
+
+SMALL_M = 1000.0  # polygons up to this size in a projected CRS use the areal-scale route
+
+
+def _projected_area(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """Areas of geometries in a projected CRS.
+
+    A polygon up to ``SMALL_M`` across is its planar area divided by the projection's areal scale at its
+    centroid (:meth:`pyproj.Proj.get_factors`): the scale varies smoothly, so the centroid value is exact
+    for its linear part and the error is second order, about (size / R)² ≈ 1e-9 for a kilometre — no
+    coordinate has to be transformed but the centroid. Larger polygons go back to longitude/latitude.
+    """
+    out = np.zeros(len(geoms), dtype=float)
+    unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else None
+    b = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        size = np.fmax(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * (unit or np.nan)
+    small = np.isfinite(size) & (size <= SMALL_M) & np.isin(shapely.get_type_id(geoms), (3, 6))
+    if small.any():
+        try:
+            c = shapely.centroid(geoms[small])
+            lon, lat = _to_geographic(crs.to_wkt()).transform(shapely.get_x(c), shapely.get_y(c))
+            scale = np.asarray(pyproj.Proj(crs).get_factors(lon, lat).areal_scale, dtype=float)
+            if np.isfinite(scale).all():
+                out[small] = shapely.area(geoms[small]) * unit * unit / scale
+            else:
+                small[:] = False
+        except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
+            small[:] = False
+    rest = ~small
+    if rest.any():
+        out[rest] = _geographic_area(to_geographic(geoms[rest], crs))
+    return out
+
+
+def _geographic_area(arr: np.ndarray) -> np.ndarray:
     out = np.zeros(len(arr), dtype=float)
     ok = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
     if not ok.any():
