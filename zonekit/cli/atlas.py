@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.analysis.enterprises import control_violations, mujun
-from zonekit.analysis.intensity import land_intensity
+from zonekit.analysis.report import intensity_tables
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.check import check_study, summarise
@@ -65,11 +64,7 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
     written = ["study.gpkg", "imports.xlsx/.csv", "check.xlsx/.csv"]
     if {"parks", "landuse"} <= set(st):
         for by, stem in (("park", "intensity"), ("zone", "intensity_zones")):
-            res = land_intensity(st, by=by)
-            tables = {"indicators": res.indicators, "scores": res.scores, "national": res.national}
-            if by == "park" and "enterprise_id" in st["landuse"]:
-                ent, park_classes = mujun(st)
-                tables |= {"mujun": ent, "mujun_parks": park_classes, "control": control_violations(st)}
+            tables, run_meta = intensity_tables(st, by=by)
             suffixes = (".xlsx", ".csv", ".gpkg") if by == "park" else (".xlsx", ".csv")
             for suffix in suffixes:
                 write_tables(
@@ -77,7 +72,7 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
                     out / f"{stem}{suffix}",
                     main="indicators",
                     lang=lang,
-                    metadata={**meta, **res.metadata},
+                    metadata={**meta, **run_meta},
                 )
         written += ["intensity.xlsx/.csv/.gpkg", "intensity_zones.xlsx/.csv"]
     click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))

@@ -7,12 +7,9 @@ from pathlib import Path
 import click
 from tqdm.auto import tqdm
 
-from zonekit.analysis.config import load_config
-from zonekit.analysis.enterprises import control_violations, mujun
-from zonekit.analysis.intensity import land_intensity
+from zonekit.analysis.report import intensity_tables
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
-from zonekit.geo.raster import zonal_summary
 from zonekit.layers.study import read_study
 from zonekit.reports.tables import write_tables
 
@@ -62,34 +59,18 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     steps = tqdm(total=4, desc="intensity", unit="step", disable=None, leave=False)
     st = read_study(study)
     steps.update()
-    res = land_intensity(st, by=by, config=config)
-    steps.update()
-    tables = {"indicators": res.indicators, "scores": res.scores, "national": res.national}
-    if "enterprise_id" in st["landuse"]:
-        ent, park_classes = mujun(st, config=config)
-        tables |= {
-            "mujun": ent,
-            "mujun_parks": park_classes,
-            "control": control_violations(st, config=config),
-        }
-    if raster is not None:
-        key = "park_id" if by == "park" else "zone_id"
-        summary = zonal_summary(res.indicators, raster, id_column=key)
-        built = [f"share_{c}" for c in load_config("intensity", config)["raster"]["built_classes"]]
-        if any(c in summary for c in built):
-            summary.insert(1, "built_share", summary[[c for c in built if c in summary]].sum(axis=1))
-        tables["raster"] = summary
-    steps.update()
+    tables, run_meta = intensity_tables(st, by=by, config=config, raster=raster)
+    steps.update(2)
     meta = {
         "study": study.name,
         "storage CRS": st.crs.to_string(),
         "area method": AREA_METHOD,
-        **res.metadata,
+        **run_meta,
     }
     written = write_tables(tables, out, main="indicators", lang=lang, metadata=meta)
     steps.update()
     steps.close()
-    cols = [c for c in ("park_id" if by == "park" else "zone_id", "name", "area_ha", "score", "grade")]
-    click.echo(res.indicators[cols].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    cols = ["park_id" if by == "park" else "zone_id", "name", "area_ha", "score", "grade"]
+    click.echo(tables["indicators"][cols].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     for p in written:
         click.echo(f"wrote {p}")

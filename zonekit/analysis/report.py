@@ -1,0 +1,46 @@
+"""The tables of an intensity report, assembled once for every caller (the intensity command, atlas)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from zonekit.analysis.config import load_config
+from zonekit.analysis.enterprises import control_violations, mujun
+from zonekit.analysis.intensity import land_intensity
+from zonekit.geo.raster import zonal_summary
+
+
+def intensity_tables(
+    study, *, by: str = "park", config=None, raster: str | Path | None = None
+) -> tuple[dict[str, pd.DataFrame], dict[str, object]]:
+    """Indicators, scores, national comparison; per park also 亩均 and control tables; raster summary.
+
+    Returns
+    -------
+    (dict, dict)
+        Table name → frame (``indicators`` first), and metadata for the report.
+    """
+    res = land_intensity(study, by=by, config=config)
+    tables: dict[str, pd.DataFrame] = {
+        "indicators": res.indicators,
+        "scores": res.scores,
+        "national": res.national,
+    }
+    if by == "park" and "enterprise_id" in study["landuse"]:
+        ent, park_classes = mujun(study, config=config)
+        tables |= {
+            "mujun": ent,
+            "mujun_parks": park_classes,
+            "control": control_violations(study, config=config),
+        }
+    if raster is not None:
+        key = "park_id" if by == "park" else "zone_id"
+        summary = zonal_summary(res.indicators, raster, id_column=key)
+        built = [f"share_{c}" for c in load_config("intensity", config)["raster"]["built_classes"]]
+        present = [c for c in built if c in summary]
+        if present:
+            summary.insert(1, "built_share", summary[present].sum(axis=1))
+        tables["raster"] = summary
+    return tables, res.metadata
