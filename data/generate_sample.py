@@ -430,7 +430,9 @@ def build_protected(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     red = shapely.Polygon(west.buffer(1100).exterior.coords).simplify(5)
     # basic farmland reaching into the land Rugao added in its 2024 boundary adjustment (south-east)
     r = p["NT03-1"]
-    farm = shapely.box(r.bounds[2] - 500, r.bounds[1] - 1500, r.bounds[2] + 1200, r.bounds[1] + 600)
+    xy = shapely.get_coordinates(r.exterior)
+    se = xy[np.argmax(xy[:, 0] - xy[:, 1])]  # the park's south-eastern-most boundary point
+    farm = shapely.box(se[0] - 600, se[1] - 1200, se[0] + 1200, se[1] + 600)
     # a drinking-water source zone along the river south of Qidong's park, not touching it
     q = p["NT06-1"]
     water = shapely.box(q.bounds[0], q.bounds[1] - 2200, q.bounds[2], q.bounds[1] - 900)

@@ -124,3 +124,18 @@ def test_intensity_with_raster(tmp_path, sample_study):
     raster = pd.read_csv(tmp_path / "int.raster.csv", encoding="utf-8-sig")
     assert raster["built_share"].between(0.3, 0.9).all()  # the parks are mostly built up
     assert (tmp_path / "int.mujun.csv").exists() and (tmp_path / "int.control.csv").exists()
+
+
+def test_overlap_command(tmp_path, sample_study):
+    out = tmp_path / "o.gpkg"
+    r = run(
+        "overlap", str(sample_study), "--a", "parks", "--b", "protected", "--b", "admin", "--out", str(out)
+    )
+    assert r.returncode == 0, r.stderr
+    import pyogrio
+
+    pairs = pyogrio.read_dataframe(out, layer="pairs")
+    assert {"NT01-1", "NT03-1"} <= set(pairs.loc[pairs["b_layer"] == "protected", "a_id"])
+    assert pairs.geometry.notna().all()  # overlap geometries for QGIS
+    r = run("overlap", str(sample_study), "--a", "parks", "--b", "nonsense", "--out", str(out))
+    assert r.returncode == 2

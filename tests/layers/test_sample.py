@@ -168,3 +168,12 @@ def test_check_on_sample_finds_the_planted_cases_only(st):
     f = check_study(st)
     assert (f["severity"] != "error").all()
     assert set(f["check"]) == {"park_outside_zone", "unknown_land_use_code"}
+
+
+def test_each_planted_protected_overlap_exists(st):
+    from zonekit.analysis.overlap import overlap_pairs
+
+    pairs = overlap_pairs(st["parks"], st["protected"], a_layer="parks", b_layer="protected")
+    found = set(zip(pairs["a_id"], pairs["b_id"], strict=True))
+    assert {("NT01-1", "ECO-01"), ("NT03-1", "BF-01")} <= found  # as data/README.md says
+    assert not any(b == "WS-01" for _, b in found)  # the water source touches no park

@@ -9,6 +9,7 @@ import click
 
 from zonekit.analysis.report import intensity_tables
 from zonekit.cli.options import lang_option
+from zonekit.cli.overlap import overlap_tables
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.check import check_study, summarise
 from zonekit.layers.sample import sample_path
@@ -32,6 +33,7 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
       intensity.xlsx/.csv    land-use intensity per park, scores, grades, national comparison
       intensity_zones.xlsx   the same per zone (a zone is the union of its parks)
       intensity.gpkg         park polygons with their indicators, for QGIS
+      overlap.xlsx/.csv/.gpkg  parks against protected areas, each other and the admin units
     """
     src = study or sample_path()
     out.mkdir(parents=True, exist_ok=True)
@@ -75,6 +77,12 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
                     metadata={**meta, **run_meta},
                 )
         written += ["intensity.xlsx/.csv/.gpkg", "intensity_zones.xlsx/.csv"]
+    bs = [b for b in ("protected", "parks", "admin") if b in st]
+    if "parks" in st and bs:
+        tables = overlap_tables(st, "parks", bs, 0.0)
+        for suffix in (".xlsx", ".csv", ".gpkg"):
+            write_tables(tables, out / f"overlap{suffix}", main="pairs", lang=lang, metadata=meta)
+        written.append("overlap.xlsx/.csv/.gpkg")
     click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))
     click.echo(summarise(findings))
     click.echo(f"wrote {out}/: " + ", ".join(written))

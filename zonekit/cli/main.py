@@ -17,6 +17,7 @@ from zonekit.cli.atlas import atlas
 from zonekit.cli.check import check
 from zonekit.cli.importing import import_command
 from zonekit.cli.intensity import intensity
+from zonekit.cli.overlap import overlap
 from zonekit.cli.sample import sample
 from zonekit.errors import ZonekitError, ZonekitWarning
 
@@ -27,6 +28,7 @@ Examples:
   zonekit import admin.geojson --into s.gpkg --as admin --from gcj02
   zonekit check s.gpkg --out check.xlsx              validity, topology, cross-layer checks
   zonekit intensity s.gpkg --out intensity.xlsx      land-use intensity per park (--by zone per zone)
+  zonekit overlap s.gpkg --a parks --b protected --out o.xlsx   parks in red lines and farmland
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
 
@@ -48,6 +50,7 @@ main.add_command(sample)
 main.add_command(import_command)
 main.add_command(check)
 main.add_command(intensity)
+main.add_command(overlap)
 main.add_command(atlas)
 
 

@@ -100,6 +100,22 @@ LABELS_ZH.update(
         "mujun_score": "亩均综合得分",
         "mujun_class": "亩均分类",
         "rank_pct": "排名百分位",
+        "a_layer": "图层A",
+        "a_id": "A要素编号",
+        "a_name": "A名称",
+        "b_layer": "图层B",
+        "b_id": "B要素编号",
+        "b_name": "B名称",
+        "overlap_m2": "重叠面积(平方米)",
+        "overlap_ha": "重叠面积(公顷)",
+        "overlap_mu": "重叠面积(亩)",
+        "pct_of_a": "占A比例(%)",
+        "pct_of_b": "占B比例(%)",
+        "a_area_ha": "A面积(公顷)",
+        "b_class": "B类别",
+        "covered_m2": "覆盖面积(平方米)",
+        "covered_ha": "覆盖面积(公顷)",
+        "covered_mu": "覆盖面积(亩)",
         "group": "评价范围",
         "weights_used": "权重体系",
     }
@@ -123,6 +139,8 @@ SHEET_ZH = {
     "mujun_parks": "园区亩均分类",
     "control": "控制指标违规",
     "raster": "土地覆盖",
+    "pairs": "重叠要素对",
+    "coverage": "覆盖统计",
 }
 
 

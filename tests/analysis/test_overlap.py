@@ -1,0 +1,104 @@
+"""Overlap reports: known answers and geopandas.overlay as the independent computation."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import pytest
+import shapely
+
+from zonekit.analysis.overlap import coverage, overlap_pairs
+from zonekit.geo.area import ellipsoidal_area
+
+GEOD = pyproj.Geod(ellps="GRS80")
+X, Y, CRS = 500_000.0, 3_550_000.0, "EPSG:4549"
+
+
+def layer(ids, geoms, **cols) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": ids, **cols}, geometry=geoms, crs=CRS).to_crs(4490)
+
+
+def sq(x0, y0, x1, y1):
+    return shapely.segmentize(shapely.box(X + x0, Y + y0, X + x1, Y + y1), 100.0)
+
+
+def test_two_squares_overlapping_by_a_known_area():
+    a = layer(["A"], [sq(0, 0, 1000, 1000)], park_id=["A"], name=["甲园"])
+    b = layer(["B"], [sq(600, 0, 1600, 1000)], area_id=["B"], name=["红线"], kind=["eco_redline"])
+    r = overlap_pairs(a, b, a_layer="parks", b_layer="protected").iloc[0]
+    assert (r["a_id"], r["b_id"], r["a_name"], r["b_name"]) == ("A", "B", "甲园", "红线")
+    assert r["overlap_ha"] == pytest.approx(40.0, rel=1e-6)  # 400 m x 1000 m on the central meridian
+    assert r["overlap_mu"] == pytest.approx(600.0, rel=1e-6)
+    assert r["pct_of_a"] == pytest.approx(40.0, rel=1e-6) and r["pct_of_b"] == pytest.approx(40.0, rel=1e-6)
+    assert abs(GEOD.geometry_area_perimeter(r.geometry)[0]) == pytest.approx(r["overlap_m2"], rel=1e-9)
+
+
+def test_pairs_agree_with_geopandas_overlay():
+    rng = np.random.default_rng(4)
+    a = layer(
+        [f"P{i}" for i in range(6)],
+        [
+            shapely.Point(X + x, Y + y).buffer(r)
+            for x, y, r in rng.uniform([0, 0, 200], [3000, 3000, 900], (6, 3))
+        ],
+        park_id=range(6),
+    )
+    b = layer(
+        [f"L{i}" for i in range(40)],
+        [
+            sq(x, y, x + w, y + h)
+            for x, y, w, h in rng.uniform([0, 0, 50, 50], [3000, 3000, 600, 600], (40, 4))
+        ],
+    )
+    got = overlap_pairs(a, b, a_layer="parks", b_layer="landuse")
+    ga, gb = a.assign(ia=np.arange(len(a))), b.assign(ib=np.arange(len(b)))
+    ov = gpd.overlay(ga[["ia", "geometry"]], gb[["ib", "geometry"]], how="intersection", keep_geom_type=True)
+    want = dict(
+        zip(zip(ov["ia"], ov["ib"], strict=True), ellipsoidal_area(ov.geometry.values, 4490), strict=True)
+    )
+    want = {k: v for k, v in want.items() if v > 0}
+    a_pos = {v: i for i, v in enumerate(a["park_id"].astype(str))}
+    b_pos = {v: i for i, v in enumerate(b.index.astype(str))}
+    got_d = {(a_pos[r.a_id], b_pos[r.b_id]): r.overlap_m2 for r in got.itertuples()}
+    assert set(got_d) == set(want)
+    for k, v in want.items():
+        assert got_d[k] == pytest.approx(v, rel=1e-9)
+
+
+def test_self_overlap_reports_each_pair_once():
+    parks = layer(
+        ["A", "B", "C"],
+        [sq(0, 0, 1000, 1000), sq(500, 0, 1500, 1000), sq(5000, 0, 6000, 1000)],
+        park_id=["A", "B", "C"],
+    )
+    r = overlap_pairs(parks, parks, a_layer="parks", b_layer="parks")
+    assert list(zip(r["a_id"], r["b_id"], strict=True)) == [("A", "B")]
+    assert r["overlap_ha"].iloc[0] == pytest.approx(50.0, rel=1e-6)
+
+
+def test_coverage_dissolves_b_first():
+    # two protected areas overlapping each other inside one park: 60 ha + 60 ha with 20 ha in common
+    park = layer(["P"], [sq(0, 0, 2000, 1000)], park_id=["P"])
+    prot = layer(
+        ["R1", "R2"],
+        [sq(0, 0, 600, 1000), sq(400, 0, 1000, 1000)],
+        area_id=["R1", "R2"],
+        kind=["eco_redline", "eco_redline"],
+    )
+    pairs = overlap_pairs(park, prot, a_layer="parks", b_layer="protected")
+    assert pairs["overlap_ha"].sum() == pytest.approx(120.0, rel=1e-6)  # the double count of a plain sum
+    cov = coverage(park, prot, a_layer="parks", b_layer="protected").iloc[0]
+    assert cov["covered_ha"] == pytest.approx(100.0, rel=1e-6) and cov["pct_of_a"] == pytest.approx(
+        50.0, rel=1e-6
+    )
+    assert cov["b_class"] == "eco_redline"
+
+
+def test_buffer_in_metres():
+    # a parcel 300 m from a water-source area: inside a 500 m buffer, outside a 200 m one
+    parcel = layer(["L"], [sq(0, 0, 100, 100)], parcel_id=["L"])
+    water = layer(["W"], [sq(400, 0, 1400, 100)], area_id=["W"], kind=["water_source"])
+    assert overlap_pairs(parcel, water, a_layer="landuse", b_layer="protected", buffer_m=200).empty
+    r = overlap_pairs(parcel, water, a_layer="landuse", b_layer="protected", buffer_m=500)
+    assert r["pct_of_a"].iloc[0] == pytest.approx(100.0, rel=1e-6)

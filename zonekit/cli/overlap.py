@@ -1,0 +1,87 @@
+"""``zonekit overlap``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonekit.analysis.overlap import coverage, overlap_pairs
+from zonekit.cli.options import lang_option
+from zonekit.geo.area import AREA_METHOD
+from zonekit.layers.schema import LAYER_NAMES
+from zonekit.layers.study import read_study
+from zonekit.reports.tables import write_tables
+
+SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
+
+
+def overlap_tables(st, a: str, bs: list[str], buffer: float) -> dict:
+    """Pairs and dissolved coverage of layer ``a`` against each of ``bs``."""
+    pairs, cover = [], []
+    for b in bs:
+        pairs.append(overlap_pairs(st[a], st[b], a_layer=a, b_layer=b, buffer_m=buffer))
+        cover.append(coverage(st[a], st[b], a_layer=a, b_layer=b, buffer_m=buffer))
+    import geopandas as gpd
+    import pandas as pd
+
+    return {
+        "pairs": gpd.GeoDataFrame(pd.concat(pairs, ignore_index=True), crs=st.crs),
+        "coverage": pd.concat(cover, ignore_index=True),
+    }
+
+
+@click.command()
+@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--a", "a", required=True, type=click.Choice(SPATIAL), help="The layer whose features are reported."
+)
+@click.option(
+    "--b",
+    "bs",
+    required=True,
+    multiple=True,
+    type=click.Choice(SPATIAL),
+    help="A layer to overlay (repeat for several). --a parks --b parks gives self-overlaps, each pair once.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output: .xlsx, .csv (pairs; coverage beside it), .gpkg (overlap geometries for QGIS), .parquet.",
+)
+@click.option(
+    "--buffer",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Grow the B layers by this many metres first (e.g. 500 for parcels near a water source).",
+)
+@lang_option
+def overlap(study: Path, a: str, bs: tuple[str, ...], out: Path, buffer: float, lang: str) -> None:
+    """Overlap of layer A with layers B: every intersecting pair, and coverage with B dissolved.
+
+    \b
+    pairs     a_layer, a_id, b_layer, b_id, names, overlap_m2, overlap_ha, overlap_mu, pct_of_a, pct_of_b
+    coverage  per A feature and B class, the area covered with B dissolved first, so overlapping B
+              features are not counted twice (the trap of ArcGIS Tabulate Intersection, whose % can
+              exceed 100)
+
+    \b
+    Examples:
+      zonekit overlap study.gpkg --a parks --b protected --out parks_in_redlines.xlsx
+      zonekit overlap study.gpkg --a landuse --b protected --buffer 500 --out near_water.xlsx
+    """
+    st = read_study(study)
+    tables = overlap_tables(st, a, list(bs), buffer)
+    meta = {
+        "study": study.name,
+        "a": a,
+        "b": ", ".join(bs),
+        "buffer (m)": buffer,
+        "area method": AREA_METHOD,
+        "pairs": len(tables["pairs"]),
+    }
+    for p in write_tables(tables, out, main="pairs", lang=lang, metadata=meta):
+        click.echo(f"wrote {p}")
+    click.echo(f"{len(tables['pairs'])} overlapping pair(s) of {a} with {', '.join(bs)}")
