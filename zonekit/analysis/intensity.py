@@ -227,10 +227,39 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
     """
     if by not in ("park", "zone"):
         raise ValueError("by must be 'park' or 'zone'")
-    cfg = load_config("intensity", config)
     units = _units(study, by)
-    lu = study["landuse"]
+    return evaluate_units(
+        units,
+        study["landuse"],
+        key="park_id" if by == "park" else "zone_id",
+        config=config,
+        threads=threads,
+        by=by,
+    )
+
+
+def evaluate_units(
+    units: gpd.GeoDataFrame,
+    lu: gpd.GeoDataFrame,
+    *,
+    key: str,
+    config=None,
+    threads: int | None = None,
+    by: str = "unit",
+) -> IntensityResult:
+    """Intensity indicators, scores and grades of any polygons (parks, zones, boundary versions).
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        The polygons to evaluate, with an identifying column ``key`` (a ``type`` column, if present, is
+        used by the zone-type rule).
+    lu : GeoDataFrame
+        The ``landuse`` layer.
+    """
+    cfg = load_config("intensity", config)
     crs = lu.crs
+    units = units.to_crs(crs) if units.crs is not None and not units.crs.equals(crs) else units
     pairs = intersection_areas(units.geometry.values, lu.geometry.values, crs, threads=threads)
     sums = _class_sums(pairs, lu, len(units))
     ind, notes = indicators_from_sums(sums)
@@ -246,23 +275,23 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
     out["parcels"] = sums["parcels"].to_numpy()
     for c in INDICATORS:
         out[c] = ind[c].to_numpy()
-    forced = out.get("type", None)
+    forced = out.get("type")
     out["zone_type"] = zone_type(sums, cfg, forced).to_numpy()
 
     score_rows = []
     cap = cfg["scoring"]["cap"]
     for i in range(len(out)):
         ztype = out["zone_type"].iloc[i]
-        key = ztype if ztype in cfg["weights"] else "industrial"
-        ideals = cfg["ideals"][key]
+        wkey = ztype if ztype in cfg["weights"] else "industrial"
+        ideals = cfg["ideals"][wkey]
         leaf = {n: indicator_score(n, out[n].iloc[i], ideals.get(n), cap) for n in INDICATORS}
         nodes: dict[str, float] = {}
-        total = tree_score("total", cfg["weights"][key], leaf, nodes)
+        total = tree_score("total", cfg["weights"][wkey], leaf, nodes)
         score_rows.append(
             {
                 **{f"score_{k}": v for k, v in leaf.items() if k in ideals},
                 **nodes,
-                "weights_used": key,
+                "weights_used": wkey,
                 "score": total,
             }
         )
@@ -272,7 +301,7 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
     coverage = out["surveyed_ha"] / out["area_ha"]
     extra = np.where(coverage < 0.99, [f"parcels cover {c:.0%} of the area" for c in coverage], "")
     out["notes"] = ["; ".join(x for x in (n, e) if x) for n, e in zip(notes, extra, strict=True)]
-    key_col = "park_id" if by == "park" else "zone_id"
+    key_col = key
     scores.insert(0, key_col, out[key_col].to_numpy())
 
     nat = cfg["national"]
