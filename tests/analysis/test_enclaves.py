@@ -71,4 +71,6 @@ def test_sample_enclave_split_and_distance(sample_study):
     tax = per_enclave.set_index("metric").loc["tax"]
     assert tax["home_share"] == 0.5 and tax["home_wan"] == pytest.approx(tax["total_wan"] / 2)
     d = enclave_distances(st).iloc[0]
-    assert d["park_id"] == "NT10-1" and 5 < d["distance_km"] < 50  # across the Yangtze from Suzhou (常熟/张家港)
+    assert (
+        d["park_id"] == "NT10-1" and 5 < d["distance_km"] < 50
+    )  # across the Yangtze from Suzhou (常熟/张家港)

@@ -65,7 +65,7 @@ def test_import_then_check(tmp_path):
 @pytest.mark.slow
 def test_atlas_on_the_bundled_sample(tmp_path):
     out = tmp_path / "atlas"
-    r = run("atlas", "--out", str(out))
+    r = run("atlas", "--out", str(out), "--year", "2025")
     assert r.returncode == 0, r.stderr
     for name in (
         "study.gpkg",
@@ -83,6 +83,8 @@ def test_atlas_on_the_bundled_sample(tmp_path):
         assert (out / name).exists(), name
     imports = pd.read_csv(out / "imports.csv", encoding="utf-8-sig")
     assert (imports["读取要素数"] == imports["入库要素数"] + imports["拒收要素数"]).all()
+    scope = pd.read_csv(out / "versions.csv", encoding="utf-8-sig")
+    assert scope["version"].tolist() == [1]  # 2025: still the pre-adjustment boundary of 如皋
 
 
 def test_sample_command(tmp_path):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import click
+import pandas as pd
 
+from zonekit.analysis.enclaves import benefit_split, enclave_distances
 from zonekit.analysis.report import intensity_tables
+from zonekit.analysis.versions import compare_versions, statistical_scope, version_indicators
 from zonekit.cli.options import lang_option
 from zonekit.cli.overlap import overlap_tables
 from zonekit.geo.area import AREA_METHOD
@@ -20,8 +24,15 @@ from zonekit.reports.tables import write_tables
 @click.command()
 @click.argument("study", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--year",
+    type=int,
+    default=date.today().year,
+    show_default="this year",
+    help="Year for the enclave benefit split and the statistical scope of boundary versions.",
+)
 @lang_option
-def atlas(study: Path | None, out: Path, lang: str) -> None:
+def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     """Run the main job on STUDY (default: the bundled sample) and write everything into --out.
 
     \b
@@ -34,6 +45,8 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
       intensity_zones.xlsx   the same per zone (a zone is the union of its parks)
       intensity.gpkg         park polygons with their indicators, for QGIS
       overlap.xlsx/.csv/.gpkg  parks against protected areas, each other and the admin units
+      enclaves.xlsx/.csv     each enclave's benefits split between home and host for --year
+      versions.xlsx/.csv     the boundary version whose statistics count for --year, and what changed
     """
     src = study or sample_path()
     out.mkdir(parents=True, exist_ok=True)
@@ -83,6 +96,51 @@ def atlas(study: Path | None, out: Path, lang: str) -> None:
         for suffix in (".xlsx", ".csv", ".gpkg"):
             write_tables(tables, out / f"overlap{suffix}", main="pairs", lang=lang, metadata=meta)
         written.append("overlap.xlsx/.csv/.gpkg")
+    if {"enclaves", "parks", "landuse"} <= set(st):
+        per_enclave, per_jur = benefit_split(st, year)
+        tables = {"split": per_enclave, "jurisdictions": per_jur}
+        if "admin" in st:
+            tables["distances"] = enclave_distances(st)
+        for suffix in (".xlsx", ".csv"):
+            write_tables(
+                tables, out / f"enclaves{suffix}", main="split", lang=lang, metadata={**meta, "year": year}
+            )
+        written.append("enclaves.xlsx/.csv")
+    if "zone_versions" in st and "landuse" in st:
+        zv = st["zone_versions"]
+        scopes, changes, sides = [], [], []
+        for zid, grp in zv.groupby("zone_id"):
+            scope = statistical_scope(zv, zid, year)
+            scopes.append(
+                {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
+            )
+            g = grp.sort_values("version")
+            for (_, old), (_, new) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=True):
+                d = compare_versions(old.geometry, new.geometry, st["landuse"])
+                changes.append(
+                    {
+                        "zone_id": zid,
+                        "from_version": old["version"],
+                        "to_version": new["version"],
+                        "added_ha": d["added_ha"],
+                        "added_mu": d["added_mu"],
+                        "removed_ha": d["removed_ha"],
+                        "removed_mu": d["removed_mu"],
+                        "parcels_in": len(d["parcels_in"]),
+                        "parcels_out": len(d["parcels_out"]),
+                    }
+                )
+            sides.append(version_indicators(st, zid).assign(zone_id=zid))
+        tables = {
+            "scope": pd.DataFrame(scopes),
+            "changes": pd.DataFrame(changes),
+            "indicators": pd.concat(sides, ignore_index=True),
+        }
+        for suffix in (".xlsx", ".csv"):
+            write_tables(
+                tables, out / f"versions{suffix}", main="scope", lang=lang, metadata={**meta, "year": year}
+            )
+        written.append("versions.xlsx/.csv")
     click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))
     click.echo(summarise(findings))
     click.echo(f"wrote {out}/: " + ", ".join(written))
