@@ -227,3 +227,22 @@ def test_sample_runs_by_zone(sample_study):
     assert set(ind["score"].nsmallest(2).index) == {"NT08", "NT09"}
     assert ind["investment_intensity"].between(3000, 20000).all()
     assert isinstance(res.scores, pd.DataFrame) and "score" in res.scores
+
+
+def test_regional_ranking():
+    from zonekit.analysis.intensity import regional_ranking
+
+    zones = pd.DataFrame(
+        {
+            "zone_id": ["a", "b", "c", "d"],
+            "region": ["east", None, "east", None],
+            "county_adcode": ["320612", "420100", "330100", "420200"],
+            "score": [80.0, 70.0, 90.0, 75.0],
+            "grade": ["B", "B", "A", "B"],
+        }
+    )
+    r = regional_ranking(zones).set_index("zone_id")
+    assert r.loc["b", "region"] == "central"  # from Hubei's province code 42
+    assert (r.loc["c", "rank_in_region"], r.loc["a", "rank_in_region"]) == (1, 2)
+    assert (r.loc["d", "rank_in_region"], r.loc["b", "rank_in_region"]) == (1, 2)
+    assert r.loc["a", "zones_in_region"] == 2

@@ -329,3 +329,33 @@ def evaluate_units(
         f"A1/A < {cfg['zone_type']['residential_max_ratio']}",
     }
     return IntensityResult(out, scores, pd.DataFrame(rows), meta)
+
+
+def regional_ranking(zones: pd.DataFrame, *, config=None) -> pd.DataFrame:
+    """Zones ranked on their composite ``score`` within their region (1 = best).
+
+    ``zones`` is the per-zone indicator table (``land_intensity(by="zone").indicators``).
+    """
+    cfg = load_config("intensity", config)
+    province_region = {p: region for region, provs in cfg["regions"].items() for p in provs}
+    region = zones["region"] if "region" in zones else pd.Series(None, index=zones.index, dtype=object)
+    from_adcode = (
+        zones.get("county_adcode", pd.Series(None, index=zones.index))
+        .astype(str)
+        .str[:2]
+        .map(province_region)
+    )
+    region = region.where(region.notna(), from_adcode)
+    out = pd.DataFrame(
+        {
+            "zone_id": zones["zone_id"],
+            "name": zones.get("name"),
+            "region": region,
+            "level": zones.get("level"),
+            "score": zones["score"],
+            "grade": zones["grade"],
+        }
+    )
+    out["rank_in_region"] = out.groupby("region")["score"].rank(ascending=False, method="min")
+    out["zones_in_region"] = out.groupby("region")["score"].transform("count")
+    return out.sort_values(["region", "rank_in_region"]).reset_index(drop=True)

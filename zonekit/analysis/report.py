@@ -8,7 +8,7 @@ import pandas as pd
 
 from zonekit.analysis.config import load_config
 from zonekit.analysis.enterprises import control_violations, mujun
-from zonekit.analysis.intensity import land_intensity
+from zonekit.analysis.intensity import land_intensity, regional_ranking
 from zonekit.geo.raster import zonal_summary
 
 
@@ -28,6 +28,8 @@ def intensity_tables(
         "scores": res.scores,
         "national": res.national,
     }
+    if by == "zone":
+        tables["ranking"] = regional_ranking(res.indicators, config=config)
     if by == "park" and "enterprise_id" in study["landuse"]:
         ent, park_classes = mujun(study, config=config)
         tables |= {

@@ -140,6 +140,12 @@ SHEET_ZH = {
     "control": "控制指标违规",
     "raster": "土地覆盖",
     "pairs": "重叠要素对",
+    "ranking": "区域排名",
+    "split": "飞地利益分成",
+    "jurisdictions": "分地区汇总",
+    "distances": "飞地距离",
+    "scope": "统计口径",
+    "changes": "边界变化",
     "coverage": "覆盖统计",
 }
 
