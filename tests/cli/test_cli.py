@@ -141,3 +141,12 @@ def test_overlap_command(tmp_path, sample_study):
     assert pairs.geometry.notna().all()  # overlap geometries for QGIS
     r = run("overlap", str(sample_study), "--a", "parks", "--b", "nonsense", "--out", str(out))
     assert r.returncode == 2
+
+
+def test_consolidate_command(tmp_path, sample_study):
+    out = tmp_path / "c.csv"
+    r = run("consolidate", str(sample_study), "--out", str(out), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    groups = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(groups) == 4 and "absorb" in set(groups["suggested_action"])
+    assert (tmp_path / "c.candidates.csv").exists()

@@ -12,6 +12,7 @@ import pandas as pd
 from zonekit.analysis.enclaves import benefit_split, enclave_distances
 from zonekit.analysis.report import intensity_tables
 from zonekit.analysis.versions import compare_versions, statistical_scope, version_indicators
+from zonekit.cli.consolidate import consolidate_tables
 from zonekit.cli.options import lang_option
 from zonekit.cli.overlap import overlap_tables
 from zonekit.geo.area import AREA_METHOD
@@ -45,6 +46,7 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
       intensity_zones.xlsx   the same per zone (a zone is the union of its parks)
       intensity.gpkg         park polygons with their indicators, for QGIS
       overlap.xlsx/.csv/.gpkg  parks against protected areas, each other and the admin units
+      consolidate.xlsx/.csv/.gpkg  consolidation candidate groups with evidence and actions
       enclaves.xlsx/.csv     each enclave's benefits split between home and host for --year
       versions.xlsx/.csv     the boundary version whose statistics count for --year, and what changed
     """
@@ -96,6 +98,11 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
         for suffix in (".xlsx", ".csv", ".gpkg"):
             write_tables(tables, out / f"overlap{suffix}", main="pairs", lang=lang, metadata=meta)
         written.append("overlap.xlsx/.csv/.gpkg")
+    if {"zones", "parks"} <= set(st):
+        tables = consolidate_tables(st)
+        for suffix in (".xlsx", ".csv", ".gpkg"):
+            write_tables(tables, out / f"consolidate{suffix}", main="groups", lang=lang, metadata=meta)
+        written.append("consolidate.xlsx/.csv/.gpkg")
     if {"enclaves", "parks", "landuse"} <= set(st):
         per_enclave, per_jur = benefit_split(st, year)
         tables = {"split": per_enclave, "jurisdictions": per_jur}

@@ -15,6 +15,7 @@ import click
 from zonekit import __version__
 from zonekit.cli.atlas import atlas
 from zonekit.cli.check import check
+from zonekit.cli.consolidate import consolidate
 from zonekit.cli.importing import import_command
 from zonekit.cli.intensity import intensity
 from zonekit.cli.overlap import overlap
@@ -29,6 +30,7 @@ Examples:
   zonekit check s.gpkg --out check.xlsx              validity, topology, cross-layer checks
   zonekit intensity s.gpkg --out intensity.xlsx      land-use intensity per park (--by zone per zone)
   zonekit overlap s.gpkg --a parks --b protected --out o.xlsx   parks in red lines and farmland
+  zonekit consolidate s.gpkg --out c.xlsx            consolidation candidates, grouped
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
 
@@ -51,6 +53,7 @@ main.add_command(import_command)
 main.add_command(check)
 main.add_command(intensity)
 main.add_command(overlap)
+main.add_command(consolidate)
 main.add_command(atlas)
 
 

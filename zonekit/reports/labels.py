@@ -113,6 +113,20 @@ LABELS_ZH.update(
         "pct_of_b": "占B比例(%)",
         "a_area_ha": "A面积(公顷)",
         "b_class": "B类别",
+        "group_id": "候选组",
+        "zones": "开发区",
+        "zone_names": "开发区名称",
+        "parks": "园区",
+        "rules": "触发规则",
+        "suggested_action": "建议措施",
+        "actions": "全部措施",
+        "priority": "优先级",
+        "evidence": "依据",
+        "rule": "规则",
+        "action": "措施",
+        "other_zone_id": "关联开发区",
+        "distance_m": "距离(米)",
+        "similarity": "主导产业相似度",
         "covered_m2": "覆盖面积(平方米)",
         "covered_ha": "覆盖面积(公顷)",
         "covered_mu": "覆盖面积(亩)",
@@ -123,6 +137,22 @@ LABELS_ZH.update(
 
 
 VALUES_ZH = {
+    "suggested_action": {
+        "adjust_boundary": "调整边界",
+        "absorb": "整合吸收",
+        "entrust": "托管",
+        "merge": "合并",
+        "shrink": "核减或再开发",
+        "consolidate_or_exit": "整合或退出",
+    },
+    "action": {
+        "adjust_boundary": "调整边界",
+        "absorb": "整合吸收",
+        "entrust": "托管",
+        "merge": "合并",
+        "shrink": "核减或再开发",
+        "consolidate_or_exit": "整合或退出",
+    },
     "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -141,6 +171,8 @@ SHEET_ZH = {
     "raster": "土地覆盖",
     "pairs": "重叠要素对",
     "ranking": "区域排名",
+    "groups": "整合候选组",
+    "candidates": "候选规则明细",
     "split": "飞地利益分成",
     "jurisdictions": "分地区汇总",
     "distances": "飞地距离",
