@@ -79,6 +79,16 @@ def test_atlas_on_the_bundled_sample(tmp_path):
         "intensity.gpkg",
         "intensity_zones.xlsx",
         "intensity_zones.csv",
+        "overlap.xlsx",
+        "overlap.csv",
+        "overlap.gpkg",
+        "consolidate.xlsx",
+        "consolidate.csv",
+        "consolidate.gpkg",
+        "enclaves.xlsx",
+        "enclaves.csv",
+        "versions.xlsx",
+        "versions.csv",
     ):
         assert (out / name).exists(), name
     imports = pd.read_csv(out / "imports.csv", encoding="utf-8-sig")
