@@ -102,3 +102,53 @@ def test_buffer_in_metres():
     assert overlap_pairs(parcel, water, a_layer="landuse", b_layer="protected", buffer_m=200).empty
     r = overlap_pairs(parcel, water, a_layer="landuse", b_layer="protected", buffer_m=500)
     assert r["pct_of_a"].iloc[0] == pytest.approx(100.0, rel=1e-6)
+
+
+def test_findings_on_the_sample(sample_study):
+    from zonekit import read_study
+    from zonekit.analysis.overlap import findings
+
+    f = findings(read_study(sample_study))
+    assert set(zip(f["parks_in_redlines"]["a_id"], f["parks_in_redlines"]["b_id"], strict=True)) == {
+        ("NT01-1", "ECO-01"),
+        ("NT03-1", "BF-01"),
+    }
+    chem = f["chemical_near_protected"]
+    assert chem["inside"].any() and chem["b_id"].tolist() == ["ECO-01"]
+    across = f["parks_across_counties"]
+    nt01 = across[across["a_id"] == "NT01-1"].set_index("county")
+    # the area in each county adds up, but for ~80 m² in a sliver gap between the generalised real counties
+    assert nt01["pct_of_a"].sum() == pytest.approx(100.0, abs=0.01)
+    assert set(f["parks_outside_zone"]["park_id"]) == {"NT01-3", "NT06-1"}
+    assert f["cross_zone_overlaps"].empty
+
+
+def test_findings_cross_zone_and_chemical_near():
+    from pathlib import Path
+
+    from zonekit.analysis.overlap import findings
+    from zonekit.layers.study import Study
+
+    parks = layer(
+        ["A", "B"],
+        [sq(0, 0, 1000, 1000), sq(900, 0, 1900, 1000)],
+        park_id=["A", "B"],
+        zone_id=["Z1", "Z2"],
+        name=["甲", "乙"],
+        kind=["main", "main"],
+    )
+    prot = layer(["W"], [sq(3000, 0, 4000, 1000)], area_id=["W"], name=["水源地"], kind=["water_source"])
+    lu = layer(
+        ["c"],
+        [sq(2200, 0, 2400, 200)],
+        parcel_id=["c"],
+        analysis_class=["industrial"],
+        industry_code=["C2614"],
+    )  # 600 m from the water source
+    st = Study(Path("m.gpkg"), pyproj.CRS.from_epsg(4490), {"parks": parks, "protected": prot, "landuse": lu})
+    assert findings(st, near_m=500)["chemical_near_protected"].empty
+    near = findings(st, near_m=700)["chemical_near_protected"]
+    assert near["a_id"].tolist() == ["c"] and not near["inside"].iloc[0]
+    cross = findings(st)["cross_zone_overlaps"]
+    assert list(zip(cross["a_id"], cross["b_id"], strict=True)) == [("A", "B")]
+    assert cross["overlap_ha"].iloc[0] == pytest.approx(10.0, rel=1e-6)

@@ -160,3 +160,13 @@ def test_consolidate_command(tmp_path, sample_study):
     groups = pd.read_csv(out, encoding="utf-8-sig")
     assert len(groups) == 4 and "absorb" in set(groups["suggested_action"])
     assert (tmp_path / "c.candidates.csv").exists()
+
+
+def test_overlap_findings_preset(tmp_path, sample_study):
+    out = tmp_path / "f.xlsx"
+    r = run("overlap", str(sample_study), "--preset", "findings", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    import openpyxl
+
+    assert "园区占用红线与基本农田" in openpyxl.load_workbook(out).sheetnames
+    assert run("overlap", str(sample_study), "--out", str(out)).returncode == 2

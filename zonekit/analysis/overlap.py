@@ -178,3 +178,94 @@ def coverage(
             "pct_of_a": 100.0 * m2 / area_a[ai],
         }
     )
+
+
+CHEMICAL_INDUSTRIES = ("C25", "C26", "C28")  # 石油加工, 化学原料和化学制品, 化学纤维 (GB/T 4754)
+
+
+def findings(
+    study, *, near_m: float = 500.0, chemical_industries=CHEMICAL_INDUSTRIES
+) -> dict[str, pd.DataFrame]:
+    """The overlap findings the policy texts ask for, one table each.
+
+    - ``parks_in_redlines``: parks in ecological red lines and basic farmland;
+    - ``chemical_near_protected``: chemical industrial parcels inside a protected area or within ``near_m``
+      of one (seed 004 item 21), with ``inside`` telling which;
+    - ``parks_across_counties``: parks lying in more than one county, with the area in each;
+    - ``parks_outside_zone``: the area of each park outside its zone's boundary (zones with one);
+    - ``cross_zone_overlaps``: parks of different zones overlapping each other.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    parks = study.get("parks")
+    prot = study.get("protected")
+    if parks is None:
+        return out
+    if prot is not None:
+        red = prot[prot["kind"].isin(["eco_redline", "basic_farmland"])]
+        out["parks_in_redlines"] = overlap_pairs(parks, red, a_layer="parks", b_layer="protected")
+    lu = study.get("landuse")
+    if prot is not None and lu is not None and "industry_code" in lu:
+        code = lu["industry_code"].astype(str).str[:3]
+        chem = lu[(lu["analysis_class"] == "industrial") & code.isin(list(chemical_industries))]
+        inside = overlap_pairs(chem, prot, a_layer="landuse", b_layer="protected")
+        near = overlap_pairs(chem, prot, a_layer="landuse", b_layer="protected", buffer_m=near_m)
+        near = near.assign(
+            inside=near.set_index(["a_id", "b_id"]).index.isin(inside.set_index(["a_id", "b_id"]).index),
+            within_m=near_m,
+        )
+        out["chemical_near_protected"] = near
+    admin = study.get("admin")
+    if admin is not None:
+        counties = admin[admin["level"] == "county"] if "level" in admin else admin
+        cov = coverage(
+            parks,
+            counties.assign(_county=counties["adcode"].astype(str) + " " + counties["name"].astype(str)),
+            a_layer="parks",
+            b_layer="admin",
+            class_column="_county",
+        )
+        multi = cov.groupby("a_id")["b_class"].transform("count") > 1
+        out["parks_across_counties"] = cov[multi].rename(columns={"b_class": "county"}).reset_index(drop=True)
+    zones = study.get("zones")
+    if isinstance(zones, gpd.GeoDataFrame) and zones.geometry.notna().any():
+        zg = dict(zip(zones["zone_id"].astype(str), zones.geometry, strict=True))
+        rows = []
+        for p in parks.itertuples():
+            z = zg.get(str(p.zone_id))
+            if z is None or getattr(p, "kind", None) == "enclave":
+                continue
+            outside = shapely.difference(p.geometry, z)
+            m2, total = ellipsoidal_area([outside, p.geometry], parks.crs)
+            if m2 > 1.0:
+                rows.append(
+                    {
+                        "park_id": p.park_id,
+                        "name": p.name,
+                        "zone_id": p.zone_id,
+                        "outside_m2": m2,
+                        "outside_ha": m2 / M2_PER_HA,
+                        "outside_mu": m2 / M2_PER_MU,
+                        "pct_of_park": 100.0 * m2 / total,
+                        "geometry": outside,
+                    }
+                )
+        out["parks_outside_zone"] = (
+            gpd.GeoDataFrame(rows, geometry="geometry", crs=parks.crs)
+            if rows
+            else pd.DataFrame(
+                columns=[
+                    "park_id",
+                    "name",
+                    "zone_id",
+                    "outside_m2",
+                    "outside_ha",
+                    "outside_mu",
+                    "pct_of_park",
+                ]
+            )
+        )
+    self_pairs = overlap_pairs(parks, parks, a_layer="parks", b_layer="parks")
+    zone_of = dict(zip(parks["park_id"].astype(str), parks["zone_id"].astype(str), strict=True))
+    cross = self_pairs["a_id"].map(zone_of) != self_pairs["b_id"].map(zone_of)
+    out["cross_zone_overlaps"] = self_pairs[cross].reset_index(drop=True)
+    return out

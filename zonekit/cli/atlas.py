@@ -10,6 +10,7 @@ import click
 import pandas as pd
 
 from zonekit.analysis.enclaves import benefit_split, enclave_distances
+from zonekit.analysis.overlap import findings as overlap_findings
 from zonekit.analysis.report import intensity_tables
 from zonekit.analysis.versions import compare_versions, statistical_scope, version_indicators
 from zonekit.cli.consolidate import consolidate_tables
@@ -94,7 +95,7 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
         written += ["intensity.xlsx/.csv/.gpkg", "intensity_zones.xlsx/.csv"]
     bs = [b for b in ("protected", "parks", "admin") if b in st]
     if "parks" in st and bs:
-        tables = overlap_tables(st, "parks", bs, 0.0)
+        tables = overlap_tables(st, "parks", bs, 0.0) | overlap_findings(st)
         for suffix in (".xlsx", ".csv", ".gpkg"):
             write_tables(tables, out / f"overlap{suffix}", main="pairs", lang=lang, metadata=meta)
         written.append("overlap.xlsx/.csv/.gpkg")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.analysis.overlap import coverage, overlap_pairs
+from zonekit.analysis.overlap import coverage, findings, overlap_pairs
 from zonekit.cli.options import lang_option
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.schema import LAYER_NAMES
@@ -33,13 +33,10 @@ def overlap_tables(st, a: str, bs: list[str], buffer: float) -> dict:
 
 @click.command()
 @click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--a", "a", required=True, type=click.Choice(SPATIAL), help="The layer whose features are reported."
-)
+@click.option("--a", "a", type=click.Choice(SPATIAL), help="The layer whose features are reported.")
 @click.option(
     "--b",
     "bs",
-    required=True,
     multiple=True,
     type=click.Choice(SPATIAL),
     help="A layer to overlay (repeat for several). --a parks --b parks gives self-overlaps, each pair once.",
@@ -57,8 +54,17 @@ def overlap_tables(st, a: str, bs: list[str], buffer: float) -> dict:
     show_default=True,
     help="Grow the B layers by this many metres first (e.g. 500 for parcels near a water source).",
 )
+@click.option(
+    "--preset",
+    type=click.Choice(["findings"]),
+    help="findings: parks in red lines and farmland, chemical parcels in or within --buffer (default "
+    "500) m of protected areas, parks across counties, park area outside its zone, parks of different "
+    "zones overlapping — a sheet each.",
+)
 @lang_option
-def overlap(study: Path, a: str, bs: tuple[str, ...], out: Path, buffer: float, lang: str) -> None:
+def overlap(
+    study: Path, a: str | None, bs: tuple[str, ...], out: Path, buffer: float, preset: str | None, lang: str
+) -> None:
     """Overlap of layer A with layers B: every intersecting pair, and coverage with B dissolved.
 
     \b
@@ -69,10 +75,26 @@ def overlap(study: Path, a: str, bs: tuple[str, ...], out: Path, buffer: float, 
 
     \b
     Examples:
+      zonekit overlap study.gpkg --preset findings --out findings.xlsx
       zonekit overlap study.gpkg --a parks --b protected --out parks_in_redlines.xlsx
       zonekit overlap study.gpkg --a landuse --b protected --buffer 500 --out near_water.xlsx
     """
     st = read_study(study)
+    if preset == "findings":
+        tables = findings(st, near_m=buffer or 500.0)
+        for p in write_tables(
+            tables,
+            out,
+            main=next(iter(tables)),
+            lang=lang,
+            metadata={"study": study.name, "preset": preset, "near (m)": buffer or 500.0},
+        ):
+            click.echo(f"wrote {p}")
+        for name, t in tables.items():
+            click.echo(f"{name:<26} {len(t)}")
+        return
+    if a is None or not bs:
+        raise click.UsageError("give --a and at least one --b, or --preset findings")
     tables = overlap_tables(st, a, list(bs), buffer)
     meta = {
         "study": study.name,
