@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/atlas
 
-.PHONY: demo test lint setup sample clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: demo test lint setup sample clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +21,20 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/zonekit atlas --out $(OUT)
 
+## the browser tests use Debian's chromium and a CJK font; installed here when missing (needs root)
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
+
+browser: $(CHROMIUM)
+
 ## make test: set up, then lint, check the import direction and run the whole suite
-test: $(STAMP) lint
+test: $(STAMP) $(CHROMIUM) lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check zonekit tests data bench
-	$(BIN)/ruff format --check zonekit tests data bench
+	$(BIN)/ruff check zonekit tests data bench tools
+	$(BIN)/ruff format --check zonekit tests data bench tools
 	$(BIN)/lint-imports
 
 ## make sample: regenerate the bundled sample study from its generator (deterministic)

@@ -18,6 +18,7 @@ from zonekit.cli.check import check
 from zonekit.cli.consolidate import consolidate
 from zonekit.cli.importing import import_command
 from zonekit.cli.intensity import intensity
+from zonekit.cli.map import map_command
 from zonekit.cli.overlap import overlap
 from zonekit.cli.sample import sample
 from zonekit.errors import ZonekitError, ZonekitWarning
@@ -31,6 +32,7 @@ Examples:
   zonekit intensity s.gpkg --out intensity.xlsx      land-use intensity per park (--by zone per zone)
   zonekit overlap s.gpkg --a parks --b protected --out o.xlsx   parks in red lines and farmland
   zonekit consolidate s.gpkg --out c.xlsx            consolidation candidates, grouped
+  zonekit map s.gpkg --out map.html --offline        an interactive map that needs no internet
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
 
@@ -54,6 +56,7 @@ main.add_command(check)
 main.add_command(intensity)
 main.add_command(overlap)
 main.add_command(consolidate)
+main.add_command(map_command)
 main.add_command(atlas)
 
 

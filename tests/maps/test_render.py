@@ -1,0 +1,86 @@
+"""The map's HTML, checked structurally (no browser): layers, legend, bounds, escaping, offline assets."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from tests.maps.conftest import HOSTILE
+from zonekit import read_study
+from zonekit.errors import InputError
+from zonekit.maps.escape import safe
+from zonekit.maps.html import map_html
+from zonekit.maps.render import study_map
+
+EXTERNAL = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(https?:[^"]+)"')
+
+
+def test_hostile_names_never_reach_html_raw(hostile_study):
+    html = map_html(study_map(hostile_study, basemap="none"), offline=True)
+    assert re.search(r"<img[^>]*onerror", html) is None  # onerror= occurs only inside escaped text
+    assert "${window.__xss" not in html and "`;window.__xss" not in html
+    assert "<script>window.__xss=4" not in html
+    assert safe(HOSTILE[0]) in html  # shown as text
+    # parsed as a browser does, the page holds no element the data injected
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.seen = set()
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.add(tag)
+
+    parser = Tags()
+    parser.feed(html)
+    assert "img" not in parser.seen
+
+
+def test_layers_legend_and_bounds(sample_study):
+    st = read_study(sample_study)
+    m = study_map(st, basemap="none", lang="zh")
+    html = map_html(m)
+    for name in ("行政区划", "开发区", "园区", "飞地与飞出地", "土地利用", "保护区（红线）"):
+        assert f'"{name}"' in html or name in html, name
+    assert 'id="zonekit-legend"' in html and "示例数据" in html  # the sample says it is illustrative
+    b = st["parks"].to_crs(4326).total_bounds
+    fit = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
+    np.testing.assert_allclose([float(x) for x in fit.groups()], [b[1], b[0], b[3], b[2]], atol=1e-9)
+    assert "L.control.scale({metric: true, imperial: false})" in html
+
+
+def test_offline_inlines_everything_and_online_uses_only_pinned_assets(hostile_study):
+    m = study_map(hostile_study, basemap="none")
+    assert EXTERNAL.findall(map_html(m, offline=True)) == []
+    online = set(EXTERNAL.findall(map_html(study_map(hostile_study, basemap="osm"))))
+    assert online and all(("leaflet" in u or "jquery" in u) for u in online)
+    assert not any("bootstrap" in u or "fontawesome" in u or "d3" in u for u in online)
+
+
+def test_tianditu_needs_a_key(hostile_study, monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    with pytest.raises(InputError, match="TIANDITU_KEY"):
+        study_map(hostile_study, basemap="tianditu")
+    html = map_html(study_map(hostile_study, basemap="tianditu", tianditu_key="abc123"))
+    assert "vec_w/wmts" in html and "cva_w/wmts" in html and "tk=abc123" in html
+
+
+def test_gaode_draws_a_shifted_display_copy(hostile_study):
+    html = map_html(study_map(hostile_study, basemap="gaode", lang="en"))
+    assert "GCJ-02" in html
+    plain = map_html(study_map(hostile_study, basemap="none", lang="en"))
+    fit_g = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\]", html).groups()
+    fit_p = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\]", plain).groups()
+    dlat, dlon = float(fit_g[0]) - float(fit_p[0]), float(fit_g[1]) - float(fit_p[1])
+    assert 0.001 < abs(dlat) + abs(dlon) < 0.01  # a few hundred metres, as GCJ-02 is
+
+
+def test_large_landuse_becomes_an_image(sample_study):
+    st = read_study(sample_study)
+    html = map_html(study_map(st, basemap="none", max_vector_parcels=1000))
+    assert "L.imageOverlay(" in html and "data:image/png;base64" in html
+    small = map_html(study_map(st, basemap="none", max_vector_parcels=100_000))
+    assert "L.imageOverlay(" not in small
