@@ -89,6 +89,8 @@ def test_atlas_on_the_bundled_sample(tmp_path):
         "enclaves.csv",
         "versions.xlsx",
         "versions.csv",
+        "map.html",
+        "index.html",
     ):
         assert (out / name).exists(), name
     imports = pd.read_csv(out / "imports.csv", encoding="utf-8-sig")

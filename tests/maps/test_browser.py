@@ -94,3 +94,33 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, hostile_study, tmp_
     assert log["errors"] == []
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "hostile-map.png"))
+
+
+def test_atlas_index_and_map_open(browser, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "atlas"
+    zonekit = str(Path(sys.executable).with_name("zonekit"))
+    r = subprocess.run(
+        [zonekit, "atlas", "--out", str(out), "--year", "2025"], capture_output=True, text=True, timeout=300
+    )
+    assert r.returncode == 0, r.stderr
+    ctx = browser.new_context(offline=True, viewport={"width": 1200, "height": 1400})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((out / "index.html").as_uri(), wait_until="load")
+    text = page.inner_text("body")
+    assert "13" in text and "候选组" in text and "示例数据" in text  # headline numbers and the notice
+    assert page.locator("svg rect").count() > 50  # the charts
+    for href in page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))"):
+        assert (out / href).exists(), href  # every link points at a written file
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "atlas-index.png"), full_page=True)
+    page.click("text=打开地图")
+    page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))")
+    assert features_drawn(page) > 30
+    assert errors == []
+    page.screenshot(path=str(OUTPUT / "atlas-map.png"))

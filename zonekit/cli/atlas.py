@@ -1,4 +1,4 @@
-"""``zonekit atlas``: the main job, all reports for a study in one folder."""
+"""``zonekit atlas``: the main job, every report of a study in one folder with an index page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import pandas as pd
+from tqdm.auto import tqdm
 
 from zonekit.analysis.enclaves import benefit_split, enclave_distances
 from zonekit.analysis.overlap import findings as overlap_findings
@@ -16,11 +17,69 @@ from zonekit.analysis.versions import compare_versions, statistical_scope, versi
 from zonekit.cli.consolidate import consolidate_tables
 from zonekit.cli.options import lang_option
 from zonekit.cli.overlap import overlap_tables
-from zonekit.geo.area import AREA_METHOD
+from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
+from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.check import check_study, summarise
 from zonekit.layers.sample import sample_path
 from zonekit.layers.study import IMPORTS_TABLE, REPAIRS_TABLE, list_tables, read_study, read_table, study_crs
+from zonekit.maps.html import write_map
+from zonekit.maps.render import study_map
+from zonekit.reports.index_page import write_index
 from zonekit.reports.tables import write_tables
+
+FILES = [
+    ("map.html", "交互地图（离线可用）interactive map, works offline"),
+    ("study.gpkg", "检查后的研究数据（QGIS 可打开）the checked study"),
+    ("imports.xlsx", "导入记录：编码、坐标系及判定依据，读取 = 入库 + 拒收 every import"),
+    ("check.xlsx", "检查结果 check findings"),
+    ("intensity.xlsx", "园区集约利用评价、亩均、控制指标 intensity per park, 亩均, control"),
+    ("intensity_zones.xlsx", "开发区集约利用评价与区域排名 intensity per zone, regional ranking"),
+    ("intensity.gpkg", "带指标的园区图层 parks with indicators (QGIS)"),
+    ("overlap.xlsx", "重叠分析与发现 overlaps and findings"),
+    ("consolidate.xlsx", "整合优化候选 consolidation candidates"),
+    ("enclaves.xlsx", "飞地利益分成 enclave benefit sharing"),
+    ("versions.xlsx", "边界版本与统计口径 boundary versions and statistical scope"),
+    ("landcover.tif", "土地覆盖栅格 land-cover raster"),
+]
+
+
+def _write_all(
+    tables: dict, out: Path, stem: str, suffixes: tuple[str, ...], main: str, lang: str, meta: dict
+):
+    for suffix in suffixes:
+        write_tables(tables, out / f"{stem}{suffix}", main=main, lang=lang, metadata=meta)
+
+
+def _versions(st, year: int) -> dict[str, pd.DataFrame]:
+    zv = st["zone_versions"]
+    scopes, changes, sides = [], [], []
+    for zid, grp in zv.groupby("zone_id"):
+        scope = statistical_scope(zv, zid, year)
+        scopes.append(
+            {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
+        )
+        g = grp.sort_values("version")
+        for (_, old), (_, new) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=True):
+            d = compare_versions(old.geometry, new.geometry, st["landuse"])
+            changes.append(
+                {
+                    "zone_id": zid,
+                    "from_version": old["version"],
+                    "to_version": new["version"],
+                    "added_ha": d["added_ha"],
+                    "added_mu": d["added_mu"],
+                    "removed_ha": d["removed_ha"],
+                    "removed_mu": d["removed_mu"],
+                    "parcels_in": len(d["parcels_in"]),
+                    "parcels_out": len(d["parcels_out"]),
+                }
+            )
+        sides.append(version_indicators(st, zid).assign(zone_id=zid))
+    return {
+        "scope": pd.DataFrame(scopes),
+        "changes": pd.DataFrame(changes),
+        "indicators": pd.concat(sides, ignore_index=True),
+    }
 
 
 @click.command()
@@ -38,19 +97,19 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     """Run the main job on STUDY (default: the bundled sample) and write everything into --out.
 
     \b
-    Writes into OUT:
-      study.gpkg             the checked study (a copy; open it in QGIS)
-      imports.xlsx/.csv      every import: encoding, CRS and how they were decided, read = loaded + rejected,
-                             repairs per feature
-      check.xlsx/.csv        every finding of zonekit check
-      intensity.xlsx/.csv    land-use intensity per park, scores, grades, national comparison
-      intensity_zones.xlsx   the same per zone (a zone is the union of its parks)
-      intensity.gpkg         park polygons with their indicators, for QGIS
-      overlap.xlsx/.csv/.gpkg  parks against protected areas, each other and the admin units
+    Open OUT/index.html: it links every file, shows the headline numbers and charts.
+      map.html                     the interactive map, every asset inlined (opens without internet)
+      study.gpkg                   the checked study (a copy; open it in QGIS)
+      imports.xlsx/.csv            every import: encoding, CRS and how decided, read = loaded + rejected
+      check.xlsx/.csv              every finding of zonekit check
+      intensity.xlsx/.csv/.gpkg    land-use intensity per park; 亩均; control indicators
+      intensity_zones.xlsx/.csv    the same per zone, with the regional ranking
+      overlap.xlsx/.csv/.gpkg      parks against protected areas, each other and the admin units; findings
       consolidate.xlsx/.csv/.gpkg  consolidation candidate groups with evidence and actions
-      enclaves.xlsx/.csv     each enclave's benefits split between home and host for --year
-      versions.xlsx/.csv     the boundary version whose statistics count for --year, and what changed
+      enclaves.xlsx/.csv           each enclave's benefits split between home and host for --year
+      versions.xlsx/.csv           the boundary version whose statistics count for --year, and what changed
     """
+    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
     src = study or sample_path()
     out.mkdir(parents=True, exist_ok=True)
     st = read_study(src, validate_schema=False)
@@ -60,95 +119,118 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
         shutil.copyfile(src, tmp)
         tmp.replace(target)
     if study is None:
-        tif = sample_path("landcover.tif")
-        shutil.copyfile(tif, out / tif.name)
+        shutil.copyfile(sample_path("landcover.tif"), out / "landcover.tif")
     meta = {
         "study": src.name,
         "storage CRS": study_crs(src).to_string(),
         "area method": AREA_METHOD,
         "layers": ", ".join(f"{k} ({len(v)})" for k, v in st.items()),
     }
+    steps.update()
+
     tables = {n: read_table(src, n) for n in (IMPORTS_TABLE, REPAIRS_TABLE) if n in list_tables(src)}
-    imports = {"imports": tables.get(IMPORTS_TABLE), "repairs": tables.get(REPAIRS_TABLE)}
-    imports = {k: v for k, v in imports.items() if v is not None}
-    for suffix in (".xlsx", ".csv"):
-        if imports:
-            write_tables(imports, out / f"imports{suffix}", main="imports", lang=lang, metadata=meta)
-    findings = check_study(st)
-    for suffix in (".xlsx", ".csv"):
-        write_tables(
-            {"findings": findings}, out / f"check{suffix}", main="findings", lang=lang, metadata=meta
-        )
-    written = ["study.gpkg", "imports.xlsx/.csv", "check.xlsx/.csv"]
+    imports = {
+        k: tables[n] for k, n in (("imports", IMPORTS_TABLE), ("repairs", REPAIRS_TABLE)) if n in tables
+    }
+    if imports:
+        _write_all(imports, out, "imports", (".xlsx", ".csv"), "imports", lang, meta)
+    check = check_study(st)
+    _write_all({"findings": check}, out, "check", (".xlsx", ".csv"), "findings", lang, meta)
+    steps.update()
+
+    park_ind = groups = red = None
     if {"parks", "landuse"} <= set(st):
-        for by, stem in (("park", "intensity"), ("zone", "intensity_zones")):
-            tables, run_meta = intensity_tables(st, by=by)
-            suffixes = (".xlsx", ".csv", ".gpkg") if by == "park" else (".xlsx", ".csv")
-            for suffix in suffixes:
-                write_tables(
-                    tables,
-                    out / f"{stem}{suffix}",
-                    main="indicators",
-                    lang=lang,
-                    metadata={**meta, **run_meta},
-                )
-        written += ["intensity.xlsx/.csv/.gpkg", "intensity_zones.xlsx/.csv"]
-    bs = [b for b in ("protected", "parks", "admin") if b in st]
-    if "parks" in st and bs:
-        tables = overlap_tables(st, "parks", bs, 0.0) | overlap_findings(st)
-        for suffix in (".xlsx", ".csv", ".gpkg"):
-            write_tables(tables, out / f"overlap{suffix}", main="pairs", lang=lang, metadata=meta)
-        written.append("overlap.xlsx/.csv/.gpkg")
+        park_tables, run_meta = intensity_tables(st, by="park")
+        park_ind = park_tables["indicators"]
+        _write_all(
+            park_tables,
+            out,
+            "intensity",
+            (".xlsx", ".csv", ".gpkg"),
+            "indicators",
+            lang,
+            {**meta, **run_meta},
+        )
+        zone_tables, run_meta = intensity_tables(st, by="zone")
+        _write_all(
+            zone_tables, out, "intensity_zones", (".xlsx", ".csv"), "indicators", lang, {**meta, **run_meta}
+        )
+    steps.update()
+    found = {}
+    if "parks" in st:
+        found = overlap_findings(st)
+        red = found.get("parks_in_redlines")
+        bs = [b for b in ("protected", "parks", "admin") if b in st]
+        if bs:
+            _write_all(
+                overlap_tables(st, "parks", bs, 0.0) | found,
+                out,
+                "overlap",
+                (".xlsx", ".csv", ".gpkg"),
+                "pairs",
+                lang,
+                meta,
+            )
+    steps.update()
     if {"zones", "parks"} <= set(st):
-        tables = consolidate_tables(st)
-        for suffix in (".xlsx", ".csv", ".gpkg"):
-            write_tables(tables, out / f"consolidate{suffix}", main="groups", lang=lang, metadata=meta)
-        written.append("consolidate.xlsx/.csv/.gpkg")
+        cons = consolidate_tables(st)
+        groups = cons["groups"]
+        _write_all(cons, out, "consolidate", (".xlsx", ".csv", ".gpkg"), "groups", lang, meta)
+    steps.update()
     if {"enclaves", "parks", "landuse"} <= set(st):
         per_enclave, per_jur = benefit_split(st, year)
-        tables = {"split": per_enclave, "jurisdictions": per_jur}
+        enc = {"split": per_enclave, "jurisdictions": per_jur}
         if "admin" in st:
-            tables["distances"] = enclave_distances(st)
-        for suffix in (".xlsx", ".csv"):
-            write_tables(
-                tables, out / f"enclaves{suffix}", main="split", lang=lang, metadata={**meta, "year": year}
+            enc["distances"] = enclave_distances(st)
+        _write_all(enc, out, "enclaves", (".xlsx", ".csv"), "split", lang, {**meta, "year": year})
+    if {"zone_versions", "landuse"} <= set(st):
+        _write_all(
+            _versions(st, year), out, "versions", (".xlsx", ".csv"), "scope", lang, {**meta, "year": year}
+        )
+    steps.update()
+    if "parks" in st:
+        write_map(
+            study_map(st, intensity=park_ind, groups=groups, findings=red, basemap="none", lang=lang),
+            out / "map.html",
+            offline=True,
+        )
+    steps.update()
+
+    headline: dict[str, object] = {}
+    notes = []
+    if "zones" in st:
+        headline["开发区 zones"] = len(st["zones"])
+    if "parks" in st:
+        parks = st["parks"]
+        total = float(ellipsoidal_area([parks.geometry.union_all()], parks.crs)[0]) / M2_PER_HA
+        headline["园区 parks"] = len(parks)
+        headline["园区面积 area"] = f"{total:,.0f} 公顷 / {total * MU_PER_HA:,.0f} 亩"
+        if "source" in parks and (parks["source"] == "illustrative").any():
+            notes.append(
+                "示例数据：开发区、园区边界均为示意，非真实范围。Sample data: boundaries are illustrative."
             )
-        written.append("enclaves.xlsx/.csv")
-    if "zone_versions" in st and "landuse" in st:
-        zv = st["zone_versions"]
-        scopes, changes, sides = [], [], []
-        for zid, grp in zv.groupby("zone_id"):
-            scope = statistical_scope(zv, zid, year)
-            scopes.append(
-                {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
-            )
-            g = grp.sort_values("version")
-            for (_, old), (_, new) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=True):
-                d = compare_versions(old.geometry, new.geometry, st["landuse"])
-                changes.append(
-                    {
-                        "zone_id": zid,
-                        "from_version": old["version"],
-                        "to_version": new["version"],
-                        "added_ha": d["added_ha"],
-                        "added_mu": d["added_mu"],
-                        "removed_ha": d["removed_ha"],
-                        "removed_mu": d["removed_mu"],
-                        "parcels_in": len(d["parcels_in"]),
-                        "parcels_out": len(d["parcels_out"]),
-                    }
-                )
-            sides.append(version_indicators(st, zid).assign(zone_id=zid))
-        tables = {
-            "scope": pd.DataFrame(scopes),
-            "changes": pd.DataFrame(changes),
-            "indicators": pd.concat(sides, ignore_index=True),
-        }
-        for suffix in (".xlsx", ".csv"):
-            write_tables(
-                tables, out / f"versions{suffix}", main="scope", lang=lang, metadata={**meta, "year": year}
-            )
-        written.append("versions.xlsx/.csv")
+    if park_ind is not None and park_ind["score"].notna().any():
+        s = park_ind["score"].dropna()
+        headline["集约度分值 score (min / median / max)"] = (
+            f"{s.min():.1f} / {s.median():.1f} / {s.max():.1f}"
+        )
+        counts = park_ind["grade"].value_counts()
+        headline["等级 grades"] = " ".join(f"{g} {int(counts.get(g, 0))}" for g in ("A", "B", "C", "D"))
+    if red is not None:
+        headline["红线冲突 red-line conflicts"] = f"{len(red)} ({red['overlap_ha'].sum():,.1f} 公顷)"
+    if groups is not None:
+        headline["整合候选组 candidate groups"] = len(groups)
+    headline["检查发现 check findings"] = len(check)
+    write_index(
+        out,
+        title=f"zonekit atlas — {src.stem}",
+        headline=headline,
+        intensity=park_ind,
+        files=[(f, w) for f, w in FILES],
+        notes=notes,
+    )
+    steps.update()
+    steps.close()
     click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))
-    click.echo(summarise(findings))
-    click.echo(f"wrote {out}/: " + ", ".join(written))
+    click.echo(summarise(check))
+    click.echo(f"wrote {out}/index.html (open it), map.html and every table")
