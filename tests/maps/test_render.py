@@ -84,3 +84,45 @@ def test_large_landuse_becomes_an_image(sample_study):
     assert "L.imageOverlay(" in html and "data:image/png;base64" in html
     small = map_html(study_map(st, basemap="none", max_vector_parcels=100_000))
     assert "L.imageOverlay(" not in small
+
+
+def test_parcel_simplification_opens_no_gaps(sample_study):
+    import geopandas as gpd
+    import shapely
+
+    from zonekit.maps.render import _light
+
+    # a valid coverage (neighbours share identical edges, with many vertices): simplified, still valid
+    k = 50  # vertices per cell edge, taken from one shared array so neighbours share identical vertices
+    xs = 120 + np.arange(20 * k + 1) * (0.001 / k)
+    ys = 32 + np.arange(20 * k + 1) * (0.001 / k)
+
+    def cell(i, j):
+        x, y = xs[i * k : (i + 1) * k + 1], ys[j * k : (j + 1) * k + 1]
+        ring = (
+            [(xx, y[0]) for xx in x]
+            + [(x[-1], yy) for yy in y[1:]]
+            + [(xx, y[-1]) for xx in x[::-1][1:]]
+            + [(x[0], yy) for yy in y[::-1][1:]]
+        )
+        return shapely.Polygon(ring)
+
+    cells = [cell(i, j) for i in range(20) for j in range(20)]
+    grid = gpd.GeoDataFrame(geometry=cells, crs=4326)
+    assert shapely.coverage_is_valid(np.asarray(grid.geometry.values))
+    light = _light(grid, simplify_m=1.0)
+    assert shapely.coverage_is_valid(np.asarray(light.geometry.values), gap_width=0.0)
+    assert (
+        sum(len(shapely.get_coordinates(g)) for g in light.geometry)
+        < sum(len(shapely.get_coordinates(g)) for g in cells) / 3
+    )
+    assert shapely.union_all(light.geometry.values).area == pytest.approx(
+        shapely.union_all(cells).area, rel=1e-9
+    )
+    # the sample's reprojected parcels are not a valid coverage: rounded only, so nothing opens between them
+    lu = read_study(sample_study)["landuse"].to_crs(4326)
+    part = lu.cx[120.95:121.0, 31.93:31.97]
+    light = _light(part, simplify_m=1.0)
+    overlap_before = shapely.area(part.geometry.values).sum() / shapely.union_all(part.geometry.values).area
+    overlap_after = shapely.area(light.geometry.values).sum() / shapely.union_all(light.geometry.values).area
+    assert overlap_after - overlap_before < 1e-5

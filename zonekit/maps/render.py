@@ -5,7 +5,7 @@ overlap findings come in as the analyses' result tables. Every user string is es
 (:mod:`zonekit.maps.escape`) before it reaches a tooltip, a popup, the legend or the embedded GeoJSON.
 Layers are reprojected to longitude/latitude for display only; with Gaode tiles a display copy is shifted
 into GCJ-02 so it lines up, and the map says so. Large parcel layers are simplified along shared edges,
-rounded to ~0.1 m, and past a threshold drawn as an image while parks stay vector and clickable.
+rounded to ~1 cm, and past a threshold drawn as an image while parks stay vector and clickable.
 """
 
 from __future__ import annotations
@@ -56,11 +56,16 @@ def _display(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
 
 
 def _light(gdf: gpd.GeoDataFrame, *, simplify_m: float = 0.0) -> gpd.GeoDataFrame:
-    """Round coordinates to 1e-6° (~0.1 m); simplify a mosaic along shared edges (no gaps between neighbours)."""
-    geoms = gdf.geometry.values
-    if simplify_m > 0:
-        geoms = shapely.coverage_simplify(np.asarray(geoms, dtype=object), simplify_m / 111_000)
-    geoms = shapely.transform(np.asarray(geoms, dtype=object), lambda c: np.round(c, 6))
+    """Round coordinates to 1e-7° (~1 cm); simplify a mosaic along shared edges (no gaps between neighbours).
+
+    Simplification keeps shared edges shared only on a valid coverage (neighbours with identical edge
+    vertices); a mosaic that is not one — e.g. parcels whose T-junctions moved a little in reprojection — is
+    only rounded, never simplified into gaps or overlaps.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if simplify_m > 0 and len(geoms) and shapely.coverage_is_valid(geoms):
+        geoms = shapely.coverage_simplify(geoms, simplify_m / 111_000)
+    geoms = shapely.transform(np.asarray(geoms, dtype=object), lambda c: np.round(c, 7))
     return gdf.set_geometry(list(geoms), crs=gdf.crs)
 
 
