@@ -124,3 +124,15 @@ def test_atlas_index_and_map_open(browser, tmp_path):
     assert features_drawn(page) > 30
     assert errors == []
     page.screenshot(path=str(OUTPUT / "atlas-map.png"))
+
+
+def test_search_finds_parks_by_zone_name(browser, sample_study, tmp_path):
+    out = write_map(study_map(read_study(sample_study), basemap="none"), tmp_path / "map.html", offline=True)
+    page, log = open_page(browser, out)
+    box = page.locator(".leaflet-control-search input")
+    box.press_sequentially("海安 ", delay=50)  # an IME commits with Space; leaflet-search filters on key-up
+    box.press("Backspace")
+    page.wait_for_selector(".search-tip")
+    tips = page.locator(".search-tip").all_inner_texts()
+    assert any("海安开发区主园区" in t for t in tips) and any("海安高新区主园区" in t for t in tips)
+    assert log["errors"] == []
