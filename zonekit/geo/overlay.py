@@ -35,7 +35,7 @@ def _threads(threads: int | None) -> int:
 
 def _map_chunks(fn, n: int, threads: int, chunk: int = CHUNK) -> list:
     # enough chunks to keep every thread busy, none so small that the per-call overhead shows
-    chunk = max(2_000, min(chunk, -(-n // (threads * 4))))
+    chunk = max(min(2_000, chunk), min(chunk, -(-n // (threads * 4))))
     bounds = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
     if threads == 1 or len(bounds) == 1:
         return [fn(lo, hi) for lo, hi in bounds]
@@ -94,10 +94,18 @@ def intersection_areas(
         return empty
     shapely.prepare(a)
     tree = shapely.STRtree(b)
-    ai, bi = tree.query(a, predicate="intersects")
+
+    def search(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # candidate pairs of a slice of A, and whether B lies properly inside (prepared A: cheap)
+        bi_, ai_ = tree.query(a[lo:hi], predicate="intersects")[::-1]
+        return ai_ + lo, bi_, shapely.contains_properly(a[ai_ + lo], b[bi_])
+
+    found = _map_chunks(search, len(a), n_threads, chunk=max(1, -(-len(a) // (n_threads * 4))))
+    ai = np.concatenate([f[0] for f in found])
+    bi = np.concatenate([f[1] for f in found])
+    inside = np.concatenate([f[2] for f in found])
     if not len(ai):
         return empty
-    inside = shapely.contains_properly(a[ai], b[bi])
 
     used = np.unique(bi)
     if b_area_m2 is None:
