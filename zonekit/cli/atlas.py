@@ -221,9 +221,10 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     if groups is not None:
         headline["整合候选组 candidate groups"] = len(groups)
     headline["检查发现 check findings"] = len(check)
+    name = "示例研究 bundled sample" if study is None else src.stem
     write_index(
         out,
-        title=f"zonekit atlas — {src.stem}",
+        title=f"zonekit atlas — {name}",
         headline=headline,
         intensity=park_ind,
         files=[(f, w) for f, w in FILES],

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from zonekit.layers.vocabulary import ACTION_ZH, CLASS_COLOURS, CLASS_ZH
+
+__all__ = ["ACTION_COLOURS", "CLASS_COLOURS", "LABELS", "PARK_KIND_DASH", "PROTECTED_COLOUR", "ZONE_COLOURS"]
+
 # 16 distinguishable zone colours (colour-blind friendly first)
 ZONE_COLOURS = [
     "#1f77b4",
@@ -21,21 +25,6 @@ ZONE_COLOURS = [
     "#7b4173",
     "#3182bd",
 ]
-# land-use classes, after the colours of Chinese land-use planning maps
-CLASS_COLOURS = {
-    "industrial": "#b07a4a",
-    "logistics": "#8e6bbf",
-    "commercial": "#e4553b",
-    "residential": "#f6d55c",
-    "public_services": "#e98bb5",
-    "transport": "#9e9e9e",
-    "green_open": "#59b35a",
-    "water": "#5aa9e6",
-    "farmland": "#cfe8a9",
-    "ecological_unused": "#2f7d32",
-    "other": "#c8c8c8",
-    "unknown": "#000000",
-}
 PARK_KIND_DASH = {"main": None, "sub": "6 4", "theme": "2 3", "enclave": "10 4 2 4"}
 ACTION_COLOURS = {
     "adjust_boundary": "#d7191c",
@@ -71,24 +60,6 @@ LABELS = {
         "score": "集约度分值",
         "grade": "等级",
         "home": "飞出地",
-        "industrial": "工业",
-        "logistics": "物流仓储",
-        "commercial": "商业服务",
-        "residential": "居住",
-        "public_services": "公共管理与服务",
-        "transport": "交通",
-        "green_open": "绿地与开敞空间",
-        "water": "水域",
-        "farmland": "农用地",
-        "ecological_unused": "生态与未利用地",
-        "other": "其他",
-        "unknown": "未识别",
-        "adjust_boundary": "调整边界",
-        "absorb": "整合吸收",
-        "entrust": "托管",
-        "merge": "合并",
-        "shrink": "核减或再开发",
-        "consolidate_or_exit": "整合或退出",
         "search": "搜索园区或开发区",
         "ha": "公顷",
         "mu": "亩",
@@ -142,3 +113,5 @@ LABELS = {
         "wan_per_ha": "10k CNY/ha",
     },
 }
+LABELS["zh"].update(CLASS_ZH)
+LABELS["zh"].update(ACTION_ZH)

@@ -14,35 +14,11 @@ import numpy as np
 import pandas as pd
 
 from zonekit.geo.io import atomic_output
+from zonekit.layers.vocabulary import CLASS_COLOURS as _CLASS_COLOURS
+from zonekit.layers.vocabulary import CLASS_ZH as _CLASS_ZH
 
-CLASS_COLOURS = {
-    "industrial_ha": "#b07a4a",
-    "logistics_ha": "#8e6bbf",
-    "commercial_ha": "#e4553b",
-    "residential_ha": "#f6d55c",
-    "public_services_ha": "#e98bb5",
-    "transport_ha": "#9e9e9e",
-    "green_open_ha": "#59b35a",
-    "water_ha": "#5aa9e6",
-    "farmland_ha": "#cfe8a9",
-    "ecological_unused_ha": "#2f7d32",
-    "other_ha": "#c8c8c8",
-    "unknown_ha": "#000000",
-}
-CLASS_ZH = {
-    "industrial_ha": "工业",
-    "logistics_ha": "物流仓储",
-    "commercial_ha": "商业服务",
-    "residential_ha": "居住",
-    "public_services_ha": "公共服务",
-    "transport_ha": "交通",
-    "green_open_ha": "绿地",
-    "water_ha": "水域",
-    "farmland_ha": "农用地",
-    "ecological_unused_ha": "生态",
-    "other_ha": "其他",
-    "unknown_ha": "未识别",
-}
+CLASS_COLOURS = {f"{k}_ha": c for k, c in _CLASS_COLOURS.items()}
+CLASS_ZH = {f"{k}_ha": n for k, n in _CLASS_ZH.items()}
 GRADE_COLOURS = {"A": "#1a9641", "B": "#a6d96a", "C": "#fdae61", "D": "#d7191c"}
 
 
@@ -74,7 +50,7 @@ def composition_chart(ind: pd.DataFrame) -> str:
     cols = [c for c in CLASS_COLOURS if c in ind]
     d = ind.dropna(subset=["surveyed_ha"])
     row, left, width = 22, 190, 420
-    h = row * len(d) + 60
+    h = row * len(d) + 30 + 16 * (-(-len(cols) // 4)) + 10  # bars, then the legend rows
     parts = []
     for i, r in enumerate(d.itertuples()):
         y = 10 + i * row
@@ -93,8 +69,8 @@ def composition_chart(ind: pd.DataFrame) -> str:
                 x += w
     ly = 20 + row * len(d)
     for k, c in enumerate(cols):
-        lx = left + (k % 6) * 72
-        yy = ly + (k // 6) * 16
+        lx = left + (k % 4) * 105
+        yy = ly + (k // 4) * 16
         parts.append(
             f"<rect x='{lx}' y='{yy}' width='10' height='10' fill='{CLASS_COLOURS[c]}'/>"
             f"<text x='{lx + 14}' y='{yy + 9}' font-size='11'>{CLASS_ZH[c]}</text>"

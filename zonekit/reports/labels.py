@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zonekit.layers.vocabulary import ACTION_ZH
+
 LABELS_ZH: dict[str, str] = {
     # findings
     "severity": "严重程度",
@@ -137,22 +139,8 @@ LABELS_ZH.update(
 
 
 VALUES_ZH = {
-    "suggested_action": {
-        "adjust_boundary": "调整边界",
-        "absorb": "整合吸收",
-        "entrust": "托管",
-        "merge": "合并",
-        "shrink": "核减或再开发",
-        "consolidate_or_exit": "整合或退出",
-    },
-    "action": {
-        "adjust_boundary": "调整边界",
-        "absorb": "整合吸收",
-        "entrust": "托管",
-        "merge": "合并",
-        "shrink": "核减或再开发",
-        "consolidate_or_exit": "整合或退出",
-    },
+    "suggested_action": ACTION_ZH,
+    "action": ACTION_ZH,
     "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
