@@ -65,3 +65,13 @@ def test_sheet_names_and_widths():
     assert sheet_name("a/b:c*d?[e]" + "x" * 40, used) == ("a_b_c_d__e_" + "x" * 40)[:31]
     assert sheet_name("A/B:C*D?[E]" + "X" * 40, used).endswith("_2")
     assert display_width("苏州工业园区") == 12 and display_width("abc") == 3
+
+
+def test_zh_columns_replace_their_base_in_chinese_and_vanish_in_english(tmp_path):
+    t = pd.DataFrame({"message": ["park A overlaps B"], "message_zh": ["园区 A 与 B 重叠"], "unit": ["ha"]})
+    write_tables({"findings": t}, tmp_path / "zh.csv", main="findings", lang="zh")
+    write_tables({"findings": t}, tmp_path / "en.csv", main="findings", lang="en")
+    zh = pd.read_csv(tmp_path / "zh.csv", encoding="utf-8-sig")
+    en = pd.read_csv(tmp_path / "en.csv", encoding="utf-8-sig")
+    assert zh.columns.tolist() == ["说明", "单位"] and zh.iloc[0].tolist() == ["园区 A 与 B 重叠", "公顷"]
+    assert en.columns.tolist() == ["message", "unit"] and en.iloc[0].tolist() == ["park A overlaps B", "ha"]

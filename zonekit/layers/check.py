@@ -18,7 +18,7 @@ from zonekit.geo.units import M2_PER_HA
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.study import Study, read_study
 
-FINDING_COLUMNS = ["severity", "check", "layer", "ids", "message", "quantity", "unit"]
+FINDING_COLUMNS = ["severity", "check", "layer", "ids", "message", "quantity", "unit", "message_zh"]
 SEVERITIES = ("error", "warning", "info")
 MIN_OVERLAP_M2 = 1.0  # below this, shared edges and float noise, not overlaps
 
@@ -28,18 +28,21 @@ def _f(
     check: str,
     layer: str,
     ids: str,
-    message: str,
+    message: str | tuple[str, str],
     quantity: float | None = None,
     unit: str | None = None,
 ) -> dict:
+    """One finding; ``message`` is English, or (English, Chinese)."""
+    en, zh = message if isinstance(message, tuple) else (message, message)
     return {
         "severity": severity,
         "check": check,
         "layer": layer,
         "ids": ids,
-        "message": message,
+        "message": en,
         "quantity": quantity,
         "unit": unit,
+        "message_zh": zh,
     }
 
 
@@ -76,7 +79,10 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
                     "crs_mismatch",
                     name,
                     "",
-                    f"layer '{name}' is stored in {df.crs.to_string()}, the study in {crs.to_string()}",
+                    (
+                        f"layer '{name}' is stored in {df.crs.to_string()}, the study in {crs.to_string()}",
+                        f"图层 {name} 的坐标系为 {df.crs.to_string()}，与研究的 {crs.to_string()} 不一致",
+                    ),
                 )
             )
     rows += _invalid(study)
@@ -114,7 +120,8 @@ def _invalid(study: Study) -> list[dict]:
         bad = ~shapely.is_missing(g) & ~shapely.is_valid(g)
         ids = _id_of(df, name)
         for i in np.flatnonzero(bad):
-            rows.append(_f("error", "invalid_geometry", name, ids.iloc[i], shapely.is_valid_reason(g[i])))
+            why = shapely.is_valid_reason(g[i])
+            rows.append(_f("error", "invalid_geometry", name, ids.iloc[i], (why, f"几何无效：{why}")))
     return rows
 
 
@@ -145,9 +152,14 @@ def _park_overlaps(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                 "park_overlap",
                 "parks",
                 f"{pid[a]},{pid[b]}",
-                f"parks {name[a]} and {name[b]} overlap ("
-                + (f"both in zone {zone[a]}" if same else f"zones {zone[a]} and {zone[b]}")
-                + ")",
+                (
+                    f"parks {name[a]} and {name[b]} overlap ("
+                    + (f"both in zone {zone[a]}" if same else f"zones {zone[a]} and {zone[b]}")
+                    + ")",
+                    f"园区 {name[a]} 与 {name[b]} 重叠（"
+                    + (f"同属开发区 {zone[a]}" if same else f"分属开发区 {zone[a]} 与 {zone[b]}")
+                    + "）",
+                ),
                 area / M2_PER_HA,
                 "ha",
             )
@@ -168,7 +180,7 @@ def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                     "theme_without_parent",
                     "parks",
                     pid,
-                    f"theme park {t['name']} names no parent_park_id",
+                    (f"theme park {t['name']} names no parent_park_id", f"主题园 {t['name']} 未填写所属园区"),
                 )
             )
             continue
@@ -179,7 +191,10 @@ def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                     "theme_parent_missing",
                     "parks",
                     pid,
-                    f"theme park {t['name']}: parent park {parent} is not in the parks layer",
+                    (
+                        f"theme park {t['name']}: parent park {parent} is not in the parks layer",
+                        f"主题园 {t['name']} 的所属园区 {parent} 不在园区图层中",
+                    ),
                 )
             )
             continue
@@ -193,7 +208,10 @@ def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                     "theme_outside_parent",
                     "parks",
                     f"{pid},{parent}",
-                    f"theme park {t['name']} lies {share:.1%} outside its parent park {parent}",
+                    (
+                        f"theme park {t['name']} lies {share:.1%} outside its parent park {parent}",
+                        f"主题园 {t['name']} 有 {share:.1%} 位于所属园区 {parent} 之外",
+                    ),
                     m2 / M2_PER_HA,
                     "ha",
                 )
@@ -208,7 +226,16 @@ def _park_zones(parks: gpd.GeoDataFrame, zones: pd.DataFrame, crs, tol: float) -
     for z in missing:
         ids = ",".join(parks.loc[parks["zone_id"].astype(str) == z, "park_id"].astype(str))
         rows.append(
-            _f("error", "park_zone_missing", "parks", ids, f"zone {z} named by parks {ids} is not in zones")
+            _f(
+                "error",
+                "park_zone_missing",
+                "parks",
+                ids,
+                (
+                    f"zone {z} named by parks {ids} is not in zones",
+                    f"园区 {ids} 所属的开发区 {z} 不在开发区图层中",
+                ),
+            )
         )
     if not isinstance(zones, gpd.GeoDataFrame):
         return rows
@@ -226,7 +253,10 @@ def _park_zones(parks: gpd.GeoDataFrame, zones: pd.DataFrame, crs, tol: float) -
                     "park_outside_zone",
                     "parks",
                     f"{p['park_id']},{p['zone_id']}",
-                    f"park {p['name']} extends beyond the boundary of zone {p['zone_id']}",
+                    (
+                        f"park {p['name']} extends beyond the boundary of zone {p['zone_id']}",
+                        f"园区 {p['name']} 超出开发区 {p['zone_id']} 的边界",
+                    ),
                     m2 / M2_PER_HA,
                     "ha",
                 )
@@ -271,7 +301,10 @@ def _host_adcodes(
                     "host_outside_admin",
                     "parks",
                     pid,
-                    f"park {pid} lies outside every county of the admin layer",
+                    (
+                        f"park {pid} lies outside every county of the admin layer",
+                        f"园区 {pid} 不在行政区划图层的任何县区内",
+                    ),
                 )
             )
         elif found != str(host):
@@ -281,7 +314,10 @@ def _host_adcodes(
                     "host_adcode_mismatch",
                     "parks",
                     pid,
-                    f"park {pid} gives host_adcode {host}, but {area / total[i]:.0%} of it lies in county {found}",
+                    (
+                        f"park {pid} gives host_adcode {host}, but {area / total[i]:.0%} of it lies in county {found}",
+                        f"园区 {pid} 填写的所在行政区为 {host}，但其 {area / total[i]:.0%} 位于 {found}",
+                    ),
                     area / M2_PER_HA,
                     "ha",
                 )
@@ -303,7 +339,10 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "enclave_host_is_home",
                     "enclaves",
                     ident,
-                    f"enclave park {r['park_id']}: host and home are both {r['home_adcode']}",
+                    (
+                        f"enclave park {r['park_id']}: host and home are both {r['home_adcode']}",
+                        f"飞地园区 {r['park_id']} 的飞入地与飞出地相同（{r['home_adcode']}）",
+                    ),
                 )
             )
         total = float(r["home_share"]) + float(r["host_share"])
@@ -314,7 +353,10 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "share_sum",
                     "enclaves",
                     ident,
-                    f"enclave park {r['park_id']}, {r['metric']}: home + host shares are {total:g}, not 1",
+                    (
+                        f"enclave park {r['park_id']}, {r['metric']}: home + host shares are {total:g}, not 1",
+                        f"飞地园区 {r['park_id']} 的 {r['metric']} 分成比例之和为 {total:g}，不等于 1",
+                    ),
                     total,
                     "share",
                 )
@@ -334,8 +376,11 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                         "share_overlap",
                         "enclaves",
                         f"{pid}/{metric}",
-                        f"enclave park {pid}, {metric}: share rules from {g['valid_from'].iloc[k]} "
-                        "overlap an earlier rule in time",
+                        (
+                            f"enclave park {pid}, {metric}: share rules from {g['valid_from'].iloc[k]} "
+                            "overlap an earlier rule in time",
+                            f"飞地园区 {pid} 的 {metric} 分成规则（自 {g['valid_from'].iloc[k]} 起）与此前规则时间重叠",
+                        ),
                     )
                 )
     if parks is not None:
@@ -347,7 +392,10 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "enclave_park_missing",
                     "enclaves",
                     pid,
-                    f"share rules name park {pid}, which is not in parks",
+                    (
+                        f"share rules name park {pid}, which is not in parks",
+                        f"分成规则中的园区 {pid} 不在园区图层中",
+                    ),
                 )
             )
         enclave_parks = set(parks.loc[parks["kind"] == "enclave", "park_id"].astype(str))
@@ -358,7 +406,10 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "enclave_without_rules",
                     "parks",
                     pid,
-                    f"enclave park {pid} has no share rules in enclaves",
+                    (
+                        f"enclave park {pid} has no share rules in enclaves",
+                        f"飞地园区 {pid} 没有利益分成规则",
+                    ),
                 )
             )
     return rows
@@ -378,7 +429,10 @@ def _unknown_codes(landuse: gpd.GeoDataFrame, crs) -> list[dict]:
                 "unknown_land_use_code",
                 "landuse",
                 ",".join(grp["parcel_id"].astype(str)[:20]),
-                f"{len(grp)} parcel(s) with code {code}, unknown in {system}",
+                (
+                    f"{len(grp)} parcel(s) with code {code}, unknown in {system}",
+                    f"{len(grp)} 个地块的地类编码 {code} 不属于 {system} 分类体系",
+                ),
                 float(area[grp.index].sum()),
                 "ha",
             )

@@ -139,6 +139,7 @@ LABELS_ZH.update(
 
 
 VALUES_ZH = {
+    "unit": {"ha": "公顷", "share": "比例"},
     "suggested_action": ACTION_ZH,
     "action": ACTION_ZH,
     "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},

@@ -46,6 +46,11 @@ def sheet_name(name: str, used: set[str]) -> str:
 def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if isinstance(df, gpd.GeoDataFrame):
         df = pd.DataFrame(df.drop(columns=df.geometry.name))
+    for col in [c for c in df.columns if str(c).endswith("_zh")]:
+        base = str(col)[:-3]
+        if lang == "zh" and base in df.columns:
+            df = df.assign(**{base: df[col]})
+        df = df.drop(columns=col)
     if lang == "zh":
         if "severity" in df.columns:
             df = df.assign(severity=df["severity"].map(lambda v: SEVERITY_ZH.get(v, v)))
