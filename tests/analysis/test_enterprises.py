@@ -118,4 +118,10 @@ def test_sample_mujun_and_control(sample_study):
     assert set(ent["mujun_class"]) <= {"A", "B", "C", "D", "T"}
     assert {"NT01-1", "NT08-1"} <= set(parks["group"])
     v = control_violations(st)
-    assert "C26" in set(v["industry_code"]) or len(v) > 0
+    assert len(v) > 0 and set(v["indicator"]) <= {"investment_intensity", "far", "building_coefficient"}
+    # every listed row really breaks its rule
+    lower = v["rule"] == ">="
+    assert (v.loc[lower, "value"] < v.loc[lower, "threshold"]).all()
+    assert (v.loc[~lower, "value"] > v.loc[~lower, "threshold"]).all()
+    # the planted chemical plant (FAR 0.8, coefficient 0.4, 7000 万元/公顷) meets every control indicator
+    assert "91320600MA0CHEM01X" not in set(v["enterprise_id"])

@@ -330,7 +330,7 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
     if not len(enclaves):
         return rows
     e = enclaves.copy()
-    for i, r in e.iterrows():
+    for _, r in e.iterrows():
         ident = f"{r['park_id']}/{r['metric']}/{r['valid_from']}"
         if str(r["home_adcode"]) == str(r["host_adcode"]):
             rows.append(
@@ -361,7 +361,6 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "share",
                 )
             )
-        del i
     far = pd.Timestamp.max.normalize()
     e["_from"] = pd.to_datetime(e["valid_from"])
     e["_to"] = pd.to_datetime(e["valid_to"]).fillna(far)

@@ -147,7 +147,7 @@ def _swatch(colour: str, label: str, *, line: bool = False, dash: str | None = N
     )
 
 
-def _basemap(m: folium.Map, basemap: str, lab: dict, tianditu_key: str | None) -> None:
+def _basemap(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True).add_to(m)
     elif basemap == "tianditu":
@@ -236,7 +236,7 @@ def study_map(
         control_scale=False,
     )
     m.add_child(_PageStyle())
-    _basemap(m, basemap, lab, tianditu_key)
+    _basemap(m, basemap, tianditu_key)
     legend: list[str] = []
 
     if "admin" in study:
