@@ -67,8 +67,13 @@ def _candidate(**kw) -> dict:
     return {c: kw.get(c) for c in CANDIDATE_COLUMNS}
 
 
-def consolidation_candidates(study, *, config=None) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+def consolidation_candidates(
+    study, *, config=None, intensity: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """Run every rule and group the candidates.
+
+    ``intensity`` is the per-park indicator table (``land_intensity(by="park").indicators``) when the caller
+    already has it; otherwise it is computed here for the low-intensity rule.
 
     Returns
     -------
@@ -168,7 +173,7 @@ def consolidation_candidates(study, *, config=None) -> tuple[pd.DataFrame, gpd.G
                 )
 
     if "landuse" in study:
-        ind = land_intensity(study, by="park").indicators
+        ind = intensity if intensity is not None else land_intensity(study, by="park").indicators
         scored = ind[ind["kind"] != "theme"].dropna(subset=["score"])
         cut = scored["score"].quantile(cfg["low_intensity"]["quantile"])
         for _, p in scored[scored["score"] <= cut].iterrows():

@@ -74,6 +74,15 @@ def buffered(gdf: gpd.GeoDataFrame, metres: float) -> gpd.GeoDataFrame:
     return gdf.set_geometry(grown.to_crs(gdf.crs).values)
 
 
+def _aligned(
+    a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, buffer_m: float
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """B in A's CRS, and B grown by ``buffer_m`` metres."""
+    if a.crs is not None and b.crs is not None and not a.crs.equals(b.crs):
+        b = b.to_crs(a.crs)
+    return b, buffered(b, buffer_m)
+
+
 def overlap_pairs(
     a: gpd.GeoDataFrame,
     b: gpd.GeoDataFrame,
@@ -97,9 +106,7 @@ def overlap_pairs(
     GeoDataFrame
         :data:`PAIR_COLUMNS` and the overlap geometry.
     """
-    if a.crs is not None and b.crs is not None and not a.crs.equals(b.crs):
-        b = b.to_crs(a.crs)
-    bb = buffered(b, buffer_m)
+    b, bb = _aligned(a, b, buffer_m)
     ag, bg = a.geometry.values, bb.geometry.values
     pairs = intersection_areas(ag, bg, a.crs, threads=threads)
     if a_layer == b_layer and not buffer_m:
@@ -148,9 +155,7 @@ def coverage(
     DataFrame
         a_layer, a_id, a_name, a_area_ha, b_layer, b_class, covered_m2, covered_ha, covered_mu, pct_of_a.
     """
-    if a.crs is not None and b.crs is not None and not a.crs.equals(b.crs):
-        b = b.to_crs(a.crs)
-    bb = buffered(b, buffer_m)
+    b, bb = _aligned(a, b, buffer_m)
     cls_col = class_column or CLASS_COLUMN.get(b_layer)
     classes = (
         bb[cls_col].astype(str).fillna("(none)")

@@ -173,7 +173,7 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
             )
     steps.update()
     if {"zones", "parks"} <= set(st):
-        cons = consolidate_tables(st)
+        cons = consolidate_tables(st, intensity=park_ind)
         groups = cons["groups"]
         _write_all(cons, out, "consolidate", (".xlsx", ".csv", ".gpkg"), "groups", lang, meta)
     steps.update()

@@ -12,9 +12,9 @@ from zonekit.layers.study import read_study
 from zonekit.reports.tables import write_tables
 
 
-def consolidate_tables(st, config=None) -> dict:
+def consolidate_tables(st, config=None, intensity=None) -> dict:
     """The candidate groups (main table, with geometry) and every rule firing."""
-    cand, groups = consolidation_candidates(st, config=config)
+    cand, groups = consolidation_candidates(st, config=config, intensity=intensity)
     return {"groups": groups, "candidates": cand}
 
 
