@@ -6,8 +6,11 @@ Built for A = a few thousand park or zone polygons against B = up to millions of
    prepared once, so the ``intersects`` test of a park against its candidate parcels is cheap;
 2. a fast path: a parcel that a park contains properly contributes its own area — no intersection is
    computed (most parcels in a park are inside it);
-3. the remaining pairs (parcels cut by a boundary) are intersected with shapely 2's vectorised
-   ``intersection``, in chunks on a thread pool (GEOS releases the GIL);
+3. the remaining pairs (parcels cut by a boundary) are measured without building their intersection:
+   :func:`zonekit.geo.clip.clipped_areas` clips edges against edges in numpy and sums the boundary
+   (Green's theorem); the few pairs it cannot decide exactly (a vertex on the other's boundary, shared
+   edges) go to shapely 2's vectorised ``intersection``; both run in chunks on a thread pool (GEOS and
+   large numpy operations release the GIL);
 4. every area is ellipsoidal (:func:`zonekit.geo.area.ellipsoidal_area`); pairs that only touch along an
    edge or at a point (area 0) are dropped.
 
@@ -17,30 +20,14 @@ that falls in A, by which B's extensive attributes (floor area, investment, tax,
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area
-
-CHUNK = 50_000
-
-
-def _threads(threads: int | None) -> int:
-    return max(1, threads if threads is not None else min(4, os.cpu_count() or 1))
-
-
-def _map_chunks(fn, n: int, threads: int, chunk: int = CHUNK) -> list:
-    # enough chunks to keep every thread busy, none so small that the per-call overhead shows
-    chunk = max(min(2_000, chunk), min(chunk, -(-n // (threads * 4))))
-    bounds = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
-    if threads == 1 or len(bounds) == 1:
-        return [fn(lo, hi) for lo, hi in bounds]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(lambda lh: fn(*lh), bounds))
+from zonekit.geo.clip import clipped_areas
+from zonekit.geo.parallel import map_chunks
+from zonekit.geo.parallel import threads as thread_count
 
 
 def intersection_areas(
@@ -80,7 +67,7 @@ def intersection_areas(
     """
     a = np.asarray(a, dtype=object)
     b = np.asarray(b, dtype=object)
-    n_threads = _threads(threads)
+    n_threads = thread_count(threads)
     empty = pd.DataFrame(
         {
             "a": np.array([], dtype=np.int64),
@@ -100,17 +87,19 @@ def intersection_areas(
         bi_, ai_ = tree.query(a[lo:hi], predicate="intersects")[::-1]
         return ai_ + lo, bi_, shapely.contains_properly(a[ai_ + lo], b[bi_])
 
-    found = _map_chunks(search, len(a), n_threads, chunk=max(1, -(-len(a) // (n_threads * 4))))
+    found = map_chunks(search, len(a), n_threads, chunk=max(1, -(-len(a) // (n_threads * 4))))
     ai = np.concatenate([f[0] for f in found])
     bi = np.concatenate([f[1] for f in found])
     inside = np.concatenate([f[2] for f in found])
     if not len(ai):
         return empty
 
-    used = np.unique(bi)
+    seen = np.zeros(len(b), dtype=bool)
+    seen[bi] = True
+    used = np.flatnonzero(seen)
     if b_area_m2 is None:
         area_b = np.zeros(len(b))
-        parts = _map_chunks(lambda lo, hi: ellipsoidal_area(b[used[lo:hi]], crs), len(used), n_threads)
+        parts = map_chunks(lambda lo, hi: ellipsoidal_area(b[used[lo:hi]], crs), len(used), n_threads)
         area_b[used] = np.concatenate(parts) if parts else []
     else:
         area_b = np.asarray(b_area_m2, dtype=float)
@@ -121,23 +110,30 @@ def intersection_areas(
     if len(cut):
         ca, cb = ai[cut], bi[cut]
 
-        def work(lo: int, hi: int) -> np.ndarray:
-            return ellipsoidal_area(shapely.intersection(a[ca[lo:hi]], b[cb[lo:hi]]), crs)
+        cut_area = clipped_areas(a, b, ca, cb, crs, n_threads)
+        rest = np.flatnonzero(np.isnan(cut_area))  # degenerate pairs (shared edges, touching vertices)
 
-        area[cut] = np.concatenate(_map_chunks(work, len(cut), n_threads))
-    keep = area > 0
+        def work(lo: int, hi: int) -> np.ndarray:
+            sel = rest[lo:hi]
+            return ellipsoidal_area(shapely.intersection(a[ca[sel]], b[cb[sel]]), crs)
+
+        if len(rest):
+            cut_area[rest] = np.concatenate(map_chunks(work, len(rest), n_threads))
+        area[cut] = cut_area
+    keep = np.flatnonzero(area > 0)
+    keep = keep[np.lexsort((bi[keep], ai[keep]))]
+    ai, bi, area, inside = ai[keep], bi[keep], area[keep], inside[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(area_b[bi] > 0, area / area_b[bi], 0.0)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "a": ai[keep].astype(np.int64),
-            "b": bi[keep].astype(np.int64),
-            "area_m2": area[keep],
-            "b_share": np.minimum(share[keep], 1.0),
-            "inside": inside[keep],
+            "a": ai.astype(np.int64),
+            "b": bi.astype(np.int64),
+            "area_m2": area,
+            "b_share": np.minimum(share, 1.0),
+            "inside": inside,
         }
     )
-    return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
 
 def apportion(pairs: pd.DataFrame, b_values: pd.DataFrame) -> pd.DataFrame:

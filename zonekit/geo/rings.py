@@ -1,0 +1,93 @@
+"""The rings and edges of many polygons as flat numpy arrays, without a Python object per ring.
+
+Both the area code and the overlay clipper work on this layout: every vertex of every ring in one
+coordinate array, plus which ring and which geometry each ring or edge belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+
+@dataclass(frozen=True)
+class Rings:
+    """Closed rings of polygonal geometries (from :func:`shapely.to_ragged_array`).
+
+    Attributes
+    ----------
+    xy : numpy.ndarray
+        (n, 2) vertices; each ring is closed (its last vertex repeats the first).
+    ring_of : numpy.ndarray
+        Ring of each vertex.
+    ring_geom : numpy.ndarray
+        Geometry of each ring (position in the input).
+    is_ext : numpy.ndarray
+        True for the exterior ring of each polygon part, False for holes.
+    n_geoms : int
+        Number of input geometries.
+    """
+
+    xy: np.ndarray
+    ring_of: np.ndarray
+    ring_geom: np.ndarray
+    is_ext: np.ndarray
+    n_geoms: int
+
+    @property
+    def edges(self) -> np.ndarray:
+        """Index of the first vertex of every edge (the edge runs to the next vertex); grouped by ring."""
+        return np.flatnonzero(self.ring_of[1:] == self.ring_of[:-1])
+
+
+def rings(geoms: np.ndarray) -> Rings:
+    """Ring layout of an array of non-empty Polygons and MultiPolygons.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely Polygon or MultiPolygon
+        None, empty or other geometry types are not allowed here (filter them first).
+    """
+    n = len(geoms)
+    xy = shapely.get_coordinates(geoms)
+    n_coords = shapely.get_num_coordinates(geoms)
+    # most polygons are one ring: their ring is all their coordinates, and shapely.to_ragged_array
+    # (ten times slower) is only needed for the others
+    simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    if simple.all():
+        ring_len, ring_geom, is_ext = n_coords, np.arange(n), np.ones(n, dtype=bool)
+    else:
+        sub_len, sub_geom, sub_ext = _ragged_rings(geoms[~simple])
+        per_geom = np.ones(n, dtype=np.int64)
+        per_geom[~simple] = np.bincount(sub_geom, minlength=int((~simple).sum()))
+        ring_geom = np.repeat(np.arange(n), per_geom)
+        first = np.cumsum(per_geom) - per_geom
+        ring_len = np.empty(len(ring_geom), dtype=np.int64)
+        is_ext = np.ones(len(ring_geom), dtype=bool)
+        ring_len[first[simple]] = n_coords[simple]
+        # the other geometries' rings fill the remaining slots in order (both lists follow geometry order)
+        rest = np.ones(len(ring_geom), dtype=bool)
+        rest[first[simple]] = False
+        ring_len[rest], is_ext[rest] = sub_len, sub_ext
+    ring_of = np.repeat(np.arange(len(ring_geom)), ring_len)
+    return Rings(xy, ring_of, ring_geom, is_ext, n)
+
+
+def _ragged_rings(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Length, geometry and exterior flag of every ring, from :func:`shapely.to_ragged_array`."""
+    _, _, offsets = shapely.to_ragged_array(geoms)
+    ring_off = offsets[0]
+    n_rings = len(ring_off) - 1
+    if len(offsets) == 3:
+        part_off, geom_off = offsets[1], offsets[2]
+        ring_part = np.repeat(np.arange(len(part_off) - 1), np.diff(part_off))
+        ring_geom = np.repeat(np.arange(len(geom_off) - 1), np.diff(geom_off))[ring_part]
+        first_rings = part_off[:-1][np.diff(part_off) > 0]
+    else:  # plain polygons: each geometry is one part
+        ring_geom = np.repeat(np.arange(len(offsets[1]) - 1), np.diff(offsets[1]))
+        first_rings = offsets[1][:-1][np.diff(offsets[1]) > 0]
+    is_ext = np.zeros(n_rings, dtype=bool)
+    is_ext[first_rings] = True
+    return np.diff(ring_off), ring_geom, is_ext
