@@ -91,17 +91,18 @@ def run_read(parks: Path, parcels: Path) -> dict:
 
 def run_zonekit(parks: Path, parcels: Path) -> dict:
     import geopandas as gpd
+    import pandas as pd
 
     from zonekit.geo.overlay import intersection_areas
 
     p = gpd.read_parquet(parks)
     lu = gpd.read_parquet(parcels)
     pairs = intersection_areas(p.geometry.values, lu.geometry.values, lu.crs)
-    codes, cls = np.unique(lu["analysis_class"].to_numpy(), return_inverse=True)
+    cls, codes = pd.factorize(lu["analysis_class"])  # hashing, as pandas' groupby does
     key = pairs["a"].to_numpy() * len(codes) + cls[pairs["b"].to_numpy()]
     table = np.bincount(key, weights=pairs["area_m2"].to_numpy(), minlength=len(p) * len(codes))
     table = table.reshape(len(p), len(codes))
-    return {"pairs": len(pairs), "totals": dict(zip(codes.tolist(), table.sum(axis=0).tolist(), strict=True))}
+    return {"pairs": len(pairs), "totals": dict(zip(list(codes), table.sum(axis=0).tolist(), strict=True))}
 
 
 def run_geopandas(parks: Path, parcels: Path) -> dict:

@@ -121,3 +121,19 @@ def test_projected_small_polygons_use_the_areal_scale_and_agree_with_geod():
     big = shapely.box(400_000, 3_400_000, 460_000, 3_450_000)
     lonlat = to_geographic([big], "EPSG:4549")[0]
     assert ellipsoidal_area([big], "EPSG:4549")[0] == pytest.approx(geod_area(lonlat), rel=1e-8)
+
+
+def test_areal_scale_interpolation_matches_pyproj():
+    """Many points: the scale is interpolated per 2 km cell; it must match pyproj's own factors."""
+    import pyproj
+
+    from zonekit.geo.area import _areal_scale
+
+    crs = pyproj.CRS("EPSG:4549")
+    rng = np.random.default_rng(5)
+    x, y = 380_000 + rng.uniform(0, 30_000, 60_000), 3_400_000 + rng.uniform(0, 30_000, 60_000)
+    lon, lat = pyproj.Transformer.from_crs(crs, 4490, always_xy=True).transform(x, y)
+    want = np.asarray(pyproj.Proj(crs).get_factors(lon, lat).areal_scale)
+    got = _areal_scale(x, y, crs)
+    assert np.abs(got / want - 1).max() < 1e-10
+    assert np.abs(want - want.mean()).max() > 1e-6  # the scale does vary across the sample

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 
@@ -217,11 +218,47 @@ def planar_moments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
         return area, ox + mx / (6 * area), oy + my / (6 * area)
 
 
+SCALE_CELL_M = 2000.0  # cells of the areal-scale interpolation
+
+
 def _areal_scale(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> np.ndarray | None:
-    """The projection's areal scale at projected points ``x``, ``y``; None where pyproj cannot give it."""
+    """The projection's areal scale at projected points ``x``, ``y``; None where pyproj cannot give it.
+
+    :meth:`pyproj.Proj.get_factors` costs about half a microsecond a point. For many points it is called
+    only on a 3 × 3 stencil in every occupied ``SCALE_CELL_M`` cell, and each point gets the biquadratic
+    Lagrange interpolant of its cell: the scale of a map projection is smooth, and the interpolation
+    error (third derivatives times the cube of a kilometre) is below 1e-12 — far under the 1e-9 of the
+    areal-scale route itself.
+    """
+    unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
+    h = SCALE_CELL_M / unit
+    gx, gy = np.floor(x / h), np.floor(y / h)
+    cell = None
+    if len(x) > 10_000:
+        codes, uniq = pd.factorize(gx * 4_294_967_296.0 + gy)
+        if 9 * len(uniq) < len(x) // 2:
+            cell = codes
     try:
-        lon, lat = _to_geographic(crs.to_wkt()).transform(x, y)
-        scale = np.asarray(pyproj.Proj(crs).get_factors(lon, lat).areal_scale, dtype=float)
+        tr = _to_geographic(crs.to_wkt())
+        proj = pyproj.Proj(crs)
+        if cell is None:
+            scale = np.asarray(proj.get_factors(*tr.transform(x, y)).areal_scale, dtype=float)
+        else:
+            cgx, cgy = np.empty(len(uniq)), np.empty(len(uniq))
+            cgx[cell], cgy[cell] = gx, gy  # every point of a cell writes the same value
+            cx, cy = (cgx + 0.5) * h, (cgy + 0.5) * h
+            off = np.array([-0.5, 0.0, 0.5]) * h
+            sx = (cx[:, None, None] + off[None, :, None]) + 0 * off[None, None, :]
+            sy = (cy[:, None, None] + off[None, None, :]) + 0 * off[None, :, None]
+            grid = np.asarray(
+                proj.get_factors(*tr.transform(sx.ravel(), sy.ravel())).areal_scale, dtype=float
+            )
+            grid = grid.reshape(len(cx), 3, 3)
+            u = (x - cx[cell]) / (0.5 * h)
+            v = (y - cy[cell]) / (0.5 * h)
+            lu = np.stack([u * (u - 1) / 2, 1 - u * u, u * (u + 1) / 2], axis=1)
+            lv = np.stack([v * (v - 1) / 2, 1 - v * v, v * (v + 1) / 2], axis=1)
+            scale = np.einsum("ni,nij,nj->n", lu, grid[cell], lv)
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
         return None
     return scale if np.isfinite(scale).all() else None

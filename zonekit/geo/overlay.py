@@ -2,8 +2,9 @@
 
 Built for A = a few thousand park or zone polygons against B = up to millions of parcels:
 
-1. bulk candidate search: one :class:`shapely.STRtree` over B, queried with every A at once; each A is
-   prepared once, so the ``intersects`` test of a park against its candidate parcels is cheap;
+1. bulk candidate search: one :class:`shapely.STRtree` over A, queried with the B in chunks; each A is
+   prepared once, so the ``contains_properly`` and ``intersects`` tests of a park against its candidate
+   parcels are cheap;
 2. a fast path: a parcel that a park contains properly contributes its own area — no intersection is
    computed (most parcels in a park are inside it);
 3. the remaining pairs (parcels cut by a boundary) are measured without building their intersection:
@@ -80,14 +81,19 @@ def intersection_areas(
     if not len(a) or not len(b):
         return empty
     shapely.prepare(a)
-    tree = shapely.STRtree(b)
+    tree = shapely.STRtree(a)  # the small side: cheap to build; B is streamed through it in chunks
 
     def search(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        # candidate pairs of a slice of A, and whether B lies properly inside (prepared A: cheap)
-        bi_, ai_ = tree.query(a[lo:hi], predicate="intersects")[::-1]
-        return ai_ + lo, bi_, shapely.contains_properly(a[ai_ + lo], b[bi_])
+        # pairs whose boxes meet; B properly inside A (prepared A: cheap); else do they meet at all
+        bi_, ai_ = tree.query(b[lo:hi])
+        bi_ += lo
+        inside = shapely.contains_properly(a[ai_], b[bi_])
+        hit = inside.copy()
+        rest = np.flatnonzero(~inside)
+        hit[rest] = shapely.intersects(a[ai_[rest]], b[bi_[rest]])
+        return ai_[hit], bi_[hit], inside[hit]
 
-    found = map_chunks(search, len(a), n_threads, chunk=max(1, -(-len(a) // (n_threads * 4))))
+    found = map_chunks(search, len(b), n_threads)
     ai = np.concatenate([f[0] for f in found])
     bi = np.concatenate([f[1] for f in found])
     inside = np.concatenate([f[2] for f in found])
