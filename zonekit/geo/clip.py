@@ -81,26 +81,31 @@ def _ragged_arange(n: np.ndarray) -> np.ndarray:
     return np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
 
 
-def _orient(ax, ay, bx, by, cx, cy, eps):
-    """Orientation of c against a→b (> 0: left) and whether it is too close to zero to trust."""
-    p, q = (bx - ax) * (cy - ay), (by - ay) * (cx - ax)
+def _orient(dx, dy, length, rx, ry, eps):
+    """Orientation of a point against a segment (> 0: left), and whether it is too close to zero to trust.
+
+    ``dx``, ``dy``: the segment's direction; ``length``: its L1 length; ``rx``, ``ry``: the point relative
+    to the segment's start; ``eps``: rounding of the shift to the local origin, per unit of length.
+    """
+    p, q = dx * ry, dy * rx
     d = p - q
-    tol = REL_TOL * (np.abs(p) + np.abs(q)) + eps * (
-        np.abs(bx - ax) + np.abs(by - ay) + np.abs(cx - ax) + np.abs(cy - ay)
-    )
-    return d, np.abs(d) <= tol
+    return d, np.abs(d) <= REL_TOL * (np.abs(p) + np.abs(q)) + eps * (length + np.abs(rx) + np.abs(ry))
 
 
-def _near(c_x, c_y, ax, ay, bx, by, undecided, eps):
-    """Undecided orientation of c against segment a–b, with c within the segment's box: c may touch it."""
+def _near(undecided, c_x, c_y, ax, ay, bx, by, eps) -> np.ndarray:
+    """Positions where c may lie on segment a–b: an undecided orientation and c within the segment's box.
+
+    Only the undecided positions (few) are tested.
+    """
+    i = np.flatnonzero(undecided)
+    c_x, c_y, ax, ay, bx, by, eps = c_x[i], c_y[i], ax[i], ay[i], bx[i], by[i], eps[i]
     m = 1e-9 * (np.abs(bx - ax) + np.abs(by - ay)) + eps
-    return (
-        undecided
-        & (c_x >= np.minimum(ax, bx) - m)
+    return i[
+        (c_x >= np.minimum(ax, bx) - m)
         & (c_x <= np.maximum(ax, bx) + m)
         & (c_y >= np.minimum(ay, by) - m)
         & (c_y <= np.maximum(ay, by) + m)
-    )
+    ]
 
 
 def _inside_pieces(status, x0, y0, x1, y1, n_cross, ev_row, ev_t, ev_x, ev_y):
@@ -209,16 +214,18 @@ def _clip_pairs(ea: Edges, eb: Edges, tree, ga, gb, qa, qb, crs) -> np.ndarray:
     eps = eps_o[tq]
     bx0, by0, bx1, by1 = eb.x0[f] - ox[tq], eb.y0[f] - oy[tq], eb.x1[f] - ox[tq], eb.y1[f] - oy[tq]
     sx0, sy0, sx1, sy1 = ax0[rep], ay0[rep], ax1[rep], ay1[rep]
-    d1, u1 = _orient(bx0, by0, bx1, by1, sx0, sy0, eps)
-    d2, u2 = _orient(bx0, by0, bx1, by1, sx1, sy1, eps)
-    d3, u3 = _orient(sx0, sy0, sx1, sy1, bx0, by0, eps)
-    d4, u4 = _orient(sx0, sy0, sx1, sy1, bx1, by1, eps)
-    undecided = (
-        _near(sx0, sy0, bx0, by0, bx1, by1, u1, eps)
-        | _near(sx1, sy1, bx0, by0, bx1, by1, u2, eps)
-        | _near(bx0, by0, sx0, sy0, sx1, sy1, u3, eps)
-        | _near(bx1, by1, sx0, sy0, sx1, sy1, u4, eps)
-    )
+    fdx, fdy, edx, edy = bx1 - bx0, by1 - by0, sx1 - sx0, sy1 - sy0
+    flen, elen = np.abs(fdx) + np.abs(fdy), np.abs(edx) + np.abs(edy)
+    gx, gy = sx0 - bx0, sy0 - by0
+    d1, u1 = _orient(fdx, fdy, flen, gx, gy, eps)  # A's start against B's edge
+    d2, u2 = _orient(fdx, fdy, flen, sx1 - bx0, sy1 - by0, eps)  # A's end against B's edge
+    d3, u3 = _orient(edx, edy, elen, -gx, -gy, eps)  # B's start against A's edge
+    d4, u4 = _orient(edx, edy, elen, bx1 - sx0, by1 - sy0, eps)  # B's end against A's edge
+    undecided = np.zeros(len(tq), dtype=bool)
+    undecided[_near(u1, sx0, sy0, bx0, by0, bx1, by1, eps)] = True
+    undecided[_near(u2, sx1, sy1, bx0, by0, bx1, by1, eps)] = True
+    undecided[_near(u3, bx0, by0, sx0, sy0, sx1, sy1, eps)] = True
+    undecided[_near(u4, bx1, by1, sx0, sy0, sx1, sy1, eps)] = True
     flagged = np.bincount(tq[undecided], minlength=n) > 0
     cross = ~undecided & ((d1 > 0) != (d2 > 0)) & ((d3 > 0) != (d4 > 0))
     c = np.flatnonzero(cross)

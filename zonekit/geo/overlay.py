@@ -21,6 +21,8 @@ that falls in A, by which B's extensive attributes (floor area, investment, tax,
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -103,29 +105,33 @@ def intersection_areas(
     seen = np.zeros(len(b), dtype=bool)
     seen[bi] = True
     used = np.flatnonzero(seen)
-    if b_area_m2 is None:
-        area_b = np.zeros(len(b))
-        parts = map_chunks(lambda lo, hi: ellipsoidal_area(b[used[lo:hi]], crs), len(used), n_threads)
-        area_b[used] = np.concatenate(parts) if parts else []
-    else:
-        area_b = np.asarray(b_area_m2, dtype=float)
-
-    area = np.empty(len(ai))
-    area[inside] = area_b[bi[inside]]
     cut = np.flatnonzero(~inside)
-    if len(cut):
-        ca, cb = ai[cut], bi[cut]
+    ca, cb = ai[cut], bi[cut]
 
+    def own_areas() -> np.ndarray:
+        out = np.zeros(len(b))
+        if b_area_m2 is not None:
+            return np.asarray(b_area_m2, dtype=float)
+        out[used] = np.concatenate(
+            map_chunks(lambda lo, hi: ellipsoidal_area(b[used[lo:hi]], crs), len(used), n_threads)
+        )
+        return out
+
+    def work(lo: int, hi: int) -> np.ndarray:
+        sel = rest[lo:hi]
+        return ellipsoidal_area(shapely.intersection(a[ca[sel]], b[cb[sel]]), crs)
+
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # B's own areas and the cut pairs are independent: the serial parts of one overlap the other
+        pending = side.submit(own_areas) if n_threads > 1 else None
         cut_area = clipped_areas(a, b, ca, cb, crs, n_threads)
         rest = np.flatnonzero(np.isnan(cut_area))  # degenerate pairs (shared edges, touching vertices)
-
-        def work(lo: int, hi: int) -> np.ndarray:
-            sel = rest[lo:hi]
-            return ellipsoidal_area(shapely.intersection(a[ca[sel]], b[cb[sel]]), crs)
-
         if len(rest):
             cut_area[rest] = np.concatenate(map_chunks(work, len(rest), n_threads))
-        area[cut] = cut_area
+        area_b = pending.result() if pending else own_areas()
+    area = np.empty(len(ai))
+    area[inside] = area_b[bi[inside]]
+    area[cut] = cut_area
     keep = np.flatnonzero(area > 0)
     keep = keep[np.lexsort((bi[keep], ai[keep]))]
     ai, bi, area, inside = ai[keep], bi[keep], area[keep], inside[keep]
