@@ -34,7 +34,7 @@ from zonekit.geo.rings import rings
 
 MAX_EDGES = 256  # B polygons with more edges go to GEOS
 REL_TOL = 1e-11  # orientation tests closer to zero than this (relative) are undecided
-PAIR_CHUNK = 20_000
+PAIR_CHUNK = 4_000  # pairs per work chunk: bounds the edge-pair arrays (memory)
 CHAIN = 8  # consecutive edges of A per box of the search tree
 
 
