@@ -28,7 +28,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -42,11 +41,17 @@ CRS = "EPSG:4549"
 CLASSES = np.array(["industrial", "logistics", "commercial", "residential", "green_open", "farmland"])
 
 
-def make_data(folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7) -> tuple[Path, Path]:
+def make_data(
+    folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7, vertices: int = 4
+) -> tuple[Path, Path]:
     import geopandas as gpd
     import shapely
 
-    parks_path, parcels_path = folder / "parks.parquet", folder / f"parcels_{n_parcels}.parquet"
+    parks_path, parcels_path = (
+        folder / "parks.parquet",
+        folder
+        / (f"parcels_{n_parcels}.parquet" if vertices == 4 else f"parcels_{n_parcels}_v{vertices}.parquet"),
+    )
     if parks_path.exists() and parcels_path.exists():
         return parks_path, parcels_path
     rng = np.random.default_rng(seed)
@@ -76,7 +81,14 @@ def make_data(folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7) 
     y0 = (b[:, 1][:, None] + gy.ravel()[None, :] * h[:, None]).ravel()
     cw, ch = np.repeat(w, k * k), np.repeat(h, k * k)
     sx, sy = cw * 0.04, ch * 0.04  # a road gap between parcels
-    geoms = shapely.box(x0 + sx, y0 + sy, x0 + cw - sx, y0 + ch - sy)
+    if vertices == 4:
+        geoms = shapely.box(x0 + sx, y0 + sy, x0 + cw - sx, y0 + ch - sy)
+    else:  # irregular star-shaped polygons (not always convex) filling most of each cell
+        ang = 2 * np.pi * (np.arange(vertices) + rng.uniform(-0.3, 0.3, (len(x0), vertices))) / vertices
+        rad = rng.uniform(0.7, 1.0, (len(x0), vertices)) * 0.5
+        px = (x0 + cw / 2)[:, None] + (cw - 2 * sx)[:, None] * rad * np.cos(ang)
+        py = (y0 + ch / 2)[:, None] + (ch - 2 * sy)[:, None] * rad * np.sin(ang)
+        geoms = shapely.polygons(np.stack([px, py], axis=-1))
     gdf = gpd.GeoDataFrame({"analysis_class": rng.choice(CLASSES, len(geoms))}, geometry=geoms, crs=CRS)
     gdf.to_parquet(parcels_path, row_group_size=100_000)
     return parks_path, parcels_path
@@ -163,11 +175,20 @@ def verify(parks: Path, parcels: Path) -> tuple[int, float]:
 METHODS = {"read": run_read, "zonekit": run_zonekit, "geopandas": run_geopandas, "duckdb": run_duckdb}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM). Unlike ``ru_maxrss`` it starts afresh at exec, so a
+    large parent (one that has just generated the data) does not inflate it."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def child(method: str, parks: Path, parcels: Path) -> None:
     t = time.perf_counter()
     out = METHODS[method](parks, parcels)
     out["seconds"] = time.perf_counter() - t
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
@@ -186,6 +207,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--parcels", type=int, nargs="+", default=[100_000])
     ap.add_argument("--parks", type=int, default=2000)
+    ap.add_argument("--parcel-vertices", type=int, default=4, help="4: boxes; more: irregular polygons")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--methods", default="read,zonekit,geopandas,duckdb")
     ap.add_argument("--verify", action="store_true", help="also compare every pair with geopandas.overlay")
@@ -198,7 +220,7 @@ def main() -> None:
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; methods run in fresh processes; median of {args.repeat}")
     for n in args.parcels:
-        parks, parcels = make_data(args.data, n, args.parks)
+        parks, parcels = make_data(args.data, n, args.parks, vertices=args.parcel_vertices)
         results = {}
         for method in args.methods.split(","):
             if not available(method):
@@ -217,7 +239,8 @@ def main() -> None:
         import pyarrow.parquet as pq
 
         rows = pq.ParquetFile(parcels).metadata.num_rows
-        print(f"\n{rows:,} parcels x {args.parks:,} parks")
+        shape = "boxes" if args.parcel_vertices == 4 else f"{args.parcel_vertices}-gons"
+        print(f"\n{rows:,} parcels ({shape}) x {args.parks:,} parks")
         base = results.get("zonekit", {})
         floor = results.get("read", {}).get("peak_rss_mb")
         for m, r in results.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -138,3 +140,24 @@ def test_random_polygons_agree_with_geopandas_overlay(a, b):
     b = np.array([g for g in b if g.area > 0 and g.geom_type in ("Polygon", "MultiPolygon")], dtype=object)
     if len(a) and len(b):
         assert_matches(a, b)
+
+
+def test_work_on_one_geometry_stays_on_one_thread():
+    """GEOS prepared geometries are not thread-safe: map_groups never splits a run of equal keys."""
+    from zonekit.geo.parallel import map_groups
+
+    keys = np.repeat(np.arange(50), np.random.default_rng(1).integers(1, 400, 50))
+    spans = map_groups(lambda lo, hi: (lo, hi), keys, n_threads=4, chunk=100)
+    assert spans[0][0] == 0 and spans[-1][1] == len(keys)
+    assert all(hi == lo2 for (_, hi), (lo2, _) in itertools.pairwise(spans))
+    assert all(keys[hi - 1] != keys[hi] for _, hi in spans[:-1])  # cuts only where the key changes
+    assert len(spans) > 4
+
+
+def test_many_threads_on_few_parks_give_the_same_answer():
+    parks = np.array([shapely.Point(120.02, 32.02).buffer(0.015, 64)], dtype=object)
+    parcels = grid(80, 80, step=0.0005)
+    one = intersection_areas(parks, parcels, 4490, threads=1)
+    for _ in range(3):
+        many = intersection_areas(parks, parcels, 4490, threads=4)
+        assert np.array_equal(one["b"], many["b"]) and np.array_equal(one["area_m2"], many["area_m2"])

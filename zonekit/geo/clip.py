@@ -29,7 +29,7 @@ import pyproj
 import shapely
 
 from zonekit.geo.area import boundary_area
-from zonekit.geo.parallel import map_chunks
+from zonekit.geo.parallel import map_groups
 from zonekit.geo.rings import rings
 
 MAX_EDGES = 256  # B polygons with more edges go to GEOS
@@ -165,13 +165,15 @@ def clipped_areas(
     todo = np.flatnonzero(ok_a[pa] & ok_b[pb] & (eb.count[pb] <= MAX_EDGES))
     if not len(todo):
         return out
+    todo = todo[np.argsort(pa[todo], kind="stable")]  # by A: each prepared A stays on one thread
     pa, pb = pa[todo], pb[todo]
     tree = _chain_tree(ea)
+    tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
 
     def chunk(lo: int, hi: int) -> np.ndarray:
         return _clip_pairs(ea, eb, tree, ga, gb, pa[lo:hi], pb[lo:hi], crs)
 
-    out[todo] = np.concatenate(map_chunks(chunk, len(todo), n_threads, chunk=PAIR_CHUNK))
+    out[todo] = np.concatenate(map_groups(chunk, pa, n_threads, chunk=PAIR_CHUNK))
     return out
 
 

@@ -29,7 +29,7 @@ import shapely
 
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.clip import clipped_areas
-from zonekit.geo.parallel import map_chunks
+from zonekit.geo.parallel import map_chunks, map_groups
 from zonekit.geo.parallel import threads as thread_count
 
 
@@ -84,21 +84,30 @@ def intersection_areas(
         return empty
     shapely.prepare(a)
     tree = shapely.STRtree(a)  # the small side: cheap to build; B is streamed through it in chunks
+    tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
 
-    def search(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        # pairs whose boxes meet; B properly inside A (prepared A: cheap); else do they meet at all
-        bi_, ai_ = tree.query(b[lo:hi])
-        bi_ += lo
-        inside = shapely.contains_properly(a[ai_], b[bi_])
-        hit = inside.copy()
-        rest = np.flatnonzero(~inside)
-        hit[rest] = shapely.intersects(a[ai_[rest]], b[bi_[rest]])
-        return ai_[hit], bi_[hit], inside[hit]
+    def query(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        bi_, ai_ = tree.query(b[lo:hi])  # pairs whose boxes meet
+        return ai_, bi_ + lo
 
-    found = map_chunks(search, len(b), n_threads)
+    found = map_chunks(query, len(b), n_threads)
     ai = np.concatenate([f[0] for f in found])
     bi = np.concatenate([f[1] for f in found])
-    inside = np.concatenate([f[2] for f in found])
+    order = np.argsort(ai, kind="stable")
+    ai, bi = ai[order], bi[order]
+
+    def classify(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        # B properly inside A (prepared A: cheap), else do they meet at all; each A on one thread only
+        inside = shapely.contains_properly(a[ai[lo:hi]], b[bi[lo:hi]])
+        hit = inside.copy()
+        rest = np.flatnonzero(~inside) + lo
+        hit[rest - lo] = shapely.intersects(a[ai[rest]], b[bi[rest]])
+        return inside, hit
+
+    parts = map_groups(classify, ai, n_threads)
+    inside = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=bool)
+    hit = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=bool)
+    ai, bi, inside = ai[hit], bi[hit], inside[hit]
     if not len(ai):
         return empty
 
@@ -127,7 +136,7 @@ def intersection_areas(
         cut_area = clipped_areas(a, b, ca, cb, crs, n_threads)
         rest = np.flatnonzero(np.isnan(cut_area))  # degenerate pairs (shared edges, touching vertices)
         if len(rest):
-            cut_area[rest] = np.concatenate(map_chunks(work, len(rest), n_threads))
+            cut_area[rest] = np.concatenate(map_groups(work, ca[rest], n_threads))  # ca is sorted
         area_b = pending.result() if pending else own_areas()
     area = np.empty(len(ai))
     area[inside] = area_b[bi[inside]]
