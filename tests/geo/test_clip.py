@@ -125,3 +125,17 @@ def test_planar_moments_match_shapely():
     np.testing.assert_allclose(area, shapely.area(g), rtol=1e-12)
     np.testing.assert_allclose(cx, shapely.get_x(c), rtol=1e-12)
     np.testing.assert_allclose(cy, shapely.get_y(c), rtol=1e-12)
+
+
+def test_work_is_split_to_bound_memory(monkeypatch):
+    import zonekit.geo.clip as clip
+
+    rng = np.random.default_rng(11)
+    a, b = random_pairs(rng, 60, 120.0, 32.0, 0.02, 4490)
+    shapely.prepare(a)
+    idx = np.arange(len(a))
+    whole = clipped_areas(a, b, idx, idx, 4490)
+    monkeypatch.setattr(clip, "TRIPLE_BUDGET", 50)  # forces halving down to single pairs
+    split = clipped_areas(a, b, idx, idx, 4490)
+    big = ~np.isnan(whole) & np.isnan(split)  # single pairs over the budget are left to GEOS
+    assert big.any() and np.array_equal(whole[~big], split[~big], equal_nan=True)

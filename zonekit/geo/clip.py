@@ -34,7 +34,8 @@ from zonekit.geo.rings import rings
 
 MAX_EDGES = 256  # B polygons with more edges go to GEOS
 REL_TOL = 1e-11  # orientation tests closer to zero than this (relative) are undecided
-PAIR_CHUNK = 4_000  # pairs per work chunk: bounds the edge-pair arrays (memory)
+PAIR_CHUNK = 5_000  # pairs per work chunk
+TRIPLE_BUDGET = 300_000  # edge pairs tested at once (about 100 MB of temporary arrays)
 CHAIN = 8  # consecutive edges of A per box of the search tree
 
 
@@ -208,8 +209,18 @@ def _clip_pairs(ea: Edges, eb: Edges, tree, ga, gb, qa, qb, crs) -> np.ndarray:
     )
     qi, ei = qi[keep], ei[keep]
     ax0, ay0, ax1, ay1 = ea.x0[ei] - ox[qi], ea.y0[ei] - oy[qi], ea.x1[ei] - ox[qi], ea.y1[ei] - oy[qi]
-    # every such A edge against every edge of B
+    # every such A edge against every edge of B: in pieces of at most TRIPLE_BUDGET edge pairs (memory)
     nf = eb.count[qb[qi]]
+    if nf.sum() > TRIPLE_BUDGET:
+        if n == 1:
+            return np.full(1, np.nan)  # one pair with that much boundary in common: GEOS does it
+        h = n // 2
+        return np.concatenate(
+            [
+                _clip_pairs(ea, eb, tree, ga, gb, q_a, q_b, crs)
+                for q_a, q_b in ((qa[:h], qb[:h]), (qa[h:], qb[h:]))
+            ]
+        )
     rep = np.repeat(np.arange(len(qi)), nf)
     f = np.repeat(eb.first[qb[qi]], nf) + _ragged_arange(nf)
     tq = qi[rep]
