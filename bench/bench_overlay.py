@@ -42,16 +42,13 @@ CLASSES = np.array(["industrial", "logistics", "commercial", "residential", "gre
 
 
 def make_data(
-    folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7, vertices: int = 4
+    folder: Path, n_parcels: int, n_parks: int = 2000, seed: int = 7, vertices: int = 4, cut: bool = False
 ) -> tuple[Path, Path]:
     import geopandas as gpd
     import shapely
 
-    parks_path, parcels_path = (
-        folder / "parks.parquet",
-        folder
-        / (f"parcels_{n_parcels}.parquet" if vertices == 4 else f"parcels_{n_parcels}_v{vertices}.parquet"),
-    )
+    stem = f"parcels_{n_parcels}" + (f"_v{vertices}" if vertices != 4 else "") + ("_cut" if cut else "")
+    parks_path, parcels_path = folder / "parks.parquet", folder / f"{stem}.parquet"
     if parks_path.exists() and parcels_path.exists():
         return parks_path, parcels_path
     rng = np.random.default_rng(seed)
@@ -89,6 +86,16 @@ def make_data(
         px = (x0 + cw / 2)[:, None] + (cw - 2 * sx)[:, None] * rad * np.cos(ang)
         py = (y0 + ch / 2)[:, None] + (ch - 2 * sy)[:, None] * rad * np.sin(ang)
         geoms = shapely.polygons(np.stack([px, py], axis=-1))
+    if cut:  # parcels split along the park boundaries, as surveys often deliver them: shared edges
+        owner = np.repeat(np.arange(n_parks), k * k)
+        park = np.array(parks, dtype=object)[owner]
+        crossing = np.flatnonzero(shapely.intersects(park, geoms) & ~shapely.contains_properly(park, geoms))
+        inner = shapely.intersection(park[crossing], geoms[crossing])
+        outer = shapely.difference(geoms[crossing], park[crossing])
+        keep = np.ones(len(geoms), dtype=bool)
+        keep[crossing] = False
+        geoms = np.concatenate([geoms[keep], inner, outer])
+        geoms = geoms[np.isin(shapely.get_type_id(geoms), (3, 6)) & (shapely.area(geoms) > 0)]
     gdf = gpd.GeoDataFrame({"analysis_class": rng.choice(CLASSES, len(geoms))}, geometry=geoms, crs=CRS)
     gdf.to_parquet(parcels_path, row_group_size=100_000)
     return parks_path, parcels_path
@@ -208,6 +215,7 @@ def main() -> None:
     ap.add_argument("--parcels", type=int, nargs="+", default=[100_000])
     ap.add_argument("--parks", type=int, default=2000)
     ap.add_argument("--parcel-vertices", type=int, default=4, help="4: boxes; more: irregular polygons")
+    ap.add_argument("--cut-at-parks", action="store_true", help="split parcels along the park boundaries")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--methods", default="read,zonekit,geopandas,duckdb")
     ap.add_argument("--verify", action="store_true", help="also compare every pair with geopandas.overlay")
@@ -220,7 +228,9 @@ def main() -> None:
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; methods run in fresh processes; median of {args.repeat}")
     for n in args.parcels:
-        parks, parcels = make_data(args.data, n, args.parks, vertices=args.parcel_vertices)
+        parks, parcels = make_data(
+            args.data, n, args.parks, vertices=args.parcel_vertices, cut=args.cut_at_parks
+        )
         results = {}
         for method in args.methods.split(","):
             if not available(method):
@@ -240,6 +250,7 @@ def main() -> None:
 
         rows = pq.ParquetFile(parcels).metadata.num_rows
         shape = "boxes" if args.parcel_vertices == 4 else f"{args.parcel_vertices}-gons"
+        shape += ", cut along the park boundaries" if args.cut_at_parks else ""
         print(f"\n{rows:,} parcels ({shape}) x {args.parks:,} parks")
         base = results.get("zonekit", {})
         floor = results.get("read", {}).get("peak_rss_mb")

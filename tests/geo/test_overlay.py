@@ -32,9 +32,11 @@ def assert_matches(a, b, crs=4490, threads=None):
     got = intersection_areas(a, b, crs, threads=threads)
     want = reference(a, b, crs)
     got_d = {(int(x), int(y)): v for x, y, v in zip(got["a"], got["b"], got["area_m2"], strict=True)}
-    assert set(got_d) == set(want), set(got_d) ^ set(want)
-    for k, v in want.items():
-        assert got_d[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+    # a sliver under a square millimetre is rounding of the coordinates: either side may drop it
+    assert {k for k, v in got_d.items() if v > 1e-6} <= set(want), set(got_d) - set(want)
+    assert {k for k, v in want.items() if v > 1e-6} <= set(got_d), set(want) - set(got_d)
+    for k in set(got_d) | set(want):
+        assert got_d.get(k, 0.0) == pytest.approx(want.get(k, 0.0), rel=1e-9, abs=1e-6), k
     return got
 
 
@@ -161,3 +163,23 @@ def test_many_threads_on_few_parks_give_the_same_answer():
     for _ in range(3):
         many = intersection_areas(parks, parcels, 4490, threads=4)
         assert np.array_equal(one["b"], many["b"]) and np.array_equal(one["area_m2"], many["area_m2"])
+
+
+def test_parcels_cut_along_the_park_line():
+    """Parcels split exactly at the park boundary (as surveys deliver them): shared edges everywhere."""
+    park = shapely.Point(120.02, 32.02).buffer(0.012, 16)
+    pieces, within = [], []
+    for c in grid(20, 20):
+        for g, w in ((c.intersection(park), True), (c.difference(park), False)):
+            if g.area > 0 and g.geom_type in ("Polygon", "MultiPolygon"):
+                pieces.append(g)
+                within.append(w)
+    parcels, within = np.array(pieces, dtype=object), np.array(within)
+    res = assert_matches(np.array([park], dtype=object), parcels)
+    share = np.zeros(len(parcels))
+    share[res["b"].to_numpy()] = res["b_share"].to_numpy()
+    # GEOS snaps near-collinear edges: ~1e-6 of a piece along the line can go either way
+    assert np.allclose(share[within], 1.0, atol=1e-5) and np.allclose(share[~within], 0.0, atol=1e-5)
+    inside = np.zeros(len(parcels), dtype=bool)
+    inside[res["b"].to_numpy()] = res["inside"].to_numpy()
+    assert inside[shapely.covers(park, parcels)].all()  # covered parcels count as inside

@@ -117,10 +117,11 @@ def _inside_pieces(status, x0, y0, x1, y1, n_cross, ev_row, ev_t, ev_x, ev_y):
     """
     whole = np.flatnonzero((n_cross == 0) & status)
     cut = np.flatnonzero(n_cross > 0)
-    row = np.concatenate([cut, cut, ev_row])
-    t = np.concatenate([np.zeros(len(cut)), np.ones(len(cut)), ev_t])
-    px = np.concatenate([x0[cut], x1[cut], ev_x])
-    py = np.concatenate([y0[cut], y1[cut], ev_y])
+    # start, crossings, end: the stable sort keeps that order should a crossing fall at t = 0 or t = 1
+    row = np.concatenate([cut, ev_row, cut])
+    t = np.concatenate([np.zeros(len(cut)), ev_t, np.ones(len(cut))])
+    px = np.concatenate([x0[cut], ev_x, x1[cut]])
+    py = np.concatenate([y0[cut], ev_y, y1[cut]])
     order = np.lexsort((t, row))
     row, px, py = row[order], px[order], py[order]
     k = np.arange(len(row))

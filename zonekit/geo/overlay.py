@@ -9,9 +9,12 @@ Built for A = a few thousand park or zone polygons against B = up to millions of
    computed (most parcels in a park are inside it);
 3. the remaining pairs (parcels cut by a boundary) are measured without building their intersection:
    :func:`zonekit.geo.clip.clipped_areas` clips edges against edges in numpy and sums the boundary
-   (Green's theorem); the few pairs it cannot decide exactly (a vertex on the other's boundary, shared
-   edges) go to shapely 2's vectorised ``intersection``; both run in chunks on a thread pool (GEOS and
-   large numpy operations release the GIL);
+   (Green's theorem). The pairs it cannot decide exactly (a vertex on the other's boundary, shared
+   edges — common where parcels were cut along the park line) are settled by prepared ``covers`` (the
+   parcel's own area) and ``touches`` (nothing), and the rest by shapely 2's vectorised ``intersection``.
+   Everything runs in chunks on a thread pool (GEOS and large numpy operations release the GIL), and
+   a park's prepared geometry is only ever used by one thread (GEOS prepared geometries are not
+   thread-safe);
 4. every area is ellipsoidal (:func:`zonekit.geo.area.ellipsoidal_area`); pairs that only touch along an
    edge or at a point (area 0) are dropped.
 
@@ -126,18 +129,27 @@ def intersection_areas(
         )
         return out
 
-    def work(lo: int, hi: int) -> np.ndarray:
+    def degenerate(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        # pairs the clipper left (a vertex on the other boundary, shared edges), as when parcels were cut
+        # along the park line: covered → the parcel's own area; touching only → 0; else GEOS intersects
         sel = rest[lo:hi]
-        return ellipsoidal_area(shapely.intersection(a[ca[sel]], b[cb[sel]]), crs)
+        pa_, pb_ = a[ca[sel]], b[cb[sel]]
+        covered = shapely.covers(pa_, pb_)
+        out = np.where(covered, area_b[cb[sel]], 0.0)
+        other = np.flatnonzero(~covered & ~shapely.touches(pa_, pb_))
+        out[other] = ellipsoidal_area(shapely.intersection(pa_[other], pb_[other]), crs)
+        return out, covered
 
     with ThreadPoolExecutor(max_workers=1) as side:
         # B's own areas and the cut pairs are independent: the serial parts of one overlap the other
         pending = side.submit(own_areas) if n_threads > 1 else None
         cut_area = clipped_areas(a, b, ca, cb, crs, n_threads)
-        rest = np.flatnonzero(np.isnan(cut_area))  # degenerate pairs (shared edges, touching vertices)
-        if len(rest):
-            cut_area[rest] = np.concatenate(map_groups(work, ca[rest], n_threads))  # ca is sorted
         area_b = pending.result() if pending else own_areas()
+    rest = np.flatnonzero(np.isnan(cut_area))
+    if len(rest):
+        done = map_groups(degenerate, ca[rest], n_threads)  # ca is sorted: a park stays on one thread
+        cut_area[rest] = np.concatenate([d[0] for d in done])
+        inside[cut[rest]] = np.concatenate([d[1] for d in done])
     area = np.empty(len(ai))
     area[inside] = area_b[bi[inside]]
     area[cut] = cut_area
