@@ -153,7 +153,7 @@ def run_duckdb(parks: Path, parcels: Path) -> dict:
     return {"pairs": int(sum(r[2] for r in rows)), "totals": {r[0]: float(r[1]) for r in rows}}
 
 
-def verify(parks: Path, parcels: Path) -> tuple[int, float]:
+def verify(parks: Path, parcels: Path) -> tuple[int, float, float]:
     """zonekit's pair areas against ``geopandas.overlay``'s pieces measured with the same ellipsoidal area.
 
     Returns the number of pairs, the largest difference relative to the parcel's area (what apportioning

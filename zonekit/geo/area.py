@@ -248,8 +248,9 @@ def _areal_scale(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> np.ndarray | 
             cgx[cell], cgy[cell] = gx, gy  # every point of a cell writes the same value
             cx, cy = (cgx + 0.5) * h, (cgy + 0.5) * h
             off = np.array([-0.5, 0.0, 0.5]) * h
-            sx = (cx[:, None, None] + off[None, :, None]) + 0 * off[None, None, :]
-            sy = (cy[:, None, None] + off[None, None, :]) + 0 * off[None, :, None]
+            # stencil point (i, j) of a cell: x offset by off[i], y by off[j]
+            sx = np.repeat(cx[:, None] + off, 3, axis=1)
+            sy = np.tile(cy[:, None] + off, (1, 3))
             grid = np.asarray(
                 proj.get_factors(*tr.transform(sx.ravel(), sy.ravel())).areal_scale, dtype=float
             )

@@ -121,9 +121,9 @@ def intersection_areas(
     ca, cb = ai[cut], bi[cut]
 
     def own_areas() -> np.ndarray:
-        out = np.zeros(len(b))
         if b_area_m2 is not None:
             return np.asarray(b_area_m2, dtype=float)
+        out = np.zeros(len(b))
         out[used] = np.concatenate(
             map_chunks(lambda lo, hi: ellipsoidal_area(b[used[lo:hi]], crs), len(used), n_threads)
         )

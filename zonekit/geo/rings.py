@@ -14,7 +14,7 @@ import shapely
 
 @dataclass(frozen=True)
 class Rings:
-    """Closed rings of polygonal geometries (from :func:`shapely.to_ragged_array`).
+    """Closed rings of polygonal geometries, in the order :func:`shapely.get_coordinates` gives them.
 
     Attributes
     ----------
