@@ -35,7 +35,7 @@ from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
 from zonekit.geo.repair import repair_polygons
 from zonekit.layers.fields import load_field_map, map_fields
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
-from zonekit.layers.schema import SCHEMAS, coerce
+from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce
 from zonekit.layers.study import (
     IMPORTS_TABLE,
     REPAIRS_TABLE,
@@ -45,6 +45,7 @@ from zonekit.layers.study import (
     rejected_name,
     study_crs,
     write_tables,
+    writing,
 )
 
 MODES = ("create", "replace", "append")
@@ -236,6 +237,37 @@ def import_layer(
     study = Path(study)
     if not study.exists():
         create_study(study)
+    with writing(study):
+        return _import_locked(
+            src,
+            study,
+            as_,
+            schema,
+            encoding=encoding,
+            crs=crs,
+            from_=from_,
+            fields=fields,
+            code_system=code_system,
+            layer=layer,
+            mode=mode,
+        )
+
+
+def _import_locked(
+    src: str | Path | pd.DataFrame,
+    study: Path,
+    as_: str,
+    schema: LayerSchema,
+    *,
+    encoding: str | None,
+    crs: str | None,
+    from_: str | None,
+    fields: str | Path | dict[str, str] | None,
+    code_system: str | None,
+    layer: str | None,
+    mode: str,
+) -> ImportReport:
+    """The import proper, run while this process is the study's only zonekit writer."""
     target_crs = study_crs(study)
     existing = list_tables(study)
     if as_ in existing and mode == "create":
@@ -412,6 +444,8 @@ def import_layer(
         notes=notes,
     )
     assert report.read == report.loaded + report.rejected
+    if report.loaded == 0:
+        _refuse_empty(report, study)
 
     tables: dict[str, pd.DataFrame] = {as_: out_layer, IMPORTS_TABLE: pd.DataFrame([report.row()])}
     append = {IMPORTS_TABLE, REPAIRS_TABLE}
@@ -439,6 +473,24 @@ def import_layer(
         )
     write_tables(study, tables, append=frozenset(append))
     return report
+
+
+def _refuse_empty(report: ImportReport, study: Path) -> None:
+    """Stop an import that would load nothing: the study (and a layer --replace would drop) stays."""
+    kept = "The study was not changed" + (
+        f" (its '{report.layer}' layer is kept)." if report.mode != "create" else "."
+    )
+    if report.read == 0:
+        problem = f"It holds no features, so there is nothing to import into '{report.layer}'. {kept}"
+        fix = "Check that this is the right file and layer (--layer), and that it was exported completely."
+    else:
+        reasons = "; ".join(f"{k} ×{v}" for k, v in list(report.rejected_reasons.items())[:5])
+        problem = (
+            f"All {report.read} features were rejected, so nothing would be loaded into '{report.layer}': "
+            f"{reasons}. {kept}"
+        )
+        fix = "Fix the reasons above in the source (or map its columns with --fields) and import again."
+    raise InputError(problem, path=report.source, fix=fix)
 
 
 def _label(crs: pyproj.CRS) -> str:

@@ -268,7 +268,16 @@ FALSE_WORDS = {"false", "f", "no", "n", "0", "否", "无", "未供应", "未闲�
 
 
 def _text(v: object) -> str | None:
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+    """A value as trimmed text; ``None`` for every kind of missing (None, NaN, NaT, NA) and for blanks.
+
+    Examples
+    --------
+    >>> [_text(v) for v in (None, float("nan"), pd.NaT, pd.NA, " 0601 ", 601.0, "")]
+    [None, None, None, None, '0601', '601', None]
+    """
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float | np.floating) and np.isnan(v)):
+        return None
+    if isinstance(v, np.datetime64) and np.isnat(v):
         return None
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -319,9 +328,7 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
             parsed = pd.to_datetime(pd.Series(texts, dtype=object), errors="coerce", format="mixed")
             bad = present & parsed.isna().to_numpy()
             flag(np.flatnonzero(bad), f"{col.name} is not a date (YYYY-MM-DD)")
-            df[col.name] = np.array(
-                [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in parsed], dtype=object
-            )
+            df[col.name] = parsed.dt.normalize().astype("datetime64[ms]").to_numpy()
         else:
             if col.choices:
                 aliases = VALUE_ALIASES.get(col.name, {})
@@ -385,3 +392,82 @@ def raise_if_invalid(problems: list[str], *, path: str | None = None) -> None:
             path=path,
             fix="Re-import the layers concerned (zonekit import … --replace) or fix them in QGIS.",
         )
+
+
+def _to_dates(s: pd.Series) -> pd.Series:
+    texts = s.astype("string").str.strip()
+    return pd.to_datetime(texts.where(texts != ""), errors="coerce", format="mixed")
+
+
+def _as_boolean(s: pd.Series) -> tuple[pd.Series, int]:
+    """``s`` as pandas ``boolean`` (missing stays missing); also how many values were not yes/no."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype("boolean"), 0
+    if pd.api.types.is_numeric_dtype(s):
+        num = s.astype("Float64")
+        ok = num.isna() | num.isin([0, 1])
+        return num.where(ok).astype("boolean"), int((~ok).sum())
+    text = s.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[text.isin(TRUE_WORDS).fillna(False).to_numpy(dtype=bool)] = True
+    out[text.isin(FALSE_WORDS).fillna(False).to_numpy(dtype=bool)] = False
+    bad = text.notna() & (text != "") & out.isna()
+    return out, int(bad.sum())
+
+
+def conform(frame: pd.DataFrame, schema: LayerSchema, problems: list[str] | None = None) -> pd.DataFrame:
+    """Bring a layer read from a study to its schema's types, without changing any value's meaning.
+
+    Booleans become pandas ``boolean`` (a missing value stays missing, never ``"False"``), dates
+    ``datetime64`` (empty = ``NaT``), integers ``Int64``, floats ``float64`` and text (ids, codes) ``str``.
+    Older studies stored some booleans as the text "True"/"False"; they are read as booleans. Values that
+    do not fit become missing and are reported in ``problems`` when a list is given.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"parcel_id": [1, 2], "is_construction": ["True", "False"], "idle": [1.0, None]})
+    >>> out = conform(df, SCHEMAS["landuse"])
+    >>> out["is_construction"].tolist(), out["idle"].tolist(), out["parcel_id"].tolist()
+    ([True, False], [True, <NA>], ['1', '2'])
+    """
+    df = frame.copy()
+    for col in schema.columns:
+        if col.name not in df.columns:
+            continue
+        s = df[col.name]
+        bad = 0
+        if col.kind == "bool":
+            s, bad = _as_boolean(s)
+        elif col.kind == "date":
+            parsed = s if pd.api.types.is_datetime64_any_dtype(s) else _to_dates(s)
+            bad = int((parsed.isna() & s.notna()).sum())
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_localize(None)
+            s = parsed.dt.normalize().astype("datetime64[ms]")
+        elif col.kind in ("int", "float"):
+            num = pd.to_numeric(s, errors="coerce")
+            bad = int((num.isna() & s.notna()).sum())
+            s = num.astype("Int64") if col.kind == "int" else num.astype(float)
+        elif pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+            s = pd.Series([_text(v) for v in s.to_numpy(dtype=object)], index=s.index, dtype=object)
+        df[col.name] = s
+        if bad and problems is not None:
+            problems.append(
+                f"layer '{schema.name}': {bad} value(s) of {col.name} are not of type {col.kind} "
+                "(read as empty)"
+            )
+    return df
+
+
+def storable(frame: pd.DataFrame, schema: LayerSchema) -> pd.DataFrame:
+    """A layer ready to be written with its schema's column types.
+
+    Booleans are written as BOOLEAN (``None`` for missing), dates as DATE, integers as INTEGER and text
+    as TEXT, whatever the values happen to look like (an id column of digits stays text).
+    """
+    df = conform(frame, schema)
+    for col in schema.columns:
+        if col.name in df.columns and col.kind == "date":
+            d = df[col.name]
+            df[col.name] = d.dt.date.astype(object).where(d.notna(), None)
+    return df

@@ -3,12 +3,14 @@
 Layers (fixed names): ``admin``, ``zones``, ``parks``, ``enclaves`` (a table), ``landuse``, ``protected``,
 ``enterprises``, ``zone_versions``. Bookkeeping: ``zonekit_study`` (key/value: storage CRS, version),
 ``zonekit_imports`` (one row per import), ``zonekit_repairs`` (one row per repaired feature) and
-``<layer>_rejected`` (every rejected feature, its reason and original attributes). Every write goes to a
-copy of the file that replaces the original only when complete.
+``<layer>_rejected`` (every rejected feature, its reason and original attributes). Every write is one
+SQLite transaction on the file itself (:mod:`zonekit.geo.gpkg`), so a program holding the study open (QGIS)
+keeps a sound file and its own edits, and a killed write leaves the previous state.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,8 +23,8 @@ import pyogrio
 import pyproj
 
 from zonekit.errors import StudyError
-from zonekit.geo.io import atomic_output
-from zonekit.layers.schema import LAYER_NAMES, SCHEMAS, raise_if_invalid, validate
+from zonekit.geo import gpkg
+from zonekit.layers.schema import LAYER_NAMES, SCHEMAS, conform, raise_if_invalid, storable, validate
 
 DEFAULT_CRS = "EPSG:4490"
 META_TABLE = "zonekit_study"
@@ -52,6 +54,9 @@ def list_tables(path: str | Path) -> list[str]:
 def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
     """Create an empty study file whose layers will be stored in ``crs`` (default CGCS2000, EPSG:4490).
 
+    An existing file is never replaced: when ``path`` exists (or another process creates it first), it is
+    left as it is.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -72,8 +77,7 @@ def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
             ],
         }
     )
-    with atomic_output(path) as tmp:
-        pyogrio.write_dataframe(meta, tmp, layer=META_TABLE, driver="GPKG")
+    gpkg.create_new(path, lambda tmp: gpkg.write_frame(meta, tmp, META_TABLE))
     return path
 
 
@@ -144,6 +148,8 @@ def read_table(path: str | Path, name: str) -> pd.DataFrame:
     df = pyogrio.read_dataframe(path, layer=name)
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name != "geometry":
         df = df.rename_geometry("geometry")
+    if name in SCHEMAS:
+        df = conform(df, SCHEMAS[name])
     return df
 
 
@@ -196,45 +202,79 @@ def read_study(path: str | Path, *, layers: list[str] | None = None, validate_sc
     return Study(path, crs, out)
 
 
+def _study_error(err: Exception, path: Path) -> StudyError:
+    """The one-paragraph message for a write that could not be done."""
+    if isinstance(err, gpkg.StudyLockedError):
+        who = ", ".join(f"{name} (pid {pid})" for pid, name in err.holders) or "another program"
+        return StudyError(
+            f"The study is locked: {who} has been writing to it for more than {err.timeout:.0f} s, so "
+            "zonekit did not change it.",
+            path=path,
+            fix="Save or stop the edits in that program (in QGIS: toggle editing off) and run the command "
+            "again; ZONEKIT_LOCK_TIMEOUT=SECONDS waits longer.",
+        )
+    if isinstance(err, gpkg.ReadOnlyError):
+        return StudyError(
+            f"The study cannot be written: {err}. Nothing was changed.",
+            path=path,
+            fix="Make it writable (chmod u+w) if it should change, or import into a copy of it.",
+        )
+    if isinstance(err, sqlite3.Error | OSError) and (
+        "full" in str(err).lower() or getattr(err, "errno", None) == 28
+    ):
+        return StudyError(
+            "The disk is full, so the write was rolled back; the study is as it was before.",
+            path=path,
+            fix="Free some space on the disk that holds the study (and the temporary folder) and run the "
+            "command again.",
+        )
+    if isinstance(err, sqlite3.DatabaseError) and "malformed" in str(err).lower():
+        return StudyError(
+            "The study file is damaged (SQLite: database disk image is malformed).",
+            path=path,
+            fix="Restore it from a backup; `sqlite3 FILE .recover` may save most of it.",
+        )
+    return StudyError(
+        f"The study could not be written ({type(err).__name__}: {err}); it is as it was before.",
+        path=path,
+        fix="Check that the disk is writable and not full, then run the command again.",
+    )
+
+
+@contextlib.contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Let one zonekit writer at a time work on a study; a second waits (see :func:`zonekit.geo.gpkg.exclusive`).
+
+    Reading the study's state (its CRS, the next import id, the ids already present) and writing the
+    result happen inside one such block, so two imports started together both land.
+    """
+    path = Path(path)
+    try:
+        with gpkg.exclusive(path):
+            yield
+    except (gpkg.StudyLockedError, gpkg.ReadOnlyError) as err:
+        raise _study_error(err, path) from None
+
+
 def write_tables(
-    path: str | Path, tables: dict[str, pd.DataFrame], *, append: frozenset[str] = frozenset()
+    path: str | Path,
+    tables: dict[str, pd.DataFrame],
+    *,
+    append: frozenset[str] = frozenset(),
 ) -> None:
-    """Write layers and tables into a study in one atomic step.
+    """Write layers and tables into a study in one transaction on the file itself.
 
     Parameters
     ----------
     tables : dict
-        Name → (Geo)DataFrame. Geometry columns are written as MultiPolygon layers.
+        Name → (Geo)DataFrame. Geometry columns are written as MultiPolygon layers; study layers are
+        written with their schema's column types (booleans, dates, text ids).
     append : set of str
         Names to append to instead of replacing.
     """
     path = Path(path)
-    with atomic_output(path, copy_existing=True) as tmp:
-        existing = list_tables(tmp) if tmp.exists() else []
-        for name, df in tables.items():
-            do_append = name in append and name in existing
-            if do_append:
-                old = read_table(tmp, name)
-                if list(old.columns) != list(df.columns):  # columns differ: align, then rewrite whole
-                    df = _concat(old, df)
-                    do_append = False
-            if isinstance(df, gpd.GeoDataFrame):
-                pyogrio.write_dataframe(
-                    df, tmp, layer=name, driver="GPKG", append=do_append, promote_to_multi=True
-                )
-            else:
-                pyogrio.write_dataframe(pd.DataFrame(df), tmp, layer=name, driver="GPKG", append=do_append)
-        _vacuum(tmp)
-
-
-def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    out = pd.concat([old, new], ignore_index=True)
-    if isinstance(new, gpd.GeoDataFrame):
-        out = gpd.GeoDataFrame(out, geometry="geometry", crs=new.crs)
-    return out
-
-
-def _vacuum(path: Path) -> None:
-    with sqlite3.connect(path) as con:
-        con.execute("VACUUM")
-    con.close()
+    staged = {name: storable(df, SCHEMAS[name]) if name in SCHEMAS else df for name, df in tables.items()}
+    try:
+        gpkg.write_layers(path, staged, append=append)
+    except (gpkg.StudyLockedError, gpkg.ReadOnlyError, sqlite3.Error, OSError) as err:
+        raise _study_error(err, path) from None

@@ -1,0 +1,441 @@
+"""Writing layers into an existing GeoPackage in place, in one SQLite transaction.
+
+GDAL writes each layer in its own transaction and cannot replace several layers together. Copying the
+file and renaming the copy over it is atomic for zonekit, but not for another program that holds the
+file open (QGIS keeps GeoPackages open in WAL mode): its write-ahead log would then be replayed onto the
+new file, which corrupts it. So :func:`write_layers` does this instead:
+
+1. GDAL (pyogrio) writes the new layers into a *staging* GeoPackage in the temporary folder;
+2. one SQLite transaction on the GeoPackage itself (``BEGIN IMMEDIATE``, under SQLite's own locking,
+   whatever the journal mode) drops the layers being replaced, copies the staged tables, their R-tree,
+   triggers and ``gpkg_*`` metadata rows in, and commits.
+
+A killed process leaves either the previous state or the new one (SQLite's journal rolls an unfinished
+transaction back), the file keeps its permissions, owner and symlinks, and another program's committed
+edits are kept. Staging folders carry the writer's process id; those of dead processes are removed by
+the next write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import sqlite3
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+STAGE_PREFIX = "zonekit-stage-"
+LOCK_TIMEOUT_S = float(os.environ.get("ZONEKIT_LOCK_TIMEOUT", "60"))
+_META_TABLES = (
+    "gpkg_contents",
+    "gpkg_geometry_columns",
+    "gpkg_extensions",
+    "gpkg_ogr_contents",
+    "gpkg_data_columns",
+    "gpkg_metadata_reference",
+)
+
+
+class StudyLockedError(RuntimeError):
+    """Another process holds the file longer than the lock timeout."""
+
+    def __init__(self, path: Path, holders: list[tuple[int, str]], timeout: float) -> None:
+        self.path, self.holders, self.timeout = path, holders, timeout
+        super().__init__(f"{path} is locked")
+
+
+class ReadOnlyError(PermissionError):
+    """The file or its folder cannot be written."""
+
+
+def holders(path: str | Path) -> list[tuple[int, str]]:
+    """Processes other than this one that have ``path`` (or its ``-wal``/``-journal``) open.
+
+    Returns
+    -------
+    list of (pid, command name)
+        Read from ``/proc``; empty where ``/proc`` is not available.
+
+    Examples
+    --------
+    >>> holders("/nonexistent/file.gpkg")
+    []
+    """
+    real = os.path.realpath(path)
+    targets = {real, real + "-wal", real + "-shm", real + "-journal"}
+    found: list[tuple[int, str]] = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    me = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(fd)
+            except OSError:
+                continue
+            if link in targets:
+                try:
+                    name = (entry / "comm").read_text().strip()
+                except OSError:
+                    name = "?"
+                found.append((int(entry.name), name))
+                break
+    return found
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`ReadOnlyError` when ``path`` has no write permission bit or cannot be written.
+
+    The permission bits are checked even for root, who could write anyway: a file made read-only is a
+    user's way of saying "do not change this".
+    """
+    mode = os.stat(path).st_mode
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise ReadOnlyError(f"{path} is read-only ({stat.filemode(mode)})")
+    if not os.access(Path(path).parent, os.W_OK | os.X_OK):
+        raise ReadOnlyError(f"the folder of {path} is read-only (SQLite needs it for its journal)")
+
+
+@contextlib.contextmanager
+def exclusive(path: str | Path, *, timeout: float | None = None) -> Iterator[None]:
+    """Hold an advisory ``flock`` on ``path`` so that zonekit writers take turns.
+
+    This lock is separate from SQLite's own (POSIX record) locks, so readers and other programs are not
+    affected; it only makes a second zonekit import wait until the first has committed. It is released
+    when the block ends or the process dies.
+
+    Raises
+    ------
+    StudyLockedError
+        The lock was not free within ``timeout`` seconds (default ``ZONEKIT_LOCK_TIMEOUT`` or 60).
+    """
+    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StudyLockedError(Path(path), holders(path), timeout) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(folder: str | Path | None = None) -> int:
+    """Remove staging folders left by killed zonekit processes; return how many were removed."""
+    folder = Path(folder or tempfile.gettempdir())
+    removed = 0
+    for p in folder.glob(f"{STAGE_PREFIX}*"):
+        parts = p.name[len(STAGE_PREFIX) :].split("-", 1)
+        if parts[0].isdigit() and not _pid_alive(int(parts[0])):
+            shutil.rmtree(p, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def staging() -> Iterator[Path]:
+    """A private temporary folder for staging files, named after this process."""
+    remove_stale_staging()
+    with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-") as tmp:
+        yield Path(tmp)
+
+
+def write_frame(df: pd.DataFrame, path: Path, layer: str) -> None:
+    """Write one frame as a GeoPackage layer (a table without geometry when it has none).
+
+    Arrow is used where the frame converts (it writes ``datetime.date`` values as DATE); otherwise the
+    plain writer.
+    """
+    import geopandas as gpd
+
+    kwargs: dict = {"layer": layer, "driver": "GPKG"}
+    if isinstance(df, gpd.GeoDataFrame):
+        kwargs["promote_to_multi"] = True
+    else:
+        df = pd.DataFrame(df)
+    try:
+        pyogrio.write_dataframe(df, path, use_arrow=True, **kwargs)
+    except (TypeError, ValueError, NotImplementedError, ImportError):
+        # pyarrow.ArrowInvalid/ArrowTypeError derive from ValueError/TypeError (mixed-type columns)
+        pyogrio.write_dataframe(df, path, **kwargs)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _tables(con: sqlite3.Connection, schema: str) -> set[str]:
+    return {r[0] for r in con.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")}
+
+
+def _columns(con: sqlite3.Connection, schema: str, table: str) -> list[tuple[str, str]]:
+    return [(r[1], r[2]) for r in con.execute(f"PRAGMA {schema}.table_info({_q(table)})")]
+
+
+def _geometry_column(con: sqlite3.Connection, schema: str, table: str) -> str | None:
+    if "gpkg_geometry_columns" not in _tables(con, schema):
+        return None
+    row = con.execute(
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        (table,),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _drop(con: sqlite3.Connection, table: str) -> None:
+    """Drop ``table`` from ``main`` with its R-tree, triggers and metadata rows."""
+    geom = _geometry_column(con, "main", table)
+    if geom is not None:
+        con.execute(f"DROP TABLE IF EXISTS main.{_q(f'rtree_{table}_{geom}')}")
+    con.execute(f"DROP TABLE IF EXISTS main.{_q(table)}")
+    present = _tables(con, "main")
+    for meta in _META_TABLES:
+        if meta in present:
+            con.execute(f"DELETE FROM main.{meta} WHERE lower(table_name) = lower(?)", (table,))
+    if "sqlite_sequence" in present:
+        con.execute("DELETE FROM main.sqlite_sequence WHERE name = ?", (table,))
+
+
+def _ensure_meta_tables(con: sqlite3.Connection) -> None:
+    main, stage = _tables(con, "main"), _tables(con, "stage")
+    for meta in (*_META_TABLES, "gpkg_spatial_ref_sys"):
+        if meta in stage and meta not in main:
+            for (sql,) in con.execute(
+                "SELECT sql FROM stage.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                "ORDER BY type = 'trigger'",
+                (meta,),
+            ).fetchall():
+                con.execute(sql)
+    if "gpkg_spatial_ref_sys" in stage:
+        cols = [c for c, _ in _columns(con, "stage", "gpkg_spatial_ref_sys")]
+        common = [c for c, _ in _columns(con, "main", "gpkg_spatial_ref_sys") if c in cols]
+        names = ", ".join(_q(c) for c in common)
+        con.execute(
+            f"INSERT OR IGNORE INTO main.gpkg_spatial_ref_sys ({names}) "
+            f"SELECT {names} FROM stage.gpkg_spatial_ref_sys"
+        )
+
+
+def _copy_meta_rows(con: sqlite3.Connection, table: str) -> None:
+    for meta in _META_TABLES:
+        if meta in _tables(con, "stage") and meta in _tables(con, "main"):
+            cols = [c for c, _ in _columns(con, "stage", meta)]
+            common = [c for c, _ in _columns(con, "main", meta) if c in cols]
+            names = ", ".join(_q(c) for c in common)
+            con.execute(
+                f"INSERT OR REPLACE INTO main.{meta} ({names}) SELECT {names} FROM stage.{meta} "
+                "WHERE lower(table_name) = lower(?)",
+                (table,),
+            )
+
+
+def _stage_objects(con: sqlite3.Connection, table: str, kind: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT sql FROM stage.sqlite_master WHERE tbl_name = ? AND type = ? AND sql IS NOT NULL",
+            (table, kind),
+        )
+    ]
+
+
+def _copy_new(con: sqlite3.Connection, table: str) -> None:
+    """Create ``table`` in ``main`` as staged and copy its rows, R-tree and metadata."""
+    con.execute(_stage_objects(con, table, "table")[0])
+    cols = ", ".join(_q(c) for c, _ in _columns(con, "stage", table))
+    con.execute(f"INSERT INTO main.{_q(table)} ({cols}) SELECT {cols} FROM stage.{_q(table)}")
+    for sql in _stage_objects(con, table, "index"):
+        con.execute(sql)
+    geom = _geometry_column(con, "stage", table)
+    if geom is not None:
+        rtree = f"rtree_{table}_{geom}"
+        if rtree in _tables(con, "stage"):
+            con.execute(_stage_objects(con, rtree, "table")[0])
+            con.execute(f"INSERT INTO main.{_q(rtree)} SELECT * FROM stage.{_q(rtree)}")
+    _copy_meta_rows(con, table)
+    seq = con.execute("SELECT seq FROM stage.sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    if seq is not None:
+        con.execute("INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)", (table, seq[0]))
+    for sql in _stage_objects(con, table, "trigger"):  # last: they must not fire on the copy
+        con.execute(sql)
+
+
+def _append(con: sqlite3.Connection, table: str) -> None:
+    """Append the staged rows of ``table`` to the existing one, aligning columns by name."""
+    have = {c for c, _ in _columns(con, "main", table)}
+    stage_cols = _columns(con, "stage", table)
+    for col, typ in stage_cols:
+        if col not in have:
+            con.execute(f"ALTER TABLE main.{_q(table)} ADD COLUMN {_q(col)} {typ}")
+    pk = next((r[1] for r in con.execute(f"PRAGMA main.table_info({_q(table)})") if r[5]), None)
+    spk = next((r[1] for r in con.execute(f"PRAGMA stage.table_info({_q(table)})") if r[5]), None)
+    seq = con.execute("SELECT seq FROM main.sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    top = con.execute(f"SELECT max({_q(pk)}) FROM main.{_q(table)}").fetchone()[0] if pk else None
+    offset = max(int(top or 0), int(seq[0]) if seq else 0)
+    data = [c for c, _ in stage_cols if c != spk]
+    names = ", ".join(_q(c) for c in data)
+    # the R-tree triggers call GDAL's SQL functions: take them off while the rows go in, fill the index
+    # from the staged one, then put them back
+    triggers = con.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        "AND name LIKE 'rtree%'",
+        (table,),
+    ).fetchall()
+    for name, _ in triggers:
+        con.execute(f"DROP TRIGGER main.{_q(name)}")
+    if pk and spk:
+        con.execute(
+            f"INSERT INTO main.{_q(table)} ({_q(pk)}, {names}) "
+            f"SELECT {_q(spk)} + ?, {names} FROM stage.{_q(table)} ORDER BY {_q(spk)}",
+            (offset,),
+        )
+    else:
+        con.execute(f"INSERT INTO main.{_q(table)} ({names}) SELECT {names} FROM stage.{_q(table)}")
+    geom = _geometry_column(con, "main", table)
+    sgeom = _geometry_column(con, "stage", table)
+    if geom is not None and sgeom is not None:
+        rtree, srtree = f"rtree_{table}_{geom}", f"rtree_{table}_{sgeom}"
+        if rtree in _tables(con, "main") and srtree in _tables(con, "stage"):
+            con.execute(
+                f"INSERT INTO main.{_q(rtree)} SELECT id + ?, minx, maxx, miny, maxy FROM stage.{_q(srtree)}",
+                (offset,),
+            )
+        ext = con.execute(
+            "SELECT min_x, min_y, max_x, max_y, last_change FROM stage.gpkg_contents "
+            "WHERE lower(table_name) = lower(?)",
+            (table,),
+        ).fetchone()
+        if ext is not None and ext[0] is not None:
+            con.execute(
+                "UPDATE main.gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1), "
+                "min_y = min(coalesce(min_y, ?2), ?2), max_x = max(coalesce(max_x, ?3), ?3), "
+                "max_y = max(coalesce(max_y, ?4), ?4), last_change = ?5 WHERE lower(table_name) = lower(?6)",
+                (*ext, table),
+            )
+    for _, sql in triggers:
+        con.execute(sql)
+
+
+def write_layers(
+    path: str | Path,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    append: frozenset[str] = frozenset(),
+    timeout: float | None = None,
+) -> None:
+    """Replace (or append to) layers of the GeoPackage ``path`` in one transaction, in place.
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing GeoPackage.
+    tables : mapping
+        Layer name → (Geo)DataFrame. A GeoDataFrame becomes a (multi-)geometry layer with an R-tree, a
+        DataFrame an attribute table.
+    append : set of str
+        Names whose rows are added to the existing layer (when there is one) instead of replacing it.
+    timeout : float, optional
+        Seconds to wait for SQLite's write lock (default ``ZONEKIT_LOCK_TIMEOUT`` or 60).
+
+    Raises
+    ------
+    ReadOnlyError, StudyLockedError, sqlite3.Error
+    """
+    path = Path(os.path.realpath(path))
+    check_writable(path)
+    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
+    with staging() as tmp:
+        stage = tmp / "stage.gpkg"
+        for name, df in tables.items():
+            write_frame(df, stage, name)
+        con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        try:
+            con.execute("ATTACH DATABASE ? AS stage", (str(stage),))
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as err:
+                if "locked" in str(err) or "busy" in str(err):
+                    raise StudyLockedError(path, holders(path), timeout) from None
+                raise
+            try:
+                _ensure_meta_tables(con)
+                existing = {t.lower() for t in _tables(con, "main")}
+                for name in tables:
+                    if name in append and name.lower() in existing:
+                        _append(con, name)
+                    else:
+                        _drop(con, name)
+                        _copy_new(con, name)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        finally:
+            con.close()
+
+
+def create_new(path: str | Path, write: Callable[[Path], None]) -> bool:
+    """Create ``path`` by calling ``write(tmp)`` on a temporary file, without ever replacing a file.
+
+    The finished file is linked into place, which fails when ``path`` appeared meanwhile (another process
+    created it first): then nothing changes and ``False`` is returned.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with staging() as tmp:
+        new = tmp / path.name
+        write(new)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(new, 0o666 & ~umask)
+        try:
+            os.link(new, path)
+        except FileExistsError:
+            return False
+        except OSError as err:
+            if err.errno != errno.EXDEV:
+                raise
+            # the temporary folder is on another file system: copy beside the target, then link
+            side = path.with_name(f".{path.name}.{os.getpid()}.new")
+            shutil.copyfile(new, side)
+            try:
+                os.link(side, path)
+            except FileExistsError:
+                return False
+            finally:
+                side.unlink()
+    return True
