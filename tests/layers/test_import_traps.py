@@ -409,7 +409,10 @@ def test_enclaves_from_xlsx(tmp_path, study):
     report = import_layer(xlsx, study, as_="enclaves")
     e = read_study(study)["enclaves"]
     assert report.loaded == 2
-    assert e["metric"].tolist() == ["tax", "gdp"] and e["valid_from"].tolist() == [pd.Timestamp("2019-01-01")] * 2
+    assert (
+        e["metric"].tolist() == ["tax", "gdp"]
+        and e["valid_from"].tolist() == [pd.Timestamp("2019-01-01")] * 2
+    )
     assert e["home_adcode"].iloc[0] == "320500"
 
 

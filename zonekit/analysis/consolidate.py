@@ -81,6 +81,8 @@ def consolidation_candidates(
         One row per candidate (rule firing) with its evidence; one row per candidate group with its members,
         rules, suggested action, priority and the union of its parks as geometry.
     """
+    if hasattr(study, "require"):
+        study.require("zones", "parks", purpose="consolidation")
     cfg = load_config("consolidate", config)
     zones = _zone_shapes(study)
     metric = zones.to_crs(metric_crs(zones))

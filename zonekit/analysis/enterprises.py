@@ -12,7 +12,7 @@ import pandas as pd
 from zonekit.analysis.config import load_config
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import intersection_areas
-from zonekit.geo.units import M2_PER_HA, M2_PER_MU
+from zonekit.geo.units import M2_PER_HA, M2_PER_MU, safe_ratio
 
 SUMS = (
     "tax_wan",
@@ -71,13 +71,16 @@ def mujun(study, *, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     cfg = load_config("intensity", config)["mujun"]
     ent = enterprise_table(study)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ent["tax_per_mu"] = ent.get("tax_wan") / ent["land_mu"]
-        ent["revenue_per_mu"] = ent.get("revenue_wan") / ent["land_mu"]
-        if "value_added_wan" in ent:
-            ent["value_added_per_mu"] = ent["value_added_wan"] / ent["land_mu"]
-        if "energy_tce" in ent:
-            ent["tax_per_energy"] = ent["tax_wan"] / ent["energy_tce"]
+    ent["tax_per_mu"] = safe_ratio(ent.get("tax_wan"), ent["land_mu"])
+    ent["revenue_per_mu"] = safe_ratio(ent.get("revenue_wan"), ent["land_mu"])
+    if "value_added_wan" in ent:
+        ent["value_added_per_mu"] = safe_ratio(ent["value_added_wan"], ent["land_mu"])
+    notes = pd.Series("", index=ent.index)
+    if "energy_tce" in ent:
+        ent["tax_per_energy"] = safe_ratio(ent["tax_wan"], ent["energy_tce"])
+        zero = (pd.to_numeric(ent["energy_tce"], errors="coerce") == 0).to_numpy()
+        notes = notes.where(~zero, "tax_per_energy: energy_tce is 0 (no ratio)")
+    ent["notes"] = notes
     group_col = "park_id" if cfg["group_by"] == "park" else "county_adcode"
     ent["group"] = ent.get(group_col, "all")
     ent["group"] = ent["group"].fillna("(outside parks)")
@@ -138,15 +141,21 @@ def control_violations(study, *, config=None) -> pd.DataFrame:
     rules = [
         (
             "investment_intensity",
-            ent.get("investment_wan") / land_ha,
+            safe_ratio(ent.get("investment_wan"), land_ha),
             ">=",
             ent["industry_code"].map(lambda c: lookup(inv_table, c)),
             "万元/公顷",
         ),
-        ("far", gfa / ent["land_m2"], ">=", ent["industry_code"].map(lambda c: lookup(far_table, c)), ""),
+        (
+            "far",
+            safe_ratio(gfa, ent["land_m2"]),
+            ">=",
+            ent["industry_code"].map(lambda c: lookup(far_table, c)),
+            "",
+        ),
         (
             "building_coefficient",
-            (ent["footprint_m2"].fillna(0) + ent.get("yard_m2", 0).fillna(0)) / ent["land_m2"],
+            safe_ratio(ent["footprint_m2"].fillna(0) + ent.get("yard_m2", 0).fillna(0), ent["land_m2"]),
             ">=",
             cfg["building_coefficient_min"],
             "",
@@ -154,10 +163,18 @@ def control_violations(study, *, config=None) -> pd.DataFrame:
     ]
     if "admin_living_m2" in ent:
         rules.append(
-            ("admin_share", ent["admin_living_m2"] / ent["land_m2"], "<=", cfg["admin_share_max"], "")
+            (
+                "admin_share",
+                safe_ratio(ent["admin_living_m2"], ent["land_m2"]),
+                "<=",
+                cfg["admin_share_max"],
+                "",
+            )
         )
     if "green_m2" in ent:
-        rules.append(("green_ratio", ent["green_m2"] / ent["land_m2"], "<=", cfg["green_ratio_max"], ""))
+        rules.append(
+            ("green_ratio", safe_ratio(ent["green_m2"], ent["land_m2"]), "<=", cfg["green_ratio_max"], "")
+        )
     rows = []
     for name, value, op, threshold, unit in rules:
         thr = threshold if isinstance(threshold, pd.Series) else pd.Series(threshold, index=ent.index)

@@ -17,7 +17,10 @@ from zonekit.analysis.versions import compare_versions, statistical_scope, versi
 from zonekit.cli.consolidate import consolidate_tables
 from zonekit.cli.options import lang_option
 from zonekit.cli.overlap import overlap_tables
+from zonekit.errors import StudyError
 from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
+from zonekit.geo.gpkg import copy_database
+from zonekit.geo.io import atomic_folder
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.check import check_study, summarise
 from zonekit.layers.sample import sample_path
@@ -27,6 +30,7 @@ from zonekit.maps.render import study_map
 from zonekit.reports.index_page import write_index
 from zonekit.reports.tables import write_tables
 
+ATLAS_MARKER = ".zonekit-atlas"
 FILES = [
     ("map.html", "交互地图（离线可用）interactive map, works offline"),
     ("study.gpkg", "检查后的研究数据（QGIS 可打开）the checked study"),
@@ -109,17 +113,48 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
       enclaves.xlsx/.csv           each enclave's benefits split between home and host for --year
       versions.xlsx/.csv           the boundary version whose statistics count for --year, and what changed
     """
-    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
     src = study or sample_path()
-    out.mkdir(parents=True, exist_ok=True)
+    final = out
+    refuse_atlas_out(final, src)
+    with atomic_folder(final) as out:
+        _atlas_into(out, src, bundled=study is None, lang=lang, year=year)
+    click.echo(f"wrote {final}/index.html (open it), map.html and every table")
+
+
+def refuse_atlas_out(out: Path, src: Path) -> None:
+    """Refuse an atlas folder that would destroy something: the study itself, or a folder of other files.
+
+    The atlas replaces its folder whole (so a failed run leaves the previous atlas), which is only safe
+    for a new or empty folder or one that an earlier atlas wrote (it holds the marker file).
+    """
+    real = out.resolve()
+    if src.resolve().is_relative_to(real):
+        raise StudyError(
+            "The study is inside the --out folder, which the atlas replaces whole; nothing was written.",
+            path=src,
+            fix="Write the atlas to another folder (e.g. --out atlas/).",
+        )
+    if real.exists() and not real.is_dir():
+        raise StudyError("--out is a file, not a folder.", path=out, fix="Name a folder for the atlas.")
+    if real.is_dir() and any(real.iterdir()) and not (real / ATLAS_MARKER).exists():
+        raise StudyError(
+            "The --out folder already holds files that no zonekit atlas wrote; the atlas replaces its "
+            "folder whole, so nothing was written.",
+            path=out,
+            fix="Choose a new or empty folder (an earlier atlas folder is replaced, as expected).",
+        )
+
+
+def _atlas_into(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -> None:
+    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
     st = read_study(src, validate_schema=False)
-    target = out / "study.gpkg"
-    if src.resolve() != target.resolve():
-        tmp = target.with_name(".study.gpkg.tmp")
-        shutil.copyfile(src, tmp)
-        tmp.replace(target)
-    if study is None:
+    has = {n for n, df in st.items() if len(df)}  # an empty layer is skipped like a missing one
+    copy_database(src, out / "study.gpkg")
+    if bundled:
         shutil.copyfile(sample_path("landcover.tif"), out / "landcover.tif")
+    (out / ATLAS_MARKER).write_text(
+        "written by zonekit atlas; the folder is replaced whole by the next run\n"
+    )
     meta = {
         "study": src.name,
         "storage CRS": study_crs(src).to_string(),
@@ -139,7 +174,7 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     steps.update()
 
     park_ind = groups = red = None
-    if {"parks", "landuse"} <= set(st):
+    if {"parks", "landuse"} <= has:
         park_tables, run_meta = intensity_tables(st, by="park")
         park_ind = park_tables["indicators"]
         _write_all(
@@ -157,10 +192,10 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
         )
     steps.update()
     found = {}
-    if "parks" in st:
+    if "parks" in has:
         found = overlap_findings(st)
         red = found.get("parks_in_redlines")
-        bs = [b for b in ("protected", "parks", "admin") if b in st]
+        bs = [b for b in ("protected", "parks", "admin") if b in has]
         if bs:
             _write_all(
                 overlap_tables(st, "parks", bs, 0.0) | found,
@@ -172,23 +207,23 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
                 meta,
             )
     steps.update()
-    if {"zones", "parks"} <= set(st):
+    if {"zones", "parks"} <= has:
         cons = consolidate_tables(st, intensity=park_ind)
         groups = cons["groups"]
         _write_all(cons, out, "consolidate", (".xlsx", ".csv", ".gpkg"), "groups", lang, meta)
     steps.update()
-    if {"enclaves", "parks", "landuse"} <= set(st):
+    if {"enclaves", "parks", "landuse"} <= has:
         per_enclave, per_jur = benefit_split(st, year)
         enc = {"split": per_enclave, "jurisdictions": per_jur}
-        if "admin" in st:
+        if "admin" in has:
             enc["distances"] = enclave_distances(st)
         _write_all(enc, out, "enclaves", (".xlsx", ".csv"), "split", lang, {**meta, "year": year})
-    if {"zone_versions", "landuse"} <= set(st):
+    if {"zone_versions", "landuse"} <= has:
         _write_all(
             _versions(st, year), out, "versions", (".xlsx", ".csv"), "scope", lang, {**meta, "year": year}
         )
     steps.update()
-    if "parks" in st:
+    if "parks" in has:
         write_map(
             study_map(st, intensity=park_ind, groups=groups, findings=red, basemap="none", lang=lang),
             out / "map.html",
@@ -198,9 +233,9 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
 
     headline: dict[str, object] = {}
     notes = []
-    if "zones" in st:
+    if "zones" in has:
         headline["开发区 zones"] = len(st["zones"])
-    if "parks" in st:
+    if "parks" in has:
         parks = st["parks"]
         total = float(ellipsoidal_area([parks.geometry.union_all()], parks.crs)[0]) / M2_PER_HA
         headline["园区 parks"] = len(parks)
@@ -221,7 +256,7 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     if groups is not None:
         headline["整合候选组 candidate groups"] = len(groups)
     headline["检查发现 check findings"] = len(check)
-    name = "示例研究 bundled sample" if study is None else src.stem
+    name = "示例研究 bundled sample" if bundled else src.stem
     write_index(
         out,
         title=f"zonekit atlas — {name}",
@@ -234,4 +269,3 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     steps.close()
     click.echo(f"study   {src}: " + ", ".join(f"{k} {len(v)}" for k, v in st.items()))
     click.echo(summarise(check))
-    click.echo(f"wrote {out}/index.html (open it), map.html and every table")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import guard_out, lang_option
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.check import check_study, summarise
 from zonekit.reports.tables import write_tables
@@ -17,6 +17,7 @@ from zonekit.reports.tables import write_tables
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=guard_out,
     help="Write the findings: .xlsx (with a metadata sheet), .csv (utf-8-sig), .gpkg or .parquet.",
 )
 @lang_option

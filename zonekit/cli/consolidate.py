@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.analysis.consolidate import consolidation_candidates
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import guard_out, lang_option
 from zonekit.layers.study import read_study
 from zonekit.reports.tables import write_tables
 
@@ -24,6 +24,7 @@ def consolidate_tables(st, config=None, intensity=None) -> dict:
     "--out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=guard_out,
     help="Output: .xlsx, .csv (groups; candidates beside it), .gpkg (group geometries for maps), .parquet.",
 )
 @click.option(

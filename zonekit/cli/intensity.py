@@ -8,7 +8,7 @@ import click
 from tqdm.auto import tqdm
 
 from zonekit.analysis.report import intensity_tables
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import guard_out, lang_option
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.study import read_study
 from zonekit.reports.tables import write_tables
@@ -20,6 +20,7 @@ from zonekit.reports.tables import write_tables
     "--out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=guard_out,
     help="Output: .xlsx (a sheet per table), .csv (indicators; other tables beside it), .gpkg (park "
     "polygons with their indicators, for QGIS) or .parquet.",
 )

@@ -65,6 +65,21 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     click.echo(textwrap.fill(f"{prefix}: {message}", width=110, subsequent_indent="  "), err=True)
 
 
+def os_error_message(err: OSError) -> str:
+    """One paragraph for an error of the operating system: the file, what went wrong, the fix."""
+    import errno
+
+    where = f"{err.filename}: " if err.filename else ""
+    what = err.strerror or str(err)
+    if err.errno == errno.ENOSPC:
+        fix = "The disk is full: free some space and run the command again; nothing was left half-written."
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "zonekit may not write there: choose another output path or change the permissions."
+    else:
+        fix = "Check the path, the permissions and the free disk space, then run the command again."
+    return f"{where}{what}. {fix}"
+
+
 def cli() -> None:
     """Entry point of the ``zonekit`` console script."""
     debug = "--debug" in sys.argv[1:]
@@ -81,6 +96,11 @@ def cli() -> None:
         if debug:
             raise
         click.echo(textwrap.fill(f"error: {err.message}", width=110), err=True)
+        sys.exit(1)
+    except OSError as err:
+        if debug:
+            raise
+        click.echo(textwrap.fill(f"error: {os_error_message(err)}", width=110), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted; no output was left half-written", err=True)

@@ -9,7 +9,7 @@ import click
 from zonekit.analysis.consolidate import consolidation_candidates
 from zonekit.analysis.intensity import INDICATORS, land_intensity
 from zonekit.analysis.overlap import findings
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import guard_out, lang_option
 from zonekit.layers.study import read_study
 from zonekit.maps.html import write_map
 from zonekit.maps.render import BASEMAPS, study_map
@@ -36,7 +36,13 @@ def build_map(
 
 @click.command("map")
 @click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .html file.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=guard_out,
+    help="The .html file.",
+)
 @click.option(
     "--offline",
     is_flag=True,

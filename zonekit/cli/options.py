@@ -11,3 +11,12 @@ lang_option = click.option(
     show_default=True,
     help="Language of table headers.",
 )
+
+
+def guard_out(ctx: click.Context, param: click.Parameter, value):
+    """``--out`` callback: refuse, before any work, an output path that is a study."""
+    from zonekit.layers.study import refuse_overwriting_study
+
+    if value is not None:
+        refuse_overwriting_study(value)
+    return value

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.analysis.overlap import coverage, findings, overlap_pairs
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import guard_out, lang_option
 from zonekit.geo.area import AREA_METHOD
 from zonekit.layers.schema import LAYER_NAMES
 from zonekit.layers.study import read_study
@@ -45,6 +45,7 @@ def overlap_tables(st, a: str, bs: list[str], buffer: float) -> dict:
     "--out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=guard_out,
     help="Output: .xlsx, .csv (pairs; coverage beside it), .gpkg (overlap geometries for QGIS), .parquet.",
 )
 @click.option(

@@ -11,11 +11,13 @@ from zonekit.layers.sample import write_sample
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def sample(directory: Path) -> None:
+@click.option("--force", is_flag=True, help="Replace a study.gpkg / landcover.tif already in DIRECTORY.")
+def sample(directory: Path, force: bool) -> None:
     """Write the bundled sample study (study.gpkg, landcover.tif) to DIRECTORY.
 
     The sample covers real Nantong and Suzhou county boundaries with illustrative zones, parks, an enclave
     park, protected areas and about 30,000 parcels. Every illustrative feature has source = 'illustrative'.
+    An existing study.gpkg in DIRECTORY is never overwritten unless --force is given.
     """
-    for p in write_sample(directory):
+    for p in write_sample(directory, force=force):
         click.echo(f"wrote {p}")

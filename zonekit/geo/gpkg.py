@@ -439,3 +439,21 @@ def create_new(path: str | Path, write: Callable[[Path], None]) -> bool:
             finally:
                 side.unlink()
     return True
+
+
+def copy_database(src: str | Path, dst: str | Path) -> None:
+    """Copy the SQLite database ``src`` (a GeoPackage) to the new file ``dst`` as one consistent snapshot.
+
+    SQLite's backup API reads through the write-ahead log, so edits another program committed but did
+    not checkpoint yet are in the copy, and a copy taken while it writes is never torn.
+    """
+    source = sqlite3.connect(f"{Path(src).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(dst)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()

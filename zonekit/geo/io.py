@@ -1,4 +1,4 @@
-"""Reading every format users are handed, and writing files atomically.
+"""Reading every format users are handed, and writing files and folders atomically.
 
 :func:`read_source` is the one entry for imports: Shapefile (also ``.zip``/``.shp.zip``), GeoPackage,
 GeoJSON, File Geodatabase (``.gdb``, ``.gdb.zip``), KML/KMZ, CSV (a WKT column or lon/lat columns) and XLSX
@@ -10,8 +10,10 @@ the broken records are lost — and even those are reported, never dropped silen
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import stat
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -373,33 +375,127 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
     return SourceRead(df, display, fmt, layer, None, enc, len(df), problems, [], has_geometry)
 
 
-@contextlib.contextmanager
-def atomic_output(path: str | Path, *, copy_existing: bool = False) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it over ``path`` only when the block succeeds.
+_TMP_TAG = ".zonekit-"
 
-    Parameters
-    ----------
-    copy_existing : bool
-        Start the temporary file as a copy of ``path`` (to update a GeoPackage in place, atomically).
-    """
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale(folder: Path, name: str) -> None:
+    """Remove temporary siblings of ``name`` left by killed zonekit processes."""
     import shutil
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    for p in folder.glob(f".{glob_escape(name)}{_TMP_TAG}*"):
+        pid = p.name[len(name) + 1 + len(_TMP_TAG) :].split("-", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob metacharacters escaped.
+
+    Examples
+    --------
+    >>> glob_escape("a[1]*.xlsx")
+    'a[[]1[]][*].xlsx'
+    """
+    return "".join(f"[{c}]" if c in "[]*?" else c for c in name)
+
+
+def _temp_sibling(path: Path, *, folder: bool = False) -> Path:
+    _remove_stale(path.parent, path.name)
+    prefix = f".{path.name}{_TMP_TAG}{os.getpid()}-"
+    if folder:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=path.parent))
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
     os.close(fd)
-    tmp = Path(tmp_name)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` only when the block succeeds.
+
+    A file that ``path`` replaces keeps its permissions (a private file stays private); a symlink keeps
+    pointing where it did and its target gets the new content; a file without write permission is not
+    replaced (``PermissionError``). Temporary files carry the process id and are removed by the next
+    write when a killed process left them.
+    """
+    path = Path(os.path.realpath(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = path.stat() if path.exists() else None
+    if old is not None and not old.st_mode & 0o222:
+        raise PermissionError(errno.EACCES, "the file is read-only, so it was not replaced", str(path))
+    tmp = _temp_sibling(path)
     try:
-        if copy_existing and path.exists():
-            shutil.copyfile(path, tmp)
-        else:
-            tmp.unlink()
+        tmp.unlink()
         yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        if old is not None:
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+            with contextlib.suppress(PermissionError):
+                os.chown(tmp, old.st_uid, old.st_gid)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         for leftover in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where not supported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path`` that replaces the folder ``path`` whole when the block succeeds.
+
+    The swap is atomic where the system offers it (Linux): a reader sees the old folder or the new one,
+    and a failed or killed run leaves the previous folder as it was.
+    """
+    import shutil
+
+    path = Path(os.path.realpath(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_sibling(path, folder=True)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        if not path.exists():
+            os.rename(tmp, path)
+        elif not _exchange(tmp, path):
+            old = _temp_sibling(path, folder=True)
+            os.rmdir(old)
+            os.rename(path, old)
+            os.rename(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from zonekit.errors import StudyError
+from zonekit.geo.io import atomic_output
 
 SAMPLE_FILES = ("study.gpkg", "landcover.tif")
 
@@ -36,16 +37,36 @@ def sample_path(name: str = "study.gpkg") -> Path:
     return _data_root() / "sample" / name
 
 
-def write_sample(directory: str | Path) -> list[Path]:
-    """Copy the bundled sample study (``study.gpkg``, ``landcover.tif``) into ``directory``."""
+def write_sample(directory: str | Path, *, force: bool = False) -> list[Path]:
+    """Copy the bundled sample study (``study.gpkg``, ``landcover.tif``) into ``directory``.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Created when missing.
+    force : bool, default False
+        Replace sample files already there. Without it an existing ``study.gpkg`` (which may be the
+        user's own work) is never overwritten.
+
+    Raises
+    ------
+    StudyError
+        ``directory`` already holds one of the files and ``force`` is False.
+    """
     directory = Path(directory)
+    there = [directory / n for n in SAMPLE_FILES if (directory / n).exists()]
+    if there and not force:
+        raise StudyError(
+            f"It already holds {', '.join(p.name for p in there)}; the sample would overwrite it, so "
+            "nothing was written.",
+            path=directory,
+            fix="Choose another folder, or pass --force to replace those files with the sample.",
+        )
     directory.mkdir(parents=True, exist_ok=True)
     out = []
     for name in SAMPLE_FILES:
-        src = sample_path(name)
         dst = directory / name
-        tmp = dst.with_name(f".{name}.tmp")
-        shutil.copyfile(src, tmp)
-        tmp.replace(dst)
+        with atomic_output(dst) as tmp:
+            shutil.copyfile(sample_path(name), tmp)
         out.append(dst)
     return out

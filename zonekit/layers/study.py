@@ -51,6 +51,47 @@ def list_tables(path: str | Path) -> list[str]:
     return [str(n) for n in pyogrio.list_layers(path)[:, 0]]
 
 
+def is_study(path: str | Path) -> bool:
+    """Whether ``path`` is a zonekit study (a GeoPackage holding a ``zonekit_study`` table).
+
+    Examples
+    --------
+    >>> from zonekit.layers.sample import sample_path
+    >>> is_study(sample_path()), is_study(__file__)
+    (True, False)
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return False
+    except OSError:
+        return False
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META_TABLE,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
+def refuse_overwriting_study(out: str | Path) -> None:
+    """Raise :class:`~zonekit.errors.StudyError` when writing ``out`` would replace a study.
+
+    Every output writer calls this first: ``--out`` naming the study (or any other study) is a slip of
+    the keyboard that would otherwise destroy the user's data.
+    """
+    if is_study(out):
+        raise StudyError(
+            "--out names a zonekit study; writing the output there would destroy it, so nothing was written.",
+            path=out,
+            fix="Give the output another file name (e.g. result.xlsx).",
+        )
+
+
 def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
     """Create an empty study file whose layers will be stored in ``crs`` (default CGCS2000, EPSG:4490).
 
@@ -130,6 +171,24 @@ class Study(Mapping):
 
     def __contains__(self, name: object) -> bool:
         return name in self.layers
+
+    def require(self, *names: str, purpose: str) -> None:
+        """Raise :class:`~zonekit.errors.StudyError` unless each layer in ``names`` is present and not empty.
+
+        Parameters
+        ----------
+        purpose : str
+            What needs them, for the message (e.g. "intensity").
+        """
+        for name in names:
+            if name not in self.layers:
+                self[name]  # raises the "no layer" message
+            if len(self.layers[name]) == 0:
+                raise StudyError(
+                    f"The study's '{name}' layer is empty (0 features), and {purpose} needs it.",
+                    path=self.path,
+                    fix=f"Import it again: zonekit import SRC --into {self.path} --as {name} --replace.",
+                )
 
     def get(self, name: str, default=None):
         """The layer ``name``, or ``default`` when the study has none."""

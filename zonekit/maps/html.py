@@ -15,6 +15,7 @@ from pathlib import Path
 import folium
 
 from zonekit.geo.io import atomic_output
+from zonekit.layers.study import refuse_overwriting_study
 
 # folium's asset name → vendored file
 ASSETS = {
@@ -69,8 +70,9 @@ def map_html(m: folium.Map, *, offline: bool = False) -> str:
 
 
 def write_map(m: folium.Map, out: str | Path, *, offline: bool = False) -> Path:
-    """Write the map to ``out`` atomically (UTF-8)."""
+    """Write the map to ``out`` atomically (UTF-8); never over a study."""
     out = Path(out)
+    refuse_overwriting_study(out)
     html = map_html(m, offline=offline)
     with atomic_output(out) as tmp:
         tmp.write_text(html, encoding="utf-8")

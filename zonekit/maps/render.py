@@ -216,6 +216,8 @@ def study_map(
     """
     if basemap not in BASEMAPS:
         raise InputError(f"--basemap {basemap} is unknown.", fix=f"Use one of {', '.join(BASEMAPS)}.")
+    if hasattr(study, "require"):
+        study.require("parks", purpose="the map")
     lab = LABELS[lang]
     parks = _display(study["parks"], basemap)
     zone_ids = sorted(parks["zone_id"].astype(str).unique())

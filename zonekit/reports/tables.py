@@ -21,9 +21,11 @@ import pyogrio
 
 from zonekit.errors import InputError
 from zonekit.geo.io import atomic_output
+from zonekit.layers.study import refuse_overwriting_study
 from zonekit.reports.labels import SEVERITY_ZH, VALUES_ZH, header, sheet_title
 
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
+XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -98,9 +100,18 @@ def write_tables(
         )
     if lang not in ("en", "zh"):
         raise InputError(f"--lang {lang} is not supported.", fix="Use --lang zh or --lang en.")
-    meta = pd.DataFrame(
-        {"key": list((metadata or {}).keys()), "value": [str(v) for v in (metadata or {}).values()]}
-    )
+    for target in [out] + [out.with_name(f"{out.stem}.{n}{suffix}") for n in tables if n != main]:
+        refuse_overwriting_study(target)
+    tables, notes = finite_tables(tables)
+    if suffix == ".xlsx":
+        notes += [
+            f"table {name}: {len(df):,} rows, more than one sheet holds; continued on the next "
+            f"{-(-len(df) // XLSX_MAX_ROWS) - 1} sheet(s) named {sheet_title(name, lang)} (2), …"
+            for name, df in tables.items()
+            if len(df) > XLSX_MAX_ROWS
+        ]
+    items = {**(metadata or {}), **{f"note {i}": n for i, n in enumerate(notes, start=1)}}
+    meta = pd.DataFrame({"key": list(items), "value": [str(v) for v in items.values()]})
     if suffix == ".xlsx":
         with atomic_output(out) as tmp:
             _write_xlsx(tmp, {**tables, "metadata": meta}, lang)
@@ -128,6 +139,38 @@ def write_tables(
     return written
 
 
+def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The tables with every ±∞ replaced by a missing value, and one note per column where that happened.
+
+    No writer ever receives ∞ (Excel cannot hold it; a CSV would show ``inf``): the cell stays empty and
+    the metadata says why.
+
+    Examples
+    --------
+    >>> t, notes = finite_tables({"t": pd.DataFrame({"x": [1.0, float("inf")]})})
+    >>> t["t"]["x"].isna().tolist(), notes
+    ([False, True], ['table t, column x: 1 value(s) were infinite (a ratio over zero) and are left empty'])
+    """
+    out, notes = {}, []
+    for name, df in tables.items():
+        bad = {
+            c: np.isinf(df[c].to_numpy(dtype=float, na_value=np.nan))
+            for c in df.columns
+            if pd.api.types.is_float_dtype(df[c])
+        }
+        bad = {c: m for c, m in bad.items() if m.any()}
+        if bad:
+            df = df.copy()
+            for c, m in bad.items():
+                df[c] = df[c].mask(m)
+                notes.append(
+                    f"table {name}, column {c}: {int(m.sum())} value(s) were infinite (a ratio over zero) "
+                    "and are left empty"
+                )
+        out[name] = df
+    return out, notes
+
+
 def _text_safe(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(df).copy()
     for c in out.columns:
@@ -152,34 +195,46 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
     )
     num = wb.add_format({"num_format": "#,##0.####"})
+    wb_formats = {"head": head, "num": num}
     used: set[str] = set()
-    for name, df in tables.items():
-        df = _plain(df, lang)
-        ws = wb.add_worksheet(sheet_name(sheet_title(name, lang), used))
-        widths = []
-        for j, col in enumerate(df.columns):
-            label = header(str(col), lang)
-            ws.write_string(0, j, label, head)
-            widths.append(display_width(label))
-        for j, col in enumerate(df.columns):
-            values = df[col].to_numpy(dtype=object)
-            numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
-            for i, v in enumerate(values, start=1):
-                if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
-                    continue
-                if isinstance(v, bool | np.bool_):
-                    ws.write_boolean(i, j, bool(v))
-                elif numeric and isinstance(v, int | float | np.integer | np.floating):
-                    ws.write_number(i, j, float(v), num)
-                else:
-                    s = str(v)
-                    ws.write_string(i, j, s)
-                    widths[j] = max(widths[j], min(display_width(s), 60))
-            if numeric:
-                widths[j] = max(widths[j], 12)
-        for j, w in enumerate(widths):
-            ws.set_column(j, j, min(max(w + 2, 8), 62))
-        ws.freeze_panes(1, 0)
-        if len(df.columns):
-            ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    for name, whole in tables.items():
+        whole = _plain(whole, lang)
+        n_sheets = max(1, -(-len(whole) // XLSX_MAX_ROWS))
+        for k in range(n_sheets):
+            df = whole.iloc[k * XLSX_MAX_ROWS : (k + 1) * XLSX_MAX_ROWS]
+            title = sheet_title(name, lang) if k == 0 else f"{sheet_title(name, lang)[:26]} ({k + 1})"
+            _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang)
     wb.close()
+
+
+def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> None:
+    head, num = formats["head"], formats["num"]
+    ws = wb.add_worksheet(title)
+    widths = []
+    for j, col in enumerate(df.columns):
+        label = header(str(col), lang)
+        ws.write_string(0, j, label, head)
+        widths.append(display_width(label))
+    for j, col in enumerate(df.columns):
+        values = df[col].to_numpy(dtype=object)
+        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+        for i, v in enumerate(values, start=1):
+            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if isinstance(v, pd.Timestamp) and v == v.normalize():
+                v = v.date()  # a date column: no "00:00:00"
+            if isinstance(v, bool | np.bool_):
+                ws.write_boolean(i, j, bool(v))
+            elif numeric and isinstance(v, int | float | np.integer | np.floating):
+                ws.write_number(i, j, float(v), num)
+            else:
+                s = str(v)
+                ws.write_string(i, j, s)
+                widths[j] = max(widths[j], min(display_width(s), 60))
+        if numeric:
+            widths[j] = max(widths[j], 12)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, min(max(w + 2, 8), 62))
+    ws.freeze_panes(1, 0)
+    if len(df.columns):
+        ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
