@@ -174,7 +174,7 @@ def consolidation_candidates(
                     )
                 )
 
-    if "landuse" in study:
+    if intensity is not None or ("landuse" in study and len(study["landuse"])):  # no parcels: no such rule
         ind = intensity if intensity is not None else land_intensity(study, by="park").indicators
         scored = ind[ind["kind"] != "theme"].dropna(subset=["score"])
         cut = scored["score"].quantile(cfg["low_intensity"]["quantile"])

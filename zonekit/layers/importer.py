@@ -290,6 +290,8 @@ def _import_locked(
             stacklevel=2,
         )
     original = read.frame
+    if len(original) == 0:
+        _refuse_empty(as_, read.source, mode, read=0, reasons={})
     problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
 
     # --- coordinates -------------------------------------------------------------------------------------
@@ -445,7 +447,7 @@ def _import_locked(
     )
     assert report.read == report.loaded + report.rejected
     if report.loaded == 0:
-        _refuse_empty(report, study)
+        _refuse_empty(as_, report.source, mode, read=report.read, reasons=report.rejected_reasons)
 
     tables: dict[str, pd.DataFrame] = {as_: out_layer, IMPORTS_TABLE: pd.DataFrame([report.row()])}
     append = {IMPORTS_TABLE, REPAIRS_TABLE}
@@ -475,22 +477,19 @@ def _import_locked(
     return report
 
 
-def _refuse_empty(report: ImportReport, study: Path) -> None:
+def _refuse_empty(layer: str, source: str, mode: str, *, read: int, reasons: dict[str, int]) -> None:
     """Stop an import that would load nothing: the study (and a layer --replace would drop) stays."""
-    kept = "The study was not changed" + (
-        f" (its '{report.layer}' layer is kept)." if report.mode != "create" else "."
-    )
-    if report.read == 0:
-        problem = f"It holds no features, so there is nothing to import into '{report.layer}'. {kept}"
+    kept = "The study was not changed" + (f" (its '{layer}' layer is kept)." if mode != "create" else ".")
+    if read == 0:
+        problem = f"It holds no features, so there is nothing to import into '{layer}'. {kept}"
         fix = "Check that this is the right file and layer (--layer), and that it was exported completely."
     else:
-        reasons = "; ".join(f"{k} ×{v}" for k, v in list(report.rejected_reasons.items())[:5])
+        why = "; ".join(f"{k} ×{v}" for k, v in list(reasons.items())[:5])
         problem = (
-            f"All {report.read} features were rejected, so nothing would be loaded into '{report.layer}': "
-            f"{reasons}. {kept}"
+            f"All {read} features were rejected, so nothing would be loaded into '{layer}': {why}. {kept}"
         )
         fix = "Fix the reasons above in the source (or map its columns with --fields) and import again."
-    raise InputError(problem, path=report.source, fix=fix)
+    raise InputError(problem, path=source, fix=fix)
 
 
 def _label(crs: pyproj.CRS) -> str:

@@ -218,6 +218,7 @@ def study_map(
         raise InputError(f"--basemap {basemap} is unknown.", fix=f"Use one of {', '.join(BASEMAPS)}.")
     if hasattr(study, "require"):
         study.require("parks", purpose="the map")
+    study = {n: df for n, df in study.items() if len(df)}  # an empty layer is drawn as no layer
     lab = LABELS[lang]
     parks = _display(study["parks"], basemap)
     zone_ids = sorted(parks["zone_id"].astype(str).unique())
