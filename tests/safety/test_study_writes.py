@@ -168,6 +168,53 @@ def test_kill_9_at_any_point_of_an_import_leaves_the_old_study_or_the_new_one(sm
     assert not [q.name for q in tmp.iterdir() if any(str(pid) in q.name for pid in killed)]
 
 
+LOCKER = textwrap.dedent(
+    """
+    import sqlite3, sys
+    con = sqlite3.connect(sys.argv[1], isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")   # an editor in the middle of saving: holds the write lock
+    con.execute("CREATE TABLE edit_in_progress (x)")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    con.execute("COMMIT")
+    """
+)
+
+
+def test_a_writer_that_cannot_get_the_lock_says_who_holds_the_study(small_study, tmp_path):
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, str(small_study)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert locker.stdout.readline().strip() == "locked"
+        src = _parks_file(tmp_path, "等待")
+        r = zonekit(
+            "import",
+            src,
+            "--into",
+            small_study,
+            "--as",
+            "parks",
+            "--replace",
+            env={"ZONEKIT_LOCK_TIMEOUT": "1"},
+        )
+    finally:
+        locker.communicate("go\n", timeout=30)
+    err = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "locked" in err and f"pid {locker.pid}" in err and "ZONEKIT_LOCK_TIMEOUT" in err
+    assert integrity(small_study) == "ok"
+    assert read_table(small_study, "parks")["name"].tolist() == ["主园"]
+    con = sqlite3.connect(small_study)  # the other program's save went through
+    assert (
+        con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'edit_in_progress'").fetchone()[0] == 1
+    )
+    con.close()
+
+
 def test_a_private_study_stays_private_and_its_owner_keeps_it(small_study, tmp_path):
     os.chmod(small_study, 0o600)
     r = zonekit("import", _parks_file(tmp_path, "私有"), "--into", small_study, "--as", "parks", "--replace")

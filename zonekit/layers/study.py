@@ -201,14 +201,18 @@ class Study(Mapping):
         return len(self.layers)
 
 
-def read_table(path: str | Path, name: str) -> pd.DataFrame:
-    """Read one layer or table of a study (a GeoDataFrame when it has geometry)."""
+def read_table(path: str | Path, name: str, *, problems: list[str] | None = None) -> pd.DataFrame:
+    """Read one layer or table of a study (a GeoDataFrame when it has geometry).
+
+    A study layer comes back with its schema's types (:func:`~zonekit.layers.schema.conform`); values
+    that do not fit their type are read as missing and described in ``problems`` when a list is given.
+    """
     path = Path(path)
     df = pyogrio.read_dataframe(path, layer=name)
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name != "geometry":
         df = df.rename_geometry("geometry")
     if name in SCHEMAS:
-        df = conform(df, SCHEMAS[name])
+        df = conform(df, SCHEMAS[name], problems)
     return df
 
 
@@ -238,7 +242,7 @@ def read_study(path: str | Path, *, layers: list[str] | None = None, validate_sc
     out: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     for name in wanted:
-        df = read_table(path, name)
+        df = read_table(path, name, problems=problems if validate_schema else None)
         if (
             validate_schema
             and isinstance(df, gpd.GeoDataFrame)
