@@ -150,3 +150,10 @@ def test_a_table_longer_than_a_sheet_continues_on_the_next(tmp_path, monkeypatch
     assert ids == df["parcel_id"].tolist()
     notes = [v for k, v in wb["metadata"].iter_rows(min_row=2, values_only=True) if k.startswith("note")]
     assert notes and "25 rows" in notes[0] and "2 sheet(s)" in notes[0]
+
+
+def test_the_bundled_sample_stores_booleans_as_booleans(sample_study):
+    con = sqlite3.connect(f"{sample_study.resolve().as_uri()}?mode=ro", uri=True)
+    kinds = dict(con.execute("SELECT typeof(is_construction), count(*) FROM landuse GROUP BY 1").fetchall())
+    con.close()
+    assert set(kinds) == {"integer", "null"} and kinds["null"] == 3  # the three parcels with code 201

@@ -160,7 +160,7 @@ def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon:
             f"{read.source}: no coordinate system in the file; {decision.how} "
             f"({decision.label}). Pass --crs to override.",
             CRSInferredWarning,
-            stacklevel=3,
+            stacklevel=5,
         )
     return decision
 
@@ -287,7 +287,7 @@ def _import_locked(
         warnings.warn(
             f"{read.source}: text encoding not declared; {read.encoding.how}. Pass --encoding to override.",
             EncodingGuessWarning,
-            stacklevel=2,
+            stacklevel=4,
         )
     original = read.frame
     if len(original) == 0:
@@ -366,7 +366,7 @@ def _import_locked(
                 + ", ".join(list(unknown)[:8])
                 + " — kept with analysis_class 'unknown'.",
                 UnknownCodeWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
 
     # --- geometry repair ---------------------------------------------------------------------------------

@@ -264,6 +264,7 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
     "code_system": {"三调": "sandiao", "gb/t 21010-2017": "gb21010_2017", "用地用海": "ydyh_2023"},
 }
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "是", "有", "已供应", "闲置"}
+MISSING_WORDS = {"<na>", "nan", "none", "null", "nat"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "否", "无", "未供应", "未闲置"}
 
 
@@ -408,6 +409,7 @@ def _as_boolean(s: pd.Series) -> tuple[pd.Series, int]:
         ok = num.isna() | num.isin([0, 1])
         return num.where(ok).astype("boolean"), int((~ok).sum())
     text = s.astype("string").str.strip().str.lower()
+    text = text.mask(text.isin(MISSING_WORDS))  # how pandas and older zonekit spelled a missing value
     out = pd.Series(pd.NA, index=s.index, dtype="boolean")
     out[text.isin(TRUE_WORDS).fillna(False).to_numpy(dtype=bool)] = True
     out[text.isin(FALSE_WORDS).fillna(False).to_numpy(dtype=bool)] = False
