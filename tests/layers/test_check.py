@@ -9,8 +9,9 @@ import pyproj
 import pytest
 import shapely
 
-from zonekit import check_study, import_layer
+from zonekit import import_layer
 from zonekit.errors import SchemaError, UnknownCodeWarning
+from zonekit.layers.check import check_study
 from zonekit.layers.study import read_study
 
 GEOD = pyproj.Geod(ellps="GRS80")

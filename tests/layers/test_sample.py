@@ -8,8 +8,9 @@ import pytest
 import rasterio
 import shapely
 
-from zonekit import check_study, read_study
+from zonekit import read_study
 from zonekit.geo.area import ellipsoidal_area
+from zonekit.layers.check import check_study
 from zonekit.layers.study import read_table
 
 GEOD = pyproj.Geod(ellps="GRS80")

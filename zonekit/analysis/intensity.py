@@ -22,25 +22,12 @@ import pandas as pd
 import shapely
 
 from zonekit.analysis.config import load_config
+from zonekit.choices import INDICATORS
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import apportion, intersection_areas
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
 
-INDICATORS = (
-    "development_rate",
-    "supply_rate",
-    "construction_rate",
-    "industrial_land_ratio",
-    "composite_far",
-    "building_density",
-    "industrial_far",
-    "industrial_building_coefficient",
-    "investment_intensity",
-    "industrial_tax_per_ha",
-    "tax_per_ha",
-    "idle_land_ratio",
-)
 NEGATIVE = {"idle_land_ratio"}
 EXTENSIVE = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
 # indicator: (numerator, denominator, what a zero denominator means)

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option
-from zonekit.geo.area import AREA_METHOD
-from zonekit.layers.check import check_study, summarise
-from zonekit.reports.tables import write_tables
+from zonekit.cli.options import guard_out, lang_option, write_report
 
 
 @click.command()
@@ -31,14 +28,16 @@ def check(study: Path, out: Path | None, lang: str) -> None:
     land-use codes; layers in another CRS; schema problems. Each finding has a severity, the ids and the
     measured quantity (e.g. the overlap in ha).
     """
-    findings = check_study(study)
+    from zonekit import api
+    from zonekit.geo.area import AREA_METHOD
+    from zonekit.layers.check import summarise
+
+    findings = api.check(study)
     click.echo(summarise(findings))
     if out is not None:
-        for p in write_tables(
-            {"findings": findings},
+        write_report(
+            findings,
             out,
-            main="findings",
             lang=lang,
-            metadata={"study": study.name, "area method": AREA_METHOD},
-        ):
-            click.echo(f"wrote {p}")
+            metadata={"main": "findings", "study": study.name, "area method": AREA_METHOD},
+        )

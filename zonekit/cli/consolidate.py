@@ -6,16 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.analysis.consolidate import consolidation_candidates
-from zonekit.cli.options import guard_out, lang_option
-from zonekit.layers.study import read_study
-from zonekit.reports.tables import write_tables
-
-
-def consolidate_tables(st, config=None, intensity=None) -> dict:
-    """The candidate groups (main table, with geometry) and every rule firing."""
-    cand, groups = consolidation_candidates(st, config=config, intensity=intensity)
-    return {"groups": groups, "candidates": cand}
+from zonekit.cli.options import guard_out, lang_option, read, write_report
 
 
 @click.command()
@@ -46,13 +37,20 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
       redline              parks overlapping protected areas → adjust the boundary
     Candidates that link zones form groups (connected components); each group gets a priority.
     """
-    st = read_study(study)
-    tables = consolidate_tables(st, config=config)
-    meta = {
-        "study": study.name,
-        "config": str(config) if config else "zonekit default (consolidate_default.toml)",
-    }
-    for p in write_tables(tables, out, main="groups", lang=lang, metadata=meta):
-        click.echo(f"wrote {p}")
-    g = tables["groups"]
-    click.echo(g[["group_id", "zone_names", "rules", "suggested_action", "priority"]].to_string(index=False))
+    from zonekit import api
+
+    st = read(study, ("zones", "parks"), ("landuse", "protected", "admin"))
+    g = st.get
+    report = api.consolidate(
+        st["zones"],
+        st["parks"],
+        parcels=g("landuse"),
+        protected=g("protected"),
+        admin=g("admin"),
+        config=config,
+    )
+    write_report(report, out, lang=lang, metadata={"study": study.name})
+    groups = report["groups"]
+    click.echo(
+        groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]].to_string(index=False)
+    )

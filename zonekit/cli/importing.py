@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.layers.importer import import_layer
-from zonekit.layers.landuse_codes import SYSTEMS
-from zonekit.layers.schema import LAYER_NAMES
+from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
 
 
 @click.command("import")
@@ -36,7 +34,7 @@ from zonekit.layers.schema import LAYER_NAMES
 )
 @click.option(
     "--code-system",
-    type=click.Choice(list(SYSTEMS)),
+    type=click.Choice(CODE_SYSTEMS),
     help="Land-use code system of a landuse layer (三调 DLTB data: sandiao).",
 )
 @click.option("--layer", help="Layer, sheet or dataset inside SRC when it holds several.")
@@ -75,6 +73,8 @@ def import_command(
       zonekit import DLTB.shp --into study.gpkg --as landuse --code-system sandiao
       zonekit import 飞地分成.xlsx --into study.gpkg --as enclaves
     """
+    from zonekit.layers.importer import import_layer
+
     report = import_layer(
         src,
         study,

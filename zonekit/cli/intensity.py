@@ -5,13 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from tqdm.auto import tqdm
 
-from zonekit.analysis.report import intensity_tables
-from zonekit.cli.options import guard_out, lang_option
-from zonekit.geo.area import AREA_METHOD
-from zonekit.layers.study import read_study
-from zonekit.reports.tables import write_tables
+from zonekit.cli.options import guard_out, lang_option, read, write_report
 
 
 @click.command()
@@ -57,21 +52,20 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     Example:
       zonekit intensity study.gpkg --out intensity.xlsx --by zone --config my-province.toml
     """
-    steps = tqdm(total=4, desc="intensity", unit="step", disable=None, leave=False)
-    st = read_study(study)
-    steps.update()
-    tables, run_meta = intensity_tables(st, by=by, config=config, raster=raster)
-    steps.update(2)
-    meta = {
-        "study": study.name,
-        "storage CRS": st.crs.to_string(),
-        "area method": AREA_METHOD,
-        **run_meta,
-    }
-    written = write_tables(tables, out, main="indicators", lang=lang, metadata=meta)
-    steps.update()
-    steps.close()
-    cols = ["park_id" if by == "park" else "zone_id", "name", "area_ha", "score", "grade"]
-    click.echo(tables["indicators"][cols].to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
-    for p in written:
-        click.echo(f"wrote {p}")
+    from zonekit import api
+
+    st = read(study, ("parks", "landuse"), ("zones", "enterprises"))
+    g = st.get
+    report = api.intensity(
+        st["parks"],
+        st["landuse"],
+        zones=g("zones"),
+        enterprises=g("enterprises"),
+        by=by,
+        config=config,
+        raster=raster,
+    )
+    ind = report["indicators"]
+    cols = ["name", "area_ha", "score", "grade"]
+    click.echo(ind[cols].to_string(float_format=lambda v: f"{v:,.1f}"))
+    write_report(report, out, lang=lang, metadata={"study": study.name, "storage CRS": st.crs.to_string()})

@@ -1,26 +1,22 @@
 """The ``zonekit`` command group and the one place that turns errors into messages and exit codes.
 
 Exit codes: 0 success; 1 a user error (one paragraph naming the file, the problem and the fix — the
-traceback only with ``--debug``); 2 bad usage.
+traceback only with ``--debug``); 2 bad usage. Commands are loaded only when they run (or when ``--help``
+lists them), and their modules import the heavy libraries inside the command, so ``zonekit --help`` and
+``zonekit import --help`` start without pandas, geopandas or folium.
 """
 
 from __future__ import annotations
 
+import errno
+import importlib
 import sys
 import textwrap
 import warnings
 
 import click
 
-from zonekit import __version__
-from zonekit.cli.atlas import atlas
-from zonekit.cli.check import check
-from zonekit.cli.consolidate import consolidate
-from zonekit.cli.importing import import_command
-from zonekit.cli.intensity import intensity
-from zonekit.cli.map import map_command
-from zonekit.cli.overlap import overlap
-from zonekit.cli.sample import sample
+from zonekit._version import __version__
 from zonekit.errors import ZonekitError, ZonekitWarning
 
 EPILOG = """\b
@@ -36,9 +32,72 @@ Examples:
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
 
+# command name → "module:function", in the order --help lists them
+COMMANDS = {
+    "sample": "zonekit.cli.sample:sample",
+    "import": "zonekit.cli.importing:import_command",
+    "check": "zonekit.cli.check:check",
+    "intensity": "zonekit.cli.intensity:intensity",
+    "overlap": "zonekit.cli.overlap:overlap",
+    "consolidate": "zonekit.cli.consolidate:consolidate",
+    "map": "zonekit.cli.map:map_command",
+    "atlas": "zonekit.cli.atlas:atlas",
+}
+
+
+class UserError(click.ClickException):
+    """A :class:`~zonekit.errors.ZonekitError` (or an error of the operating system) as click shows it."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:  # noqa: D102 — click's API
+        click.echo(textwrap.fill(f"error: {self.message}", width=110), err=True, file=file)
+
+
+def os_error_message(err: OSError) -> str:
+    """One paragraph for an error of the operating system: the file, what went wrong, the fix."""
+    where = f"{err.filename}: " if err.filename else ""
+    what = err.strerror or str(err)
+    if err.errno == errno.ENOSPC:
+        fix = "The disk is full: free some space and run the command again; nothing was left half-written."
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "zonekit may not write there: choose another output path or change the permissions."
+    else:
+        fix = "Check the path, the permissions and the free disk space, then run the command again."
+    return f"{where}{what}. {fix}"
+
+
+class ZonekitGroup(click.Group):
+    """Loads each command on first use and turns zonekit's errors into :class:`UserError` (exit code 1)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: D102
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: D102
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):  # noqa: D102
+        debug = ctx.params.get("debug", False)
+        try:
+            return super().invoke(ctx)
+        except ZonekitError as err:
+            if debug:
+                raise
+            raise UserError(err.message) from None
+        except OSError as err:
+            if debug:
+                raise
+            raise UserError(os_error_message(err)) from None
+
 
 @click.group(
-    epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
+    cls=ZonekitGroup,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
 )
 @click.version_option(__version__, prog_name="zonekit")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
@@ -50,34 +109,9 @@ def main(debug: bool) -> None:
     """
 
 
-main.add_command(sample)
-main.add_command(import_command)
-main.add_command(check)
-main.add_command(intensity)
-main.add_command(overlap)
-main.add_command(consolidate)
-main.add_command(map_command)
-main.add_command(atlas)
-
-
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     prefix = "warning" if issubclass(category, ZonekitWarning) else f"warning ({category.__name__})"
     click.echo(textwrap.fill(f"{prefix}: {message}", width=110, subsequent_indent="  "), err=True)
-
-
-def os_error_message(err: OSError) -> str:
-    """One paragraph for an error of the operating system: the file, what went wrong, the fix."""
-    import errno
-
-    where = f"{err.filename}: " if err.filename else ""
-    what = err.strerror or str(err)
-    if err.errno == errno.ENOSPC:
-        fix = "The disk is full: free some space and run the command again; nothing was left half-written."
-    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = "zonekit may not write there: choose another output path or change the permissions."
-    else:
-        fix = "Check the path, the permissions and the free disk space, then run the command again."
-    return f"{where}{what}. {fix}"
 
 
 def cli() -> None:
@@ -92,15 +126,10 @@ def cli() -> None:
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
-    except ZonekitError as err:
+    except ZonekitError as err:  # raised while click parses (e.g. an --out callback)
         if debug:
             raise
-        click.echo(textwrap.fill(f"error: {err.message}", width=110), err=True)
-        sys.exit(1)
-    except OSError as err:
-        if debug:
-            raise
-        click.echo(textwrap.fill(f"error: {os_error_message(err)}", width=110), err=True)
+        UserError(err.message).show()
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted; no output was left half-written", err=True)

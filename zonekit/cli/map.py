@@ -6,32 +6,8 @@ from pathlib import Path
 
 import click
 
-from zonekit.analysis.consolidate import consolidation_candidates
-from zonekit.analysis.intensity import INDICATORS, land_intensity
-from zonekit.analysis.overlap import findings
-from zonekit.cli.options import guard_out, lang_option
-from zonekit.layers.study import read_study
-from zonekit.maps.html import write_map
-from zonekit.maps.render import BASEMAPS, study_map
-
-
-def build_map(
-    st, *, basemap: str, lang: str, tianditu_key: str | None = None, indicator: str = "investment_intensity"
-):
-    """Run the analyses the map shows and draw it."""
-    intensity = land_intensity(st, by="park").indicators if "landuse" in st else None
-    groups = consolidation_candidates(st)[1] if "zones" in st else None
-    red = findings(st).get("parks_in_redlines")
-    return study_map(
-        st,
-        intensity=intensity,
-        groups=groups,
-        findings=red,
-        basemap=basemap,
-        lang=lang,
-        tianditu_key=tianditu_key,
-        indicator=indicator,
-    )
+from zonekit.choices import BASEMAPS, INDICATORS
+from zonekit.cli.options import guard_out, lang_option, read
 
 
 @click.command("map")
@@ -87,9 +63,18 @@ def map_command(
       zonekit map study.gpkg --out map.html --offline            # intranet: no internet needed
       zonekit map study.gpkg --out map.html --basemap tianditu --tianditu-key KEY
     """
-    st = read_study(study)
-    m = build_map(
-        st,
+    from zonekit import api
+    from zonekit.maps.html import write_map
+
+    st = read(study, ("parks",), ("zones", "landuse", "admin", "protected", "enclaves", "enterprises"))
+    g = st.get
+    m = api.map(
+        st["parks"],
+        zones=g("zones"),
+        parcels=g("landuse"),
+        admin=g("admin"),
+        protected=g("protected"),
+        enclave_rules=g("enclaves"),
         basemap=basemap or ("none" if offline else "osm"),
         lang=lang,
         tianditu_key=tianditu_key,

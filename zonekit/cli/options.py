@@ -20,3 +20,23 @@ def guard_out(ctx: click.Context, param: click.Parameter, value):
     if value is not None:
         refuse_overwriting_study(value)
     return value
+
+
+def write_report(report, out, *, lang: str, metadata: dict) -> None:
+    """Write an API result (a ``Report`` or a single frame as ``main``) to ``out`` and say what was written."""
+    from zonekit.reports.tables import write_tables
+
+    tables = report.tables() if hasattr(report, "tables") else {metadata.pop("main"): report}
+    main = getattr(report, "main", None) or next(iter(tables))
+    meta = {**metadata, **getattr(report, "metadata", {})}
+    for p in write_tables(tables, out, main=main, lang=lang, metadata=meta):
+        click.echo(f"wrote {p}")
+
+
+def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
+    """Read the layers a command uses: ``needed`` ones (an error names any missing) and ``optional`` ones."""
+    from zonekit.layers.study import list_tables, read_study
+
+    present = list_tables(study)
+    wanted = [*needed, *(n for n in optional if n in present)]
+    return read_study(study, layers=wanted or None)

@@ -6,29 +6,10 @@ from pathlib import Path
 
 import click
 
-from zonekit.analysis.overlap import coverage, findings, overlap_pairs
-from zonekit.cli.options import guard_out, lang_option
-from zonekit.geo.area import AREA_METHOD
-from zonekit.layers.schema import LAYER_NAMES
-from zonekit.layers.study import read_study
-from zonekit.reports.tables import write_tables
+from zonekit.choices import LAYER_NAMES
+from zonekit.cli.options import guard_out, lang_option, read, write_report
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
-
-
-def overlap_tables(st, a: str, bs: list[str], buffer: float) -> dict:
-    """Pairs and dissolved coverage of layer ``a`` against each of ``bs``."""
-    pairs, cover = [], []
-    for b in bs:
-        pairs.append(overlap_pairs(st[a], st[b], a_layer=a, b_layer=b, buffer_m=buffer))
-        cover.append(coverage(st[a], st[b], a_layer=a, b_layer=b, buffer_m=buffer))
-    import geopandas as gpd
-    import pandas as pd
-
-    return {
-        "pairs": gpd.GeoDataFrame(pd.concat(pairs, ignore_index=True), crs=st.crs),
-        "coverage": pd.concat(cover, ignore_index=True),
-    }
 
 
 @click.command()
@@ -80,31 +61,26 @@ def overlap(
       zonekit overlap study.gpkg --a parks --b protected --out parks_in_redlines.xlsx
       zonekit overlap study.gpkg --a landuse --b protected --buffer 500 --out near_water.xlsx
     """
-    st = read_study(study)
+    from zonekit import api
+
     if preset == "findings":
-        tables = findings(st, near_m=buffer or 500.0)
-        for p in write_tables(
-            tables,
-            out,
-            main=next(iter(tables)),
-            lang=lang,
-            metadata={"study": study.name, "preset": preset, "near (m)": buffer or 500.0},
-        ):
-            click.echo(f"wrote {p}")
-        for name, t in tables.items():
+        st = read(study, ("parks",), ("protected", "zones", "admin", "landuse"))
+        g = st.get
+        near = buffer or 500.0
+        report = api.findings(
+            st["parks"],
+            protected=g("protected"),
+            zones=g("zones"),
+            admin=g("admin"),
+            parcels=g("landuse"),
+            near_m=near,
+        )
+        write_report(report, out, lang=lang, metadata={"study": study.name, "preset": preset})
+        for name, t in report.frames.items():
             click.echo(f"{name:<26} {len(t)}")
         return
     if a is None or not bs:
         raise click.UsageError("give --a and at least one --b, or --preset findings")
-    tables = overlap_tables(st, a, list(bs), buffer)
-    meta = {
-        "study": study.name,
-        "a": a,
-        "b": ", ".join(bs),
-        "buffer (m)": buffer,
-        "area method": AREA_METHOD,
-        "pairs": len(tables["pairs"]),
-    }
-    for p in write_tables(tables, out, main="pairs", lang=lang, metadata=meta):
-        click.echo(f"wrote {p}")
-    click.echo(f"{len(tables['pairs'])} overlapping pair(s) of {a} with {', '.join(bs)}")
+    st = read(study, tuple(dict.fromkeys([a, *bs])))
+    report = api.overlap_many(st, a, list(bs), buffer_m=buffer)
+    write_report(report, out, lang=lang, metadata={"study": study.name})

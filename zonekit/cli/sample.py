@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from zonekit.layers.sample import write_sample
-
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -19,5 +17,7 @@ def sample(directory: Path, force: bool) -> None:
     park, protected areas and about 30,000 parcels. Every illustrative feature has source = 'illustrative'.
     An existing study.gpkg in DIRECTORY is never overwritten unless --force is given.
     """
+    from zonekit.layers.sample import write_sample
+
     for p in write_sample(directory, force=force):
         click.echo(f"wrote {p}")

@@ -498,7 +498,7 @@ def _label(crs: pyproj.CRS) -> str:
 
 
 def _version() -> str:
-    from zonekit import __version__
+    from zonekit._version import __version__
 
     return __version__
 

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from zonekit.choices import CODE_SYSTEMS
 from zonekit.errors import CodeSystemHintWarning, InputError
 
 CLASSES = (
@@ -97,12 +98,7 @@ SYSTEMS: dict[str, dict[str, Rule]] = {
     "ydyh_2020": YDYH,
     "ydyh_2023": YDYH,
 }
-SYSTEM_LABELS = {
-    "gb21010_2017": "GB/T 21010-2017 土地利用现状分类",
-    "sandiao": "三调工作分类 (TD/T 1055-2019)",
-    "ydyh_2020": "国土空间调查、规划、用途管制用地用海分类 (2020 试行)",
-    "ydyh_2023": "国土空间调查、规划、用途管制用地用海分类 (2023)",
-}
+assert tuple(SYSTEMS) == CODE_SYSTEMS
 _SUFFIX = re.compile(r"^(?P<base>[0-9]{2}(?:[0-9]{2}|H[0-9])(?:[0-9]{2})?)(?P<suffix>[A-Z]*)$")
 _SUFFIX_FLAGS = {"K": "adjustable", "A": "aquaculture"}
 

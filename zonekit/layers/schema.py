@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
 from zonekit.errors import SchemaError
 
 
@@ -48,7 +49,6 @@ LEVELS = ("national", "provincial", "municipal", "other")
 ZONE_TYPES = ("etdz", "hitech", "bonded", "border", "other")
 REGIONS = ("east", "central", "west", "northeast")
 PARK_KINDS = ("main", "sub", "theme", "enclave")
-CODE_SYSTEMS = ("gb21010_2017", "sandiao", "ydyh_2020", "ydyh_2023")
 BUILD_STATUS = ("built", "serviced", "unserviced", "unbuildable")
 PROTECTED_KINDS = ("eco_redline", "basic_farmland", "nature_reserve", "water_source", "other")
 SHARE_METRICS = ("gdp", "tax", "output", "revenue", "investment", "fdi")
@@ -182,7 +182,7 @@ SCHEMAS: dict[str, LayerSchema] = {
         None,
     ),
 }
-LAYER_NAMES = tuple(SCHEMAS)
+assert tuple(SCHEMAS) == LAYER_NAMES
 
 # Chinese (and other common) spellings of enumerated values → schema values
 VALUE_ALIASES: dict[str, dict[str, str]] = {

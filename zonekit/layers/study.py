@@ -38,7 +38,7 @@ def rejected_name(layer: str) -> str:
 
 
 def _version() -> str:
-    from zonekit import __version__
+    from zonekit._version import __version__
 
     return __version__
 

@@ -23,6 +23,7 @@ from branca.colormap import LinearColormap
 from branca.element import MacroElement, Template
 from folium import plugins
 
+from zonekit.choices import BASEMAPS
 from zonekit.errors import InputError
 from zonekit.geo.offsets import apply_offset
 from zonekit.maps.escape import safe
@@ -35,7 +36,6 @@ from zonekit.maps.styles import (
     ZONE_COLOURS,
 )
 
-BASEMAPS = ("osm", "tianditu", "gaode", "none")
 MAX_VECTOR_PARCELS = 20_000
 TIANDITU = (
     "http://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}"

@@ -1,0 +1,378 @@
+"""The public API: one function per command, frames in, frames out.
+
+Each function takes the layers it needs as (Geo)DataFrames — positional for the main inputs, keyword-only
+for the rest — checks them at entry against their schemas (:func:`zonekit.layers.frames.prepare`: a missing
+column is a :class:`~zonekit.errors.SchemaError` naming the layer, never a ``KeyError``), and returns one
+documented result: a frame, or a small dataclass of named frames whose ``tables()`` gives what the command
+line writes. Column names are those of the command line's ``--lang en`` output. The command line is a skin
+over these functions: it reads a study, calls one of them, and writes the result.
+
+A :class:`~zonekit.layers.study.Study` unpacks into these calls: ``zonekit.intensity(st["parks"],
+st["landuse"], zones=st.get("zones"))``, or :func:`from_study` does it for you.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from zonekit.analysis import consolidate as _consolidate
+from zonekit.analysis import enclaves as _enclaves
+from zonekit.analysis import overlap as _overlap
+from zonekit.analysis import versions as _versions
+from zonekit.analysis.intensity import land_intensity
+from zonekit.analysis.report import intensity_tables
+from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
+from zonekit.geo.units import M2_PER_HA, MU_PER_HA
+from zonekit.layers.check import check_study
+from zonekit.layers.frames import study_of
+from zonekit.layers.study import Study
+
+
+@dataclass(frozen=True)
+class Report:
+    """Named result tables, in the order a workbook shows them, and metadata for the report."""
+
+    frames: dict[str, pd.DataFrame]
+    metadata: dict[str, object] = field(default_factory=dict)
+    main: str = ""
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.frames
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables as the writers take them (natural-key index turned back into a column)."""
+        return {k: v.reset_index() if v.index.name else v for k, v in self.frames.items()}
+
+
+def _keyed(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    return df.set_index(key) if key in df.columns and df[key].is_unique else df
+
+
+def intensity(
+    parks: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    /,
+    *,
+    zones: pd.DataFrame | None = None,
+    enterprises: pd.DataFrame | None = None,
+    by: str = "park",
+    config: str | Path | dict | None = None,
+    raster: str | Path | None = None,
+) -> Report:
+    """Land intensive-use evaluation (土地集约利用评价) per park or per zone.
+
+    Parameters
+    ----------
+    parks : GeoDataFrame
+        The ``parks`` layer (park_id, zone_id, name, kind, geometry).
+    parcels : GeoDataFrame
+        The ``landuse`` layer; parcels with ``land_use_code`` and ``code_system`` but no
+        ``analysis_class`` are classified on the way in.
+    zones : DataFrame, optional
+        Zone names, types and levels (needed for ``by="zone"`` rankings).
+    enterprises : DataFrame, optional
+        Enterprise attributes for 亩均 (value added, energy, employees).
+    by : {"park", "zone"}
+    config : path or dict, optional
+        Overrides of ``intensity_default.toml``.
+    raster : path, optional
+        A land-cover GeoTIFF summarised per unit.
+
+    Returns
+    -------
+    Report
+        ``indicators`` (indexed by park_id or zone_id, with geometry), ``scores``, ``national``; per zone
+        ``ranking``; per park with enterprise ids also ``mujun``, ``mujun_parks`` and ``control``;
+        ``raster`` when given.
+    """
+    st = study_of(parks=parks, landuse=parcels, zones=zones, enterprises=enterprises)
+    tables, meta = intensity_tables(st, by=by, config=config, raster=raster)
+    key = "park_id" if by == "park" else "zone_id"
+    tables["indicators"] = _keyed(tables["indicators"], key)
+    return Report(tables, {"area method": AREA_METHOD, **meta}, "indicators")
+
+
+def overlap(
+    a: gpd.GeoDataFrame,
+    b: gpd.GeoDataFrame,
+    /,
+    *,
+    buffer_m: float = 0.0,
+    a_layer: str = "a",
+    b_layer: str = "b",
+) -> Report:
+    """Every intersecting pair of ``a`` and ``b`` features, and coverage of ``a`` with ``b`` dissolved.
+
+    Parameters
+    ----------
+    a, b : GeoDataFrame
+        Any two layers (the same frame twice gives self-overlaps, each pair once).
+    buffer_m : float
+        Grow ``b`` by this many metres first.
+    a_layer, b_layer : str
+        Layer names for the output columns (and to find each layer's id column).
+
+    Returns
+    -------
+    Report
+        ``pairs`` (a_layer, a_id, b_layer, b_id, overlap_m2, overlap_ha, overlap_mu, pct_of_a, pct_of_b;
+        the overlap as geometry) and ``coverage``.
+    """
+    pairs = _overlap.overlap_pairs(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
+    cover = _overlap.coverage(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
+    meta = {"a": a_layer, "b": b_layer, "buffer (m)": buffer_m, "area method": AREA_METHOD}
+    return Report({"pairs": pairs, "coverage": cover}, meta | {"pairs": len(pairs)}, "pairs")
+
+
+def overlap_many(st: Study, a: str, bs: list[str], *, buffer_m: float = 0.0) -> Report:
+    """:func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked."""
+    parts = [overlap(st[a], st[b], buffer_m=buffer_m, a_layer=a, b_layer=b) for b in bs]
+    pairs = gpd.GeoDataFrame(pd.concat([p["pairs"] for p in parts], ignore_index=True), crs=st.crs)
+    cover = pd.concat([p["coverage"] for p in parts], ignore_index=True)
+    meta = {
+        "a": a,
+        "b": ", ".join(bs),
+        "buffer (m)": buffer_m,
+        "area method": AREA_METHOD,
+        "pairs": len(pairs),
+    }
+    return Report({"pairs": pairs, "coverage": cover}, meta, "pairs")
+
+
+def findings(
+    parks: gpd.GeoDataFrame,
+    /,
+    *,
+    protected: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    admin: gpd.GeoDataFrame | None = None,
+    parcels: gpd.GeoDataFrame | None = None,
+    near_m: float = 500.0,
+) -> Report:
+    """The overlap findings the policy texts ask for, a table each (``zonekit overlap --preset findings``).
+
+    Returns
+    -------
+    Report
+        ``parks_in_redlines``, ``chemical_near_protected``, ``parks_across_counties``,
+        ``parks_outside_zone``, ``cross_zone_overlaps`` (those the given layers allow).
+    """
+    st = study_of(parks=parks, protected=protected, zones=zones, admin=admin, landuse=parcels)
+    tables = _overlap.findings(st, near_m=near_m)
+    return Report(tables, {"near (m)": near_m}, next(iter(tables), ""))
+
+
+def consolidate(
+    zones: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    /,
+    *,
+    parcels: gpd.GeoDataFrame | None = None,
+    protected: gpd.GeoDataFrame | None = None,
+    admin: gpd.GeoDataFrame | None = None,
+    config: str | Path | dict | None = None,
+    intensity: pd.DataFrame | None = None,
+) -> Report:
+    """Consolidation candidates (整合优化), grouped, with evidence and a suggested action.
+
+    Parameters
+    ----------
+    zones, parks : GeoDataFrame
+    parcels : GeoDataFrame, optional
+        For the low-intensity rule (unless ``intensity`` already holds the per-park indicators).
+    protected, admin : GeoDataFrame, optional
+    config : path or dict, optional
+        Overrides of ``consolidate_default.toml``.
+    intensity : DataFrame, optional
+        ``zonekit.intensity(...)["indicators"]`` when the caller has it: it is not computed again.
+
+    Returns
+    -------
+    Report
+        ``groups`` (with the union of their parks as geometry) and ``candidates`` (one row per rule firing).
+    """
+    st = study_of(zones=zones, parks=parks, landuse=parcels, protected=protected, admin=admin)
+    ind = intensity.reset_index() if intensity is not None and intensity.index.name else intensity
+    cand, groups = _consolidate.consolidation_candidates(st, config=config, intensity=ind)
+    meta = {"config": str(config) if config else "zonekit default (consolidate_default.toml)"}
+    return Report({"groups": groups, "candidates": cand}, meta, "groups")
+
+
+def enclaves(
+    rules: pd.DataFrame,
+    parks: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    /,
+    *,
+    year: int,
+    admin: gpd.GeoDataFrame | None = None,
+) -> Report:
+    """Each enclave park's benefits split between home and host for ``year``.
+
+    Returns
+    -------
+    Report
+        ``split`` (per enclave and metric), ``jurisdictions`` (per adcode and role) and, with ``admin``,
+        ``distances`` (km from each enclave to its home jurisdiction).
+    """
+    st = study_of(enclaves=rules, parks=parks, landuse=parcels, admin=admin)
+    per_enclave, per_jur = _enclaves.benefit_split(st, year)
+    tables = {"split": per_enclave, "jurisdictions": per_jur}
+    if admin is not None:
+        tables["distances"] = _enclaves.enclave_distances(st)
+    return Report(tables, {"year": year}, "split")
+
+
+def versions(
+    zone_versions: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    /,
+    *,
+    year: int,
+    config: str | Path | dict | None = None,
+) -> Report:
+    """For each zone: the boundary version whose statistics count for ``year``, and what each change did.
+
+    Returns
+    -------
+    Report
+        ``scope`` (zone_id, year, version, reason), ``changes`` (ha and 亩 added and removed, parcels in
+        and out) and ``indicators`` (the intensity indicators on each version, side by side).
+    """
+    st = study_of(zone_versions=zone_versions, landuse=parcels)
+    zv = st["zone_versions"]
+    scopes, changes, sides = [], [], []
+    for zid, grp in zv.groupby("zone_id"):  # a loop over zones (a handful), not over parcels
+        scope = _versions.statistical_scope(zv, zid, year)
+        scopes.append(
+            {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
+        )
+        g = grp.sort_values("version")
+        for old, new in zip(g.iloc[:-1].itertuples(), g.iloc[1:].itertuples(), strict=True):
+            d = _versions.compare_versions(old.geometry, new.geometry, st["landuse"])
+            changes.append(
+                {
+                    "zone_id": zid,
+                    "from_version": old.version,
+                    "to_version": new.version,
+                    "added_ha": d["added_ha"],
+                    "added_mu": d["added_mu"],
+                    "removed_ha": d["removed_ha"],
+                    "removed_mu": d["removed_mu"],
+                    "parcels_in": len(d["parcels_in"]),
+                    "parcels_out": len(d["parcels_out"]),
+                }
+            )
+        sides.append(_versions.version_indicators(st, zid, config=config).assign(zone_id=zid))
+    tables = {
+        "scope": pd.DataFrame(scopes),
+        "changes": pd.DataFrame(changes),
+        "indicators": pd.concat(sides, ignore_index=True),
+    }
+    return Report(tables, {"year": year}, "scope")
+
+
+def check(study: Study | str | Path, /, **options) -> pd.DataFrame:
+    """Every finding of the study checks (validity, topology, cross-layer consistency).
+
+    Parameters
+    ----------
+    study : Study or path
+        A study read with :func:`zonekit.read_study`, one made of frames with
+        :func:`zonekit.layers.frames.study_of`, or a study file.
+    **options
+        ``min_overlap_m2`` (default 1.0).
+
+    Returns
+    -------
+    DataFrame
+        severity, check, layer, ids, message, quantity, unit.
+    """
+    return check_study(study, **options)
+
+
+def map(
+    parks: gpd.GeoDataFrame,
+    /,
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    parcels: gpd.GeoDataFrame | None = None,
+    admin: gpd.GeoDataFrame | None = None,
+    protected: gpd.GeoDataFrame | None = None,
+    enclave_rules: pd.DataFrame | None = None,
+    intensity: pd.DataFrame | None = None,
+    groups: gpd.GeoDataFrame | None = None,
+    redlines: gpd.GeoDataFrame | None = None,
+    basemap: str = "osm",
+    lang: str = "zh",
+    tianditu_key: str | None = None,
+    indicator: str = "investment_intensity",
+):
+    """The interactive study map (a ``folium.Map``); write it with :func:`zonekit.maps.html.write_map`.
+
+    Results the caller already has (``intensity``, consolidation ``groups``, ``redlines``) are drawn as
+    given; those missing are computed here once from the layers.
+    """
+    from zonekit.maps.render import study_map
+
+    st = study_of(
+        parks=parks, zones=zones, landuse=parcels, admin=admin, protected=protected, enclaves=enclave_rules
+    )
+    return study_map(
+        st,
+        **map_results(st, intensity, groups, redlines),
+        basemap=basemap,
+        lang=lang,
+        tianditu_key=tianditu_key,
+        indicator=indicator,
+    )
+
+
+def map_results(st: Study, intensity=None, groups=None, redlines=None) -> dict:
+    """What the map shows from the analyses, each computed at most once (intensity feeds consolidation)."""
+    has = {n for n, df in st.items() if len(df)}
+    if intensity is None and {"parks", "landuse"} <= has:
+        intensity = land_intensity(st, by="park").indicators
+    if intensity is not None and intensity.index.name:
+        intensity = intensity.reset_index()
+    if groups is None and {"zones", "parks"} <= has:
+        groups = _consolidate.consolidation_candidates(st, intensity=intensity)[1]
+    if redlines is None and "protected" in has:
+        redlines = _overlap.findings(st).get("parks_in_redlines")
+    return {"intensity": intensity, "groups": groups, "findings": redlines}
+
+
+def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, findings_count: int) -> dict:
+    """The headline numbers of the atlas index page."""
+    out: dict[str, object] = {}
+    if "zones" in st:
+        out["开发区 zones"] = len(st["zones"])
+    if "parks" in st and len(st["parks"]):
+        parks = st["parks"]
+        total = float(ellipsoidal_area([parks.geometry.union_all()], parks.crs)[0]) / M2_PER_HA
+        out["园区 parks"] = len(parks)
+        out["园区面积 area"] = f"{total:,.0f} 公顷 / {total * MU_PER_HA:,.0f} 亩"
+    if intensity is not None and intensity["score"].notna().any():
+        s = intensity["score"].dropna()
+        out["集约度分值 score (min / median / max)"] = f"{s.min():.1f} / {s.median():.1f} / {s.max():.1f}"
+        counts = intensity["grade"].value_counts()
+        out["等级 grades"] = " ".join(f"{g} {int(counts.get(g, 0))}" for g in ("A", "B", "C", "D"))
+    if redlines is not None:
+        out["红线冲突 red-line conflicts"] = f"{len(redlines)} ({redlines['overlap_ha'].sum():,.1f} 公顷)"
+    if groups is not None:
+        out["整合候选组 candidate groups"] = len(groups)
+    out["检查发现 check findings"] = findings_count
+    return out
+
+
+def this_year() -> int:
+    """The default year of the enclave split and the statistical scope."""
+    return date.today().year

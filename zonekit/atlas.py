@@ -1,0 +1,215 @@
+"""The main job: every report of a study in one folder, with an index page (``zonekit atlas``).
+
+Each analysis runs once and its result is handed to the ones that build on it: the per-park intensity feeds
+consolidation, the map and the index page; the red-line findings feed the map and the headline.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from zonekit import api
+from zonekit.errors import StudyError
+from zonekit.geo.area import AREA_METHOD
+from zonekit.geo.gpkg import copy_database
+from zonekit.geo.io import atomic_folder
+from zonekit.layers.sample import sample_path
+from zonekit.layers.study import IMPORTS_TABLE, REPAIRS_TABLE, Study, list_tables, read_study, read_table
+from zonekit.maps.html import write_map
+from zonekit.maps.render import study_map
+from zonekit.reports.index_page import write_index
+from zonekit.reports.tables import write_tables
+
+ATLAS_MARKER = ".zonekit-atlas"
+FILES = [
+    ("map.html", "交互地图（离线可用）interactive map, works offline"),
+    ("study.gpkg", "检查后的研究数据（QGIS 可打开）the checked study"),
+    ("imports.xlsx", "导入记录：编码、坐标系及判定依据，读取 = 入库 + 拒收 every import"),
+    ("check.xlsx", "检查结果 check findings"),
+    ("intensity.xlsx", "园区集约利用评价、亩均、控制指标 intensity per park, 亩均, control"),
+    ("intensity_zones.xlsx", "开发区集约利用评价与区域排名 intensity per zone, regional ranking"),
+    ("intensity.gpkg", "带指标的园区图层 parks with indicators (QGIS)"),
+    ("overlap.xlsx", "重叠分析与发现 overlaps and findings"),
+    ("consolidate.xlsx", "整合优化候选 consolidation candidates"),
+    ("enclaves.xlsx", "飞地利益分成 enclave benefit sharing"),
+    ("versions.xlsx", "边界版本与统计口径 boundary versions and statistical scope"),
+    ("landcover.tif", "土地覆盖栅格 land-cover raster"),
+]
+
+
+@dataclass(frozen=True)
+class AtlasResult:
+    """What :func:`atlas` wrote and found."""
+
+    out: Path
+    study: Study
+    findings: pd.DataFrame
+
+
+def refuse_atlas_out(out: Path, src: Path) -> None:
+    """Refuse an atlas folder that would destroy something: the study itself, or a folder of other files.
+
+    The atlas replaces its folder whole (so a failed run leaves the previous atlas), which is only safe
+    for a new or empty folder or one that an earlier atlas wrote (it holds the marker file).
+    """
+    real = out.resolve()
+    if src.resolve().is_relative_to(real):
+        raise StudyError(
+            "The study is inside the --out folder, which the atlas replaces whole; nothing was written.",
+            path=src,
+            fix="Write the atlas to another folder (e.g. --out atlas/).",
+        )
+    if real.exists() and not real.is_dir():
+        raise StudyError("--out is a file, not a folder.", path=out, fix="Name a folder for the atlas.")
+    if real.is_dir() and any(real.iterdir()) and not (real / ATLAS_MARKER).exists():
+        raise StudyError(
+            "The --out folder already holds files that no zonekit atlas wrote; the atlas replaces its "
+            "folder whole, so nothing was written.",
+            path=out,
+            fix="Choose a new or empty folder (an earlier atlas folder is replaced, as expected).",
+        )
+
+
+def atlas(
+    study: str | Path | None, out_dir: str | Path, /, *, lang: str = "zh", year: int | None = None
+) -> AtlasResult:
+    """Run every analysis of ``study`` (default: the bundled sample) and write them all into ``out_dir``.
+
+    Parameters
+    ----------
+    study : path or None
+        The study GeoPackage; ``None`` for the bundled sample.
+    out_dir : path
+        A new or empty folder, or one an earlier atlas wrote (it is replaced whole, atomically).
+    lang : {"zh", "en"}
+    year : int, optional
+        Year of the enclave benefit split and the statistical scope (default: this year).
+
+    Returns
+    -------
+    AtlasResult
+    """
+    src = Path(study) if study is not None else sample_path()
+    final = Path(out_dir)
+    refuse_atlas_out(final, src)
+    with atomic_folder(final) as tmp:
+        st, found = _write_atlas(tmp, src, bundled=study is None, lang=lang, year=year or api.this_year())
+    return AtlasResult(final, st, found)
+
+
+def _write_all(
+    report: api.Report | dict, out: Path, stem: str, suffixes: tuple[str, ...], lang: str, meta: dict
+):
+    tables = report.tables() if isinstance(report, api.Report) else report
+    main = report.main if isinstance(report, api.Report) else next(iter(tables))
+    extra = report.metadata if isinstance(report, api.Report) else {}
+    for suffix in suffixes:
+        write_tables(tables, out / f"{stem}{suffix}", main=main, lang=lang, metadata={**meta, **extra})
+
+
+def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -> tuple[Study, pd.DataFrame]:
+    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
+    st = read_study(src, validate_schema=False)
+    has = {n for n, df in st.items() if len(df)}  # an empty layer is skipped like a missing one
+    g = {n: st[n] if n in has else None for n in st}.get
+    copy_database(src, out / "study.gpkg")
+    if bundled:
+        shutil.copyfile(sample_path("landcover.tif"), out / "landcover.tif")
+    (out / ATLAS_MARKER).write_text(
+        "written by zonekit atlas; the folder is replaced whole by the next run\n"
+    )
+    meta = {
+        "study": src.name,
+        "storage CRS": st.crs.to_string(),
+        "area method": AREA_METHOD,
+        "layers": ", ".join(f"{k} ({len(v)})" for k, v in st.items()),
+    }
+    steps.update()
+
+    present = list_tables(src)
+    imports = {
+        k: read_table(src, n)
+        for k, n in (("imports", IMPORTS_TABLE), ("repairs", REPAIRS_TABLE))
+        if n in present
+    }
+    if imports:
+        _write_all(imports, out, "imports", (".xlsx", ".csv"), lang, meta)
+    check = api.check(st)
+    _write_all({"findings": check}, out, "check", (".xlsx", ".csv"), lang, meta)
+    steps.update()
+
+    park_ind = groups = red = None
+    if {"parks", "landuse"} <= has:
+        per_park = api.intensity(st["parks"], st["landuse"], zones=g("zones"), enterprises=g("enterprises"))
+        park_ind = per_park.tables()["indicators"]
+        _write_all(per_park, out, "intensity", (".xlsx", ".csv", ".gpkg"), lang, meta)
+        per_zone = api.intensity(st["parks"], st["landuse"], zones=g("zones"), by="zone")
+        _write_all(per_zone, out, "intensity_zones", (".xlsx", ".csv"), lang, meta)
+    steps.update()
+    if "parks" in has:
+        found = api.findings(
+            st["parks"], protected=g("protected"), zones=g("zones"), admin=g("admin"), parcels=g("landuse")
+        )
+        red = found.frames.get("parks_in_redlines")
+        bs = [b for b in ("protected", "parks", "admin") if b in has]
+        if bs:
+            pairs = api.overlap_many(st, "parks", bs)
+            _write_all(
+                pairs.tables() | found.tables(), out, "overlap", (".xlsx", ".csv", ".gpkg"), lang, meta
+            )
+    steps.update()
+    if {"zones", "parks"} <= has:
+        cons = api.consolidate(
+            st["zones"],
+            st["parks"],
+            parcels=g("landuse"),
+            protected=g("protected"),
+            admin=g("admin"),
+            intensity=park_ind,
+        )
+        groups = cons["groups"]
+        _write_all(cons, out, "consolidate", (".xlsx", ".csv", ".gpkg"), lang, meta)
+    steps.update()
+    if {"enclaves", "parks", "landuse"} <= has:
+        enc = api.enclaves(st["enclaves"], st["parks"], st["landuse"], year=year, admin=g("admin"))
+        _write_all(enc, out, "enclaves", (".xlsx", ".csv"), lang, meta)
+    if {"zone_versions", "landuse"} <= has:
+        ver = api.versions(st["zone_versions"], st["landuse"], year=year)
+        _write_all(ver, out, "versions", (".xlsx", ".csv"), lang, meta)
+    steps.update()
+    if "parks" in has:
+        shown = {n: st[n] for n in has}
+        m = study_map(
+            Study(st.path, st.crs, shown),
+            intensity=park_ind,
+            groups=groups,
+            findings=red,
+            basemap="none",
+            lang=lang,
+        )
+        write_map(m, out / "map.html", offline=True)
+    steps.update()
+
+    notes = []
+    parks = st.get("parks")
+    if parks is not None and "source" in parks and (parks["source"] == "illustrative").any():
+        notes.append(
+            "示例数据：开发区、园区边界均为示意，非真实范围。Sample data: boundaries are illustrative."
+        )
+    name = "示例研究 bundled sample" if bundled else src.stem
+    write_index(
+        out,
+        title=f"zonekit atlas — {name}",
+        headline=api.headline(st, intensity=park_ind, groups=groups, redlines=red, findings_count=len(check)),
+        intensity=park_ind,
+        files=list(FILES),
+        notes=notes,
+    )
+    steps.update()
+    steps.close()
+    return st, check
