@@ -28,7 +28,7 @@ from zonekit.analysis.intensity import land_intensity
 from zonekit.analysis.report import intensity_tables
 from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
-from zonekit.layers.check import check_study
+from zonekit.layers.check import MIN_OVERLAP_M2, check_study
 from zonekit.layers.frames import study_of
 from zonekit.layers.study import Study
 
@@ -280,23 +280,33 @@ def versions(
     return Report(tables, {"year": year}, "scope")
 
 
-def check(study: Study | str | Path, /, **options) -> pd.DataFrame:
+def check(
+    study: Study | str | Path | None = None,
+    /,
+    *,
+    min_overlap_m2: float = MIN_OVERLAP_M2,
+    **layers: pd.DataFrame | None,
+) -> pd.DataFrame:
     """Every finding of the study checks (validity, topology, cross-layer consistency).
 
     Parameters
     ----------
-    study : Study or path
-        A study read with :func:`zonekit.read_study`, one made of frames with
-        :func:`zonekit.layers.frames.study_of`, or a study file.
-    **options
-        ``min_overlap_m2`` (default 1.0).
+    study : Study or path, optional
+        A study read with :func:`zonekit.read_study`, or a study file; or leave it out and pass the
+        layers as frames (``parks=…, zones=…, landuse=…``).
+    min_overlap_m2 : float, default 1.0
+        Overlaps and areas outside a boundary smaller than this are ignored as edge noise.
+    **layers : DataFrame
+        The layers, when no ``study`` is given.
 
     Returns
     -------
     DataFrame
         severity, check, layer, ids, message, quantity, unit.
     """
-    return check_study(study, **options)
+    if study is None:
+        study = study_of(**layers)
+    return check_study(study, min_overlap_m2=min_overlap_m2)
 
 
 def map(

@@ -126,7 +126,7 @@ def ellipsoidal_area(geoms: Sequence | np.ndarray, crs: pyproj.CRS | str | int) 
     >>> import shapely
     >>> a = ellipsoidal_area([shapely.box(120.0, 32.0, 120.01, 32.01)], 4490)
     >>> round(float(a[0]))
-    1049823
+    1047748
     """
     crs = pyproj.CRS.from_user_input(crs)
     raw = polygonal_parts(np.asarray(geoms, dtype=object))
