@@ -42,7 +42,7 @@ _LAZY = {
     "enclaves": "zonekit.api",
     "versions": "zonekit.api",
     "map": "zonekit.api",
-    "atlas": "zonekit.atlas",
+    "atlas": "zonekit.atlas_job",
 }
 # old names kept for one release: old name → (module, new name)
 _DEPRECATED = {"check_study": ("zonekit.layers.check", "check")}
@@ -72,7 +72,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from zonekit.api import Report, check, consolidate, enclaves, findings, intensity, map, overlap, versions
-    from zonekit.atlas import atlas
+    from zonekit.atlas_job import atlas
     from zonekit.errors import SchemaError, ZonekitError
     from zonekit.geo.area import ellipsoidal_area
     from zonekit.layers.frames import study_of

@@ -108,6 +108,7 @@ def overlap(
     buffer_m: float = 0.0,
     a_layer: str = "a",
     b_layer: str = "b",
+    pairs: gpd.GeoDataFrame | None = None,
 ) -> Report:
     """Every intersecting pair of ``a`` and ``b`` features, and coverage of ``a`` with ``b`` dissolved.
 
@@ -119,6 +120,8 @@ def overlap(
         Grow ``b`` by this many metres first.
     a_layer, b_layer : str
         Layer names for the output columns (and to find each layer's id column).
+    pairs : GeoDataFrame, optional
+        The pairs when the caller already has them (e.g. ``park_protected_pairs``): not computed again.
 
     Returns
     -------
@@ -126,15 +129,23 @@ def overlap(
         ``pairs`` (a_layer, a_id, b_layer, b_id, overlap_m2, overlap_ha, overlap_mu, pct_of_a, pct_of_b;
         the overlap as geometry) and ``coverage``.
     """
-    pairs = _overlap.overlap_pairs(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
+    if pairs is None:
+        pairs = _overlap.overlap_pairs(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
     cover = _overlap.coverage(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
     meta = {"a": a_layer, "b": b_layer, "buffer (m)": buffer_m, "area method": AREA_METHOD}
     return Report({"pairs": pairs, "coverage": cover}, meta | {"pairs": len(pairs)}, "pairs")
 
 
-def overlap_many(st: Study, a: str, bs: list[str], *, buffer_m: float = 0.0) -> Report:
-    """:func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked."""
-    parts = [overlap(st[a], st[b], buffer_m=buffer_m, a_layer=a, b_layer=b) for b in bs]
+def overlap_many(
+    st: Study, a: str, bs: list[str], *, buffer_m: float = 0.0, known: dict[str, pd.DataFrame] | None = None
+) -> Report:
+    """:func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked.
+
+    ``known`` maps a layer of ``bs`` to its pairs when the caller already computed them (the atlas does,
+    for parks × protected and parks × parks): they are not computed again.
+    """
+    known = {} if known is None or buffer_m else known
+    parts = [overlap(st[a], st[b], buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)) for b in bs]
     pairs = gpd.GeoDataFrame(pd.concat([p["pairs"] for p in parts], ignore_index=True), crs=st.crs)
     cover = pd.concat([p["coverage"] for p in parts], ignore_index=True)
     meta = {
@@ -156,6 +167,8 @@ def findings(
     admin: gpd.GeoDataFrame | None = None,
     parcels: gpd.GeoDataFrame | None = None,
     near_m: float = 500.0,
+    protected_pairs: gpd.GeoDataFrame | None = None,
+    park_pairs: gpd.GeoDataFrame | None = None,
 ) -> Report:
     """The overlap findings the policy texts ask for, a table each (``zonekit overlap --preset findings``).
 
@@ -164,9 +177,12 @@ def findings(
     Report
         ``parks_in_redlines``, ``chemical_near_protected``, ``parks_across_counties``,
         ``parks_outside_zone``, ``cross_zone_overlaps`` (those the given layers allow).
+
+    ``protected_pairs`` and ``park_pairs`` are the parks × protected and parks × parks pairs when the
+    caller already has them (``zonekit.analysis.overlap.park_protected_pairs`` / ``park_self_pairs``).
     """
     st = study_of(parks=parks, protected=protected, zones=zones, admin=admin, landuse=parcels)
-    tables = _overlap.findings(st, near_m=near_m)
+    tables = _overlap.findings(st, near_m=near_m, protected_pairs=protected_pairs, park_pairs=park_pairs)
     return Report(tables, {"near (m)": near_m}, next(iter(tables), ""))
 
 
@@ -180,6 +196,7 @@ def consolidate(
     admin: gpd.GeoDataFrame | None = None,
     config: str | Path | dict | None = None,
     intensity: pd.DataFrame | None = None,
+    protected_pairs: gpd.GeoDataFrame | None = None,
 ) -> Report:
     """Consolidation candidates (整合优化), grouped, with evidence and a suggested action.
 
@@ -193,6 +210,8 @@ def consolidate(
         Overrides of ``consolidate_default.toml``.
     intensity : DataFrame, optional
         ``zonekit.intensity(...)["indicators"]`` when the caller has it: it is not computed again.
+    protected_pairs : GeoDataFrame, optional
+        Parks × protected pairs with ``b_kind``, likewise.
 
     Returns
     -------
@@ -201,7 +220,9 @@ def consolidate(
     """
     st = study_of(zones=zones, parks=parks, landuse=parcels, protected=protected, admin=admin)
     ind = intensity.reset_index() if intensity is not None and intensity.index.name else intensity
-    cand, groups = _consolidate.consolidation_candidates(st, config=config, intensity=ind)
+    cand, groups = _consolidate.consolidation_candidates(
+        st, config=config, intensity=ind, protected_pairs=protected_pairs
+    )
     meta = {"config": str(config) if config else "zonekit default (consolidate_default.toml)"}
     return Report({"groups": groups, "candidates": cand}, meta, "groups")
 
@@ -250,14 +271,20 @@ def versions(
     st = study_of(zone_versions=zone_versions, landuse=parcels)
     zv = st["zone_versions"]
     scopes, changes, sides = [], [], []
-    for zid, grp in zv.groupby("zone_id"):  # a loop over zones (a handful), not over parcels
+    lu = st["landuse"]
+    for zid in zv["zone_id"].unique():  # a loop over zones (a handful), not over parcels
         scope = _versions.statistical_scope(zv, zid, year)
         scopes.append(
             {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
         )
-        g = grp.sort_values("version")
+        pairs = _versions.version_pairs(zv, zid, lu)  # one overlay per zone, for both tables below
+        order = _versions.ordered_versions(zv, zid)
+        pos = {v: i for i, v in enumerate(order["version"])}
+        g = order.sort_values("version")
         for old, new in zip(g.iloc[:-1].itertuples(), g.iloc[1:].itertuples(), strict=True):
-            d = _versions.compare_versions(old.geometry, new.geometry, st["landuse"])
+            i, j = pos[old.version], pos[new.version]
+            two = pairs[pairs["a"].isin([i, j])].assign(a=lambda d, i=i: (d["a"] != i).astype(int))
+            d = _versions.compare_versions(old.geometry, new.geometry, lu, pairs=two)
             changes.append(
                 {
                     "zone_id": zid,
@@ -271,7 +298,7 @@ def versions(
                     "parcels_out": len(d["parcels_out"]),
                 }
             )
-        sides.append(_versions.version_indicators(st, zid, config=config).assign(zone_id=zid))
+        sides.append(_versions.version_indicators(st, zid, config=config, pairs=pairs).assign(zone_id=zid))
     tables = {
         "scope": pd.DataFrame(scopes),
         "changes": pd.DataFrame(changes),

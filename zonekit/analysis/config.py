@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from zonekit.errors import InputError
@@ -23,20 +26,27 @@ def _merge(base: dict, over: dict, *, path: tuple[str, ...] = ()) -> dict:
     return out
 
 
-def load_config(name: str, user: str | Path | dict | None = None) -> dict[str, Any]:
-    """The default configuration ``<name>_default.toml`` updated with a user's file or dict.
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
 
-    The result records where it came from under ``"_source"``.
-    """
+
+def is_resolved(config: object) -> bool:
+    """Whether ``config`` is already a resolved configuration (what :func:`load_config` returns)."""
+    return isinstance(config, MappingProxyType) and "_source" in config
+
+
+@functools.lru_cache(maxsize=32)
+def _from_file(name: str, path: str | None, mtime_ns: int) -> Mapping[str, Any]:
     text = resources.files("zonekit.analysis").joinpath(f"{name}_default.toml").read_text(encoding="utf-8")
     cfg = tomllib.loads(text)
     source = f"zonekit default ({name}_default.toml)"
-    if isinstance(user, dict):
-        cfg, source = _merge(cfg, user), "defaults + given dict"
-    elif user is not None:
-        path = Path(user)
+    if path is not None:
         try:
-            cfg = _merge(cfg, tomllib.loads(path.read_text(encoding="utf-8-sig")))
+            cfg = _merge(cfg, tomllib.loads(Path(path).read_text(encoding="utf-8-sig")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
             raise InputError(
                 f"The configuration cannot be read ({err}).",
@@ -45,4 +55,43 @@ def load_config(name: str, user: str | Path | dict | None = None) -> dict[str, A
             ) from None
         source = f"{path} over zonekit defaults"
     cfg["_source"] = source
-    return cfg
+    return _frozen(cfg)
+
+
+def load_config(name: str, user: str | Path | Mapping | None = None) -> Mapping[str, Any]:
+    """The default configuration ``<name>_default.toml`` updated with a user's file or dict, resolved once.
+
+    The result is read-only (nested mappings are ``MappingProxyType``, lists tuples) and records where it
+    came from under ``"_source"``. Passing a resolved configuration back returns it unchanged, and a file
+    is parsed once per process (again only when it changes), so a run that hands its configuration from
+    analysis to analysis parses nothing twice.
+
+    Examples
+    --------
+    >>> cfg = load_config("intensity")
+    >>> load_config("intensity", cfg) is cfg, cfg["_source"]
+    (True, 'zonekit default (intensity_default.toml)')
+    """
+    if is_resolved(user):
+        return user  # type: ignore[return-value]
+    if isinstance(user, Mapping):
+        base = _thawed(_from_file(name, None, 0))
+        cfg = _merge(base, _thawed(user))
+        cfg["_source"] = "defaults + given dict"
+        return _frozen(cfg)
+    if user is None:
+        return _from_file(name, None, 0)
+    path = Path(user)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1  # _from_file says why it cannot be read
+    return _from_file(name, str(path), mtime)
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value

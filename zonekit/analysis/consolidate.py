@@ -17,7 +17,7 @@ import shapely
 
 from zonekit.analysis.config import load_config
 from zonekit.analysis.intensity import land_intensity
-from zonekit.analysis.overlap import metric_crs, overlap_pairs
+from zonekit.analysis.overlap import metric_crs, park_protected_pairs
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA
 
@@ -68,12 +68,17 @@ def _candidate(**kw) -> dict:
 
 
 def consolidation_candidates(
-    study, *, config=None, intensity: pd.DataFrame | None = None
+    study,
+    *,
+    config=None,
+    intensity: pd.DataFrame | None = None,
+    protected_pairs: gpd.GeoDataFrame | None = None,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """Run every rule and group the candidates.
 
     ``intensity`` is the per-park indicator table (``land_intensity(by="park").indicators``) when the caller
-    already has it; otherwise it is computed here for the low-intensity rule.
+    already has it; otherwise it is computed here for the low-intensity rule. Likewise ``protected_pairs``
+    (``park_protected_pairs(parks, protected)``) for the red-line rule.
 
     Returns
     -------
@@ -195,8 +200,8 @@ def consolidation_candidates(
 
     if "protected" in study:
         rcfg = cfg["redline"]
-        prot = study["protected"][study["protected"]["kind"].isin(rcfg["kinds"])]
-        pairs = overlap_pairs(parks, prot, a_layer="parks", b_layer="protected")
+        pp = park_protected_pairs(parks, study["protected"]) if protected_pairs is None else protected_pairs
+        pairs = pp[pp["b_kind"].isin(rcfg["kinds"])]
         zone_of = dict(zip(parks["park_id"].astype(str), parks["zone_id"].astype(str), strict=True))
         for r in pairs[pairs["overlap_ha"] >= rcfg["min_overlap_ha"]].itertuples():
             rows.append(

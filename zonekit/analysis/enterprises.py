@@ -35,11 +35,10 @@ def enterprise_table(study) -> pd.DataFrame:
     firms = lu[lu["enterprise_id"].notna()].copy()
     firms["land_m2"] = ellipsoidal_area(firms.geometry.values, lu.crs)
     cols = [c for c in SUMS if c in firms]
-    agg = firms.groupby("enterprise_id").agg(
-        land_m2=("land_m2", "sum"),
-        parcels=("land_m2", "size"),
-        **{c: (c, lambda s: s.sum(min_count=1)) for c in cols},
-    )
+    by = firms.groupby("enterprise_id")
+    agg = by.agg(land_m2=("land_m2", "sum"), parcels=("land_m2", "size"))
+    if cols:  # vectorised sums; min_count=1 keeps "no value at all" missing instead of 0
+        agg = agg.join(by[cols].sum(min_count=1))
     if "industry_code" in firms:
         agg["industry_code"] = firms.groupby("enterprise_id")["industry_code"].first()
     # the park holding most of each enterprise's land
@@ -61,7 +60,7 @@ def enterprise_table(study) -> pd.DataFrame:
     return agg.reset_index()
 
 
-def mujun(study, *, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mujun(study, *, config=None, firms: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """亩均论英雄: indicators per 亩, a benchmark-relative weighted score, classes A/B/C/D (T: not evaluated).
 
     Returns
@@ -70,7 +69,7 @@ def mujun(study, *, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         Per enterprise; and per park the share of enterprise land in each class.
     """
     cfg = load_config("intensity", config)["mujun"]
-    ent = enterprise_table(study)
+    ent = enterprise_table(study) if firms is None else firms.copy()
     ent["tax_per_mu"] = safe_ratio(ent.get("tax_wan"), ent["land_mu"])
     ent["revenue_per_mu"] = safe_ratio(ent.get("revenue_wan"), ent["land_mu"])
     if "value_added_wan" in ent:
@@ -120,13 +119,13 @@ def mujun(study, *, config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ent.sort_values(["group", "rank_pct"]).reset_index(drop=True), share.reset_index()
 
 
-def control_violations(study, *, config=None) -> pd.DataFrame:
+def control_violations(study, *, config=None, firms: pd.DataFrame | None = None) -> pd.DataFrame:
     """Industrial-project control indicators per enterprise, and a row per violated rule.
 
     FAR counts the floor area of storeys over 8 m twice where the parcels carry ``gfa_over8m_m2``.
     """
     cfg = load_config("intensity", config)["control"]
-    ent = enterprise_table(study)
+    ent = enterprise_table(study) if firms is None else firms.copy()
     if "industry_code" not in ent:
         ent["industry_code"] = None
     land_ha = ent["land_m2"] / M2_PER_HA

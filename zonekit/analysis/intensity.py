@@ -235,8 +235,11 @@ def evaluate_units(
     config=None,
     threads: int | None = None,
     by: str = "unit",
+    pairs: pd.DataFrame | None = None,
 ) -> IntensityResult:
     """Intensity indicators, scores and grades of any polygons (parks, zones, boundary versions).
+
+    ``pairs`` is the overlay of ``units`` with ``lu`` (``intersection_areas``) when the caller has it.
 
     Parameters
     ----------
@@ -249,7 +252,8 @@ def evaluate_units(
     cfg = load_config("intensity", config)
     crs = lu.crs
     units = units.to_crs(crs) if units.crs is not None and not units.crs.equals(crs) else units
-    pairs = intersection_areas(units.geometry.values, lu.geometry.values, crs, threads=threads)
+    if pairs is None:
+        pairs = intersection_areas(units.geometry.values, lu.geometry.values, crs, threads=threads)
     sums = _class_sums(pairs, lu, len(units))
     ind, notes = indicators_from_sums(sums)
     area_m2 = ellipsoidal_area(units.geometry.values, crs)

@@ -23,6 +23,7 @@ import shapely
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
+from zonekit.layers.check import parks_outside_zone
 from zonekit.layers.schema import SCHEMAS
 
 PAIR_COLUMNS = [
@@ -188,8 +189,29 @@ def coverage(
 CHEMICAL_INDUSTRIES = ("C25", "C26", "C28")  # 石油加工, 化学原料和化学制品, 化学纤维 (GB/T 4754)
 
 
+def park_protected_pairs(parks: gpd.GeoDataFrame, protected: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Every park × protected-area overlap, with the protected area's kind in ``b_kind``.
+
+    Computed once per run and filtered by kind for the red-line findings, the consolidation rule and the
+    overlap report.
+    """
+    pairs = overlap_pairs(parks, protected, a_layer="parks", b_layer="protected")
+    kind = dict(zip(protected["area_id"].astype(str), protected["kind"], strict=True))
+    return pairs.assign(b_kind=pairs["b_id"].astype(str).map(kind))
+
+
+def park_self_pairs(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Every pair of overlapping parks, each pair once."""
+    return overlap_pairs(parks, parks, a_layer="parks", b_layer="parks")
+
+
 def findings(
-    study, *, near_m: float = 500.0, chemical_industries=CHEMICAL_INDUSTRIES
+    study,
+    *,
+    near_m: float = 500.0,
+    chemical_industries=CHEMICAL_INDUSTRIES,
+    protected_pairs: gpd.GeoDataFrame | None = None,
+    park_pairs: gpd.GeoDataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The overlap findings the policy texts ask for, one table each.
 
@@ -199,6 +221,9 @@ def findings(
     - ``parks_across_counties``: parks lying in more than one county, with the area in each;
     - ``parks_outside_zone``: the area of each park outside its zone's boundary (zones with one);
     - ``cross_zone_overlaps``: parks of different zones overlapping each other.
+
+    ``protected_pairs`` (:func:`park_protected_pairs`) and ``park_pairs`` (:func:`park_self_pairs`) are
+    used when the caller already has them.
     """
     out: dict[str, pd.DataFrame] = {}
     parks = study.get("parks")
@@ -206,8 +231,9 @@ def findings(
     if parks is None:
         return out
     if prot is not None:
-        red = prot[prot["kind"].isin(["eco_redline", "basic_farmland"])]
-        out["parks_in_redlines"] = overlap_pairs(parks, red, a_layer="parks", b_layer="protected")
+        pp = park_protected_pairs(parks, prot) if protected_pairs is None else protected_pairs
+        red = pp[pp["b_kind"].isin(["eco_redline", "basic_farmland"])]
+        out["parks_in_redlines"] = red.reset_index(drop=True)
     lu = study.get("landuse")
     if prot is not None and lu is not None and "industry_code" in lu:
         code = lu["industry_code"].astype(str).str[:3]
@@ -233,43 +259,8 @@ def findings(
         out["parks_across_counties"] = cov[multi].rename(columns={"b_class": "county"}).reset_index(drop=True)
     zones = study.get("zones")
     if isinstance(zones, gpd.GeoDataFrame) and zones.geometry.notna().any():
-        zg = dict(zip(zones["zone_id"].astype(str), zones.geometry, strict=True))
-        rows = []
-        for p in parks.itertuples():
-            z = zg.get(str(p.zone_id))
-            if z is None or getattr(p, "kind", None) == "enclave":
-                continue
-            outside = shapely.difference(p.geometry, z)
-            m2, total = ellipsoidal_area([outside, p.geometry], parks.crs)
-            if m2 > 1.0:
-                rows.append(
-                    {
-                        "park_id": p.park_id,
-                        "name": p.name,
-                        "zone_id": p.zone_id,
-                        "outside_m2": m2,
-                        "outside_ha": m2 / M2_PER_HA,
-                        "outside_mu": m2 / M2_PER_MU,
-                        "pct_of_park": 100.0 * m2 / total,
-                        "geometry": outside,
-                    }
-                )
-        out["parks_outside_zone"] = (
-            gpd.GeoDataFrame(rows, geometry="geometry", crs=parks.crs)
-            if rows
-            else pd.DataFrame(
-                columns=[
-                    "park_id",
-                    "name",
-                    "zone_id",
-                    "outside_m2",
-                    "outside_ha",
-                    "outside_mu",
-                    "pct_of_park",
-                ]
-            )
-        )
-    self_pairs = overlap_pairs(parks, parks, a_layer="parks", b_layer="parks")
+        out["parks_outside_zone"] = parks_outside_zone(parks, zones)
+    self_pairs = park_self_pairs(parks) if park_pairs is None else park_pairs
     zone_of = dict(zip(parks["park_id"].astype(str), parks["zone_id"].astype(str), strict=True))
     cross = self_pairs["a_id"].map(zone_of) != self_pairs["b_id"].map(zone_of)
     out["cross_zone_overlaps"] = self_pairs[cross].reset_index(drop=True)

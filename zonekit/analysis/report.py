@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from zonekit.analysis.config import load_config
-from zonekit.analysis.enterprises import control_violations, mujun
+from zonekit.analysis.enterprises import control_violations, enterprise_table, mujun
 from zonekit.analysis.intensity import land_intensity, regional_ranking
 from zonekit.geo.raster import zonal_summary
 
@@ -22,6 +22,7 @@ def intensity_tables(
     (dict, dict)
         Table name → frame (``indicators`` first), and metadata for the report.
     """
+    config = load_config("intensity", config)  # resolved once, handed to every analysis below
     res = land_intensity(study, by=by, config=config)
     tables: dict[str, pd.DataFrame] = {
         "indicators": res.indicators,
@@ -31,11 +32,12 @@ def intensity_tables(
     if by == "zone":
         tables["ranking"] = regional_ranking(res.indicators, config=config)
     if by == "park" and "enterprise_id" in study["landuse"]:
-        ent, park_classes = mujun(study, config=config)
+        firms = enterprise_table(study)  # the enterprise overlay, once for 亩均 and the control indicators
+        ent, park_classes = mujun(study, config=config, firms=firms)
         tables |= {
             "mujun": ent,
             "mujun_parks": park_classes,
-            "control": control_violations(study, config=config),
+            "control": control_violations(study, config=config, firms=firms),
         }
     if raster is not None:
         key = "park_id" if by == "park" else "zone_id"

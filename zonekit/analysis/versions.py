@@ -18,7 +18,8 @@ from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 
 
-def _versions(zone_versions: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDataFrame:
+def ordered_versions(zone_versions: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDataFrame:
+    """The boundary versions of one zone, in the order they came into force."""
     v = zone_versions[zone_versions["zone_id"].astype(str) == str(zone_id)].copy()
     if v.empty:
         raise InputError(f"zone {zone_id} has no boundary versions.", fix="Import them into zone_versions.")
@@ -29,7 +30,7 @@ def _versions(zone_versions: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDataFrame
 
 def version_in_force(zone_versions: gpd.GeoDataFrame, zone_id: str, on: pd.Timestamp) -> pd.Series:
     """The version whose validity covers the date ``on``."""
-    v = _versions(zone_versions, zone_id)
+    v = ordered_versions(zone_versions, zone_id)
     ok = (v["_from"] <= on) & (v["_to"].isna() | (v["_to"] >= on))
     if not ok.any():
         raise InputError(
@@ -71,16 +72,31 @@ def statistical_scope(
     return out.drop(labels=["_from", "_to"])
 
 
-def compare_versions(old: shapely.Geometry, new: shapely.Geometry, landuse: gpd.GeoDataFrame) -> dict:
+def version_pairs(zone_versions: gpd.GeoDataFrame, zone_id: str, landuse: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The overlay of a zone's boundary versions (in version order, ``a`` = position) with the parcels."""
+    v = ordered_versions(zone_versions, zone_id)
+    geoms = v.to_crs(landuse.crs).geometry.values if not v.crs.equals(landuse.crs) else v.geometry.values
+    return intersection_areas(geoms, landuse.geometry.values, landuse.crs)
+
+
+def compare_versions(
+    old: shapely.Geometry,
+    new: shapely.Geometry,
+    landuse: gpd.GeoDataFrame,
+    *,
+    pairs: pd.DataFrame | None = None,
+) -> dict:
     """Area added and removed between two boundaries, and the parcels that moved in or out.
 
-    A parcel belongs to a boundary when more than half of it lies inside.
+    A parcel belongs to a boundary when more than half of it lies inside. ``pairs`` is the overlay of
+    ``[old, new]`` with the parcels (``a`` 0 and 1) when the caller already has it.
     """
     crs = landuse.crs
     added = shapely.difference(new, old)
     removed = shapely.difference(old, new)
     a_add, a_rem = ellipsoidal_area([added, removed], crs)
-    pairs = intersection_areas([old, new], landuse.geometry.values, crs)
+    if pairs is None:
+        pairs = intersection_areas([old, new], landuse.geometry.values, crs)
     share = pairs.pivot_table(index="b", columns="a", values="b_share", aggfunc="sum", fill_value=0.0)
     share = share.reindex(columns=[0, 1], fill_value=0.0)
     ids = landuse["parcel_id"].astype(str).to_numpy()
@@ -97,17 +113,23 @@ def compare_versions(old: shapely.Geometry, new: shapely.Geometry, landuse: gpd.
     }
 
 
-def version_indicators(study, zone_id: str, *, config=None) -> pd.DataFrame:
-    """Intensity indicators of a zone on each of its boundary versions, side by side."""
+def version_indicators(
+    study, zone_id: str, *, config=None, pairs: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Intensity indicators of a zone on each of its boundary versions, side by side.
+
+    ``pairs`` is the overlay of the zone's versions (in version order) with the parcels, when the caller
+    already has it (:func:`version_pairs`).
+    """
     from zonekit.analysis.intensity import evaluate_units
 
-    v = _versions(study["zone_versions"], zone_id)
+    v = ordered_versions(study["zone_versions"], zone_id)
     units = gpd.GeoDataFrame(
         {"zone_id": str(zone_id), "version": v["version"].to_numpy()},
         geometry=v.geometry.values,
         crs=study["zone_versions"].crs,
     )
-    res = evaluate_units(units, study["landuse"], key="version", config=config)
+    res = evaluate_units(units, study["landuse"], key="version", config=config, pairs=pairs)
     out = res.indicators.drop(columns="geometry").set_index("version").T
     out.columns = [f"version_{c}" for c in out.columns]
     return out.reset_index(names="indicator")

@@ -37,7 +37,7 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
       enclaves.xlsx/.csv           each enclave's benefits split between home and host for --year
       versions.xlsx/.csv           the boundary version whose statistics count for --year, and what changed
     """
-    from zonekit.atlas import atlas as run_atlas
+    from zonekit.atlas_job import atlas as run_atlas
     from zonekit.layers.check import summarise
 
     done = run_atlas(study, out, lang=lang, year=year)

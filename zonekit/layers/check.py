@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area
-from zonekit.geo.units import M2_PER_HA
+from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.study import Study, read_study
 
@@ -239,29 +239,60 @@ def _park_zones(parks: gpd.GeoDataFrame, zones: pd.DataFrame, crs, tol: float) -
         )
     if not isinstance(zones, gpd.GeoDataFrame):
         return rows
-    geom_by_zone = dict(zip(zid, zones.geometry, strict=True))
-    for _, p in parks.iterrows():
-        zg = geom_by_zone.get(str(p["zone_id"]))
-        if zg is None or p["kind"] == "enclave":
-            continue
-        outside = shapely.difference(p.geometry, zg)
-        m2 = float(ellipsoidal_area([outside], crs)[0])
-        if m2 >= tol:
-            rows.append(
-                _f(
-                    "warning",
-                    "park_outside_zone",
-                    "parks",
-                    f"{p['park_id']},{p['zone_id']}",
-                    (
-                        f"park {p['name']} extends beyond the boundary of zone {p['zone_id']}",
-                        f"园区 {p['name']} 超出开发区 {p['zone_id']} 的边界",
-                    ),
-                    m2 / M2_PER_HA,
-                    "ha",
-                )
+    out = parks_outside_zone(parks, zones, min_m2=tol)
+    for p in out.itertuples():  # one finding per park beyond its zone: a handful
+        rows.append(
+            _f(
+                "warning",
+                "park_outside_zone",
+                "parks",
+                f"{p.park_id},{p.zone_id}",
+                (
+                    f"park {p.name} extends beyond the boundary of zone {p.zone_id}",
+                    f"园区 {p.name} 超出开发区 {p.zone_id} 的边界",
+                ),
+                p.outside_ha,
+                "ha",
             )
+        )
     return rows
+
+
+def parks_outside_zone(
+    parks: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, min_m2: float = MIN_OVERLAP_M2
+) -> gpd.GeoDataFrame:
+    """The part of each park outside its zone's boundary, where it is at least ``min_m2``.
+
+    The one measure of "park outside its zone" that both ``zonekit check`` and the overlap findings
+    report. Enclave parks lie outside their zone by design and are left out, and so are parks whose zone
+    has no geometry.
+
+    Returns
+    -------
+    GeoDataFrame
+        park_id, name, zone_id, outside_m2, outside_ha, outside_mu, pct_of_park; the outside part as
+        geometry.
+    """
+    zg = dict(zip(zones["zone_id"].astype(str), zones.geometry, strict=True))
+    zone_geom = parks["zone_id"].astype(str).map(zg)
+    use = zone_geom.notna().to_numpy() & (parks["kind"] != "enclave").to_numpy()
+    sub = parks[use]
+    outside = shapely.difference(sub.geometry.values, np.asarray(zone_geom[use], dtype=object))
+    m2 = ellipsoidal_area(outside, parks.crs)
+    total = ellipsoidal_area(sub.geometry.values, parks.crs)
+    keep = m2 >= min_m2
+    out = pd.DataFrame(
+        {
+            "park_id": sub["park_id"].to_numpy()[keep],
+            "name": sub["name"].to_numpy()[keep],
+            "zone_id": sub["zone_id"].to_numpy()[keep],
+            "outside_m2": m2[keep],
+            "outside_ha": m2[keep] / M2_PER_HA,
+            "outside_mu": m2[keep] / M2_PER_MU,
+            "pct_of_park": 100.0 * m2[keep] / total[keep],
+        }
+    )
+    return gpd.GeoDataFrame(out, geometry=list(outside[keep]), crs=parks.crs)
 
 
 def _host_adcodes(

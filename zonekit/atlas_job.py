@@ -14,6 +14,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from zonekit import api
+from zonekit.analysis.overlap import park_protected_pairs, park_self_pairs
 from zonekit.errors import StudyError
 from zonekit.geo.area import AREA_METHOD
 from zonekit.geo.gpkg import copy_database
@@ -151,14 +152,24 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
         per_zone = api.intensity(st["parks"], st["landuse"], zones=g("zones"), by="zone")
         _write_all(per_zone, out, "intensity_zones", (".xlsx", ".csv"), lang, meta)
     steps.update()
+    known: dict[str, pd.DataFrame] = {}  # parks × protected and parks × parks: computed once, used thrice
     if "parks" in has:
+        known["parks"] = park_self_pairs(st["parks"])
+        if "protected" in has:
+            known["protected"] = park_protected_pairs(st["parks"], st["protected"])
         found = api.findings(
-            st["parks"], protected=g("protected"), zones=g("zones"), admin=g("admin"), parcels=g("landuse")
+            st["parks"],
+            protected=g("protected"),
+            zones=g("zones"),
+            admin=g("admin"),
+            parcels=g("landuse"),
+            protected_pairs=known.get("protected"),
+            park_pairs=known["parks"],
         )
         red = found.frames.get("parks_in_redlines")
         bs = [b for b in ("protected", "parks", "admin") if b in has]
         if bs:
-            pairs = api.overlap_many(st, "parks", bs)
+            pairs = api.overlap_many(st, "parks", bs, known=known)
             _write_all(
                 pairs.tables() | found.tables(), out, "overlap", (".xlsx", ".csv", ".gpkg"), lang, meta
             )
@@ -171,6 +182,7 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
             protected=g("protected"),
             admin=g("admin"),
             intensity=park_ind,
+            protected_pairs=known.get("protected"),
         )
         groups = cons["groups"]
         _write_all(cons, out, "consolidate", (".xlsx", ".csv", ".gpkg"), lang, meta)
