@@ -28,7 +28,7 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
-## make test: set up, then lint, check the import direction and run the whole suite
+## make test: set up, then lint, type-check, check the import direction and run the whole suite
 test: $(STAMP) $(CHROMIUM) lint
 	$(BIN)/python -m pytest -q
 
@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check zonekit tests data bench tools
 	$(BIN)/ruff format --check zonekit tests data bench tools
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## make sample: regenerate the bundled sample study from its generator (deterministic)
 sample: $(STAMP)

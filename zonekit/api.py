@@ -13,6 +13,7 @@ st["landuse"], zones=st.get("zones"))``, or :func:`from_study` does it for you.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ class Report:
     """Named result tables, in the order a workbook shows them, and metadata for the report."""
 
     frames: dict[str, pd.DataFrame]
-    metadata: dict[str, object] = field(default_factory=dict)
+    metadata: Mapping[str, object] = field(default_factory=dict)
     main: str = ""
 
     def __getitem__(self, name: str) -> pd.DataFrame:

@@ -86,7 +86,3 @@ class CodeSystemHintWarning(ZonekitWarning):
 
 class UnknownCodeWarning(ZonekitWarning):
     """Some land-use codes are not in the declared code system."""
-
-
-class GeometryRepairWarning(ZonekitWarning):
-    """Some geometries were repaired or rejected on import."""

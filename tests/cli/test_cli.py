@@ -1,4 +1,7 @@
-"""The command line as users run it: real processes, exit codes, messages."""
+"""The command line: exit codes, messages and outputs, run in-process with click's CliRunner.
+
+Two smoke tests (marked ``process``) start the installed console script in a fresh process, as users do.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,30 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import squares
+from zonekit.cli.main import main
 
 ZONEKIT = [str(Path(sys.executable).with_name("zonekit"))]
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def spawn(*args: str) -> subprocess.CompletedProcess:
+    """The installed console script in a fresh process."""
     env = {**os.environ, "PYTHONWARNINGS": "default"}
-    return subprocess.run([*ZONEKIT, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+    return subprocess.run([*ZONEKIT, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def run(*args: str) -> SimpleNamespace:
+    """The command group in this process; the same exit codes and streams as the console script."""
+    result = CliRunner().invoke(main, list(args), prog_name="zonekit")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 def test_help_teaches():
@@ -42,7 +57,7 @@ def test_usage_error_exits_2():
 
 
 def test_user_error_exits_1_with_one_paragraph_and_no_traceback(tmp_path):
-    r = run("import", str(tmp_path / "missing.shp"), "--into", str(tmp_path / "s.gpkg"), "--as", "parks")
+    r = spawn("import", str(tmp_path / "missing.shp"), "--into", str(tmp_path / "s.gpkg"), "--as", "parks")
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
     assert "missing.shp" in r.stderr and "does not exist" in r.stderr
@@ -55,10 +70,10 @@ def test_import_then_check(tmp_path):
     src = tmp_path / "parks.gpkg"
     g.drop(columns="id").to_file(src)
     study = tmp_path / "s.gpkg"
-    r = run("import", str(src), "--into", str(study), "--as", "parks")
+    r = spawn("import", str(src), "--into", str(study), "--as", "parks")
     assert r.returncode == 0, r.stderr
     assert "read 2 = loaded 2 + rejected 0" in r.stdout
-    r = run("check", str(study), "--out", str(tmp_path / "c.xlsx"))
+    r = spawn("check", str(study), "--out", str(tmp_path / "c.xlsx"))
     assert r.returncode == 0 and "check:" in r.stdout and (tmp_path / "c.xlsx").exists()
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zonekit.geo.area import ellipsoidal_area, to_geographic
-from zonekit.geo.units import M2_PER_MU, m2_to_ha, m2_to_mu
+from zonekit.geo.units import M2_PER_HA, M2_PER_MU, MU_PER_HA
 
 GEOD = pyproj.Geod(ellps="GRS80")
 
@@ -65,8 +65,8 @@ def test_empty_and_missing_have_zero_area():
 
 def test_units():
     assert pytest.approx(666.6666667) == M2_PER_MU
-    assert m2_to_ha(25_000.0) == 2.5
-    assert m2_to_mu(np.array([10_000.0]))[0] == pytest.approx(15.0)
+    assert 25_000.0 / M2_PER_HA == 2.5 and MU_PER_HA == 15.0
+    assert pytest.approx(15.0) == 10_000.0 / M2_PER_MU
 
 
 @settings(max_examples=60, deadline=None)

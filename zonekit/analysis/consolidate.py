@@ -9,6 +9,7 @@ members, the rules that fired, a suggested action and a priority. All thresholds
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -221,7 +222,7 @@ def consolidation_candidates(
 
 
 def _groups(
-    cand: pd.DataFrame, zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, cfg: dict
+    cand: pd.DataFrame, zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, cfg: Mapping
 ) -> gpd.GeoDataFrame:
     parent: dict[str, str] = {}
 

@@ -14,6 +14,7 @@ Indicators whose denominator is zero are missing (NaN) and say why in ``notes`` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -140,7 +141,7 @@ def indicators_from_sums(sums: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return out, notes.map("; ".join)
 
 
-def zone_type(sums: pd.DataFrame, cfg: dict, forced: pd.Series | None = None) -> pd.Series:
+def zone_type(sums: pd.DataFrame, cfg: Mapping, forced: pd.Series | None = None) -> pd.Series:
     """工业主导 (``industrial``) / 产城融合 (``integrated``) / ``other`` by the rule of ``domain.md`` §2.3."""
     rule = cfg["zone_type"]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -188,7 +189,7 @@ def tree_score(node: str, weights: dict, leaf_scores: dict[str, float], out: dic
     return score
 
 
-def grade(score: float, cfg: dict) -> str | None:
+def grade(score: float, cfg: Mapping) -> str | None:
     """Grade for a composite score by the configured thresholds."""
     if score is None or np.isnan(score):
         return None

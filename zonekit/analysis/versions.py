@@ -9,6 +9,7 @@ keeps the old scope for 2024 and 2025 and takes the new one from 2026 (``years_o
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -96,7 +97,7 @@ def compare_versions(
     removed = shapely.difference(old, new)
     a_add, a_rem = ellipsoidal_area([added, removed], crs)
     if pairs is None:
-        pairs = intersection_areas([old, new], landuse.geometry.values, crs)
+        pairs = intersection_areas(np.array([old, new], dtype=object), landuse.geometry.values, crs)
     share = pairs.pivot_table(index="b", columns="a", values="b_share", aggfunc="sum", fill_value=0.0)
     share = share.reindex(columns=[0, 1], fill_value=0.0)
     ids = landuse["parcel_id"].astype(str).to_numpy()

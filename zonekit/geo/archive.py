@@ -7,7 +7,6 @@ of the folder (``../``) is refused, and so is an archive that would decompress a
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -100,8 +99,3 @@ def safe_extract(archive: Path, dest: Path) -> str:
                         )
                     out.write(chunk)
     return how
-
-
-def remove_tree(path: Path) -> None:
-    """Remove an extraction folder, ignoring errors."""
-    shutil.rmtree(path, ignore_errors=True)

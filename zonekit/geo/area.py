@@ -24,7 +24,6 @@ import pyproj
 import shapely
 
 from zonekit.geo.rings import rings
-from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 
 CGCS2000 = pyproj.CRS.from_epsg(4490)
 AREA_METHOD = "ellipsoidal (CGCS2000/GRS80): Lambert azimuthal equal-area centred on each polygon"
@@ -171,7 +170,7 @@ def _projected_area(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     if small.any():
         planar, cx, cy = planar_moments(geoms[small])
         scale = _areal_scale(cx, cy, crs)
-        if scale is None:
+        if scale is None or unit is None:
             small[:] = False
         else:
             out[small] = planar * unit * unit / scale
@@ -289,8 +288,10 @@ def _geographic_area(arr: np.ndarray) -> np.ndarray:
     px, py = _laea(xy[:, 0], xy[:, 1], lon0[owner], *(t[owner] for t in terms))
     # shoelace per ring (rings are closed: consecutive pairs inside a ring are its edges)
     e = r.edges
-    terms = _edge_terms(px[e], py[e], px[e + 1], py[e + 1], xy[e], xy[e + 1], lon0[owner][e], lat0[owner][e])
-    signed = np.bincount(ring_of[e], weights=terms, minlength=n_rings)
+    edge_terms = _edge_terms(
+        px[e], py[e], px[e + 1], py[e + 1], xy[e], xy[e + 1], lon0[owner][e], lat0[owner][e]
+    )
+    signed = np.bincount(ring_of[e], weights=edge_terms, minlength=n_rings)
     area = np.where(r.is_ext, np.abs(signed), -np.abs(signed))
     out[ok] = np.bincount(ring_geom, weights=area, minlength=len(sub))
     return out
@@ -333,12 +334,6 @@ def _edge_terms(
         tri = 0.5 * ((a1 * my - mx * b1) + (mx * b2 - a2 * my) - (a1 * b2 - a2 * b1))
         terms[i] += tri * 4.0 / 3.0
     return terms
-
-
-def area_units(m2: np.ndarray) -> dict[str, np.ndarray]:
-    """The same areas in m², 公顷 and 亩: ``{"area_m2", "area_ha", "area_mu"}``."""
-    m2 = np.asarray(m2, dtype=float)
-    return {"area_m2": m2, "area_ha": m2 / M2_PER_HA, "area_mu": m2 / M2_PER_MU}
 
 
 def boundary_area(

@@ -177,7 +177,7 @@ def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> b
 def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDecision:
     """Decide the encoding of a shapefile's attributes: ``--encoding``, ``.cpg``, the LDID, then the bytes."""
     if override:
-        return EncodingDecision(normalise_codec(override), "--encoding")
+        return EncodingDecision(codec_name(override), "--encoding")
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
         cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
@@ -215,3 +215,10 @@ def normalise_codec(name: str, *, strict: bool = True) -> str | None:
             f"'{name}' is not a text encoding Python knows.",
             fix="Use e.g. --encoding gbk, --encoding gb18030 or --encoding utf-8.",
         ) from None
+
+
+def codec_name(name: str) -> str:
+    """The Python codec name for an encoding name; raise :class:`EncodingError` for an unknown one."""
+    found = normalise_codec(name)
+    assert found is not None  # strict lookups raise instead of returning None
+    return found

@@ -31,8 +31,8 @@ from zonekit.errors import SourceReadError
 from zonekit.geo.archive import safe_extract
 from zonekit.geo.encoding import (
     EncodingDecision,
+    codec_name,
     decide_from_bytes,
-    normalise_codec,
     read_dbf_header,
     shapefile_encoding,
 )
@@ -201,7 +201,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
     if fmt == "ESRI Shapefile":
         enc = shapefile_encoding(ds, override=encoding)
     elif encoding:
-        enc = EncodingDecision(normalise_codec(encoding), "--encoding")
+        enc = EncodingDecision(codec_name(encoding), "--encoding")
     else:
         enc = EncodingDecision("utf-8", f"{fmt} stores text as UTF-8")
     kwargs = {"layer": lyr}
@@ -332,7 +332,7 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
     else:
         raw = ds.read_bytes()
         if encoding:
-            enc = EncodingDecision(normalise_codec(encoding), "--encoding")
+            enc = EncodingDecision(codec_name(encoding), "--encoding")
         elif raw.startswith(b"\xef\xbb\xbf"):
             enc = EncodingDecision("utf-8-sig", "UTF-8 byte-order mark")
         else:

@@ -33,7 +33,7 @@ class RepairResult:
 
 def _polygon_parts(g: shapely.Geometry) -> shapely.Geometry | None:
     parts = [p for p in shapely.get_parts(g) if p.geom_type in _POLY]
-    polys = []
+    polys: list[shapely.Geometry] = []
     for p in parts:
         polys.extend(shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])
     if not polys:
@@ -92,7 +92,7 @@ def repair_polygons(geoms, crs) -> RepairResult:
 
     area_before = np.full(n, np.nan)
     area_after = np.full(n, np.nan)
-    invalid = live & ~shapely.is_valid(np.where(live, g, None))
+    invalid = live & ~shapely.is_valid(np.where(live, g, np.array(None, dtype=object)))
     if invalid.any():
         idx = np.flatnonzero(invalid)
         reasons = shapely.is_valid_reason(g[idx])

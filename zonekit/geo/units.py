@@ -10,16 +10,6 @@ MU_PER_HA = 15.0
 M2_PER_MU = M2_PER_HA / MU_PER_HA  # 666.666…
 
 
-def m2_to_ha(m2: np.ndarray | float) -> np.ndarray | float:
-    """Square metres to hectares (公顷)."""
-    return np.asarray(m2, dtype=float) / M2_PER_HA if np.ndim(m2) else float(m2) / M2_PER_HA
-
-
-def m2_to_mu(m2: np.ndarray | float) -> np.ndarray | float:
-    """Square metres to 亩 (1 ha = 15 亩)."""
-    return np.asarray(m2, dtype=float) / M2_PER_MU if np.ndim(m2) else float(m2) / M2_PER_MU
-
-
 def safe_ratio(num, den) -> pd.Series:
     """``num / den`` element-wise, missing (NaN) wherever the denominator is 0 or the result is not finite.
 

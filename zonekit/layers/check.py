@@ -357,7 +357,7 @@ def _host_adcodes(
 
 
 def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     if not len(enclaves):
         return rows
     e = enclaves.copy()

@@ -134,8 +134,9 @@ def map_fields(
     for col in columns:
         if col in out or col in targets:
             continue
-        target = lookup.get(col.strip().lower())
-        if target and target not in taken:
+        found = lookup.get(col.strip().lower())
+        if found and found not in taken:
+            target = found
             out[col] = target
             taken.add(target)
     return out

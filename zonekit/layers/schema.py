@@ -340,7 +340,7 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
                 bad = present & ~np.isin(mapped, list(col.choices))
                 for r in np.flatnonzero(bad):
                     flag(np.array([r]), f"{col.name} '{texts[r]}' is not one of {', '.join(col.choices)}")
-                texts = np.where(bad, None, mapped)
+                texts = np.where(bad, np.array(None, dtype=object), mapped)
             df[col.name] = texts
         if col.not_null and not col.derived:
             empty = np.array(

@@ -31,12 +31,3 @@ def safe(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
     return html.escape(str(value), quote=True).translate(_EXTRA)
-
-
-def safe_frame(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A copy of ``df`` with ``columns`` (those present) replaced by their :func:`safe` text."""
-    out = df.copy()
-    for c in columns:
-        if c in out:
-            out[c] = [safe(v) for v in out[c]]
-    return out

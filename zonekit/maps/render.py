@@ -73,8 +73,7 @@ def _props(gdf: gpd.GeoDataFrame, columns: dict[str, object]) -> gpd.GeoDataFram
     """Only the given properties, every text escaped, numbers as plain floats."""
     data = {}
     for name, values in columns.items():
-        vals = values if not isinstance(values, str) else gdf[values]
-        vals = list(vals)
+        vals = list(gdf[values] if isinstance(values, str) else values)  # type: ignore[arg-type]
         data[name] = [
             v
             if isinstance(v, (int, float))
