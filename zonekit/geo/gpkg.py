@@ -33,6 +33,8 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
+from zonekit.geo.io import pid_alive
+
 STAGE_PREFIX = "zonekit-stage-"
 LOCK_TIMEOUT_S = float(os.environ.get("ZONEKIT_LOCK_TIMEOUT", "60"))
 _META_TABLES = (
@@ -144,23 +146,13 @@ def exclusive(path: str | Path, *, timeout: float | None = None) -> Iterator[Non
         os.close(fd)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_staging(folder: str | Path | None = None) -> int:
     """Remove staging folders left by killed zonekit processes; return how many were removed."""
     folder = Path(folder or tempfile.gettempdir())
     removed = 0
     for p in folder.glob(f"{STAGE_PREFIX}*"):
         parts = p.name[len(STAGE_PREFIX) :].split("-", 1)
-        if parts[0].isdigit() and not _pid_alive(int(parts[0])):
+        if parts[0].isdigit() and not pid_alive(int(parts[0])):
             shutil.rmtree(p, ignore_errors=True)
             removed += 1
     return removed

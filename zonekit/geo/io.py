@@ -378,7 +378,8 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
 _TMP_TAG = ".zonekit-"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -394,7 +395,7 @@ def _remove_stale(folder: Path, name: str) -> None:
 
     for p in folder.glob(f".{glob_escape(name)}{_TMP_TAG}*"):
         pid = p.name[len(name) + 1 + len(_TMP_TAG) :].split("-", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             if p.is_dir() and not p.is_symlink():
                 shutil.rmtree(p, ignore_errors=True)
             else:
