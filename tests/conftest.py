@@ -11,8 +11,20 @@ import pytest
 import shapely
 
 from zonekit.layers.sample import sample_path
+from zonekit.vocabulary.messages import using
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Library messages in English inside a test (asserting on one wording), and back after it.
+
+    The library and the command line speak Chinese unless told otherwise; the tests of that are in
+    tests/test_vocabulary.py. Resetting here also undoes a ``--lang`` a command set during the test.
+    """
+    with using("en"):
+        yield
 
 
 @pytest.fixture

@@ -60,20 +60,11 @@ def refuse_atlas_out(out: Path, src: Path) -> None:
     """
     real = out.resolve()
     if src.resolve().is_relative_to(real):
-        raise StudyError(
-            "The study is inside the --out folder, which the atlas replaces whole; nothing was written.",
-            path=src,
-            fix="Write the atlas to another folder (e.g. --out atlas/).",
-        )
+        raise StudyError("atlas.study_inside_out", path=src)
     if real.exists() and not real.is_dir():
-        raise StudyError("--out is a file, not a folder.", path=out, fix="Name a folder for the atlas.")
+        raise StudyError("atlas.out_is_file", path=out)
     if real.is_dir() and any(real.iterdir()) and not (real / ATLAS_MARKER).exists():
-        raise StudyError(
-            "The --out folder already holds files that no zonekit atlas wrote; the atlas replaces its "
-            "folder whole, so nothing was written.",
-            path=out,
-            fix="Choose a new or empty folder (an earlier atlas folder is replaced, as expected).",
-        )
+        raise StudyError("atlas.out_foreign", path=out)
 
 
 def atlas(

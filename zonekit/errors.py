@@ -8,32 +8,74 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zonekit.vocabulary.messages import MESSAGES, paragraph, render
+
 
 class ZonekitError(Exception):
     """Root of every error zonekit raises on purpose.
 
+    The error carries a message id of :data:`zonekit.vocabulary.messages.MESSAGES` and the values it
+    names; :attr:`message` renders it in the language in force (Chinese unless set otherwise), and
+    :meth:`text` in a given one.
+
     Parameters
     ----------
-    problem : str
-        What is wrong, in one or two sentences.
+    code : str
+        A message id (``"source.missing"``). Text that is not an id is kept as the problem as it is, for
+        callers outside zonekit.
     path : str or Path, optional
         The file the problem is about.
     fix : str, optional
-        What the user can do about it.
+        What the user can do about it, overriding the message's own advice.
+    **values
+        The numbers and names the message names.
+
+    Examples
+    --------
+    >>> err = SourceReadError("source.missing", path="园区.shp")
+    >>> err.text("en")
+    '园区.shp: The file does not exist. Check the path and the spelling.'
+    >>> err.code
+    'source.missing'
     """
 
-    def __init__(self, problem: str, *, path: str | Path | None = None, fix: str | None = None) -> None:
-        self.problem = problem.strip()
+    def __init__(
+        self, code: str, *, path: str | Path | None = None, fix: str | None = None, **values: object
+    ):
+        self.code = code if code in MESSAGES else None
+        self.values = values
         self.path = None if path is None else str(path)
-        self.fix = None if fix is None else fix.strip()
-        super().__init__(self.message)
+        self._text = None if self.code else code.strip()
+        self._fix = None if fix is None else fix.strip()
+        super().__init__(code)
+
+    def text(self, lang: str | None = None) -> str:
+        """The one-paragraph message in ``lang`` (default: the language in force): file, problem, fix.
+
+        Parameters
+        ----------
+        lang : {"zh", "en"}, optional
+            The language.
+
+        Returns
+        -------
+        str
+            The paragraph.
+        """
+        if self.code:
+            problem, fix = render(self.code, lang, {"path": self.path, **self.values})
+        else:
+            problem, fix = self._text or "", ""
+        fix = self._fix if self._fix is not None else fix
+        return paragraph(self.path or None, problem, fix, lang)
 
     @property
     def message(self) -> str:
-        """The one-paragraph message: file, problem, fix."""
-        head = f"{self.path}: " if self.path else ""
-        tail = f" {self.fix}" if self.fix else ""
-        return f"{head}{self.problem}{tail}"
+        """The one-paragraph message in the language in force."""
+        return self.text()
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class InputError(ZonekitError, ValueError):

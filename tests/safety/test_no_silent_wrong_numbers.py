@@ -96,8 +96,8 @@ def test_replace_that_would_load_nothing_keeps_the_layer(small_study, tmp_path, 
         code = run_cli("import", tmp_path / src, "--into", small_study, "--as", "parks", "--replace")
         assert code == 1
     err = " ".join(capsys.readouterr().err.split())  # the message is wrapped for the terminal
-    assert "All 1 features were rejected" in err and "park_id is empty" in err
-    assert "holds no features" in err and "layer is kept" in err
+    assert "全部 1 个要素均被拒收" in err and "park_id is empty" in err
+    assert "其中没有要素" in err and "图层保留" in err
     assert digest(small_study) == before
     with pytest.raises(InputError):
         import_layer(bad, small_study, as_="parks", mode="replace")
@@ -108,7 +108,7 @@ def test_an_empty_layer_gives_a_clear_message_from_every_analysis(small_study, c
     pyogrio.write_dataframe(lu.iloc[:0], small_study, layer="landuse")  # emptied in QGIS
     assert run_cli("intensity", small_study, "--out", small_study.with_name("i.xlsx")) == 1
     err = " ".join(capsys.readouterr().err.split())
-    assert "'landuse' layer is empty" in err and "Traceback" not in err
+    assert "'landuse' 图层为空" in err and "Traceback" not in err
     assert run_cli("atlas", small_study, "--out", small_study.with_name("atlas")) == 0
 
 

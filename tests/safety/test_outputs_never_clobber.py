@@ -23,7 +23,7 @@ def test_out_naming_the_study_is_refused(command, small_study, capsys):
     code = run_cli(command, small_study, *COMMANDS[command], "--out", small_study)
     err = " ".join(capsys.readouterr().err.split())
     assert code == 1, err
-    assert "names a zonekit study" in err and "Traceback" not in err
+    assert "--out 指向一个 zonekit 研究库" in err and "Traceback" not in err
     assert digest(small_study) == before
     assert len(read_study(small_study)["parks"]) == 1
 
@@ -50,7 +50,7 @@ def test_atlas_never_replaces_a_folder_it_did_not_write(small_study, tmp_path, c
     assert run_cli("atlas", "--out", small_study.parent) == 1  # the folder holds the user's study
     assert run_cli("atlas", small_study, "--out", tmp_path) == 1  # the study is inside --out
     err = " ".join(capsys.readouterr().err.split())
-    assert err.count("nothing was written") == 2
+    assert err.count("未写出任何内容") == 2
     assert digest(small_study) == before
 
 

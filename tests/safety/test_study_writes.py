@@ -205,7 +205,7 @@ def test_a_writer_that_cannot_get_the_lock_says_who_holds_the_study(small_study,
         locker.communicate("go\n", timeout=30)
     err = " ".join(r.stderr.split())
     assert r.returncode == 1 and "Traceback" not in err
-    assert "locked" in err and f"pid {locker.pid}" in err and "ZONEKIT_LOCK_TIMEOUT" in err
+    assert "研究库被锁定" in err and f"pid {locker.pid}" in err and "ZONEKIT_LOCK_TIMEOUT" in err
     assert integrity(small_study) == "ok"
     assert read_table(small_study, "parks")["name"].tolist() == ["主园"]
     con = sqlite3.connect(small_study)  # the other program's save went through
@@ -229,7 +229,7 @@ def test_a_read_only_study_is_refused_and_unchanged(small_study, tmp_path, capsy
         "import", _parks_file(tmp_path, "只读"), "--into", small_study, "--as", "parks", "--replace"
     )
     err = " ".join(capsys.readouterr().err.split())
-    assert code == 1 and "read-only" in err and "Traceback" not in err
+    assert code == 1 and "只读" in err and "Traceback" not in err
     assert digest(small_study) == before
 
 
@@ -272,7 +272,7 @@ def test_a_full_disk_rolls_the_import_back(small_study, tmp_path, full_disk, cap
     tables = list_tables(study)
     code = run_cli("import", src, "--into", study, "--as", "landuse", "--replace", "--code-system", "sandiao")
     err = " ".join(capsys.readouterr().err.split())
-    assert code == 1 and "disk is full" in err and "Traceback" not in err
+    assert code == 1 and "磁盘已满" in err and "Traceback" not in err
     (full_disk / "filler").unlink()
     assert integrity(study) == "ok"
     assert list_tables(study) == tables and len(read_table(study, "landuse")) == 5

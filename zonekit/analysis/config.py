@@ -48,11 +48,7 @@ def _from_file(name: str, path: str | None, mtime_ns: int) -> Mapping[str, Any]:
         try:
             cfg = _merge(cfg, tomllib.loads(Path(path).read_text(encoding="utf-8-sig")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            raise InputError(
-                f"The configuration cannot be read ({err}).",
-                path=path,
-                fix=f"Start from a copy of zonekit's {name}_default.toml and keep it valid TOML.",
-            ) from None
+            raise InputError("config.unreadable", path=path, err=err, name=name) from None
         source = f"{path} over zonekit defaults"
     cfg["_source"] = source
     return _frozen(cfg)

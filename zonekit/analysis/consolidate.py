@@ -88,7 +88,7 @@ def consolidation_candidates(
         rules, suggested action, priority and the union of its parks as geometry.
     """
     if hasattr(study, "require"):
-        study.require("zones", "parks", purpose="consolidation")
+        study.require("zones", "parks", purpose="purpose.consolidation")
     cfg = load_config("consolidate", config)
     zones = _zone_shapes(study)
     metric = zones.to_crs(metric_crs(zones))

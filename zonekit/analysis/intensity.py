@@ -216,7 +216,7 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
     if by not in ("park", "zone"):
         raise ValueError("by must be 'park' or 'zone'")
     if hasattr(study, "require"):
-        study.require("parks", "landuse", purpose="the intensity evaluation")
+        study.require("parks", "landuse", purpose="purpose.intensity")
     units = _units(study, by)
     return evaluate_units(
         units,

@@ -23,7 +23,7 @@ def ordered_versions(zone_versions: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDa
     """The boundary versions of one zone, in the order they came into force."""
     v = zone_versions[zone_versions["zone_id"].astype(str) == str(zone_id)].copy()
     if v.empty:
-        raise InputError(f"zone {zone_id} has no boundary versions.", fix="Import them into zone_versions.")
+        raise InputError("versions.none", zone=zone_id)
     v["_from"] = pd.to_datetime(v["valid_from"])
     v["_to"] = pd.to_datetime(v["valid_to"])
     return v.sort_values("_from")
@@ -34,10 +34,7 @@ def version_in_force(zone_versions: gpd.GeoDataFrame, zone_id: str, on: pd.Times
     v = ordered_versions(zone_versions, zone_id)
     ok = (v["_from"] <= on) & (v["_to"].isna() | (v["_to"] >= on))
     if not ok.any():
-        raise InputError(
-            f"zone {zone_id} has no boundary version valid on {on.date()}.",
-            fix="Check valid_from/valid_to of its zone_versions.",
-        )
+        raise InputError("versions.none_on", zone=zone_id, on=on.date())
     return v[ok].iloc[-1]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import echo, lang_option
 
 
 @click.command()
@@ -41,6 +41,6 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     from zonekit.layers.check import summarise
 
     done = run_atlas(study, out, lang=lang, year=year)
-    click.echo(f"study   {done.study.path}: " + ", ".join(f"{k} {len(v)}" for k, v in done.study.items()))
+    echo("cli.study", study=done.study.path, layers=", ".join(f"{k} {len(v)}" for k, v in done.study.items()))
     click.echo(summarise(done.findings))
-    click.echo(f"wrote {done.out}/index.html (open it), map.html and every table")
+    echo("cli.atlas_wrote", out=done.out)

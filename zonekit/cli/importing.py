@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
+from zonekit.cli.options import lang_option
 
 
 @click.command("import")
@@ -40,6 +41,7 @@ from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
 @click.option("--layer", help="Layer, sheet or dataset inside SRC when it holds several.")
 @click.option("--replace", "mode", flag_value="replace", help="Replace the layer if the study has it.")
 @click.option("--append", "mode", flag_value="append", help="Append to the layer if the study has it.")
+@lang_option
 def import_command(
     src: Path,
     study: Path,
@@ -51,6 +53,7 @@ def import_command(
     code_system: str | None,
     layer: str | None,
     mode: str | None,
+    lang: str,
 ) -> None:
     """Import SRC into a study layer, accounting for every feature.
 

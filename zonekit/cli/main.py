@@ -18,6 +18,7 @@ import click
 
 from zonekit._version import __version__
 from zonekit.errors import ZonekitError, ZonekitWarning
+from zonekit.vocabulary.messages import say
 
 EPILOG = """\b
 Examples:
@@ -51,7 +52,7 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:  # noqa: D102 — click's API
-        click.echo(textwrap.fill(f"error: {self.message}", width=110), err=True, file=file)
+        click.echo(textwrap.fill(f"{say('error')}: {self.message}", width=110), err=True, file=file)
 
 
 def os_error_message(err: OSError) -> str:
@@ -59,11 +60,11 @@ def os_error_message(err: OSError) -> str:
     where = f"{err.filename}: " if err.filename else ""
     what = err.strerror or str(err)
     if err.errno == errno.ENOSPC:
-        fix = "The disk is full: free some space and run the command again; nothing was left half-written."
+        fix = say("os.disk_full")
     elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = "zonekit may not write there: choose another output path or change the permissions."
+        fix = say("os.not_allowed")
     else:
-        fix = "Check the path, the permissions and the free disk space, then run the command again."
+        fix = say("os.other")
     return f"{where}{what}. {fix}"
 
 
@@ -110,7 +111,7 @@ def main(debug: bool) -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    prefix = "warning" if issubclass(category, ZonekitWarning) else f"warning ({category.__name__})"
+    prefix = say("warning") + ("" if issubclass(category, ZonekitWarning) else f" ({category.__name__})")
     click.echo(textwrap.fill(f"{prefix}: {message}", width=110, subsequent_indent="  "), err=True)
 
 
@@ -121,7 +122,7 @@ def cli() -> None:
     try:
         main.main(standalone_mode=False, prog_name="zonekit")
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo(say("aborted"), err=True)
         sys.exit(1)
     except click.ClickException as err:
         err.show()
@@ -132,17 +133,13 @@ def cli() -> None:
         UserError(err.message).show()
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("interrupted; no output was left half-written", err=True)
+        click.echo(say("interrupted"), err=True)
         sys.exit(130)
     except Exception as err:
         if debug:
             raise
         click.echo(
-            textwrap.fill(
-                f"error: zonekit failed unexpectedly ({type(err).__name__}: {err}). This is a bug in zonekit, not in "
-                "your data: run the same command with --debug and report the traceback.",
-                width=110,
-            ),
+            textwrap.fill(f"{say('error')}: {say('bug', err=f'{type(err).__name__}: {err}')}", width=110),
             err=True,
         )
         sys.exit(1)

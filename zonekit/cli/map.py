@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import BASEMAPS, INDICATORS
-from zonekit.cli.options import guard_out, lang_option, read
+from zonekit.cli.options import echo, guard_out, lang_option, read
 
 
 @click.command("map")
@@ -80,4 +80,4 @@ def map_command(
         tianditu_key=tianditu_key,
         indicator=indicator,
     )
-    click.echo(f"wrote {write_map(m, out, offline=offline)}")
+    echo("cli.wrote", file=write_map(m, out, offline=offline))

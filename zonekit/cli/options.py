@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import click
 
+
+def _set_language(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from zonekit.vocabulary.messages import set_language
+
+    set_language(value)
+    return value
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
-    help="Language of table headers.",
+    is_eager=True,
+    callback=_set_language,
+    help="Language of headers, values, messages and pages: zh (Chinese, 中文) or en (English).",
 )
+
+
+def echo(code: str, **values) -> None:
+    """Say message ``code`` on standard output in the language in force."""
+    from zonekit.vocabulary.messages import say
+
+    click.echo(say(code, **values))
 
 
 def guard_out(ctx: click.Context, param: click.Parameter, value):
@@ -30,7 +47,7 @@ def write_report(report, out, *, lang: str, metadata: dict) -> None:
     main = getattr(report, "main", None) or next(iter(tables))
     meta = {**metadata, **getattr(report, "metadata", {})}
     for p in write_tables(tables, out, main=main, lang=lang, metadata=meta):
-        click.echo(f"wrote {p}")
+        echo("cli.wrote", file=p)
 
 
 def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = ()):

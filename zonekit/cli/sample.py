@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.options import echo, lang_option
+
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a study.gpkg / landcover.tif already in DIRECTORY.")
-def sample(directory: Path, force: bool) -> None:
+@lang_option
+def sample(directory: Path, force: bool, lang: str) -> None:
     """Write the bundled sample study (study.gpkg, landcover.tif) to DIRECTORY.
 
     The sample covers real Nantong and Suzhou county boundaries with illustrative zones, parks, an enclave
@@ -20,4 +23,4 @@ def sample(directory: Path, force: bool) -> None:
     from zonekit.layers.sample import write_sample
 
     for p in write_sample(directory, force=force):
-        click.echo(f"wrote {p}")
+        echo("cli.wrote", file=p)

@@ -42,19 +42,10 @@ def _safe_target(root: Path, name: str, *, archive: Path) -> Path:
     norm = name.replace("\\", "/")
     pure = PurePosixPath(norm)
     if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":") or ".." in pure.parts:
-        raise UnsafeArchiveError(
-            f"The archive member '{name}' would be written outside the extraction folder.",
-            path=archive,
-            fix="The archive is unsafe or damaged: ask its provider for a clean one, or unpack it yourself and "
-            "import the folder.",
-        )
+        raise UnsafeArchiveError("archive.outside", path=archive, name=name)
     target = (root / pure).resolve()
     if not target.is_relative_to(root.resolve()):
-        raise UnsafeArchiveError(
-            f"The archive member '{name}' escapes the extraction folder.",
-            path=archive,
-            fix="Ask for a clean archive.",
-        )
+        raise UnsafeArchiveError("archive.escapes", path=archive, name=name)
     return target
 
 
@@ -76,10 +67,7 @@ def safe_extract(archive: Path, dest: Path) -> str:
             ratio = info.file_size / max(info.compress_size, 1)
             if (ratio > MAX_RATIO and info.file_size > 10 << 20) or total > MAX_TOTAL_BYTES:
                 raise UnsafeArchiveError(
-                    f"The archive member '{info.filename}' would expand {ratio:.0f}-fold "
-                    f"({info.file_size / 2**20:.0f} MiB); that looks like a zip bomb.",
-                    path=archive,
-                    fix="Unpack it yourself if you trust it, and import the folder.",
+                    "archive.bomb", path=archive, name=info.filename, ratio=ratio, mib=info.file_size / 2**20
                 )
         for info, target in zip(infos, targets, strict=True):
             if info.is_dir():
@@ -93,9 +81,7 @@ def safe_extract(archive: Path, dest: Path) -> str:
                     written += len(chunk)
                     if written > limit:  # the header lied about the size
                         raise UnsafeArchiveError(
-                            f"The archive member '{info.filename}' is larger than its header says.",
-                            path=archive,
-                            fix="The archive is damaged or crafted; ask for a clean one.",
+                            "archive.larger_than_header", path=archive, name=info.filename
                         )
                     out.write(chunk)
     return how

@@ -46,10 +46,7 @@ def parse_crs(text: str) -> pyproj.CRS:
     try:
         crs = pyproj.CRS.from_user_input(text)
     except pyproj.exceptions.CRSError as err:
-        raise CRSError(
-            f"'{text[:80]}' is not a coordinate reference system pyproj understands ({err}).",
-            fix="Give an EPSG code such as EPSG:4490 (CGCS2000 lon/lat) or EPSG:4528 (CGCS2000 3° zone 40).",
-        ) from None
+        raise CRSError("crs.unknown", text=text[:80], err=err) from None
     code = crs.to_epsg(min_confidence=70)
     return pyproj.CRS.from_epsg(code) if code else crs
 
@@ -134,11 +131,7 @@ def infer_crs(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.size == 0 or not np.isfinite(x).any():
-        raise CRSError(
-            "The file has no coordinates to infer a coordinate system from.",
-            path=path,
-            fix="Pass --crs, e.g. --crs EPSG:4490.",
-        )
+        raise CRSError("crs.no_coordinates", path=path)
     xs, ys = _span(x), _span(y)
     if _is_degrees(xs, ys):
         swapped = _LAT[0] <= xs[0] and xs[1] <= _LAT[1] and _LON[0] <= ys[0] and ys[1] <= _LON[1]
@@ -165,15 +158,5 @@ def infer_crs(
                 else "China (the study has no layer yet to narrow it)"
             )
             listed = ", ".join(f"EPSG:{c} ({d})" for c, d in cands)
-            raise CRSError(
-                f"The file has no coordinate system and its eastings have 6 digits (about {lat:.0f}°N), "
-                "so the Gauss-Krüger zone cannot be read from them.",
-                path=path,
-                fix=f"Pass --crs with the zone the data was surveyed in; candidates for {where}: {listed}.",
-            )
-    raise CRSError(
-        f"The file has no coordinate system and its coordinates (x {xs[0]:.0f}…{xs[1]:.0f}, "
-        f"y {ys[0]:.0f}…{ys[1]:.0f}) are neither degrees nor Gauss-Krüger metres.",
-        path=path,
-        fix="Pass --crs with the system the data was made in (ask its provider), e.g. --crs EPSG:4528.",
-    )
+            raise CRSError("crs.gk_zone_unknown", path=path, lat=lat, where=where, listed=listed)
+    raise CRSError("crs.undecidable", path=path, x0=xs[0], x1=xs[1], y0=ys[0], y1=ys[1])

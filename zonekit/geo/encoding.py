@@ -101,11 +101,7 @@ def decide_from_bytes(data: bytes, *, path: str | Path | None = None, what: str 
         return EncodingDecision(
             "gb18030", f"{what} bytes are not UTF-8 but decode as GB18030/GBK to Chinese", True
         )
-    raise EncodingError(
-        f"The {what} is neither UTF-8 nor Chinese GBK/GB18030, so its encoding cannot be decided safely.",
-        path=path,
-        fix="Pass --encoding with the encoding it was written in (e.g. --encoding big5 or --encoding cp1252).",
-    )
+    raise EncodingError("encoding.undecidable", path=path)
 
 
 @dataclass(frozen=True)
@@ -131,11 +127,7 @@ def read_dbf_header(path: Path) -> DbfHeader:
     with open(path, "rb") as f:
         head = f.read(32)
         if len(head) < 32:
-            raise EncodingError(
-                "The .dbf file is shorter than its header.",
-                path=path,
-                fix="Ask for the complete shapefile (.shp, .shx, .dbf together).",
-            )
+            raise EncodingError("encoding.dbf_short", path=path)
         n_records, header_len, record_len = struct.unpack("<IHH", head[4:12])
         ldid = head[29]
         fields_raw = f.read(max(0, header_len - 32))
@@ -211,10 +203,7 @@ def normalise_codec(name: str, *, strict: bool = True) -> str | None:
     except LookupError:
         if not strict:
             return None
-        raise EncodingError(
-            f"'{name}' is not a text encoding Python knows.",
-            fix="Use e.g. --encoding gbk, --encoding gb18030 or --encoding utf-8.",
-        ) from None
+        raise EncodingError("encoding.unknown", name=name) from None
 
 
 def codec_name(name: str) -> str:

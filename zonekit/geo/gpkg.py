@@ -34,6 +34,7 @@ import pandas as pd
 import pyogrio
 
 from zonekit.geo.io import pid_alive
+from zonekit.vocabulary.messages import say
 
 STAGE_PREFIX = "zonekit-stage-"
 LOCK_TIMEOUT_S = float(os.environ.get("ZONEKIT_LOCK_TIMEOUT", "60"))
@@ -56,7 +57,11 @@ class StudyLockedError(RuntimeError):
 
 
 class ReadOnlyError(PermissionError):
-    """The file or its folder cannot be written."""
+    """The file or its folder cannot be written; ``code`` and ``values`` say which, for the message."""
+
+    def __init__(self, code: str, *, path: str | Path, **values: object) -> None:
+        self.code, self.values = code, values
+        super().__init__(errno.EACCES, say(code, "en", **values), str(path))
 
 
 def holders(path: str | Path) -> list[tuple[int, str]]:
@@ -109,9 +114,9 @@ def check_writable(path: Path) -> None:
     """
     mode = os.stat(path).st_mode
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        raise ReadOnlyError(f"{path} is read-only ({stat.filemode(mode)})")
+        raise ReadOnlyError("study.read_only", path=path, mode=stat.filemode(mode))
     if not os.access(Path(path).parent, os.W_OK | os.X_OK):
-        raise ReadOnlyError(f"the folder of {path} is read-only (SQLite needs it for its journal)")
+        raise ReadOnlyError("study.folder_read_only", path=path)
 
 
 @contextlib.contextmanager

@@ -94,11 +94,7 @@ def _datasets_in(folder: Path) -> list[Path]:
 
 def _pick(cands: list[Path], layer: str | None, *, src: Path) -> tuple[Path, str | None]:
     if not cands:
-        raise SourceReadError(
-            "The archive or folder holds no dataset zonekit can read.",
-            path=src,
-            fix="It should contain a .shp (with .shx and .dbf), .gpkg, .geojson, .gdb, .kml or .csv.",
-        )
+        raise SourceReadError("source.no_dataset", path=src)
     if len(cands) == 1:
         return cands[0], layer
     if layer is not None:
@@ -106,18 +102,14 @@ def _pick(cands: list[Path], layer: str | None, *, src: Path) -> tuple[Path, str
             if layer in (c.stem, c.name, c.as_posix()) or c.as_posix().endswith("/" + layer):
                 return c, None
     names = ", ".join(c.name for c in cands)
-    raise SourceReadError(
-        f"It holds several datasets: {names}.",
-        path=src,
-        fix="Choose one with --layer NAME (the file name without extension).",
-    )
+    raise SourceReadError("source.several_datasets", path=src, names=names)
 
 
 @contextlib.contextmanager
 def _opened(path: Path, layer: str | None) -> Iterator[tuple[Path, str | None, str]]:
     """Yield (dataset path, layer still to choose, display name), extracting archives safely."""
     if not path.exists():
-        raise SourceReadError("The file does not exist.", path=path, fix="Check the path and the spelling.")
+        raise SourceReadError("source.missing", path=path)
     if _suffix(path) in ARCHIVE_SUFFIXES:
         with tempfile.TemporaryDirectory(prefix="zonekit-") as tmp:
             how = safe_extract(path, Path(tmp))
@@ -136,11 +128,7 @@ def list_layers(path: Path) -> list[str]:
     try:
         return [str(n) for n in pyogrio.list_layers(path)[:, 0]]
     except Exception as err:
-        raise SourceReadError(
-            f"GDAL cannot open it ({err}).",
-            path=path,
-            fix="Check that the file is complete and of the format its extension says.",
-        ) from None
+        raise SourceReadError("source.gdal_cannot_open", path=path, err=err) from None
 
 
 def read_source(path: str | Path, *, layer: str | None = None, encoding: str | None = None) -> SourceRead:
@@ -169,11 +157,7 @@ def read_source(path: str | Path, *, layer: str | None = None, encoding: str | N
         if suffix in TABLE_SUFFIXES:
             return _read_table(ds, display=display, layer=lyr, encoding=encoding)
         if suffix not in VECTOR_SUFFIXES:
-            raise SourceReadError(
-                f"zonekit cannot read '{ds.suffix}' files.",
-                path=path,
-                fix="Convert it to GeoPackage, Shapefile, GeoJSON or CSV first.",
-            )
+            raise SourceReadError("source.format_unknown", path=path, suffix=ds.suffix)
         return _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=VECTOR_SUFFIXES[suffix])
 
 
@@ -183,17 +167,11 @@ def _choose_layer(ds: Path, layer: str | None, fmt: str) -> str | None:
     names = list_layers(ds)
     if layer is not None:
         if layer not in names:
-            raise SourceReadError(
-                f"It has no layer '{layer}'; its layers are: {', '.join(names)}.",
-                path=ds,
-                fix="Pass one of them with --layer.",
-            )
+            raise SourceReadError("source.no_such_layer", path=ds, layer=layer, names=", ".join(names))
         return layer
     if len(names) == 1:
         return names[0]
-    raise SourceReadError(
-        f"It holds {len(names)} layers: {', '.join(names)}.", path=ds, fix="Choose one with --layer NAME."
-    )
+    raise SourceReadError("source.several_layers", path=ds, n=len(names), names=", ".join(names))
 
 
 def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | None, fmt: str) -> SourceRead:
@@ -217,12 +195,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
             if expected is not None and len(df) < expected:
                 raise ValueError(f"GDAL returned {len(df)} of the {expected} records")
         except pyogrio.errors.DataSourceError as err:
-            raise SourceReadError(
-                f"GDAL cannot open it ({err}).",
-                path=display,
-                fix="Check that the file is complete (for a shapefile: .shp, .shx and .dbf "
-                "together) and of the format its extension says.",
-            ) from None
+            raise SourceReadError("source.gdal_cannot_open", path=display, err=err) from None
         except Exception as err:
             notes.append(f"bulk read failed ({err}); read feature by feature")
             df, problems = _read_by_feature(ds, layer=lyr, encoding=kwargs.get("encoding"), fmt=fmt)
@@ -267,9 +240,7 @@ def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: 
     try:
         src = fiona.open(ds, **open_kw)
     except Exception as err:
-        raise SourceReadError(
-            f"It cannot be opened even feature by feature ({err}).", path=ds, fix="Ask for an undamaged copy."
-        ) from None
+        raise SourceReadError("source.unreadable", path=ds, err=err) from None
     with src:
         crs = src.crs_wkt or None
         fids = list(src.keys())
@@ -309,24 +280,12 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
         try:
             book = pd.read_excel(ds, sheet_name=None, dtype=str)
         except Exception as err:
-            raise SourceReadError(
-                f"It cannot be read as an Excel workbook ({err}).",
-                path=display,
-                fix="Save it again from Excel as .xlsx.",
-            ) from None
+            raise SourceReadError("source.not_excel", path=display, err=err) from None
         if layer is None and len(book) > 1:
-            raise SourceReadError(
-                f"The workbook has several sheets: {', '.join(book)}.",
-                path=display,
-                fix="Choose one with --layer SHEET.",
-            )
+            raise SourceReadError("source.several_sheets", path=display, names=", ".join(book))
         sheet = layer if layer is not None else next(iter(book))
         if sheet not in book:
-            raise SourceReadError(
-                f"The workbook has no sheet '{sheet}'; it has {', '.join(book)}.",
-                path=display,
-                fix="Pass one of them with --layer.",
-            )
+            raise SourceReadError("source.no_such_sheet", path=display, sheet=sheet, names=", ".join(book))
         df = book[sheet]
         enc = EncodingDecision("utf-8", "XLSX stores text as Unicode")
     else:
@@ -340,11 +299,7 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
         try:
             text = raw.decode(enc.encoding)
         except UnicodeDecodeError as err:
-            raise SourceReadError(
-                f"It is not valid {enc.encoding} text ({err}).",
-                path=display,
-                fix="Pass the right --encoding.",
-            ) from None
+            raise SourceReadError("source.bad_text", path=display, encoding=enc.encoding, err=err) from None
         df = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], sep=None, engine="python"
         )

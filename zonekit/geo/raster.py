@@ -23,11 +23,7 @@ def raster_info(path: str | Path) -> dict:
         with rasterio.open(path) as src:
             return {"crs": src.crs, "dtype": src.dtypes[0], "res": src.res, "nodata": src.nodata}
     except rasterio.errors.RasterioIOError as err:
-        raise InputError(
-            f"It cannot be opened as a raster ({err}).",
-            path=path,
-            fix="Give a GeoTIFF (or another raster GDAL reads).",
-        ) from None
+        raise InputError("source.raster_unreadable", path=path, err=err) from None
 
 
 def zonal_summary(
@@ -54,11 +50,7 @@ def zonal_summary(
 
     info = raster_info(raster)
     if info["crs"] is None:
-        raise InputError(
-            "The raster has no coordinate system.",
-            path=raster,
-            fix="Assign one with gdal_edit.py -a_srs EPSG:xxxx or in QGIS.",
-        )
+        raise InputError("source.raster_no_crs", path=raster)
     if categorical is None:
         categorical = np.issubdtype(np.dtype(info["dtype"]), np.integer)
     vec = gpd.GeoDataFrame(

@@ -17,6 +17,7 @@ from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.study import Study, read_study
+from zonekit.vocabulary.messages import say
 
 FINDING_COLUMNS = ["severity", "check", "layer", "ids", "message", "quantity", "unit", "message_zh"]
 SEVERITIES = ("error", "warning", "info")
@@ -473,20 +474,16 @@ def _unknown_codes(landuse: gpd.GeoDataFrame, crs) -> list[dict]:
 def summarise(findings: pd.DataFrame) -> str:
     """A short terminal summary: counts by severity and check."""
     if not len(findings):
-        return "check: no findings"
+        return say("summary.no_findings")
     counts = findings.groupby(["severity", "check"], sort=False).size()
+    by_severity = findings["severity"].value_counts().reindex(list(SEVERITIES)).dropna().astype(int)
     parts = [
-        f"check: {len(findings)} finding(s) — "
-        + ", ".join(
-            f"{n} {s}"
-            for s, n in findings["severity"]
-            .value_counts()
-            .reindex(list(SEVERITIES))
-            .dropna()
-            .astype(int)
-            .items()
+        say(
+            "summary.findings",
+            n=len(findings),
+            counts=", ".join(f"{n} {say('severity.' + s)}" for s, n in by_severity.items()),
         )
     ]
     for (sev, chk), n in counts.items():
-        parts.append(f"  {sev:<7} {chk:<24} {n}")
+        parts.append(f"  {say('severity.' + sev):<7} {chk:<24} {n}")
     return "\n".join(parts)

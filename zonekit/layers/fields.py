@@ -95,18 +95,10 @@ def load_field_map(path: str | Path) -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise InputError(
-            f"The field map cannot be read ({err}).",
-            path=path,
-            fix='Write it as UTF-8 TOML with a [fields] table, e.g. "园区名" = "name".',
-        ) from None
+        raise InputError("fields.unreadable", path=path, err=err) from None
     fields = data.get("fields", data)
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        raise InputError(
-            "The field map must be a [fields] table of text values.",
-            path=path,
-            fix='Write e.g. [fields] then "园区名" = "name".',
-        )
+        raise InputError("fields.not_a_table", path=path)
     return {str(k): v for k, v in fields.items()}
 
 

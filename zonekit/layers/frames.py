@@ -60,15 +60,11 @@ def prepare(
     >>> prepare(parks, "parks")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    zonekit.errors.SchemaError: parks: The frame lacks column(s) zone_id, kind, which the 'parks' layer ...
+    zonekit.errors.SchemaError: parks: 该数据框缺少 'parks' 图层所需的列 zone_id, kind;...
     """
     schema = SCHEMAS[layer]
     if schema.geometry == "required" and not isinstance(frame, gpd.GeoDataFrame):
-        raise SchemaError(
-            f"The frame has no geometry, but the '{layer}' layer needs one.",
-            path=layer,
-            fix="Pass a GeoDataFrame (geopandas.read_file, or zonekit.read_study(...)['" + layer + "']).",
-        )
+        raise SchemaError("schema.frame_no_geometry", path=layer, layer=layer)
     df = frame.copy()
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name != "geometry":
         df = df.rename_geometry("geometry")
@@ -83,10 +79,12 @@ def prepare(
         hint = "; ".join(f"{k}: {' | '.join(v)}" for k, v in hints.items())
         has = [str(c) for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
         raise SchemaError(
-            f"The frame lacks column(s) {', '.join(missing)}, which the '{layer}' layer needs; "
-            f"it has {', '.join(has) or 'none'}.",
+            "schema.frame_missing_columns",
             path=layer,
-            fix="Add them" + (f" ({hint})." if hint else "."),
+            layer=layer,
+            missing=", ".join(missing),
+            has=", ".join(has) or "-",
+            hint=f" ({hint})" if hint else "",
         )
     for col in schema.columns:
         if col.name not in df.columns:
@@ -95,11 +93,7 @@ def prepare(
     if isinstance(df, gpd.GeoDataFrame) and crs is not None:
         target = pyproj.CRS.from_user_input(crs)
         if df.crs is None:
-            raise CRSError(
-                f"The '{layer}' frame has no CRS.",
-                path=layer,
-                fix="Set it first, e.g. frame.set_crs(4490) for CGCS2000 longitude/latitude.",
-            )
+            raise CRSError("crs.frame_has_none", path=layer, layer=layer)
         if not df.crs.equals(target):
             df = df.to_crs(target)
     return df
@@ -111,13 +105,7 @@ def _classified(df: pd.DataFrame, code_system: str | None) -> pd.DataFrame:
         values = df["code_system"].dropna().unique()
         system = str(values[0]) if len(values) == 1 else None
     if "land_use_code" not in df.columns or system is None:
-        raise SchemaError(
-            "The parcels have neither analysis_class and is_construction nor land_use_code with a code "
-            "system to derive them from.",
-            path="landuse",
-            fix="Pass code_system='sandiao' (or gb21010_2017, ydyh_2020, ydyh_2023) with a land_use_code "
-            "column, or import the parcels into a study first (zonekit.import_layer).",
-        )
+        raise SchemaError("codes.cannot_classify", path="landuse")
     cls = classify(df["land_use_code"], system)
     out = df.copy()
     for col in ("land_use_code", *_DERIVED):

@@ -47,6 +47,7 @@ from zonekit.layers.study import (
     write_tables,
     writing,
 )
+from zonekit.vocabulary.messages import say
 
 MODES = ("create", "replace", "append")
 _OFFSET_LABEL = {"gcj02": "GCJ-02 lon/lat (Amap/Tencent)", "bd09": "BD-09 lon/lat (Baidu)"}
@@ -93,27 +94,32 @@ class ImportReport:
     def summary(self) -> str:
         """A few lines for the terminal."""
         lines = [
-            f"{self.layer}: read {self.read} = loaded {self.loaded} + rejected {self.rejected}"
-            f" ({self.repaired} repaired) from {self.source}",
-            f"  encoding  {self.encoding} — {self.encoding_how}",
+            say(
+                "summary.import",
+                layer=self.layer,
+                read=self.read,
+                loaded=self.loaded,
+                rejected=self.rejected,
+                repaired=self.repaired,
+                source=self.source,
+            ),
+            say("summary.encoding", encoding=self.encoding, how=self.encoding_how),
         ]
         if self.source_crs:
-            lines.append(f"  CRS       {self.source_crs} — {self.crs_how}")
+            lines.append(say("summary.crs", crs=self.source_crs, how=self.crs_how))
         if self.offset:
-            lines.append(f"  offset    {self.offset} removed (iterative inverse, < 0.01 m)")
+            lines.append(say("summary.offset", offset=self.offset))
         if self.code_system:
-            lines.append(f"  codes     {self.code_system} — {self.code_system_how}")
+            lines.append(say("summary.codes", system=self.code_system, how=self.code_system_how))
         if self.fields_mapped:
-            lines.append(f"  fields    {self.fields_mapped}")
+            lines.append(say("summary.fields", fields=self.fields_mapped))
         if self.unknown_codes:
-            lines.append(
-                "  unknown land-use codes (kept, class 'unknown'): "
-                + ", ".join(f"{k} ×{v}" for k, v in list(self.unknown_codes.items())[:10])
-            )
+            codes = ", ".join(f"{k} ×{v}" for k, v in list(self.unknown_codes.items())[:10])
+            lines.append(say("summary.unknown_codes", codes=codes))
         for what, (n, change) in self.repairs.items():
-            lines.append(f"  repaired  {n} × {what}; area change {change:+.2f} m²  (see zonekit_repairs)")
+            lines.append(say("summary.repaired", n=n, what=what, change=change))
         for reason, n in self.rejected_reasons.items():
-            lines.append(f"  rejected  {n} × {reason}  (kept in {rejected_name(self.layer)})")
+            lines.append(say("summary.rejected", n=n, reason=reason, table=rejected_name(self.layer)))
         return "\n".join(lines)
 
 
@@ -157,8 +163,7 @@ def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon:
     decision = infer_crs(x, y, path=read.source, study_lon_range=study_lon)
     if not from_:
         warnings.warn(
-            f"{read.source}: no coordinate system in the file; {decision.how} "
-            f"({decision.label}). Pass --crs to override.",
+            say("crs.inferred", path=read.source, how=decision.how, label=decision.label),
             CRSInferredWarning,
             stacklevel=5,
         )
@@ -223,17 +228,14 @@ def import_layer(
         Any problem with the source or the arguments, with a message naming the file and the fix.
     """
     if as_ not in SCHEMAS:
-        raise InputError(f"'{as_}' is not a study layer.", fix=f"Use --as with one of {', '.join(SCHEMAS)}.")
+        raise InputError("import.layer_unknown", layer=as_, layers=", ".join(SCHEMAS))
     if mode not in MODES:
-        raise InputError(f"mode '{mode}' is unknown.", fix=f"Use one of {', '.join(MODES)}.")
+        raise InputError("option.unknown", option="mode", value=mode, choices=", ".join(MODES))
     if from_ is not None and from_ not in OFFSET_SYSTEMS:
-        raise InputError(
-            f"--from {from_} is not a web-map system zonekit knows.",
-            fix=f"Use --from with one of {', '.join(OFFSET_SYSTEMS)}.",
-        )
+        raise InputError("option.unknown", option="--from", value=from_, choices=", ".join(OFFSET_SYSTEMS))
     schema = SCHEMAS[as_]
     if not isinstance(src, pd.DataFrame) and not Path(src).exists():
-        raise SourceReadError("The file does not exist.", path=src, fix="Check the path and the spelling.")
+        raise SourceReadError("source.missing", path=src)
     study = Path(study)
     if not study.exists():
         create_study(study)
@@ -271,11 +273,7 @@ def _import_locked(
     target_crs = study_crs(study)
     existing = list_tables(study)
     if as_ in existing and mode == "create":
-        raise InputError(
-            f"The study already has a '{as_}' layer.",
-            path=study,
-            fix="Pass --replace to replace it or --append to add to it.",
-        )
+        raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
 
     read = (
@@ -285,7 +283,7 @@ def _import_locked(
     )
     if read.encoding.guessed and read.encoding.encoding != "utf-8":
         warnings.warn(
-            f"{read.source}: text encoding not declared; {read.encoding.how}. Pass --encoding to override.",
+            say("encoding.guessed", path=read.source, how=read.encoding.how),
             EncodingGuessWarning,
             stacklevel=4,
         )
@@ -301,11 +299,7 @@ def _import_locked(
         geoms = np.full(len(original), None, dtype=object)
     elif not read.has_geometry or shapely.is_missing(geoms).all():
         if schema.geometry == "required" and len(original):
-            raise SchemaError(
-                f"It has no geometry, but the '{as_}' layer needs one.",
-                path=read.source,
-                fix="Import a spatial file, or a CSV with a WKT column or lon/lat columns.",
-            )
+            raise SchemaError("import.no_geometry", path=read.source, layer=as_)
     else:
         decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
         if decision.swapped_xy:
@@ -314,9 +308,7 @@ def _import_locked(
         if from_:
             if not src_crs.is_geographic:
                 raise CRSError(
-                    f"--from {from_} needs longitude/latitude, but the data is in {decision.label}.",
-                    path=read.source,
-                    fix="Drop --from, or pass --crs EPSG:4490 if the file is wrong.",
+                    "crs.offset_needs_degrees", path=read.source, system=from_, label=decision.label
                 )
             geoms = remove_offset(geoms, from_)
             src_crs = pyproj.CRS.from_epsg(4490)
@@ -337,10 +329,11 @@ def _import_locked(
     missing = [c.name for c in schema.columns if c.required and c.name not in attrs.columns]
     if missing:
         raise SchemaError(
-            f"It has no column for {', '.join(missing)} (the '{as_}' layer needs them); its columns are: "
-            f"{', '.join(map(str, original.columns.drop('geometry')))}.",
+            "import.missing_columns",
             path=read.source,
-            fix='Map your column names with --fields MAP.toml, e.g. [fields] then "园区编号" = "park_id".',
+            layer=as_,
+            missing=", ".join(missing),
+            columns=", ".join(map(str, original.columns.drop("geometry"))),
         )
     attrs, value_problems = coerce(attrs, schema)
     for k, v in value_problems.items():
@@ -362,9 +355,13 @@ def _import_locked(
         unknown = {str(k): int(v) for k, v in unk.value_counts().items()}
         if unknown:
             warnings.warn(
-                f"{read.source}: {int(unk.size)} parcel(s) carry codes {system} does not know: "
-                + ", ".join(list(unknown)[:8])
-                + " — kept with analysis_class 'unknown'.",
+                say(
+                    "codes.unknown",
+                    path=read.source,
+                    n=int(unk.size),
+                    system=system,
+                    codes=", ".join(list(unknown)[:8]),
+                ),
                 UnknownCodeWarning,
                 stacklevel=4,
             )
@@ -479,17 +476,11 @@ def _import_locked(
 
 def _refuse_empty(layer: str, source: str, mode: str, *, read: int, reasons: dict[str, int]) -> None:
     """Stop an import that would load nothing: the study (and a layer --replace would drop) stays."""
-    kept = "The study was not changed" + (f" (its '{layer}' layer is kept)." if mode != "create" else ".")
+    kept = "import.study_unchanged_layer_kept" if mode != "create" else "import.study_unchanged"
     if read == 0:
-        problem = f"It holds no features, so there is nothing to import into '{layer}'. {kept}"
-        fix = "Check that this is the right file and layer (--layer), and that it was exported completely."
-    else:
-        why = "; ".join(f"{k} ×{v}" for k, v in list(reasons.items())[:5])
-        problem = (
-            f"All {read} features were rejected, so nothing would be loaded into '{layer}': {why}. {kept}"
-        )
-        fix = "Fix the reasons above in the source (or map its columns with --fields) and import again."
-    raise InputError(problem, path=source, fix=fix)
+        raise InputError("import.empty", path=source, layer=layer, kept=kept)
+    why = "; ".join(f"{k} ×{v}" for k, v in list(reasons.items())[:5])
+    raise InputError("import.all_rejected", path=source, layer=layer, n=read, why=why, kept=kept)
 
 
 def _label(crs: pyproj.CRS) -> str:
@@ -517,21 +508,23 @@ def _check_duplicates(
     dup = ids[ids.duplicated(keep=False)].unique().tolist()
     if dup:
         raise DuplicateIdError(
-            f"{len(dup)} {id_col} value(s) occur more than once: {', '.join(map(str, dup[:20]))}"
-            + (" …" if len(dup) > 20 else "")
-            + ".",
+            "import.duplicate_ids",
             path=source,
-            fix=f"Make {id_col} unique in the source (or map another column to it with --fields).",
+            n=len(dup),
+            column=id_col,
+            ids=", ".join(map(str, dup[:20])) + (" …" if len(dup) > 20 else ""),
         )
     if mode == "append" and layer in list_tables(study):
         old = set(read_table(study, layer)[id_col].astype(str))
         clash = sorted(old & set(ids.astype(str)))
         if clash:
             raise DuplicateIdError(
-                f"{len(clash)} {id_col} value(s) are already in the study's '{layer}' layer: "
-                f"{', '.join(clash[:20])}.",
+                "import.ids_in_study",
                 path=source,
-                fix="Use --replace to replace the layer, or give the new features other ids.",
+                n=len(clash),
+                column=id_col,
+                layer=layer,
+                ids=", ".join(clash[:20]),
             )
 
 

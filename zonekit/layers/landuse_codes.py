@@ -16,6 +16,7 @@ import pandas as pd
 
 from zonekit.choices import CODE_SYSTEMS
 from zonekit.errors import CodeSystemHintWarning, InputError
+from zonekit.vocabulary.messages import say
 
 CLASSES = (
     "industrial",
@@ -204,11 +205,7 @@ def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tupl
     """Decide the system of a land-use layer: the declared one, else a warned hint, else an error."""
     if declared:
         if declared not in SYSTEMS:
-            raise InputError(
-                f"'{declared}' is not a land-use code system zonekit knows.",
-                path=path,
-                fix=f"Use --code-system with one of {', '.join(SYSTEMS)}.",
-            )
+            raise InputError("codes.system_unknown", path=path, system=declared, systems=", ".join(SYSTEMS))
         hint, evidence = detect_system(codes)
         if (
             hint
@@ -216,22 +213,16 @@ def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tupl
             and not ({hint, declared} <= {"sandiao", "gb21010_2017"})
         ):
             warnings.warn(
-                f"{path}: declared code system {declared}, but the codes look like {hint} ({evidence})",
+                say("codes.system_mismatch", path=path, declared=declared, hint=hint, evidence=evidence),
                 CodeSystemHintWarning,
                 stacklevel=3,
             )
         return declared, "--code-system"
     hint, evidence = detect_system(codes)
     if hint is None:
-        raise InputError(
-            "The land-use layer does not say which code system its codes belong to, and its codes fit several "
-            "(e.g. 0601 is 工业用地 in 三调 but 乡村道路用地 in 用地用海).",
-            path=path,
-            fix=f"Pass --code-system with one of {', '.join(SYSTEMS)} (三调 DLTB data: --code-system sandiao).",
-        )
+        raise InputError("codes.system_ambiguous", path=path, systems=", ".join(SYSTEMS))
     warnings.warn(
-        f"{path}: code system not declared; detected {hint} from {evidence}. "
-        f"Pass --code-system {hint} to confirm.",
+        say("codes.system_detected", path=path, hint=hint, evidence=evidence),
         CodeSystemHintWarning,
         stacklevel=3,
     )

@@ -16,10 +16,7 @@ def _data_root() -> Path:
     for cand in (here / "_data", here.parent / "data"):  # installed wheel, then source checkout
         if (cand / "sample" / "study.gpkg").exists():
             return cand
-    raise StudyError(
-        "The bundled sample study is missing from this installation.",
-        fix="Reinstall zonekit, or regenerate it with `make sample` in a source checkout.",
-    )
+    raise StudyError("sample.missing")
 
 
 def sample_path(name: str = "study.gpkg") -> Path:
@@ -31,9 +28,7 @@ def sample_path(name: str = "study.gpkg") -> Path:
     'study.gpkg'
     """
     if name not in SAMPLE_FILES:
-        raise StudyError(
-            f"There is no sample file '{name}'.", fix=f"Choose one of {', '.join(SAMPLE_FILES)}."
-        )
+        raise StudyError("sample.no_file", name=name, names=", ".join(SAMPLE_FILES))
     return _data_root() / "sample" / name
 
 
@@ -56,12 +51,7 @@ def write_sample(directory: str | Path, *, force: bool = False) -> list[Path]:
     directory = Path(directory)
     there = [directory / n for n in SAMPLE_FILES if (directory / n).exists()]
     if there and not force:
-        raise StudyError(
-            f"It already holds {', '.join(p.name for p in there)}; the sample would overwrite it, so "
-            "nothing was written.",
-            path=directory,
-            fix="Choose another folder, or pass --force to replace those files with the sample.",
-        )
+        raise StudyError("sample.folder_taken", path=directory, names=", ".join(p.name for p in there))
     directory.mkdir(parents=True, exist_ok=True)
     out = []
     for name in SAMPLE_FILES:

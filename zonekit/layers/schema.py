@@ -388,11 +388,7 @@ def validate(frame: pd.DataFrame, schema: LayerSchema) -> list[str]:
 def raise_if_invalid(problems: list[str], *, path: str | None = None) -> None:
     """Raise one :class:`SchemaError` listing every problem."""
     if problems:
-        raise SchemaError(
-            "The study does not fit its schema: " + "; ".join(problems) + ".",
-            path=path,
-            fix="Re-import the layers concerned (zonekit import … --replace) or fix them in QGIS.",
-        )
+        raise SchemaError("schema.study_invalid", path=path, problems="; ".join(problems))
 
 
 def _to_dates(s: pd.Series) -> pd.Series:

@@ -85,11 +85,7 @@ def refuse_overwriting_study(out: str | Path) -> None:
     the keyboard that would otherwise destroy the user's data.
     """
     if is_study(out):
-        raise StudyError(
-            "--out names a zonekit study; writing the output there would destroy it, so nothing was written.",
-            path=out,
-            fix="Give the output another file name (e.g. result.xlsx).",
-        )
+        raise StudyError("study.is_output", path=out)
 
 
 def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
@@ -124,24 +120,13 @@ def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
 
 def _meta(path: Path) -> dict[str, str]:
     if not path.exists():
-        raise StudyError(
-            "The study file does not exist.",
-            path=path,
-            fix="Create one by importing a layer into it (zonekit import SRC --into STUDY --as LAYER) "
-            "or write the sample (zonekit sample DIR).",
-        )
+        raise StudyError("study.missing", path=path)
     try:
         names = list_tables(path)
     except Exception as err:
-        raise StudyError(
-            f"It is not a GeoPackage ({err}).", path=path, fix="A study is a .gpkg file written by zonekit."
-        ) from None
+        raise StudyError("study.not_gpkg", path=path, err=err) from None
     if META_TABLE not in names:
-        raise StudyError(
-            "It is a GeoPackage but not a zonekit study (no zonekit_study table).",
-            path=path,
-            fix="Import its layers into a new study with zonekit import.",
-        )
+        raise StudyError("study.not_zonekit", path=path)
     df = pyogrio.read_dataframe(path, layer=META_TABLE)
     return dict(zip(df["key"], df["value"], strict=True))
 
@@ -164,9 +149,7 @@ class Study(Mapping):
             return self.layers[name]
         except KeyError:
             raise StudyError(
-                f"The study has no layer '{name}'; it has {', '.join(self.layers) or 'none'}.",
-                path=self.path,
-                fix=f"Import one: zonekit import SRC --into {self.path} --as {name}.",
+                "study.no_layer", path=self.path, layer=name, layers=", ".join(self.layers) or "-"
             ) from None
 
     def __contains__(self, name: object) -> bool:
@@ -184,11 +167,7 @@ class Study(Mapping):
             if name not in self.layers:
                 self[name]  # raises the "no layer" message
             if len(self.layers[name]) == 0:
-                raise StudyError(
-                    f"The study's '{name}' layer is empty (0 features), and {purpose} needs it.",
-                    path=self.path,
-                    fix=f"Import it again: zonekit import SRC --into {self.path} --as {name} --replace.",
-                )
+                raise StudyError("study.layer_empty", path=self.path, layer=name, purpose=purpose)
 
     def get(self, name: str, default=None):
         """The layer ``name``, or ``default`` when the study has none."""
@@ -256,11 +235,7 @@ def read_study(path: str | Path, *, layers: list[str] | None = None, validate_sc
     if layers:
         missing = [n for n in layers if n not in present]
         if missing:
-            raise StudyError(
-                f"The study has no layer {', '.join(missing)}.",
-                path=path,
-                fix="Import it with zonekit import SRC --into STUDY --as LAYER.",
-            )
+            raise StudyError("study.no_layers", path=path, layers=", ".join(missing))
     raise_if_invalid(problems, path=str(path))
     return Study(path, crs, out)
 
@@ -268,40 +243,17 @@ def read_study(path: str | Path, *, layers: list[str] | None = None, validate_sc
 def _study_error(err: Exception, path: Path) -> StudyError:
     """The one-paragraph message for a write that could not be done."""
     if isinstance(err, gpkg.StudyLockedError):
-        who = ", ".join(f"{name} (pid {pid})" for pid, name in err.holders) or "another program"
-        return StudyError(
-            f"The study is locked: {who} has been writing to it for more than {err.timeout:.0f} s, so "
-            "zonekit did not change it.",
-            path=path,
-            fix="Save or stop the edits in that program (in QGIS: toggle editing off) and run the command "
-            "again; ZONEKIT_LOCK_TIMEOUT=SECONDS waits longer.",
-        )
+        who = ", ".join(f"{name} (pid {pid})" for pid, name in err.holders) or "study.locked_by_unknown"
+        return StudyError("study.locked", path=path, who=who, timeout=err.timeout)
     if isinstance(err, gpkg.ReadOnlyError):
-        return StudyError(
-            f"The study cannot be written: {err}. Nothing was changed.",
-            path=path,
-            fix="Make it writable (chmod u+w) if it should change, or import into a copy of it.",
-        )
+        return StudyError(err.code, path=path, mode=err.values.get("mode", ""))
     if isinstance(err, sqlite3.Error | OSError) and (
         "full" in str(err).lower() or getattr(err, "errno", None) == 28
     ):
-        return StudyError(
-            "The disk is full, so the write was rolled back; the study is as it was before.",
-            path=path,
-            fix="Free some space on the disk that holds the study (and the temporary folder) and run the "
-            "command again.",
-        )
+        return StudyError("study.disk_full", path=path)
     if isinstance(err, sqlite3.DatabaseError) and "malformed" in str(err).lower():
-        return StudyError(
-            "The study file is damaged (SQLite: database disk image is malformed).",
-            path=path,
-            fix="Restore it from a backup; `sqlite3 FILE .recover` may save most of it.",
-        )
-    return StudyError(
-        f"The study could not be written ({type(err).__name__}: {err}); it is as it was before.",
-        path=path,
-        fix="Check that the disk is writable and not full, then run the command again.",
-    )
+        return StudyError("study.damaged", path=path)
+    return StudyError("study.write_failed", path=path, err=f"{type(err).__name__}: {err}")
 
 
 @contextlib.contextmanager

@@ -152,11 +152,7 @@ def _basemap(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
     elif basemap == "tianditu":
         key = tianditu_key or os.environ.get("TIANDITU_KEY")
         if not key:
-            raise InputError(
-                "The Tianditu basemap needs a key (tk), and none was given.",
-                fix="Pass --tianditu-key KEY or set the TIANDITU_KEY environment variable (a browser-"
-                "type key from the Tianditu console), or use --basemap osm or none.",
-            )
+            raise InputError("map.tianditu_key")
         for layer, overlay in (("vec", False), ("cva", True)):
             folium.TileLayer(
                 TIANDITU.format(layer=layer, key=safe(key), s="{s}"),
@@ -214,9 +210,9 @@ def study_map(
     folium.Map
     """
     if basemap not in BASEMAPS:
-        raise InputError(f"--basemap {basemap} is unknown.", fix=f"Use one of {', '.join(BASEMAPS)}.")
+        raise InputError("option.unknown", option="--basemap", value=basemap, choices=", ".join(BASEMAPS))
     if hasattr(study, "require"):
-        study.require("parks", purpose="the map")
+        study.require("parks", purpose="purpose.map")
     study = {n: df for n, df in study.items() if len(df)}  # an empty layer is drawn as no layer
     lab = LABELS[lang]
     parks = _display(study["parks"], basemap)

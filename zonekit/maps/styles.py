@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zonekit.layers.vocabulary import ACTION_ZH, CLASS_COLOURS, CLASS_ZH
+from zonekit.vocabulary.classes import ACTION_ZH, CLASS_COLOURS, CLASS_ZH
 
 __all__ = ["ACTION_COLOURS", "CLASS_COLOURS", "LABELS", "PARK_KIND_DASH", "PROTECTED_COLOUR", "ZONE_COLOURS"]
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from zonekit.geo.io import atomic_output
-from zonekit.layers.vocabulary import CLASS_COLOURS as _CLASS_COLOURS
-from zonekit.layers.vocabulary import CLASS_ZH as _CLASS_ZH
+from zonekit.vocabulary.classes import CLASS_COLOURS as _CLASS_COLOURS
+from zonekit.vocabulary.classes import CLASS_ZH as _CLASS_ZH
 
 CLASS_COLOURS = {f"{k}_ha": c for k, c in _CLASS_COLOURS.items()}
 CLASS_ZH = {f"{k}_ha": n for k, n in _CLASS_ZH.items()}

@@ -22,7 +22,8 @@ import pyogrio
 from zonekit.errors import InputError
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
-from zonekit.reports.labels import SEVERITY_ZH, VALUES_ZH, header, sheet_title
+from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, sheet_title
+from zonekit.vocabulary.messages import check_language
 
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
 XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header
@@ -94,12 +95,9 @@ def write_tables(
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(
-            f"'{out.suffix or out.name}' is not an output format zonekit writes.",
-            path=out,
-            fix=f"Name the output with one of {', '.join(FORMATS)}.",
+            "output.format_unknown", path=out, suffix=out.suffix or out.name, formats=", ".join(FORMATS)
         )
-    if lang not in ("en", "zh"):
-        raise InputError(f"--lang {lang} is not supported.", fix="Use --lang zh or --lang en.")
+    lang = check_language(lang)
     for target in [out] + [out.with_name(f"{out.stem}.{n}{suffix}") for n in tables if n != main]:
         refuse_overwriting_study(target)
     tables, notes = finite_tables(tables)

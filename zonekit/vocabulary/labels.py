@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zonekit.layers.vocabulary import ACTION_ZH
+from zonekit.vocabulary.classes import ACTION_ZH
 
 LABELS_ZH: dict[str, str] = {
     # findings

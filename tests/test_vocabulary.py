@@ -1,0 +1,80 @@
+"""One vocabulary: every message in Chinese and English, Chinese by default, the same blanks in both."""
+
+from __future__ import annotations
+
+import os
+import string
+import subprocess
+import sys
+
+import pytest
+
+from zonekit.errors import SourceReadError, StudyError
+from zonekit.vocabulary.messages import MESSAGES, language, say, set_language, using
+
+
+def blanks(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_each_message_says_the_same_in_both_languages(code):
+    msg = MESSAGES[code]
+    assert msg.zh and msg.en, code
+    assert blanks(msg.zh) == blanks(msg.en) and blanks(msg.fix_zh) == blanks(msg.fix_en), code
+    assert bool(msg.fix_zh) == bool(msg.fix_en), code
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in msg.zh + msg.fix_zh) or msg.zh == msg.en, code
+
+
+def test_chinese_unless_told_otherwise():
+    env = {k: v for k, v in os.environ.items() if k != "ZONEKIT_LANG"}
+    code = "from zonekit.vocabulary.messages import language; print(language())"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "zh"
+    env["ZONEKIT_LANG"] = "en"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "en"
+
+
+def test_an_error_is_said_in_the_language_in_force_when_shown():
+    err = SourceReadError("source.missing", path="园区.shp")
+    with using("zh"):
+        assert str(err) == "园区.shp: 文件不存在。请检查路径和拼写。"
+    with using("en"):
+        assert str(err) == "园区.shp: The file does not exist. Check the path and the spelling."
+    assert err.text("zh").startswith("园区.shp: 文件不存在")
+
+
+def test_a_value_that_is_a_message_is_translated_too():
+    err = StudyError("study.layer_empty", path="s.gpkg", layer="parks", purpose="purpose.map")
+    assert "而地图需要它" in err.text("zh") and "the map needs it" in err.text("en")
+
+
+def test_text_that_is_no_message_id_is_kept_as_it_is():
+    assert str(StudyError("something else went wrong", path="s.gpkg", fix="Try again.")) == (
+        "s.gpkg: something else went wrong Try again."
+    )
+
+
+def test_set_language_refuses_what_zonekit_does_not_speak():
+    with using("en"):
+        set_language("zh")
+        assert language() == "zh"
+        with pytest.raises(Exception, match="fr"):
+            set_language("fr")
+    assert say("cli.wrote", "zh", file="a.xlsx") == "已写出 a.xlsx"
+
+
+def test_the_command_line_speaks_chinese_by_default_and_english_when_asked(tmp_path):
+    from click.testing import CliRunner
+
+    from zonekit.cli.main import main
+
+    missing = str(tmp_path / "无.shp")
+    zh = CliRunner().invoke(main, ["import", missing, "--into", str(tmp_path / "s.gpkg"), "--as", "parks"])
+    en = CliRunner().invoke(
+        main, ["import", missing, "--into", str(tmp_path / "s.gpkg"), "--as", "parks", "--lang", "en"]
+    )
+    assert zh.exit_code == en.exit_code == 1
+    assert "错误" in zh.stderr and "文件不存在" in zh.stderr
+    assert "error" in en.stderr and "does not exist" in en.stderr

@@ -1,0 +1,732 @@
+"""Every message zonekit shows a user, in Chinese and English, keyed by a message id.
+
+Code that finds a problem raises or returns the id and the numbers (``SourceReadError("source.missing",
+path=p)``); whoever shows it — the command line, a workbook, a notebook — renders it in the language in
+force, Chinese unless ``--lang en``, :func:`set_language` or the ``ZONEKIT_LANG`` environment variable say
+otherwise.
+
+>>> say("source.missing", "en", path="a.shp")
+'a.shp: The file does not exist. Check the path and the spelling.'
+>>> say("source.missing", "zh", path="a.shp")
+'a.shp: 文件不存在。请检查路径和拼写。'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from typing import NamedTuple
+
+LANGUAGES = ("zh", "en")
+
+
+class Message(NamedTuple):
+    """One message: the problem and what to do about it, in both languages (``str.format`` templates)."""
+
+    zh: str
+    en: str
+    fix_zh: str = ""
+    fix_en: str = ""
+
+
+def _default_language() -> str:
+    lang = os.environ.get("ZONEKIT_LANG", "zh").strip().lower()
+    return lang if lang in LANGUAGES else "zh"
+
+
+_DEFAULT_LANGUAGE = _default_language()
+_LANGUAGE: ContextVar[str] = ContextVar("zonekit_language", default=_DEFAULT_LANGUAGE)
+
+
+def language() -> str:
+    """The language messages are shown in now: ``"zh"`` (the default) or ``"en"``.
+
+    Returns
+    -------
+    str
+        ``"zh"`` or ``"en"``.
+    """
+    return _LANGUAGE.get()
+
+
+def check_language(lang: str) -> str:
+    """``lang`` if zonekit speaks it, else an error naming the languages it does.
+
+    Parameters
+    ----------
+    lang : str
+        A language code.
+
+    Returns
+    -------
+    str
+        ``lang``, lower-cased.
+    """
+    from zonekit.errors import InputError
+
+    if str(lang).lower() not in LANGUAGES:
+        raise InputError("lang.unknown", lang=lang)
+    return str(lang).lower()
+
+
+def set_language(lang: str) -> None:
+    """Show zonekit's messages in ``lang`` (``"zh"`` or ``"en"``) from now on, in this thread or task.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        The language.
+
+    Returns
+    -------
+    None
+    """
+    _LANGUAGE.set(check_language(lang))
+
+
+@contextlib.contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """Show messages in ``lang`` inside the ``with`` block (``None``: keep the current language).
+
+    Parameters
+    ----------
+    lang : {"zh", "en"} or None
+        The language.
+
+    Returns
+    -------
+    contextmanager
+        Yields the language in force.
+
+    Examples
+    --------
+    >>> with using("en"):
+    ...     language()
+    'en'
+    """
+    if lang is None:
+        yield language()
+        return
+    token = _LANGUAGE.set(check_language(lang))
+    try:
+        yield language()
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def render(code: str, lang: str | None = None, values: Mapping[str, object] | None = None) -> tuple[str, str]:
+    """The problem and the fix of message ``code`` in ``lang``, filled with ``values``.
+
+    Parameters
+    ----------
+    code : str
+        A key of :data:`MESSAGES`.
+    lang : {"zh", "en"}, optional
+        Defaults to :func:`language`.
+    values : mapping, optional
+        The numbers and names the templates name.
+
+    Returns
+    -------
+    (str, str)
+        The problem and the fix (the fix may be empty).
+    """
+    msg = MESSAGES[code]
+    lang = lang or language()
+    vals = dict(values or {})
+    for k, v in vals.items():  # a value that is itself a message id (purpose.map) is said in lang too
+        if isinstance(v, str) and v in MESSAGES and "." in v:
+            vals[k] = (MESSAGES[v].zh if lang == "zh" else MESSAGES[v].en).format_map(vals)
+    problem, fix = (msg.zh, msg.fix_zh) if lang == "zh" else (msg.en, msg.fix_en)
+    return problem.format_map(vals), fix.format_map(vals)
+
+
+def say(code: str, lang: str | None = None, /, *, path: object = None, **values: object) -> str:
+    """Message ``code`` as one paragraph in ``lang``: the file, the problem, the fix.
+
+    Parameters
+    ----------
+    code : str
+        A key of :data:`MESSAGES`.
+    lang : {"zh", "en"}, optional
+        Defaults to :func:`language`.
+    path : str or Path, optional
+        The file the message is about; it leads the paragraph.
+    **values
+        The numbers and names the templates name.
+
+    Returns
+    -------
+    str
+        The paragraph.
+    """
+    problem, fix = render(code, lang, {"path": path, **values})
+    return paragraph(path, problem, fix, lang)
+
+
+def paragraph(path: object, problem: str, fix: str, lang: str | None = None) -> str:
+    """``path: problem fix`` — sentences run on without a space in Chinese, with one in English.
+
+    Parameters
+    ----------
+    path : object or None
+        The file the message is about.
+    problem, fix : str
+        The sentences.
+    lang : {"zh", "en"}, optional
+        Defaults to :func:`language`.
+
+    Returns
+    -------
+    str
+        The paragraph.
+    """
+    head = f"{path}: " if path is not None else ""
+    glue = "" if (lang or language()) == "zh" else " "
+    return head + glue.join(p for p in (problem, fix) if p)
+
+
+def sep(lang: str | None = None) -> str:
+    """The separator of a list in running text: ``、`` in Chinese, ``, `` in English.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}, optional
+        Defaults to :func:`language`.
+
+    Returns
+    -------
+    str
+        The separator.
+    """
+    return "、" if (lang or language()) == "zh" else ", "
+
+
+M = Message
+MESSAGES: dict[str, Message] = {
+    # languages and options
+    "lang.unknown": M(
+        "不支持语言 {lang}。",
+        "The language {lang} is not supported.",
+        "请用 --lang zh 或 --lang en。",
+        "Use --lang zh or --lang en.",
+    ),
+    "option.unknown": M(
+        "{option} {value} 不是可选值。",
+        "{option} {value} is unknown.",
+        "可选值为:{choices}。",
+        "Use one of {choices}.",
+    ),
+    # reading sources
+    "source.missing": M(
+        "文件不存在。", "The file does not exist.", "请检查路径和拼写。", "Check the path and the spelling."
+    ),
+    "source.no_dataset": M(
+        "压缩包或文件夹中没有 zonekit 能读取的数据。",
+        "The archive or folder holds no dataset zonekit can read.",
+        "其中应有 .shp(连同 .shx 和 .dbf)、.gpkg、.geojson、.gdb、.kml 或 .csv 文件。",
+        "It should contain a .shp (with .shx and .dbf), .gpkg, .geojson, .gdb, .kml or .csv.",
+    ),
+    "source.several_datasets": M(
+        "其中有多个数据集:{names}。",
+        "It holds several datasets: {names}.",
+        "请用 --layer 名称 指定一个(文件名,不含扩展名)。",
+        "Choose one with --layer NAME (the file name without extension).",
+    ),
+    "source.gdal_cannot_open": M(
+        "GDAL 无法打开该文件({err})。",
+        "GDAL cannot open it ({err}).",
+        "请确认文件完整(Shapefile 需 .shp、.shx、.dbf 齐全),且格式与扩展名一致。",
+        "Check that the file is complete (for a shapefile: .shp, .shx and .dbf together) and of the format "
+        "its extension says.",
+    ),
+    "source.unreadable": M(
+        "逐个要素读取也无法打开该文件({err})。",
+        "It cannot be opened even feature by feature ({err}).",
+        "请向提供方索取完好的副本。",
+        "Ask for an undamaged copy.",
+    ),
+    "source.format_unknown": M(
+        "zonekit 无法读取 '{suffix}' 文件。",
+        "zonekit cannot read '{suffix}' files.",
+        "请先转换为 GeoPackage、Shapefile、GeoJSON 或 CSV。",
+        "Convert it to GeoPackage, Shapefile, GeoJSON or CSV first.",
+    ),
+    "source.no_such_layer": M(
+        "其中没有图层 '{layer}';现有图层:{names}。",
+        "It has no layer '{layer}'; its layers are: {names}.",
+        "请用 --layer 指定其中之一。",
+        "Pass one of them with --layer.",
+    ),
+    "source.several_layers": M(
+        "其中有 {n} 个图层:{names}。",
+        "It holds {n} layers: {names}.",
+        "请用 --layer 名称 指定一个。",
+        "Choose one with --layer NAME.",
+    ),
+    "source.not_excel": M(
+        "无法作为 Excel 工作簿读取({err})。",
+        "It cannot be read as an Excel workbook ({err}).",
+        "请在 Excel 中另存为 .xlsx 后再导入。",
+        "Save it again from Excel as .xlsx.",
+    ),
+    "source.several_sheets": M(
+        "工作簿有多个工作表:{names}。",
+        "The workbook has several sheets: {names}.",
+        "请用 --layer 工作表名 指定一个。",
+        "Choose one with --layer SHEET.",
+    ),
+    "source.no_such_sheet": M(
+        "工作簿中没有工作表 '{sheet}';现有:{names}。",
+        "The workbook has no sheet '{sheet}'; it has {names}.",
+        "请用 --layer 指定其中之一。",
+        "Pass one of them with --layer.",
+    ),
+    "source.bad_text": M(
+        "该文件不是有效的 {encoding} 文本({err})。",
+        "It is not valid {encoding} text ({err}).",
+        "请用 --encoding 指定正确的编码。",
+        "Pass the right --encoding.",
+    ),
+    "source.raster_unreadable": M(
+        "无法作为栅格打开({err})。",
+        "It cannot be opened as a raster ({err}).",
+        "请提供 GeoTIFF(或 GDAL 能读取的其他栅格)。",
+        "Give a GeoTIFF (or another raster GDAL reads).",
+    ),
+    "source.raster_no_crs": M(
+        "栅格没有坐标系。",
+        "The raster has no coordinate system.",
+        "请用 gdal_edit.py -a_srs EPSG:xxxx 或在 QGIS 中为其指定坐标系。",
+        "Assign one with gdal_edit.py -a_srs EPSG:xxxx or in QGIS.",
+    ),
+    # archives
+    "archive.outside": M(
+        "压缩包成员 '{name}' 会被写到解压文件夹之外。",
+        "The archive member '{name}' would be written outside the extraction folder.",
+        "该压缩包不安全或已损坏:请向提供方索取干净的压缩包,或自行解压后导入文件夹。",
+        "The archive is unsafe or damaged: ask its provider for a clean one, or unpack it yourself and "
+        "import the folder.",
+    ),
+    "archive.escapes": M(
+        "压缩包成员 '{name}' 逃出了解压文件夹。",
+        "The archive member '{name}' escapes the extraction folder.",
+        "请索取干净的压缩包。",
+        "Ask for a clean archive.",
+    ),
+    "archive.bomb": M(
+        "压缩包成员 '{name}' 解压后会膨胀 {ratio:.0f} 倍({mib:.0f} MiB),疑似压缩炸弹。",
+        "The archive member '{name}' would expand {ratio:.0f}-fold ({mib:.0f} MiB); that looks like a zip bomb.",
+        "如确认可信,请自行解压后导入文件夹。",
+        "Unpack it yourself if you trust it, and import the folder.",
+    ),
+    "archive.larger_than_header": M(
+        "压缩包成员 '{name}' 比其文件头声明的更大。",
+        "The archive member '{name}' is larger than its header says.",
+        "该压缩包已损坏或被篡改,请索取干净的压缩包。",
+        "The archive is damaged or crafted; ask for a clean one.",
+    ),
+    # encodings
+    "encoding.undecidable": M(
+        "其文本既不是 UTF-8 也不是中文 GBK/GB18030,无法可靠判定其编码。",
+        "Its text is neither UTF-8 nor Chinese GBK/GB18030, so its encoding cannot be decided safely.",
+        "请用 --encoding 指定其编码(如 --encoding big5 或 --encoding cp1252)。",
+        "Pass --encoding with the encoding it was written in (e.g. --encoding big5 or --encoding cp1252).",
+    ),
+    "encoding.dbf_short": M(
+        ".dbf 文件比其文件头声明的短。",
+        "The .dbf file is shorter than its header.",
+        "请索取完整的 Shapefile(.shp、.shx、.dbf 齐全)。",
+        "Ask for the complete shapefile (.shp, .shx, .dbf together).",
+    ),
+    "encoding.unknown": M(
+        "'{name}' 不是 Python 认识的文本编码。",
+        "'{name}' is not a text encoding Python knows.",
+        "请使用如 --encoding gbk、--encoding gb18030 或 --encoding utf-8。",
+        "Use e.g. --encoding gbk, --encoding gb18030 or --encoding utf-8.",
+    ),
+    "encoding.guessed": M(
+        "未声明文本编码;{how}。如需更改请用 --encoding。",
+        "text encoding not declared; {how}. Pass --encoding to override.",
+    ),
+    # coordinate systems
+    "crs.unknown": M(
+        "'{text}' 不是 pyproj 能识别的坐标系({err})。",
+        "'{text}' is not a coordinate reference system pyproj understands ({err}).",
+        "请给出 EPSG 代码,如 EPSG:4490(CGCS2000 经纬度)或 EPSG:4528(CGCS2000 3° 带第 40 带)。",
+        "Give an EPSG code such as EPSG:4490 (CGCS2000 lon/lat) or EPSG:4528 (CGCS2000 3° zone 40).",
+    ),
+    "crs.no_coordinates": M(
+        "文件中没有可用于推断坐标系的坐标。",
+        "The file has no coordinates to infer a coordinate system from.",
+        "请用 --crs 指定,如 --crs EPSG:4490。",
+        "Pass --crs, e.g. --crs EPSG:4490.",
+    ),
+    "crs.gk_zone_unknown": M(
+        "文件没有坐标系,其东坐标为 6 位数(约北纬 {lat:.0f}°),无法从中读出高斯-克吕格投影带号。",
+        "The file has no coordinate system and its eastings have 6 digits (about {lat:.0f}°N), so the "
+        "Gauss-Krüger zone cannot be read from them.",
+        "请用 --crs 指定数据测量时所用的投影带;{where}的候选:{listed}。",
+        "Pass --crs with the zone the data was surveyed in; candidates for {where}: {listed}.",
+    ),
+    "crs.undecidable": M(
+        "文件没有坐标系,其坐标(x {x0:.0f}…{x1:.0f},y {y0:.0f}…{y1:.0f})既不是经纬度也不是高斯-克吕格米制坐标。",
+        "The file has no coordinate system and its coordinates (x {x0:.0f}…{x1:.0f}, y {y0:.0f}…{y1:.0f}) are "
+        "neither degrees nor Gauss-Krüger metres.",
+        "请用 --crs 指定数据制作时的坐标系(可询问提供方),如 --crs EPSG:4528。",
+        "Pass --crs with the system the data was made in (ask its provider), e.g. --crs EPSG:4528.",
+    ),
+    "crs.inferred": M(
+        "文件中没有坐标系;{how}({label})。如需更改请用 --crs。",
+        "no coordinate system in the file; {how} ({label}). Pass --crs to override.",
+    ),
+    "crs.offset_needs_degrees": M(
+        "--from {system} 需要经纬度坐标,但数据是 {label}。",
+        "--from {system} needs longitude/latitude, but the data is in {label}.",
+        "请去掉 --from;如果文件有误,请用 --crs EPSG:4490。",
+        "Drop --from, or pass --crs EPSG:4490 if the file is wrong.",
+    ),
+    "crs.frame_has_none": M(
+        "'{layer}' 数据框没有坐标系。",
+        "The '{layer}' frame has no CRS.",
+        "请先设置,如 frame.set_crs(4490)(CGCS2000 经纬度)。",
+        "Set it first, e.g. frame.set_crs(4490) for CGCS2000 longitude/latitude.",
+    ),
+    # land-use code systems
+    "codes.system_unknown": M(
+        "'{system}' 不是 zonekit 认识的地类分类体系。",
+        "'{system}' is not a land-use code system zonekit knows.",
+        "请用 --code-system 指定:{systems}。",
+        "Use --code-system with one of {systems}.",
+    ),
+    "codes.system_ambiguous": M(
+        "地类图层没有说明其编码属于哪个分类体系,而其编码同时符合多个体系"
+        "(如 0601 在三调中是工业用地,在用地用海分类中是乡村道路用地)。",
+        "The land-use layer does not say which code system its codes belong to, and its codes fit several "
+        "(e.g. 0601 is 工业用地 in 三调 but 乡村道路用地 in 用地用海).",
+        "请用 --code-system 指定:{systems}(三调 DLTB 数据:--code-system sandiao)。",
+        "Pass --code-system with one of {systems} (三调 DLTB data: --code-system sandiao).",
+    ),
+    "codes.system_mismatch": M(
+        "声明的分类体系为 {declared},但编码看起来属于 {hint}({evidence})。",
+        "declared code system {declared}, but the codes look like {hint} ({evidence}).",
+    ),
+    "codes.system_detected": M(
+        "未声明分类体系;根据 {evidence} 判定为 {hint}。",
+        "code system not declared; detected {hint} from {evidence}.",
+        "请用 --code-system {hint} 确认。",
+        "Pass --code-system {hint} to confirm.",
+    ),
+    "codes.unknown": M(
+        "{n} 个地块的地类编码不在 {system} 中:{codes} —— 已保留,分析类别记为 'unknown'。",
+        "{n} parcel(s) carry codes {system} does not know: {codes} — kept with analysis_class 'unknown'.",
+    ),
+    "codes.cannot_classify": M(
+        "地块既没有 analysis_class 和 is_construction,也没有可据以推导的 land_use_code 及其分类体系。",
+        "The parcels have neither analysis_class and is_construction nor land_use_code with a code system to "
+        "derive them from.",
+        "请在有 land_use_code 列时传入 code_system='sandiao'(或 gb21010_2017、ydyh_2020、ydyh_2023),"
+        "或先将地块导入研究库(zonekit.import_layer)。",
+        "Pass code_system='sandiao' (or gb21010_2017, ydyh_2020, ydyh_2023) with a land_use_code column, or "
+        "import the parcels into a study first (zonekit.import_layer).",
+    ),
+    # field maps and configuration
+    "fields.unreadable": M(
+        "字段映射文件无法读取({err})。",
+        "The field map cannot be read ({err}).",
+        '请用 UTF-8 编码的 TOML 书写,包含 [fields] 表,如 "园区名" = "name"。',
+        'Write it as UTF-8 TOML with a [fields] table, e.g. "园区名" = "name".',
+    ),
+    "fields.not_a_table": M(
+        "字段映射必须是由文本值组成的 [fields] 表。",
+        "The field map must be a [fields] table of text values.",
+        '请写成如 [fields] 后接 "园区名" = "name"。',
+        'Write e.g. [fields] then "园区名" = "name".',
+    ),
+    "config.unreadable": M(
+        "配置文件无法读取({err})。",
+        "The configuration cannot be read ({err}).",
+        "请从 zonekit 的 {name}_default.toml 复制一份修改,并保持 TOML 格式有效。",
+        "Start from a copy of zonekit's {name}_default.toml and keep it valid TOML.",
+    ),
+    # importing
+    "import.layer_unknown": M(
+        "'{layer}' 不是研究库图层。",
+        "'{layer}' is not a study layer.",
+        "请用 --as 指定:{layers}。",
+        "Use --as with one of {layers}.",
+    ),
+    "import.layer_exists": M(
+        "研究库中已有 '{layer}' 图层。",
+        "The study already has a '{layer}' layer.",
+        "请用 --replace 替换,或用 --append 追加。",
+        "Pass --replace to replace it or --append to add to it.",
+    ),
+    "import.no_geometry": M(
+        "该数据没有几何,但 '{layer}' 图层需要几何。",
+        "It has no geometry, but the '{layer}' layer needs one.",
+        "请导入空间数据文件,或带 WKT 列或经纬度列的 CSV。",
+        "Import a spatial file, or a CSV with a WKT column or lon/lat columns.",
+    ),
+    "import.missing_columns": M(
+        "缺少 {missing} 列('{layer}' 图层需要);现有列:{columns}。",
+        "It has no column for {missing} (the '{layer}' layer needs them); its columns are: {columns}.",
+        '请用 --fields 映射文件.toml 映射列名,如 [fields] 后接 "园区编号" = "park_id"。',
+        'Map your column names with --fields MAP.toml, e.g. [fields] then "园区编号" = "park_id".',
+    ),
+    "import.empty": M(
+        "其中没有要素,没有可导入 '{layer}' 的内容。{kept}",
+        "It holds no features, so there is nothing to import into '{layer}'. {kept}",
+        "请确认文件和图层(--layer)正确,且导出完整。",
+        "Check that this is the right file and layer (--layer), and that it was exported completely.",
+    ),
+    "import.all_rejected": M(
+        "全部 {n} 个要素均被拒收,'{layer}' 将一无所得:{why}。{kept}",
+        "All {n} features were rejected, so nothing would be loaded into '{layer}': {why}. {kept}",
+        "请在源数据中修正上述原因(或用 --fields 映射列名)后重新导入。",
+        "Fix the reasons above in the source (or map its columns with --fields) and import again.",
+    ),
+    "import.study_unchanged": M("研究库未作改动。", "The study was not changed."),
+    "import.study_unchanged_layer_kept": M(
+        "研究库未作改动(其 '{layer}' 图层保留)。", "The study was not changed (its '{layer}' layer is kept)."
+    ),
+    "import.duplicate_ids": M(
+        "{n} 个 {column} 值重复出现:{ids}。",
+        "{n} {column} value(s) occur more than once: {ids}.",
+        "请在源数据中使 {column} 唯一(或用 --fields 把另一列映射为它)。",
+        "Make {column} unique in the source (or map another column to it with --fields).",
+    ),
+    "import.ids_in_study": M(
+        "{n} 个 {column} 值已存在于研究库的 '{layer}' 图层:{ids}。",
+        "{n} {column} value(s) are already in the study's '{layer}' layer: {ids}.",
+        "请用 --replace 替换该图层,或为新要素使用其他编号。",
+        "Use --replace to replace the layer, or give the new features other ids.",
+    ),
+    "schema.frame_no_geometry": M(
+        "该数据框没有几何,但 '{layer}' 图层需要几何。",
+        "The frame has no geometry, but the '{layer}' layer needs one.",
+        "请传入 GeoDataFrame(geopandas.read_file,或 zonekit.read_study(...)['{layer}'])。",
+        "Pass a GeoDataFrame (geopandas.read_file, or zonekit.read_study(...)['{layer}']).",
+    ),
+    "schema.frame_missing_columns": M(
+        "该数据框缺少 '{layer}' 图层所需的列 {missing};现有列:{has}。",
+        "The frame lacks column(s) {missing}, which the '{layer}' layer needs; it has {has}.",
+        "请补充这些列{hint}。",
+        "Add them{hint}.",
+    ),
+    "schema.study_invalid": M(
+        "研究库不符合其模式:{problems}。",
+        "The study does not fit its schema: {problems}.",
+        "请重新导入相关图层(zonekit import … --replace)或在 QGIS 中修正。",
+        "Re-import the layers concerned (zonekit import … --replace) or fix them in QGIS.",
+    ),
+    # studies
+    "study.missing": M(
+        "研究库文件不存在。",
+        "The study file does not exist.",
+        "请先导入一个图层来创建(zonekit import 源文件 --into 研究库 --as 图层),或写出示例(zonekit sample 文件夹)。",
+        "Create one by importing a layer into it (zonekit import SRC --into STUDY --as LAYER) or write the "
+        "sample (zonekit sample DIR).",
+    ),
+    "study.not_gpkg": M(
+        "该文件不是 GeoPackage({err})。",
+        "It is not a GeoPackage ({err}).",
+        "研究库是 zonekit 写出的 .gpkg 文件。",
+        "A study is a .gpkg file written by zonekit.",
+    ),
+    "study.not_zonekit": M(
+        "该文件是 GeoPackage,但不是 zonekit 研究库(没有 zonekit_study 表)。",
+        "It is a GeoPackage but not a zonekit study (no zonekit_study table).",
+        "请用 zonekit import 把其图层导入一个新的研究库。",
+        "Import its layers into a new study with zonekit import.",
+    ),
+    "study.no_layer": M(
+        "研究库中没有图层 '{layer}';现有:{layers}。",
+        "The study has no layer '{layer}'; it has {layers}.",
+        "请导入:zonekit import 源文件 --into {path} --as {layer}。",
+        "Import one: zonekit import SRC --into {path} --as {layer}.",
+    ),
+    "study.no_layers": M(
+        "研究库中没有图层 {layers}。",
+        "The study has no layer {layers}.",
+        "请用 zonekit import 源文件 --into 研究库 --as 图层 导入。",
+        "Import it with zonekit import SRC --into STUDY --as LAYER.",
+    ),
+    "study.layer_empty": M(
+        "研究库的 '{layer}' 图层为空(0 个要素),而{purpose}需要它。",
+        "The study's '{layer}' layer is empty (0 features), and {purpose} needs it.",
+        "请重新导入:zonekit import 源文件 --into {path} --as {layer} --replace。",
+        "Import it again: zonekit import SRC --into {path} --as {layer} --replace.",
+    ),
+    "study.is_output": M(
+        "--out 指向一个 zonekit 研究库;写到那里会毁掉它,因此未写出任何内容。",
+        "--out names a zonekit study; writing the output there would destroy it, so nothing was written.",
+        "请为输出另起文件名(如 result.xlsx)。",
+        "Give the output another file name (e.g. result.xlsx).",
+    ),
+    "study.locked": M(
+        "研究库被锁定:{who} 写入它已超过 {timeout:.0f} 秒,因此 zonekit 未作改动。",
+        "The study is locked: {who} has been writing to it for more than {timeout:.0f} s, so zonekit did not "
+        "change it.",
+        "请在该程序中保存或停止编辑(QGIS:关闭编辑状态)后重新运行;设置 ZONEKIT_LOCK_TIMEOUT=秒数 可等待更久。",
+        "Save or stop the edits in that program (in QGIS: toggle editing off) and run the command again; "
+        "ZONEKIT_LOCK_TIMEOUT=SECONDS waits longer.",
+    ),
+    "study.locked_by_unknown": M("另一个程序", "another program"),
+    "purpose.intensity": M("土地集约利用评价", "the intensity evaluation"),
+    "purpose.map": M("地图", "the map"),
+    "purpose.consolidation": M("整合优化分析", "consolidation"),
+    "study.read_only": M(
+        "研究库是只读文件({mode}),无法写入。未作任何改动。",
+        "The study cannot be written: it is read-only ({mode}). Nothing was changed.",
+        "如需修改,请使其可写(chmod u+w),或导入到它的副本中。",
+        "Make it writable (chmod u+w) if it should change, or import into a copy of it.",
+    ),
+    "study.folder_read_only": M(
+        "研究库所在文件夹是只读的(SQLite 需要在其中写日志文件),无法写入。未作任何改动。",
+        "The study cannot be written: its folder is read-only (SQLite needs it for its journal). Nothing was "
+        "changed.",
+        "如需修改,请使其可写(chmod u+w),或导入到它的副本中。",
+        "Make it writable (chmod u+w) if it should change, or import into a copy of it.",
+    ),
+    "study.disk_full": M(
+        "磁盘已满,写入已回滚;研究库保持原样。",
+        "The disk is full, so the write was rolled back; the study is as it was before.",
+        "请清理研究库所在磁盘(及临时文件夹)的空间后重新运行。",
+        "Free some space on the disk that holds the study (and the temporary folder) and run the command again.",
+    ),
+    "study.damaged": M(
+        "研究库文件已损坏(SQLite:database disk image is malformed)。",
+        "The study file is damaged (SQLite: database disk image is malformed).",
+        "请从备份恢复;`sqlite3 文件 .recover` 或可挽回大部分内容。",
+        "Restore it from a backup; `sqlite3 FILE .recover` may save most of it.",
+    ),
+    "study.write_failed": M(
+        "研究库写入失败({err});研究库保持原样。",
+        "The study could not be written ({err}); it is as it was before.",
+        "请确认磁盘可写且未满,然后重新运行。",
+        "Check that the disk is writable and not full, then run the command again.",
+    ),
+    "sample.missing": M(
+        "本安装中缺少自带的示例研究库。",
+        "The bundled sample study is missing from this installation.",
+        "请重新安装 zonekit,或在源码目录中用 `make sample` 重新生成。",
+        "Reinstall zonekit, or regenerate it with `make sample` in a source checkout.",
+    ),
+    "sample.no_file": M(
+        "没有示例文件 '{name}'。",
+        "There is no sample file '{name}'.",
+        "请选择:{names}。",
+        "Choose one of {names}.",
+    ),
+    "sample.folder_taken": M(
+        "其中已有 {names};写出示例会覆盖它们,因此未写出任何内容。",
+        "It already holds {names}; the sample would overwrite it, so nothing was written.",
+        "请换一个文件夹,或用 --force 以示例替换这些文件。",
+        "Choose another folder, or pass --force to replace those files with the sample.",
+    ),
+    # outputs
+    "output.format_unknown": M(
+        "'{suffix}' 不是 zonekit 能写出的格式。",
+        "'{suffix}' is not an output format zonekit writes.",
+        "请用以下扩展名命名输出:{formats}。",
+        "Name the output with one of {formats}.",
+    ),
+    "atlas.study_inside_out": M(
+        "研究库位于 --out 文件夹内,而图集会整体替换该文件夹;未写出任何内容。",
+        "The study is inside the --out folder, which the atlas replaces whole; nothing was written.",
+        "请把图集写到其他文件夹(如 --out atlas/)。",
+        "Write the atlas to another folder (e.g. --out atlas/).",
+    ),
+    "atlas.out_is_file": M(
+        "--out 是文件而不是文件夹。",
+        "--out is a file, not a folder.",
+        "请为图集指定一个文件夹。",
+        "Name a folder for the atlas.",
+    ),
+    "atlas.out_foreign": M(
+        "--out 文件夹中已有并非 zonekit 图集写出的文件;图集会整体替换其文件夹,因此未写出任何内容。",
+        "The --out folder already holds files that no zonekit atlas wrote; the atlas replaces its folder whole, "
+        "so nothing was written.",
+        "请选择新的或空的文件夹(早先的图集文件夹会按预期被替换)。",
+        "Choose a new or empty folder (an earlier atlas folder is replaced, as expected).",
+    ),
+    "map.tianditu_key": M(
+        "天地图底图需要密钥(tk),但未提供。",
+        "The Tianditu basemap needs a key (tk), and none was given.",
+        "请用 --tianditu-key 密钥 或设置环境变量 TIANDITU_KEY(天地图控制台申请的浏览器端密钥),或改用 --basemap osm 或 none。",
+        "Pass --tianditu-key KEY or set the TIANDITU_KEY environment variable (a browser-type key from the "
+        "Tianditu console), or use --basemap osm or none.",
+    ),
+    "versions.none": M(
+        "开发区 {zone} 没有边界版本。",
+        "zone {zone} has no boundary versions.",
+        "请导入 zone_versions 图层。",
+        "Import them into zone_versions.",
+    ),
+    "versions.none_on": M(
+        "开发区 {zone} 没有在 {on} 有效的边界版本。",
+        "zone {zone} has no boundary version valid on {on}.",
+        "请检查其 zone_versions 的 valid_from/valid_to。",
+        "Check valid_from/valid_to of its zone_versions.",
+    ),
+    # errors of the operating system and of zonekit itself
+    "os.disk_full": M(
+        "磁盘已满:请清理空间后重新运行;没有留下写了一半的文件。",
+        "The disk is full: free some space and run the command again; nothing was left half-written.",
+    ),
+    "os.not_allowed": M(
+        "zonekit 无权写到那里:请换一个输出路径或修改权限。",
+        "zonekit may not write there: choose another output path or change the permissions.",
+    ),
+    "os.other": M(
+        "请检查路径、权限和磁盘剩余空间,然后重新运行。",
+        "Check the path, the permissions and the free disk space, then run the command again.",
+    ),
+    "bug": M(
+        "zonekit 意外出错({err})。这是 zonekit 的缺陷,不是您数据的问题:请加 --debug 重新运行同一命令并报告完整的错误信息。",
+        "zonekit failed unexpectedly ({err}). This is a bug in zonekit, not in your data: run the same command "
+        "with --debug and report the traceback.",
+    ),
+    "aborted": M("已中止", "aborted"),
+    "summary.import": M(
+        "{layer}:读取 {read} = 入库 {loaded} + 拒收 {rejected}(修复 {repaired}),来源 {source}",
+        "{layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired) from {source}",
+    ),
+    "summary.encoding": M("  编码      {encoding} —— {how}", "  encoding  {encoding} — {how}"),
+    "summary.crs": M("  坐标系    {crs} —— {how}", "  CRS       {crs} — {how}"),
+    "summary.offset": M(
+        "  偏移      已纠正 {offset} 偏移(迭代反算,误差 < 0.01 米)",
+        "  offset    {offset} removed (iterative inverse, < 0.01 m)",
+    ),
+    "summary.codes": M("  地类编码  {system} —— {how}", "  codes     {system} — {how}"),
+    "summary.fields": M("  字段      {fields}", "  fields    {fields}"),
+    "summary.unknown_codes": M(
+        "  未知地类编码(已保留,类别 'unknown'):{codes}",
+        "  unknown land-use codes (kept, class 'unknown'): {codes}",
+    ),
+    "summary.repaired": M(
+        "  修复      {n} × {what};面积变化 {change:+.2f} 平方米(见 zonekit_repairs)",
+        "  repaired  {n} × {what}; area change {change:+.2f} m²  (see zonekit_repairs)",
+    ),
+    "summary.rejected": M(
+        "  拒收      {n} × {reason}(保存在 {table})", "  rejected  {n} × {reason}  (kept in {table})"
+    ),
+    "summary.no_findings": M("检查:未发现问题", "check: no findings"),
+    "summary.findings": M("检查:{n} 条结果 —— {counts}", "check: {n} finding(s) — {counts}"),
+    "severity.error": M("错误", "error"),
+    "severity.warning": M("警告", "warning"),
+    "severity.info": M("提示", "info"),
+    "cli.wrote": M("已写出 {file}", "wrote {file}"),
+    "cli.atlas_wrote": M(
+        "已写出 {out}/index.html(请打开它)、map.html 和全部表格",
+        "wrote {out}/index.html (open it), map.html and every table",
+    ),
+    "cli.study": M("研究库 {study}:{layers}", "study   {study}: {layers}"),
+    "interrupted": M("已中断;没有留下写了一半的输出", "interrupted; no output was left half-written"),
+    "error": M("错误", "error"),
+    "warning": M("警告", "warning"),
+}
+del M
