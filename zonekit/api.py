@@ -28,7 +28,7 @@ from zonekit.analysis import versions as _versions
 from zonekit.analysis.intensity import land_intensity
 from zonekit.analysis.report import intensity_tables
 from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
-from zonekit.geo.units import M2_PER_HA, MU_PER_HA
+from zonekit.geo.units import M2_PER_HA
 from zonekit.layers.check import MIN_OVERLAP_M2, check_study
 from zonekit.layers.frames import study_of
 from zonekit.layers.study import Study
@@ -389,25 +389,45 @@ def map_results(st: Study, intensity=None, groups=None, redlines=None) -> dict:
 
 
 def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, findings_count: int) -> dict:
-    """The headline numbers of the atlas index page."""
+    """The headline numbers of the atlas index page, as numbers keyed by what they count.
+
+    Parameters
+    ----------
+    st : Study
+        The study.
+    intensity : DataFrame, optional
+        Per-park indicators (``score``, ``grade``).
+    groups : DataFrame, optional
+        Consolidation candidate groups.
+    redlines : DataFrame, optional
+        Parks ∩ red lines (``overlap_ha``).
+    findings_count : int
+        The number of check findings.
+
+    Returns
+    -------
+    dict
+        ``zones``, ``parks``, ``area_ha`` (the union of the parks, ellipsoidal), ``score`` (min, median,
+        max), ``grades`` (A–D → count), ``redlines`` (count, ha), ``groups``, ``findings`` — those the study
+        has; :func:`zonekit.reports.index_page.headline_cards` says them in zh or en.
+    """
     out: dict[str, object] = {}
     if "zones" in st:
-        out["开发区 zones"] = len(st["zones"])
+        out["zones"] = len(st["zones"])
     if "parks" in st and len(st["parks"]):
         parks = st["parks"]
-        total = float(ellipsoidal_area([parks.geometry.union_all()], parks.crs)[0]) / M2_PER_HA
-        out["园区 parks"] = len(parks)
-        out["园区面积 area"] = f"{total:,.0f} 公顷 / {total * MU_PER_HA:,.0f} 亩"
+        out["parks"] = len(parks)
+        out["area_ha"] = float(ellipsoidal_area([parks.geometry.union_all()], parks.crs)[0]) / M2_PER_HA
     if intensity is not None and intensity["score"].notna().any():
         s = intensity["score"].dropna()
-        out["集约度分值 score (min / median / max)"] = f"{s.min():.1f} / {s.median():.1f} / {s.max():.1f}"
+        out["score"] = (float(s.min()), float(s.median()), float(s.max()))
         counts = intensity["grade"].value_counts()
-        out["等级 grades"] = " ".join(f"{g} {int(counts.get(g, 0))}" for g in ("A", "B", "C", "D"))
+        out["grades"] = {g: int(counts.get(g, 0)) for g in ("A", "B", "C", "D")}
     if redlines is not None:
-        out["红线冲突 red-line conflicts"] = f"{len(redlines)} ({redlines['overlap_ha'].sum():,.1f} 公顷)"
+        out["redlines"] = (len(redlines), float(redlines["overlap_ha"].sum()))
     if groups is not None:
-        out["整合候选组 candidate groups"] = len(groups)
-    out["检查发现 check findings"] = findings_count
+        out["groups"] = len(groups)
+    out["findings"] = findings_count
     return out
 
 

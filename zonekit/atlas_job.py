@@ -25,21 +25,22 @@ from zonekit.maps.html import write_map
 from zonekit.maps.render import study_map
 from zonekit.reports.index_page import write_index
 from zonekit.reports.tables import write_tables
+from zonekit.vocabulary.messages import say
 
 ATLAS_MARKER = ".zonekit-atlas"
-FILES = [
-    ("map.html", "交互地图（离线可用）interactive map, works offline"),
-    ("study.gpkg", "检查后的研究数据（QGIS 可打开）the checked study"),
-    ("imports.xlsx", "导入记录：编码、坐标系及判定依据，读取 = 入库 + 拒收 every import"),
-    ("check.xlsx", "检查结果 check findings"),
-    ("intensity.xlsx", "园区集约利用评价、亩均、控制指标 intensity per park, 亩均, control"),
-    ("intensity_zones.xlsx", "开发区集约利用评价与区域排名 intensity per zone, regional ranking"),
-    ("intensity.gpkg", "带指标的园区图层 parks with indicators (QGIS)"),
-    ("overlap.xlsx", "重叠分析与发现 overlaps and findings"),
-    ("consolidate.xlsx", "整合优化候选 consolidation candidates"),
-    ("enclaves.xlsx", "飞地利益分成 enclave benefit sharing"),
-    ("versions.xlsx", "边界版本与统计口径 boundary versions and statistical scope"),
-    ("landcover.tif", "土地覆盖栅格 land-cover raster"),
+FILES = [  # file, and the message id of what it holds
+    ("map.html", "file.map"),
+    ("study.gpkg", "file.study"),
+    ("imports.xlsx", "file.imports"),
+    ("check.xlsx", "file.check"),
+    ("intensity.xlsx", "file.intensity"),
+    ("intensity_zones.xlsx", "file.intensity_zones"),
+    ("intensity.gpkg", "file.intensity_gpkg"),
+    ("overlap.xlsx", "file.overlap"),
+    ("consolidate.xlsx", "file.consolidate"),
+    ("enclaves.xlsx", "file.enclaves"),
+    ("versions.xlsx", "file.versions"),
+    ("landcover.tif", "file.landcover"),
 ]
 
 
@@ -198,20 +199,16 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
         write_map(m, out / "map.html", offline=True)
     steps.update()
 
-    notes = []
     parks = st.get("parks")
-    if parks is not None and "source" in parks and (parks["source"] == "illustrative").any():
-        notes.append(
-            "示例数据：开发区、园区边界均为示意，非真实范围。Sample data: boundaries are illustrative."
-        )
-    name = "示例研究 bundled sample" if bundled else src.stem
+    illustrative = parks is not None and "source" in parks and (parks["source"] == "illustrative").any()
     write_index(
         out,
-        title=f"zonekit atlas — {name}",
+        title=f"zonekit atlas — {say('index.sample', lang) if bundled else src.stem}",
         headline=api.headline(st, intensity=park_ind, groups=groups, redlines=red, findings_count=len(check)),
         intensity=park_ind,
         files=list(FILES),
-        notes=notes,
+        notes=[say("index.illustrative", lang)] if illustrative else [],
+        lang=lang,
     )
     steps.update()
     steps.close()

@@ -12,6 +12,7 @@ import shapely
 
 from zonekit import read_study
 from zonekit.analysis.consolidate import consolidation_candidates, industry_terms, jaccard
+from zonekit.analysis.intensity import land_intensity
 from zonekit.layers.study import Study
 
 CRS = "EPSG:4549"
@@ -128,7 +129,8 @@ def test_industry_terms():
 
 
 def test_sample_planted_cases_and_nothing_else(sample_study):
-    cand, groups = consolidation_candidates(read_study(sample_study))
+    study = read_study(sample_study)
+    cand, groups = consolidation_candidates(study)
     fired = set(
         zip(
             cand["rule"],
@@ -138,17 +140,40 @@ def test_sample_planted_cases_and_nothing_else(sample_study):
             strict=True,
         )
     )
-    assert {
+    planted = {  # what data/generate_sample.py builds into the sample, one case per rule
         ("one_county_one_zone", "NT08", "NT07", ""),
         ("one_county_one_zone", "NT09", "NT07", ""),
         ("adjacent", "NT05", "NT04", ""),
         ("scattered", "NT01", "", "NT01-3"),
         ("redline", "NT01", "", "NT01-1"),
         ("redline", "NT03", "", "NT03-1"),
-    } <= fired
-    low = set(cand.loc[cand["rule"] == "low_intensity", "park_id"])
-    assert {"NT08-1", "NT09-1"} <= low and len(low) <= 3  # bottom 20 % of 12 parks
-    assert len(cand) == 9 and len(groups) == 4  # nothing else fires above the default thresholds
+    }
+    # the low-intensity rule, worked out here from the intensity table: the bottom 20 % of scored parks
+    ind = land_intensity(study, by="park").indicators
+    scored = ind[ind["kind"] != "theme"].dropna(subset=["score"])
+    low = scored[scored["score"] <= scored["score"].quantile(0.2)]
+    assert {"NT08-1", "NT09-1"} <= set(low["park_id"])  # the two planted low-intensity plates
+    expected = planted | {
+        ("low_intensity", z, "", p) for z, p in zip(low["zone_id"], low["park_id"], strict=True)
+    }
+    assert fired == expected and len(cand) == len(expected)  # nothing else fires above the thresholds
+    # groups: zones joined by a rule that names two zones, every other zone with a candidate on its own
+    linked = [{"NT07", "NT08", "NT09"}, {"NT04", "NT05"}]
+    alone = {z for _, z, _, _ in expected} - set().union(*linked)
+    assert sorted(groups["zones"]) == sorted([",".join(sorted(g)) for g in linked] + sorted(alone))
     g = groups.set_index("zones")
     assert g.loc["NT07,NT08,NT09", "suggested_action"] == "absorb"
     assert g.loc["NT04,NT05", "suggested_action"] == "entrust"
+    assert g.loc["NT01", "suggested_action"] == "adjust_boundary"  # a red line outranks scattering
+
+
+def test_evidence_in_both_languages_with_the_numbers(sample_study):
+    cand, _ = consolidation_candidates(read_study(sample_study))
+    row = cand[(cand["rule"] == "one_county_one_zone") & (cand["zone_id"] == "NT08")].iloc[0]
+    km = row["distance_m"] / 1000
+    assert f"{km:.1f} km away" in row["evidence"] and f"相距 {km:.1f} 公里" in row["evidence_zh"]
+    red = cand[cand["rule"] == "redline"].iloc[0]
+    assert (
+        f"{red['overlap_ha']:.1f} ha" in red["evidence"]
+        and f"{red['overlap_ha']:.1f} 公顷" in red["evidence_zh"]
+    )

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import zonekit
 from tests.conftest import squares
 from zonekit.cli.main import main
 
@@ -176,8 +177,14 @@ def test_consolidate_command(tmp_path, sample_study):
     r = run("consolidate", str(sample_study), "--out", str(out), "--lang", "en")
     assert r.returncode == 0, r.stderr
     groups = pd.read_csv(out, encoding="utf-8-sig")
-    assert len(groups) == 4 and "absorb" in set(groups["suggested_action"])
-    assert (tmp_path / "c.candidates.csv").exists()
+    cand = pd.read_csv(tmp_path / "c.candidates.csv", encoding="utf-8-sig")
+    st = zonekit.read_study(sample_study)
+    api = zonekit.consolidate(st["zones"], st["parks"], parcels=st["landuse"], protected=st["protected"])
+    assert sorted(groups["zones"]) == sorted(api["groups"]["zones"])  # the file holds what the API computes
+    assert len(cand) == len(api["candidates"]) and "absorb" in set(groups["suggested_action"])
+    zh = tmp_path / "zh.csv"
+    assert run("consolidate", str(sample_study), "--out", str(zh)).returncode == 0
+    assert "整合吸收" in set(pd.read_csv(zh, encoding="utf-8-sig")["建议措施"])  # Chinese headers and values
 
 
 def test_overlap_findings_preset(tmp_path, sample_study):

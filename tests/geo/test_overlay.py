@@ -16,7 +16,12 @@ from zonekit.geo.overlay import apportion, intersection_areas
 
 
 def reference(a, b, crs) -> dict[tuple[int, int], float]:
-    """geopandas.overlay(how='intersection'), areas measured the same (ellipsoidal) way."""
+    """geopandas.overlay(how='intersection'), areas measured the same (ellipsoidal) way.
+
+    Where one polygon covers the other the intersection is exactly the covered one, and the oracle takes
+    its area: GEOS, noding shared vertices of nearly parallel edges, can return a slightly different polygon
+    there (hypothesis found one 0.3 m² larger than the polygon it lies in).
+    """
     ga = gpd.GeoDataFrame({"ia": np.arange(len(a))}, geometry=list(a), crs=crs)
     gb = gpd.GeoDataFrame({"ib": np.arange(len(b))}, geometry=list(b), crs=crs)
     ov = gpd.overlay(ga, gb, how="intersection", keep_geom_type=True)
@@ -25,16 +30,21 @@ def reference(a, b, crs) -> dict[tuple[int, int], float]:
     for ia, ib, ar in zip(ov["ia"], ov["ib"], areas, strict=True):
         if ar > 0:
             out[(int(ia), int(ib))] = out.get((int(ia), int(ib)), 0.0) + ar
+    for ia, ib in out:
+        if shapely.covers(a[ia], b[ib]):
+            out[(ia, ib)] = float(ellipsoidal_area([b[ib]], crs)[0])
+        elif shapely.covers(b[ib], a[ia]):
+            out[(ia, ib)] = float(ellipsoidal_area([a[ia]], crs)[0])
     return out
 
 
-def assert_matches(a, b, crs=4490, threads=None):
+def assert_matches(a, b, crs=4490, threads=None, rel=1e-9):
     got = intersection_areas(a, b, crs, threads=threads)
     want = reference(a, b, crs)
     got_d = {(int(x), int(y)): v for x, y, v in zip(got["a"], got["b"], got["area_m2"], strict=True)}
     assert set(got_d) == set(want), set(got_d) ^ set(want)
     for k, v in want.items():
-        assert got_d[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+        assert got_d[k] == pytest.approx(v, rel=rel, abs=1e-6), k
     return got
 
 
@@ -71,8 +81,22 @@ def test_holes_multipolygons_and_edge_touching():
         dtype=object,
     )
     res = assert_matches(np.array([park, multi], dtype=object), parcels)
-    assert 0 not in set(res.loc[res["a"] == 0, "b"]) or res.loc[res["b"] == 0, "area_m2"].gt(0).all()
-    assert not ((res["a"] == 0) & (res["b"] == 0)).any()  # the edge-only touch is not a pair
+    got = {(int(a), int(b)): v for a, b, v in zip(res["a"], res["b"], res["area_m2"], strict=True)}
+    # parcel 0 touches the park and the multipolygon only along edges: no pair; the rest, worked out by hand
+    assert set(got) == {(0, 1), (1, 2), (0, 3), (0, 4)}
+
+    def area(*boxes):
+        return float(ellipsoidal_area([shapely.box(*bx) for bx in boxes], 4490).sum())
+
+    hole = (120.006, 32.006, 120.014, 32.014)
+    assert got[(0, 1)] == pytest.approx(area((120.005, 32.005, 120.015, 32.015)) - area(hole), rel=1e-9)
+    assert got[(1, 2)] == pytest.approx(
+        area((120.035, 32, 120.04, 32.005), (120.05, 32, 120.055, 32.005)), rel=1e-9
+    )
+    assert got[(0, 3)] == pytest.approx(area((120.0, 32.0, 120.001, 32.001)), rel=1e-9)
+    assert got[(0, 4)] == pytest.approx(
+        float(ellipsoidal_area([parcels[4]], 4490)[0]), rel=1e-9
+    )  # wholly inside
 
 
 def test_threads_give_the_same_answer():
@@ -139,7 +163,10 @@ def test_random_polygons_agree_with_geopandas_overlay(a, b):
     a = np.array([g for g in a if g.area > 0 and g.geom_type in ("Polygon", "MultiPolygon")], dtype=object)
     b = np.array([g for g in b if g.area > 0 and g.geom_type in ("Polygon", "MultiPolygon")], dtype=object)
     if len(a) and len(b):
-        assert_matches(a, b)
+        # adversarial polygons: edges through shared vertices at near-zero angles make every intersection
+        # ill-conditioned, and GEOS itself moves with the origin by ~2e-7 of the area there; realistic data
+        # above is held to 1e-9
+        assert_matches(a, b, rel=1e-6)
 
 
 def test_work_on_one_geometry_stays_on_one_thread():

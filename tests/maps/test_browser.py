@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import OUTPUT
 from tests.maps.conftest import HOSTILE
 from zonekit import read_study
-from zonekit.maps.escape import safe
+from zonekit.maps.escape import escape_for_script
 from zonekit.maps.html import write_map
 from zonekit.maps.render import study_map
 
@@ -90,7 +90,7 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, hostile_study, tmp_
     assert HOSTILE[0] in shown  # the name is shown, literally
     assert page.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
     legend = page.locator("#zonekit-legend").inner_text()
-    assert HOSTILE[0] in legend and safe(HOSTILE[0]) not in legend  # text, not double-escaped
+    assert HOSTILE[0] in legend and escape_for_script(HOSTILE[0]) not in legend  # text, not double-escaped
     assert log["errors"] == []
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "hostile-map.png"))

@@ -10,7 +10,7 @@ import pytest
 from tests.maps.conftest import HOSTILE
 from zonekit import read_study
 from zonekit.errors import InputError
-from zonekit.maps.escape import safe
+from zonekit.maps.escape import escape_for_script
 from zonekit.maps.html import map_html
 from zonekit.maps.render import study_map
 
@@ -22,7 +22,7 @@ def test_hostile_names_never_reach_html_raw(hostile_study):
     assert re.search(r"<img[^>]*onerror", html) is None  # onerror= occurs only inside escaped text
     assert "${window.__xss" not in html and "`;window.__xss" not in html
     assert "<script>window.__xss=4" not in html
-    assert safe(HOSTILE[0]) in html  # shown as text
+    assert escape_for_script(HOSTILE[0]) in html  # shown as text
     # parsed as a browser does, the page holds no element the data injected
     from html.parser import HTMLParser
 

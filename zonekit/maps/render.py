@@ -15,6 +15,8 @@ import os
 
 import folium
 import geopandas as gpd
+import jinja2
+import markupsafe
 import numpy as np
 import pandas as pd
 import pyproj
@@ -26,7 +28,7 @@ from folium import plugins
 from zonekit.choices import BASEMAPS
 from zonekit.errors import InputError
 from zonekit.geo.offsets import apply_offset
-from zonekit.maps.escape import safe
+from zonekit.maps.escape import escape_for_script
 from zonekit.maps.styles import (
     ACTION_COLOURS,
     CLASS_COLOURS,
@@ -79,18 +81,35 @@ def _props(gdf: gpd.GeoDataFrame, columns: dict[str, object]) -> gpd.GeoDataFram
             if isinstance(v, (int, float))
             and not isinstance(v, bool)
             and not (isinstance(v, float) and math.isnan(v))
-            else safe(v)
+            else escape_for_script(v)
             for v in vals
         ]
     return gpd.GeoDataFrame(data, geometry=list(gdf.geometry.values), crs=gdf.crs)
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
-    """A small popup table; labels and values must already be escaped."""
-    body = "".join(
-        f"<tr><th style='text-align:left;padding-right:8px'>{k}</th><td>{v}</td></tr>" for k, v in rows
-    )
-    return f"<table style='font-size:12px'>{body}</table>"
+def _inert(value: object) -> object:
+    """Jinja's last step before output: text folium may carry through JavaScript is escaped for it."""
+    escaped = escape_for_script(value)
+    return value if isinstance(value, markupsafe.Markup) else markupsafe.Markup(escaped)  # noqa: S704 — escaped above
+
+
+# autoescape, and every value escaped for script too: popups travel inside GeoJSON in a <script> block
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("zonekit.maps", "templates"),
+    autoescape=True,
+    finalize=_inert,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _popup(rows: list[tuple[str, str]]) -> str:
+    """A small popup table from the popup template (autoescaped)."""
+    return _TEMPLATES.get_template("popup.html").render(rows=rows)
+
+
+def _item(colour: str, label: object, *, line: bool = False, dash: str | None = None) -> dict:
+    """One legend swatch."""
+    return {"colour": colour, "label": label, "line": line, "dash": dash}
 
 
 def _fmt(v: object, digits: int = 2) -> str:
@@ -98,7 +117,7 @@ def _fmt(v: object, digits: int = 2) -> str:
         return "—"
     if isinstance(v, (int, float, np.integer, np.floating)):
         return f"{float(v):,.{digits}f}"
-    return safe(v)
+    return str(v)
 
 
 class _PageStyle(MacroElement):
@@ -119,7 +138,7 @@ class _PageStyle(MacroElement):
 
 
 class _Legend(MacroElement):
-    """A fixed legend box; its HTML is built from escaped labels only."""
+    """A fixed legend box; its HTML comes from the legend template (autoescaped)."""
 
     _template = Template("""
         {% macro html(this, kwargs) %}
@@ -128,22 +147,10 @@ class _Legend(MacroElement):
              overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">{{ this.body }}</div>
         {% endmacro %}""")
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, title: str, sections: list[dict], notes: list[str]) -> None:
         super().__init__()
         self._name = "ZonekitLegend"
-        self.body = body
-
-
-def _swatch(colour: str, label: str, *, line: bool = False, dash: str | None = None) -> str:
-    style = (
-        f"border:2px {'dashed' if dash else 'solid'} {colour};background:transparent"
-        if line
-        else f"background:{colour};border:1px solid #555"
-    )
-    return (
-        f"<div><span style='display:inline-block;width:14px;height:10px;margin-right:6px;{style}'></span>"
-        f"{label}</div>"
-    )
+        self.body = _TEMPLATES.get_template("legend.html").render(title=title, sections=sections, notes=notes)
 
 
 def _basemap(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
@@ -155,7 +162,7 @@ def _basemap(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
             raise InputError("map.tianditu_key")
         for layer, overlay in (("vec", False), ("cva", True)):
             folium.TileLayer(
-                TIANDITU.format(layer=layer, key=safe(key), s="{s}"),
+                TIANDITU.format(layer=layer, key=escape_for_script(key), s="{s}"),
                 attr="天地图 Tianditu",
                 name=f"天地图 {layer}",
                 subdomains="01234567",
@@ -187,11 +194,12 @@ def study_map(
     indicator: str = "investment_intensity",
     max_vector_parcels: int = MAX_VECTOR_PARCELS,
 ) -> folium.Map:
-    """Build the study map.
+    """Build the study map: one layer and one legend section per part of the study given.
 
     Parameters
     ----------
-    study : Study
+    study : Study or mapping of layer name to frame
+        ``parks`` at least; ``admin``, ``zones``, ``enclaves``, ``landuse`` and ``protected`` when present.
     intensity : GeoDataFrame, optional
         Per-park indicators (``land_intensity(by="park").indicators``): popups and the choropleths.
     groups : GeoDataFrame, optional
@@ -199,7 +207,11 @@ def study_map(
     findings : GeoDataFrame, optional
         Overlap findings to draw, e.g. parks ∩ red lines (``findings(...)["parks_in_redlines"]``).
     basemap : {"osm", "tianditu", "gaode", "none"}
+        The tiles under the layers; ``none`` for an intranet without tiles.
     lang : {"zh", "en"}
+        Language of every label, popup and note.
+    tianditu_key : str, optional
+        The Tianditu key (else ``TIANDITU_KEY``).
     indicator : str
         The indicator of the second choropleth.
     max_vector_parcels : int
@@ -208,6 +220,7 @@ def study_map(
     Returns
     -------
     folium.Map
+        The map, ready for :func:`zonekit.maps.html.write_map`.
     """
     if basemap not in BASEMAPS:
         raise InputError("option.unknown", option="--basemap", value=basemap, choices=", ".join(BASEMAPS))
@@ -217,14 +230,13 @@ def study_map(
     lab = LABELS[lang]
     parks = _display(study["parks"], basemap)
     zone_ids = sorted(parks["zone_id"].astype(str).unique())
-    zone_colour = {z: ZONE_COLOURS[i % len(ZONE_COLOURS)] for i, z in enumerate(zone_ids)}
+    colour = {z: ZONE_COLOURS[i % len(ZONE_COLOURS)] for i, z in enumerate(zone_ids)}
     zones_tab = study.get("zones")
     zone_name = (
         dict(zip(zones_tab["zone_id"].astype(str), zones_tab["name"], strict=True))
         if zones_tab is not None
         else {}
     )
-
     b = parks.total_bounds
     m = folium.Map(
         location=[(b[1] + b[3]) / 2, (b[0] + b[2]) / 2],
@@ -235,270 +247,26 @@ def study_map(
     )
     m.add_child(_PageStyle())
     _basemap(m, basemap, tianditu_key)
-    legend: list[str] = []
 
+    sections: list[dict] = []
     if "admin" in study:
-        admin = _display(study["admin"], basemap)
-        admin = admin[admin["level"].isin(["county", "city"])] if "level" in admin else admin
-        fg = folium.FeatureGroup(name=lab["admin"], show=True)
-        folium.GeoJson(
-            _light(_props(admin, {"name": "name", "adcode": "adcode"})),
-            name=lab["admin"],
-            style_function=lambda f: {"color": "#555", "weight": 1, "fill": False, "dashArray": "4 3"},
-            tooltip=folium.GeoJsonTooltip(["name"], aliases=[lab["name"]]),
-        ).add_to(fg)
-        fg.add_to(m)
-        legend.append(_swatch("#555", lab["admin"], line=True, dash="4 3"))
-
+        sections.append(_admin_layer(m, _display(study["admin"], basemap), lab))
     if zones_tab is not None:
-        shapes = parks.dissolve("zone_id").reset_index()
-        if isinstance(zones_tab, gpd.GeoDataFrame) and zones_tab.geometry.notna().any():
-            zg = _display(zones_tab[zones_tab.geometry.notna()], basemap)
-            have = set(zg["zone_id"].astype(str))
-            shapes = pd.concat(
-                [
-                    zg[["zone_id", "geometry"]],
-                    shapes[~shapes["zone_id"].astype(str).isin(have)][["zone_id", "geometry"]],
-                ],
-                ignore_index=True,
-            )
-            shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=4326)
-        zid = shapes["zone_id"].astype(str)
-        fg = folium.FeatureGroup(name=lab["zones"], show=True)
-        folium.GeoJson(
-            _light(
-                _props(
-                    shapes,
-                    {
-                        "zone_id": zid,
-                        "name": [zone_name.get(z, z) for z in zid],
-                        "colour": [zone_colour.get(z, "#333") for z in zid],
-                    },
-                )
-            ),
-            style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3, "fill": False},
-            tooltip=folium.GeoJsonTooltip(["name"], aliases=[lab["zones"]]),
-        ).add_to(fg)
-        fg.add_to(m)
-        legend.append(
-            "<b>"
-            + safe(lab["zones"])
-            + "</b>"
-            + "".join(_swatch(zone_colour[z], safe(zone_name.get(z, z)), line=True) for z in zone_ids)
-        )
-
-    ind = intensity.set_index(intensity["park_id"].astype(str)) if intensity is not None else None
-    popups = []
-    for p in parks.itertuples():
-        rows = [
-            (safe(lab["name"]), safe(p.name)),
-            (safe(lab["zones"]), safe(zone_name.get(str(p.zone_id), p.zone_id))),
-            ("kind", safe(lab.get(p.kind, p.kind))),
-        ]
-        if ind is not None and str(p.park_id) in ind.index:
-            r = ind.loc[str(p.park_id)]
-            rows += [
-                (f"{safe(lab['area'])} ({lab['ha']})", _fmt(r["area_ha"])),
-                (f"{safe(lab['area'])} ({lab['mu']})", _fmt(r["area_mu"], 0)),
-                (safe(lab["score"]), _fmt(r["score"], 1)),
-                (safe(lab["grade"]), _fmt(r["grade"])),
-                ("FAR", _fmt(r["composite_far"])),
-                (f"investment ({lab['wan_per_ha']})", _fmt(r["investment_intensity"], 0)),
-                (f"tax ({lab['wan_per_ha']})", _fmt(r["tax_per_ha"], 0)),
-                ("development rate", _fmt(r["development_rate"], 3)),
-            ]
-        popups.append(_table(rows))
-    park_props = _props(
-        parks,
-        {
-            "park_id": "park_id",
-            "name": "name",
-            "search": [
-                f"{n} {zone_name.get(str(z), z)}"
-                for n, z in zip(parks["name"], parks["zone_id"], strict=True)
-            ],
-            "kind": [lab.get(k, k) for k in parks["kind"]],
-            "colour": [zone_colour[str(z)] for z in parks["zone_id"]],
-            "dash": [PARK_KIND_DASH.get(k) or "" for k in parks["kind"]],
-        },
-    )
-    park_props["popup_html"] = popups  # built from escaped values only
-    fg = folium.FeatureGroup(name=lab["parks"], show=True)
-    park_layer = folium.GeoJson(
-        _light(park_props),
-        name=lab["parks"],
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.35,
-            "weight": 2,
-            "dashArray": f["properties"]["dash"] or None,
-        },
-        highlight_function=lambda f: {"weight": 4, "fillOpacity": 0.55},
-        tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=[lab["name"], "kind"]),
-        popup=folium.GeoJsonPopup(["popup_html"], labels=False),
-    )
-    park_layer.add_to(fg)
-    fg.add_to(m)
-    legend.append(
-        "<b>"
-        + safe(lab["parks"])
-        + "</b>"
-        + "".join(_swatch("#333", safe(lab[k]), line=True, dash=PARK_KIND_DASH[k]) for k in PARK_KIND_DASH)
-    )
-
+        sections.append(_zones_layer(m, parks, zones_tab, basemap, lab, colour, zone_name))
+    park_layer, section = _parks_layer(m, parks, intensity, lab, colour, zone_name)
+    sections.append(section)
     if "enclaves" in study and "admin" in study:
-        admin_all = _display(study["admin"], basemap).set_index(
-            study["admin"]["adcode"].astype(str).to_numpy()
-        )
-        fg = folium.FeatureGroup(name=lab["enclave_links"], show=True)
-        pidx = parks.set_index(parks["park_id"].astype(str))
-        for e in study["enclaves"].drop_duplicates("park_id").itertuples():
-            pid, home = str(e.park_id), str(e.home_adcode)
-            if pid in pidx.index and home in admin_all.index:
-                a = pidx.loc[pid].geometry.representative_point()
-                h = admin_all.loc[home].geometry.representative_point()
-                text = (
-                    f"{safe(pidx.loc[pid, 'name'])} → {safe(lab['home'])} {safe(admin_all.loc[home, 'name'])}"
-                )
-                folium.PolyLine(
-                    [(a.y, a.x), (h.y, h.x)],
-                    color="#6a3d9a",
-                    weight=3,
-                    dash_array="8 6",
-                    tooltip=folium.Tooltip(text),
-                ).add_to(fg)
-                folium.CircleMarker(
-                    (h.y, h.x), radius=6, color="#6a3d9a", fill=True, tooltip=folium.Tooltip(text)
-                ).add_to(fg)
-        fg.add_to(m)
-        legend.append(_swatch("#6a3d9a", safe(lab["enclave_links"]), line=True, dash="8 6"))
-
+        sections.append(_enclave_links(m, parks, study["enclaves"], study["admin"], basemap, lab))
     if "landuse" in study:
-        _landuse_layer(m, _display(study["landuse"], basemap), lab, max_vector_parcels)
-        legend.append(
-            "<b>"
-            + safe(lab["landuse"])
-            + "</b>"
-            + "".join(_swatch(c, safe(lab[k])) for k, c in CLASS_COLOURS.items())
-        )
-
+        sections.append(_landuse_layer(m, _display(study["landuse"], basemap), lab, max_vector_parcels))
     if intensity is not None:
-        scored = parks.merge(intensity[["park_id", "score", indicator]], on="park_id", how="left")
-        for column, name, show in (
-            ("score", lab["intensity"], False),
-            (indicator, f"{lab['indicator']}: {indicator}", False),
-        ):
-            vals = scored[column].astype(float)
-            if vals.notna().sum() == 0:
-                continue
-            cmap = LinearColormap(
-                ["#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"],
-                vmin=float(vals.min()),
-                vmax=float(vals.max()),
-                caption=safe(name),
-            )
-            fg = folium.FeatureGroup(name=name, show=show)
-            props = _props(
-                scored,
-                {
-                    "name": "name",
-                    "value": [float(v) if not math.isnan(v) else None for v in vals],
-                    "colour": [cmap(v) if not math.isnan(v) else "#cccccc" for v in vals],
-                },
-            )
-            folium.GeoJson(
-                _light(props),
-                style_function=lambda f: {
-                    "color": "#333",
-                    "weight": 1,
-                    "fillColor": f["properties"]["colour"],
-                    "fillOpacity": 0.8,
-                },
-                tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[lab["name"], name]),
-            ).add_to(fg)
-            fg.add_to(m)
-            ramp = ", ".join(cmap(float(v)) for v in np.linspace(cmap.vmin, cmap.vmax, 5))
-            legend.append(
-                f"<b>{safe(name)}</b><div style='width:180px;height:10px;background:linear-gradient(to right,"
-                f" {ramp})'></div><div style='display:flex;justify-content:space-between;width:180px'>"
-                f"<span>{cmap.vmin:,.1f}</span><span>{cmap.vmax:,.1f}</span></div>"
-            )
-
+        sections += _choropleths(m, parks, intensity, indicator, lab)
     if groups is not None and len(groups):
-        g = _display(groups[groups.geometry.notna()], basemap)
-        fg = folium.FeatureGroup(name=lab["consolidation"], show=True)
-        folium.GeoJson(
-            _light(
-                _props(
-                    g,
-                    {
-                        "group": "group_id",
-                        "action": [lab.get(a, a) for a in g["suggested_action"]],
-                        "zones": "zone_names",
-                        "colour": [ACTION_COLOURS.get(a, "#333") for a in g["suggested_action"]],
-                        "evidence": "evidence",
-                    },
-                )
-            ),
-            style_function=lambda f: {
-                "color": f["properties"]["colour"],
-                "weight": 4,
-                "fill": False,
-                "dashArray": "2 6",
-            },
-            tooltip=folium.GeoJsonTooltip(["group", "action", "zones"], aliases=["", "", ""]),
-            popup=folium.GeoJsonPopup(["evidence"], labels=False),
-        ).add_to(fg)
-        fg.add_to(m)
-        legend.append(
-            "<b>"
-            + safe(lab["consolidation"])
-            + "</b>"
-            + "".join(_swatch(c, safe(lab[a]), line=True, dash="2 6") for a, c in ACTION_COLOURS.items())
-        )
-
+        sections.append(_groups_layer(m, _display(groups[groups.geometry.notna()], basemap), lab, lang))
     if "protected" in study:
-        prot = _display(study["protected"], basemap)
-        fg = folium.FeatureGroup(name=lab["protected"], show=True)
-        folium.GeoJson(
-            _light(_props(prot, {"name": "name", "kind": "kind"})),
-            style_function=lambda f: {
-                "color": PROTECTED_COLOUR,
-                "weight": 2,
-                "fillColor": PROTECTED_COLOUR,
-                "fillOpacity": 0.12,
-                "dashArray": "5 3",
-            },
-            tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=[lab["name"], "kind"]),
-        ).add_to(fg)
-        fg.add_to(m)
-        legend.append(_swatch(PROTECTED_COLOUR, safe(lab["protected"]), line=True, dash="5 3"))
-
+        sections.append(_protected_layer(m, _display(study["protected"], basemap), lab))
     if findings is not None and len(findings):
-        f = _display(findings[findings.geometry.notna()], basemap)
-        fg = folium.FeatureGroup(name=lab["findings"], show=True)
-        folium.GeoJson(
-            _light(
-                _props(
-                    f,
-                    {
-                        "park": "a_name",
-                        "area": "b_name",
-                        "overlap_ha": [round(float(v), 2) for v in f["overlap_ha"]],
-                    },
-                )
-            ),
-            style_function=lambda x: {
-                "color": "#7f0000",
-                "weight": 1,
-                "fillColor": "#7f0000",
-                "fillOpacity": 0.6,
-            },
-            tooltip=folium.GeoJsonTooltip(["park", "area", "overlap_ha"], aliases=["", "", lab["ha"]]),
-        ).add_to(fg)
-        fg.add_to(m)
-        legend.append(_swatch("#7f0000", safe(lab["findings"])))
+        sections.append(_findings_layer(m, _display(findings[findings.geometry.notna()], basemap), lab))
 
     notes = []
     if any(
@@ -509,15 +277,292 @@ def study_map(
         notes.append(lab["illustrative"])
     if basemap == "gaode":
         notes.append(lab["gaode"])
-    body = (
-        "<b>"
-        + safe(lab["legend"])
-        + "</b>"
-        + "".join(legend)
-        + "".join(f"<div style='margin-top:6px;max-width:260px;color:#b00'>{safe(n)}</div>" for n in notes)
-    )
-    m.get_root().add_child(_Legend(body))
+    m.get_root().add_child(_Legend(lab["legend"], sections, notes))
+    _controls(m, park_layer, lab)
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    return m
 
+
+def _admin_layer(m: folium.Map, admin: gpd.GeoDataFrame, lab: dict) -> dict:
+    admin = admin[admin["level"].isin(["county", "city"])] if "level" in admin else admin
+    fg = folium.FeatureGroup(name=lab["admin"], show=True)
+    folium.GeoJson(
+        _light(_props(admin, {"name": "name", "adcode": "adcode"})),
+        name=lab["admin"],
+        style_function=lambda f: {"color": "#555", "weight": 1, "fill": False, "dashArray": "4 3"},
+        tooltip=folium.GeoJsonTooltip(["name"], aliases=[lab["name"]]),
+    ).add_to(fg)
+    fg.add_to(m)
+    return {"items": [_item("#555", lab["admin"], line=True, dash="4 3")]}
+
+
+def _zones_layer(
+    m: folium.Map,
+    parks: gpd.GeoDataFrame,
+    zones: pd.DataFrame,
+    basemap: str,
+    lab: dict,
+    colour: dict[str, str],
+    zone_name: dict,
+) -> dict:
+    """Zone outlines: the zone's own boundary where it has one, else the union of its parks."""
+    shapes = parks.dissolve("zone_id").reset_index()
+    if isinstance(zones, gpd.GeoDataFrame) and zones.geometry.notna().any():
+        zg = _display(zones[zones.geometry.notna()], basemap)
+        own = shapes["zone_id"].astype(str).isin(set(zg["zone_id"].astype(str)))
+        shapes = gpd.GeoDataFrame(
+            pd.concat(
+                [zg[["zone_id", "geometry"]], shapes[~own][["zone_id", "geometry"]]], ignore_index=True
+            ),
+            geometry="geometry",
+            crs=4326,
+        )
+    zid = shapes["zone_id"].astype(str)
+    fg = folium.FeatureGroup(name=lab["zones"], show=True)
+    folium.GeoJson(
+        _light(
+            _props(
+                shapes,
+                {
+                    "zone_id": zid,
+                    "name": [zone_name.get(z, z) for z in zid],
+                    "colour": [colour.get(z, "#333") for z in zid],
+                },
+            )
+        ),
+        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3, "fill": False},
+        tooltip=folium.GeoJsonTooltip(["name"], aliases=[lab["zones"]]),
+    ).add_to(fg)
+    fg.add_to(m)
+    return {
+        "title": lab["zones"],
+        "items": [_item(colour[z], zone_name.get(z, z), line=True) for z in colour],
+    }
+
+
+def _park_popups(
+    parks: gpd.GeoDataFrame, intensity: pd.DataFrame | None, lab: dict, zone_name: dict
+) -> list[str]:
+    """One popup per park: name, zone, kind and, with intensity, its area and indicators."""
+    ind = intensity.set_index(intensity["park_id"].astype(str)) if intensity is not None else None
+    popups = []
+    for p in parks.itertuples():
+        rows = [
+            (lab["name"], p.name),
+            (lab["zones"], zone_name.get(str(p.zone_id), p.zone_id)),
+            (lab["kind"], lab.get(p.kind, p.kind)),
+        ]
+        if ind is not None and str(p.park_id) in ind.index:
+            r = ind.loc[str(p.park_id)]
+            rows += [
+                (f"{lab['area']} ({lab['ha']})", _fmt(r["area_ha"])),
+                (f"{lab['area']} ({lab['mu']})", _fmt(r["area_mu"], 0)),
+                (lab["score"], _fmt(r["score"], 1)),
+                (lab["grade"], _fmt(r["grade"])),
+                (lab["far"], _fmt(r["composite_far"])),
+                (f"{lab['investment']} ({lab['wan_per_ha']})", _fmt(r["investment_intensity"], 0)),
+                (f"{lab['tax']} ({lab['wan_per_ha']})", _fmt(r["tax_per_ha"], 0)),
+                (lab["development_rate"], _fmt(r["development_rate"], 3)),
+            ]
+        popups.append(_popup(rows))
+    return popups
+
+
+def _parks_layer(
+    m: folium.Map,
+    parks: gpd.GeoDataFrame,
+    intensity: pd.DataFrame | None,
+    lab: dict,
+    colour: dict[str, str],
+    zone_name: dict,
+) -> tuple[folium.GeoJson, dict]:
+    """The parks, clickable and searchable by park or zone name; returned for the search control."""
+    props = _props(
+        parks,
+        {
+            "park_id": "park_id",
+            "name": "name",
+            "search": [
+                f"{n} {zone_name.get(str(z), z)}"
+                for n, z in zip(parks["name"], parks["zone_id"], strict=True)
+            ],
+            "kind": [lab.get(k, k) for k in parks["kind"]],
+            "colour": [colour[str(z)] for z in parks["zone_id"]],
+            "dash": [PARK_KIND_DASH.get(k) or "" for k in parks["kind"]],
+        },
+    )
+    props["popup_html"] = _park_popups(parks, intensity, lab, zone_name)  # autoescaped by the template
+    fg = folium.FeatureGroup(name=lab["parks"], show=True)
+    layer = folium.GeoJson(
+        _light(props),
+        name=lab["parks"],
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.35,
+            "weight": 2,
+            "dashArray": f["properties"]["dash"] or None,
+        },
+        highlight_function=lambda f: {"weight": 4, "fillOpacity": 0.55},
+        tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=[lab["name"], lab["kind"]]),
+        popup=folium.GeoJsonPopup(["popup_html"], labels=False),
+    )
+    layer.add_to(fg)
+    fg.add_to(m)
+    items = [_item("#333", lab[k], line=True, dash=PARK_KIND_DASH[k]) for k in PARK_KIND_DASH]
+    return layer, {"title": lab["parks"], "items": items}
+
+
+def _enclave_links(
+    m: folium.Map,
+    parks: gpd.GeoDataFrame,
+    enclaves: pd.DataFrame,
+    admin: gpd.GeoDataFrame,
+    basemap: str,
+    lab: dict,
+) -> dict:
+    """A dashed line from each enclave park to its home jurisdiction."""
+    admin_all = _display(admin, basemap).set_index(admin["adcode"].astype(str).to_numpy())
+    fg = folium.FeatureGroup(name=lab["enclave_links"], show=True)
+    pidx = parks.set_index(parks["park_id"].astype(str))
+    for e in enclaves.drop_duplicates("park_id").itertuples():
+        pid, home = str(e.park_id), str(e.home_adcode)
+        if pid in pidx.index and home in admin_all.index:
+            a = pidx.loc[pid].geometry.representative_point()
+            h = admin_all.loc[home].geometry.representative_point()
+            text = escape_for_script(f"{pidx.loc[pid, 'name']} → {lab['home']} {admin_all.loc[home, 'name']}")
+            folium.PolyLine(
+                [(a.y, a.x), (h.y, h.x)],
+                color="#6a3d9a",
+                weight=3,
+                dash_array="8 6",
+                tooltip=folium.Tooltip(text),
+            ).add_to(fg)
+            folium.CircleMarker(
+                (h.y, h.x), radius=6, color="#6a3d9a", fill=True, tooltip=folium.Tooltip(text)
+            ).add_to(fg)
+    fg.add_to(m)
+    return {"items": [_item("#6a3d9a", lab["enclave_links"], line=True, dash="8 6")]}
+
+
+def _choropleths(
+    m: folium.Map, parks: gpd.GeoDataFrame, intensity: pd.DataFrame, indicator: str, lab: dict
+) -> list[dict]:
+    """The intensity score and one indicator, each a choropleth of the parks (hidden until chosen)."""
+    scored = parks.merge(intensity[["park_id", "score", indicator]], on="park_id", how="left")
+    sections: list[dict] = []
+    for column, name in (("score", lab["intensity"]), (indicator, f"{lab['indicator']}: {indicator}")):
+        vals = scored[column].astype(float)
+        if vals.notna().sum() == 0:
+            continue
+        cmap = LinearColormap(
+            ["#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"],
+            vmin=float(vals.min()),
+            vmax=float(vals.max()),
+            caption=escape_for_script(name),
+        )
+        fg = folium.FeatureGroup(name=name, show=False)
+        props = _props(
+            scored,
+            {
+                "name": "name",
+                "value": [float(v) if not math.isnan(v) else None for v in vals],
+                "colour": [cmap(v) if not math.isnan(v) else "#cccccc" for v in vals],
+            },
+        )
+        folium.GeoJson(
+            _light(props),
+            style_function=lambda f: {
+                "color": "#333",
+                "weight": 1,
+                "fillColor": f["properties"]["colour"],
+                "fillOpacity": 0.8,
+            },
+            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[lab["name"], name]),
+        ).add_to(fg)
+        fg.add_to(m)
+        ramp = [cmap(float(v)) for v in np.linspace(cmap.vmin, cmap.vmax, 5)]
+        sections.append(
+            {"title": name, "items": [], "ramp": {"colours": ramp, "vmin": cmap.vmin, "vmax": cmap.vmax}}
+        )
+    return sections
+
+
+def _groups_layer(m: folium.Map, g: gpd.GeoDataFrame, lab: dict, lang: str) -> dict:
+    """Consolidation candidate groups, outlined by their suggested action; the evidence in the popup."""
+    evidence = "evidence_zh" if lang == "zh" and "evidence_zh" in g else "evidence"
+    fg = folium.FeatureGroup(name=lab["consolidation"], show=True)
+    folium.GeoJson(
+        _light(
+            _props(
+                g,
+                {
+                    "group": "group_id",
+                    "action": [lab.get(a, a) for a in g["suggested_action"]],
+                    "zones": "zone_names",
+                    "colour": [ACTION_COLOURS.get(a, "#333") for a in g["suggested_action"]],
+                    "evidence": evidence,
+                },
+            )
+        ),
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 4,
+            "fill": False,
+            "dashArray": "2 6",
+        },
+        tooltip=folium.GeoJsonTooltip(["group", "action", "zones"], aliases=["", "", ""]),
+        popup=folium.GeoJsonPopup(["evidence"], labels=False),
+    ).add_to(fg)
+    fg.add_to(m)
+    items = [_item(c, lab[a], line=True, dash="2 6") for a, c in ACTION_COLOURS.items()]
+    return {"title": lab["consolidation"], "items": items}
+
+
+def _protected_layer(m: folium.Map, prot: gpd.GeoDataFrame, lab: dict) -> dict:
+    fg = folium.FeatureGroup(name=lab["protected"], show=True)
+    folium.GeoJson(
+        _light(_props(prot, {"name": "name", "kind": "kind"})),
+        style_function=lambda f: {
+            "color": PROTECTED_COLOUR,
+            "weight": 2,
+            "fillColor": PROTECTED_COLOUR,
+            "fillOpacity": 0.12,
+            "dashArray": "5 3",
+        },
+        tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=[lab["name"], lab["kind"]]),
+    ).add_to(fg)
+    fg.add_to(m)
+    return {"items": [_item(PROTECTED_COLOUR, lab["protected"], line=True, dash="5 3")]}
+
+
+def _findings_layer(m: folium.Map, f: gpd.GeoDataFrame, lab: dict) -> dict:
+    fg = folium.FeatureGroup(name=lab["findings"], show=True)
+    folium.GeoJson(
+        _light(
+            _props(
+                f,
+                {
+                    "park": "a_name",
+                    "area": "b_name",
+                    "overlap_ha": [round(float(v), 2) for v in f["overlap_ha"]],
+                },
+            )
+        ),
+        style_function=lambda x: {
+            "color": "#7f0000",
+            "weight": 1,
+            "fillColor": "#7f0000",
+            "fillOpacity": 0.6,
+        },
+        tooltip=folium.GeoJsonTooltip(["park", "area", "overlap_ha"], aliases=["", "", lab["area_ha"]]),
+    ).add_to(fg)
+    fg.add_to(m)
+    return {"items": [_item("#7f0000", lab["findings"])]}
+
+
+def _controls(m: folium.Map, park_layer: folium.GeoJson, lab: dict) -> None:
+    """Search (parks by park or zone name), full screen, measuring in m, ha and 亩, the layer switcher."""
     plugins.Search(
         layer=park_layer,
         search_label="search",
@@ -535,11 +580,10 @@ def study_map(
         units={"mu": {"factor": 0.0015, "display": lab["mu"], "decimals": 1}},
     ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
-    return m
 
 
-def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: int) -> None:
+def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: int) -> dict:
+    """Parcels by analysis class: vector up to ``max_vector`` parcels, an image beyond (parks stay vector)."""
     cls = lu["analysis_class"].fillna("unknown").astype(str)
     fg = folium.FeatureGroup(name=lab["landuse"], show=False)
     if len(lu) <= max_vector:
@@ -571,6 +615,7 @@ def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: i
             image, bounds=bounds, opacity=0.65, mercator_project=False, name=lab["landuse"]
         ).add_to(fg)
     fg.add_to(m)
+    return {"title": lab["landuse"], "items": [_item(c, lab[k]) for k, c in CLASS_COLOURS.items()]}
 
 
 def rasterise_classes(

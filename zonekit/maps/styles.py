@@ -64,6 +64,12 @@ LABELS = {
         "ha": "公顷",
         "mu": "亩",
         "wan_per_ha": "万元/公顷",
+        "kind": "类别",
+        "far": "综合容积率",
+        "investment": "固定资产投入强度",
+        "tax": "地均税收",
+        "development_rate": "土地开发率",
+        "area_ha": "重叠面积(公顷)",
     },
     "en": {
         "admin": "Admin boundaries",
@@ -111,6 +117,12 @@ LABELS = {
         "ha": "ha",
         "mu": "mu",
         "wan_per_ha": "10k CNY/ha",
+        "kind": "Kind",
+        "far": "FAR",
+        "investment": "Investment",
+        "tax": "Tax",
+        "development_rate": "Development rate",
+        "area_ha": "Overlap (ha)",
     },
 }
 LABELS["zh"].update(CLASS_ZH)

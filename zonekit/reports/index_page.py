@@ -1,82 +1,162 @@
 """The atlas index page: one HTML file a planner opens from the file system.
 
 It links every file of the atlas, shows the headline numbers and draws two charts as inline SVG (no
-script, no web font, no request). Every string from the data is HTML-escaped.
+script, no web font, no request). The page comes from ``templates/index.html`` (Jinja2, autoescaped);
+this module only lays the charts out and puts the words in the language asked for.
 """
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-import numpy as np
+import jinja2
 import pandas as pd
 
 from zonekit.geo.io import atomic_output
+from zonekit.geo.units import MU_PER_HA
 from zonekit.vocabulary.classes import CLASS_COLOURS as _CLASS_COLOURS
-from zonekit.vocabulary.classes import CLASS_ZH as _CLASS_ZH
+from zonekit.vocabulary.messages import render
 
 CLASS_COLOURS = {f"{k}_ha": c for k, c in _CLASS_COLOURS.items()}
-CLASS_ZH = {f"{k}_ha": n for k, n in _CLASS_ZH.items()}
 GRADE_COLOURS = {"A": "#1a9641", "B": "#a6d96a", "C": "#fdae61", "D": "#d7191c"}
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("zonekit.reports", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
 
 
-def _e(v: object) -> str:
-    return html.escape("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v), quote=True)
+def _word(code: str, lang: str, **values: object) -> str:
+    return render(code, lang, values)[0]
 
 
-def score_chart(ind: pd.DataFrame) -> str:
-    """Horizontal bars of the intensity score per park, coloured by grade."""
+def score_chart(ind: pd.DataFrame) -> dict | None:
+    """The layout of the bar chart of the intensity score per park, coloured by grade.
+
+    Parameters
+    ----------
+    ind : DataFrame
+        Per-park indicators with ``name``, ``score`` and ``grade``.
+
+    Returns
+    -------
+    dict or None
+        Sizes and one bar per scored park, for the template; None when no park has a score.
+    """
     d = ind.dropna(subset=["score"]).sort_values("score", ascending=True)
+    if d.empty:
+        return None
     row, left, width = 22, 190, 360
-    h = row * len(d) + 30
-    bars = []
-    for i, r in enumerate(d.itertuples()):
-        y = 10 + i * row
-        w = width * float(r.score) / 100.0
-        bars.append(
-            f"<text x='{left - 6}' y='{y + 14}' text-anchor='end' font-size='12'>{_e(r.name)}</text>"
-            f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{row - 6}' fill='{GRADE_COLOURS.get(r.grade, '#999')}'>"
-            f"<title>{_e(r.name)}: {float(r.score):.1f} ({_e(r.grade)})</title></rect>"
-            f"<text x='{left + w + 4:.1f}' y='{y + 14}' font-size='11'>{float(r.score):.1f} {_e(r.grade)}</text>"
-        )
-    size = f"width='{left + width + 60}' height='{h}'"
-    return f"<svg xmlns='http://www.w3.org/2000/svg' {size} role='img'>{''.join(bars)}</svg>"
+    bars = [
+        {
+            "y": 10 + i * row,
+            "w": width * float(score) / 100.0,
+            "name": name,
+            "score": float(score),
+            "grade": grade,
+            "colour": GRADE_COLOURS.get(grade, "#999"),
+        }
+        for i, (name, score, grade) in enumerate(zip(d["name"], d["score"], d["grade"], strict=True))
+    ]
+    return {"row": row, "left": left, "width": left + width + 60, "height": row * len(d) + 30, "bars": bars}
 
 
-def composition_chart(ind: pd.DataFrame) -> str:
-    """Stacked bars: each park's land-use composition (share of its surveyed area by class)."""
+def composition_chart(ind: pd.DataFrame, lang: str = "zh") -> dict | None:
+    """The layout of the stacked bars of each park's land-use composition (share of its surveyed area).
+
+    Parameters
+    ----------
+    ind : DataFrame
+        Per-park indicators with ``name``, ``surveyed_ha`` and one ``<class>_ha`` column per class.
+    lang : {"zh", "en"}
+        Language of the class names.
+
+    Returns
+    -------
+    dict or None
+        Sizes, one row of segments per park and the colour key, for the template.
+    """
     cols = [c for c in CLASS_COLOURS if c in ind]
     d = ind.dropna(subset=["surveyed_ha"])
+    if d.empty or not cols:
+        return None
     row, left, width = 22, 190, 420
-    h = row * len(d) + 30 + 16 * (-(-len(cols) // 4)) + 10  # bars, then the legend rows
-    parts = []
-    for i, r in enumerate(d.itertuples()):
-        y = 10 + i * row
-        total = sum(float(getattr(r, c)) for c in cols) or 1.0
-        x = float(left)
-        parts.append(
-            f"<text x='{left - 6}' y='{y + 14}' text-anchor='end' font-size='12'>{_e(r.name)}</text>"
-        )
-        for c in cols:
-            w = width * float(getattr(r, c)) / total
-            if w > 0:
-                parts.append(
-                    f"<rect x='{x:.1f}' y='{y}' width='{w:.1f}' height='{row - 6}' fill='{CLASS_COLOURS[c]}'>"
-                    f"<title>{_e(r.name)} {CLASS_ZH[c]}: {float(getattr(r, c)):.1f} 公顷</title></rect>"
-                )
-                x += w
+    ha = d[cols].astype(float).to_numpy()
+    share = ha / ha.sum(axis=1, keepdims=True).clip(min=1e-12)
+    x0 = left + width * (share.cumsum(axis=1) - share)
+    labels = [_word(f"class.{c[:-3]}", lang) for c in cols]
+    rows = [
+        {
+            "y": 10 + i * row,
+            "name": name,
+            "segments": [
+                {
+                    "x": x0[i, k],
+                    "w": width * share[i, k],
+                    "colour": CLASS_COLOURS[c],
+                    "label": labels[k],
+                    "ha": ha[i, k],
+                }
+                for k, c in enumerate(cols)
+                if share[i, k] > 0
+            ],
+        }
+        for i, name in enumerate(d["name"])
+    ]
     ly = 20 + row * len(d)
-    for k, c in enumerate(cols):
-        lx = left + (k % 4) * 105
-        yy = ly + (k // 4) * 16
-        parts.append(
-            f"<rect x='{lx}' y='{yy}' width='10' height='10' fill='{CLASS_COLOURS[c]}'/>"
-            f"<text x='{lx + 14}' y='{yy + 9}' font-size='11'>{CLASS_ZH[c]}</text>"
-        )
-    size = f"width='{left + width + 20}' height='{h}'"
-    return f"<svg xmlns='http://www.w3.org/2000/svg' {size} role='img'>{''.join(parts)}</svg>"
+    keys = [
+        {"x": left + (k % 4) * 105, "y": ly + (k // 4) * 16, "colour": CLASS_COLOURS[c], "label": labels[k]}
+        for k, c in enumerate(cols)
+    ]
+    height = row * len(d) + 30 + 16 * (-(-len(cols) // 4)) + 10
+    return {
+        "row": row,
+        "left": left,
+        "width": left + width + 20,
+        "height": height,
+        "rows": rows,
+        "legend": keys,
+    }
+
+
+def headline_cards(numbers: dict[str, object], lang: str = "zh") -> list[tuple[str, str]]:
+    """The headline numbers as (label, text) cards in ``lang``.
+
+    Parameters
+    ----------
+    numbers : dict
+        From :func:`zonekit.api.headline`: ``zones``, ``parks``, ``area_ha``, ``score`` (min, median, max),
+        ``grades`` (grade → count), ``redlines`` (count, ha), ``groups``, ``findings``; any may be missing.
+    lang : {"zh", "en"}
+        The language.
+
+    Returns
+    -------
+    list of (str, str)
+        The cards, in that order.
+
+    Examples
+    --------
+    >>> headline_cards({"parks": 12, "area_ha": 1000.0}, "zh")
+    [('园区', '12'), ('园区面积', '1,000 公顷 / 15,000 亩')]
+    """
+    out = []
+    for key, value in numbers.items():
+        v: Any = value
+        if key == "area_ha":
+            text = _word("index.area_value", lang, ha=v, mu=float(v) * MU_PER_HA)
+        elif key == "score":
+            text = " / ".join(f"{x:.1f}" for x in v)
+        elif key == "grades":
+            text = " ".join(f"{g} {n}" for g, n in v.items())
+        elif key == "redlines":
+            text = _word("index.redlines_value", lang, n=v[0], ha=v[1])
+        else:
+            text = f"{v:,}" if isinstance(v, int) else str(v)
+        out.append((_word(f"index.{key}", lang), text))
+    return out
 
 
 def write_index(
@@ -87,51 +167,47 @@ def write_index(
     intensity: pd.DataFrame | None,
     files: list[tuple[str, str]],
     notes: list[str],
+    lang: str = "zh",
 ) -> Path:
-    """Write ``out_dir/index.html``.
+    """Write ``out_dir/index.html`` atomically.
 
     Parameters
     ----------
+    out_dir : Path
+        The atlas folder.
+    title : str
+        The page title.
     headline : dict
-        Label → value (already formatted or numbers).
+        The headline numbers (:func:`zonekit.api.headline`).
     intensity : DataFrame, optional
         Per-park indicators, for the charts.
-    files : list of (file name, what it holds)
+    files : list of (file name, message id of what it holds)
+        Listed when the file exists.
     notes : list of str
         Shown above everything (e.g. that the sample is illustrative).
+    lang : {"zh", "en"}
+        Language of the page.
+
+    Returns
+    -------
+    Path
+        The page written.
     """
-    cards = "".join(
-        f"<div class='card'><div class='v'>{_e(v)}</div><div class='k'>{_e(k)}</div></div>"
-        for k, v in headline.items()
+    words = {
+        k: _word(f"index.{k}", lang) for k in ("open_map", "score_chart", "composition_chart", "files", "ha")
+    }
+    has = intensity is not None and len(intensity)
+    page = _TEMPLATES.get_template("index.html").render(
+        lang=lang,
+        title=title,
+        notes=notes,
+        words=words,
+        headline=headline_cards(headline, lang),
+        scores=score_chart(intensity) if intensity is not None and has else None,
+        composition=composition_chart(intensity, lang) if intensity is not None and has else None,
+        files=[(name, _word(what, lang)) for name, what in files if (out_dir / name).exists()],
+        today=date.today().isoformat(),
     )
-    links = "".join(
-        f"<li><a href='{_e(f)}'>{_e(f)}</a> — {_e(what)}</li>" for f, what in files if (out_dir / f).exists()
-    )
-    charts = ""
-    if intensity is not None and len(intensity):
-        charts = (
-            f"<h2>集约度分值 Intensity score by park</h2>{score_chart(intensity)}"
-            f"<h2>土地利用构成 Land-use composition by park</h2>{composition_chart(intensity)}"
-        )
-    note_html = "".join(f"<p class='note'>{_e(n)}</p>" for n in notes)
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{_e(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body {{ font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
-       margin: 24px; color: #222; max-width: 1100px; }}
-.cards {{ display: flex; flex-wrap: wrap; gap: 12px; }}
-.card {{ border: 1px solid #ccc; border-radius: 6px; padding: 10px 14px; min-width: 140px; }}
-.card .v {{ font-size: 22px; font-weight: bold; }} .card .k {{ font-size: 12px; color: #555; }}
-.note {{ color: #b00; }} a {{ color: #0b57d0; }} h2 {{ margin-top: 28px; font-size: 18px; }}
-</style></head><body>
-<h1>{_e(title)}</h1>{note_html}
-<p><a href="map.html"><b>打开地图 Open the map</b></a></p>
-<div class="cards">{cards}</div>
-{charts}
-<h2>文件 Files</h2><ul>{links}</ul>
-<p style="font-size:12px;color:#777">zonekit atlas, {date.today().isoformat()}</p>
-</body></html>"""
     path = out_dir / "index.html"
     with atomic_output(path) as tmp:
         tmp.write_text(page, encoding="utf-8")

@@ -31,6 +31,20 @@ CLASS_ZH = {
     "other": "其他",
     "unknown": "未识别",
 }
+CLASS_EN = {
+    "industrial": "industrial",
+    "logistics": "logistics",
+    "commercial": "commercial",
+    "residential": "residential",
+    "public_services": "public services",
+    "transport": "transport",
+    "green_open": "green/open",
+    "water": "water",
+    "farmland": "farmland",
+    "ecological_unused": "ecological",
+    "other": "other",
+    "unknown": "unknown code",
+}
 # consolidation actions
 ACTION_ZH = {
     "adjust_boundary": "调整边界",

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import NamedTuple
 
+from zonekit.vocabulary.classes import CLASS_EN, CLASS_ZH
+
 LANGUAGES = ("zh", "en")
 
 
@@ -672,6 +674,68 @@ MESSAGES: dict[str, Message] = {
         "请检查其 zone_versions 的 valid_from/valid_to。",
         "Check valid_from/valid_to of its zone_versions.",
     ),
+    # evidence of the consolidation rules
+    "evidence.one_county_one_zone": M(
+        "县 {county}:{plate}({area:.0f} 公顷)不在目录内;{zone} 在目录内,相距 {km:.1f} 公里",
+        "county {county}: plate {plate} ({area:.0f} ha) is not in the catalogue; {zone} is, {km:.1f} km away",
+    ),
+    "evidence.adjacent": M(
+        "{a}与{b}相距 {m:.0f} 米,共有主导产业{shared}(Jaccard 相似度 {sim:.2f});{lead}{why}",
+        "{a} and {b} are {m:.0f} m apart and share {shared} (Jaccard {sim:.2f}); {lead} {why}",
+    ),
+    "evidence.higher_level": M("级别较高", "is the higher-level zone"),
+    "evidence.leads_merger": M("牵头合并", "leads the merger"),
+    "evidence.scattered": M("园区{park}:{why}", "park {park}: {why}"),
+    "evidence.far": M("距主园 {km:.1f} 公里", "{km:.1f} km from the main park"),
+    "evidence.small": M("仅 {ha:.0f} 公顷", "only {ha:.0f} ha"),
+    "evidence.far_and_small": M(
+        "距主园 {km:.1f} 公里;仅 {ha:.0f} 公顷", "{km:.1f} km from the main park; only {ha:.0f} ha"
+    ),
+    "evidence.low_intensity": M(
+        "园区{park}:集约度分值 {score:.1f} 处于后 {q:.0%}(不高于 {cut:.1f});土地开发率 {rate:.0%}",
+        "park {park}: intensity score {score:.1f} is in the bottom {q:.0%} (at most {cut:.1f}); development rate {rate:.0%}",
+    ),
+    "evidence.redline": M(
+        "园区{park}与{area}重叠 {ha:.1f} 公顷(占园区 {pct:.1f}%)",
+        "park {park} overlaps {area} by {ha:.1f} ha ({pct:.1f} % of the park)",
+    ),
+    # the atlas index page
+    "index.open_map": M("打开地图", "Open the map"),
+    "index.score_chart": M("各园区集约度分值", "Intensity score by park"),
+    "index.composition_chart": M("各园区土地利用构成", "Land-use composition by park"),
+    "index.files": M("文件", "Files"),
+    "index.ha": M("公顷", "ha"),
+    "index.zones": M("开发区", "zones"),
+    "index.parks": M("园区", "parks"),
+    "index.area_ha": M("园区面积", "park area"),
+    "index.area_value": M("{ha:,.0f} 公顷 / {mu:,.0f} 亩", "{ha:,.0f} ha / {mu:,.0f} mu"),
+    "index.score": M("集约度分值(最低 / 中位 / 最高)", "intensity score (min / median / max)"),
+    "index.grades": M("等级", "grades"),
+    "index.redlines": M("红线冲突", "red-line conflicts"),
+    "index.redlines_value": M("{n} 处({ha:,.1f} 公顷)", "{n} ({ha:,.1f} ha)"),
+    "index.groups": M("整合候选组", "candidate groups"),
+    "index.findings": M("检查发现", "check findings"),
+    "index.sample": M("示例研究", "bundled sample"),
+    "index.illustrative": M(
+        "示例数据:开发区、园区边界均为示意,非真实范围。", "Sample data: boundaries are illustrative."
+    ),
+    "file.map": M("交互地图(离线可用)", "interactive map, works offline"),
+    "file.study": M("检查后的研究数据(QGIS 可打开)", "the checked study (opens in QGIS)"),
+    "file.imports": M(
+        "导入记录:编码、坐标系及判定依据,读取 = 入库 + 拒收",
+        "every import: encoding, CRS and why; read = loaded + rejected",
+    ),
+    "file.check": M("检查结果", "check findings"),
+    "file.intensity": M(
+        "园区集约利用评价、亩均、控制指标", "intensity per park, 亩均 and control indicators"
+    ),
+    "file.intensity_zones": M("开发区集约利用评价与区域排名", "intensity per zone and regional ranking"),
+    "file.intensity_gpkg": M("带指标的园区图层(QGIS)", "parks with their indicators (QGIS)"),
+    "file.overlap": M("重叠分析与发现", "overlaps and findings"),
+    "file.consolidate": M("整合优化候选", "consolidation candidates"),
+    "file.enclaves": M("飞地利益分成", "enclave benefit sharing"),
+    "file.versions": M("边界版本与统计口径", "boundary versions and statistical scope"),
+    "file.landcover": M("土地覆盖栅格", "land-cover raster"),
     # errors of the operating system and of zonekit itself
     "os.disk_full": M(
         "磁盘已满:请清理空间后重新运行;没有留下写了一半的文件。",
@@ -729,4 +793,6 @@ MESSAGES: dict[str, Message] = {
     "error": M("错误", "error"),
     "warning": M("警告", "warning"),
 }
-del M
+for _key, _zh in CLASS_ZH.items():
+    MESSAGES[f"class.{_key}"] = M(_zh, CLASS_EN[_key])
+del M, _key, _zh
