@@ -105,17 +105,59 @@ def _write_all(
         write_tables(tables, out / f"{stem}{suffix}", main=main, lang=lang, metadata={**meta, **extra})
 
 
-def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -> tuple[Study, pd.DataFrame]:
-    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
-    st = read_study(src, validate_schema=False)
-    has = {n for n, df in st.items() if len(df)}  # an empty layer is skipped like a missing one
-    g = {n: st[n] if n in has else None for n in st}.get
+def _copy_inputs(src: Path, out: Path, *, bundled: bool) -> None:
+    """The study (a consistent copy, even while QGIS edits it), the sample's raster, the atlas marker."""
     copy_database(src, out / "study.gpkg")
     if bundled:
         shutil.copyfile(sample_path("landcover.tif"), out / "landcover.tif")
     (out / ATLAS_MARKER).write_text(
         "written by zonekit atlas; the folder is replaced whole by the next run\n"
     )
+
+
+def _write_intensity(st: Study, has: set[str], out: Path, lang: str, meta: dict) -> pd.DataFrame:
+    """Intensity per park (with 亩均 and control) and per zone; the per-park indicators for what follows."""
+    g = {n: st[n] if n in has else None for n in st}.get
+    per_park = api.intensity(st["parks"], st["landuse"], zones=g("zones"), enterprises=g("enterprises"))
+    _write_all(per_park, out, "intensity", (".xlsx", ".csv", ".gpkg"), lang, meta)
+    per_zone = api.intensity(st["parks"], st["landuse"], zones=g("zones"), by="zone")
+    _write_all(per_zone, out, "intensity_zones", (".xlsx", ".csv"), lang, meta)
+    return per_park.tables()["indicators"]
+
+
+def _write_overlaps(
+    st: Study, has: set[str], out: Path, lang: str, meta: dict, known: dict[str, pd.DataFrame]
+) -> pd.DataFrame | None:
+    """Parks × protected, parks, admin and the findings, each overlay computed once into ``known``.
+
+    Returns the parks in red lines, for the map and the headline.
+    """
+    g = {n: st[n] if n in has else None for n in st}.get
+    known["parks"] = park_self_pairs(st["parks"])
+    if "protected" in has:
+        known["protected"] = park_protected_pairs(st["parks"], st["protected"])
+    found = api.findings(
+        st["parks"],
+        protected=g("protected"),
+        zones=g("zones"),
+        admin=g("admin"),
+        parcels=g("landuse"),
+        protected_pairs=known.get("protected"),
+        park_pairs=known["parks"],
+    )
+    bs: list[str] = [b for b in ("protected", "parks", "admin") if b in has]
+    if bs:
+        pairs = api.overlap_many(st, "parks", bs, known=known)
+        _write_all(pairs.tables() | found.tables(), out, "overlap", (".xlsx", ".csv", ".gpkg"), lang, meta)
+    return found.frames.get("parks_in_redlines")
+
+
+def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -> tuple[Study, pd.DataFrame]:
+    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
+    st = read_study(src, validate_schema=False)
+    has = {n for n, df in st.items() if len(df)}  # an empty layer is skipped like a missing one
+    g = {n: st[n] if n in has else None for n in st}.get
+    _copy_inputs(src, out, bundled=bundled)
     meta = {
         "study": src.name,
         "storage CRS": st.crs.to_string(),
@@ -136,35 +178,11 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
     _write_all({"findings": check}, out, "check", (".xlsx", ".csv"), lang, meta)
     steps.update()
 
-    park_ind = groups = red = None
-    if {"parks", "landuse"} <= has:
-        per_park = api.intensity(st["parks"], st["landuse"], zones=g("zones"), enterprises=g("enterprises"))
-        park_ind = per_park.tables()["indicators"]
-        _write_all(per_park, out, "intensity", (".xlsx", ".csv", ".gpkg"), lang, meta)
-        per_zone = api.intensity(st["parks"], st["landuse"], zones=g("zones"), by="zone")
-        _write_all(per_zone, out, "intensity_zones", (".xlsx", ".csv"), lang, meta)
+    groups = None
+    park_ind = _write_intensity(st, has, out, lang, meta) if {"parks", "landuse"} <= has else None
     steps.update()
     known: dict[str, pd.DataFrame] = {}  # parks × protected and parks × parks: computed once, used thrice
-    if "parks" in has:
-        known["parks"] = park_self_pairs(st["parks"])
-        if "protected" in has:
-            known["protected"] = park_protected_pairs(st["parks"], st["protected"])
-        found = api.findings(
-            st["parks"],
-            protected=g("protected"),
-            zones=g("zones"),
-            admin=g("admin"),
-            parcels=g("landuse"),
-            protected_pairs=known.get("protected"),
-            park_pairs=known["parks"],
-        )
-        red = found.frames.get("parks_in_redlines")
-        bs = [b for b in ("protected", "parks", "admin") if b in has]
-        if bs:
-            pairs = api.overlap_many(st, "parks", bs, known=known)
-            _write_all(
-                pairs.tables() | found.tables(), out, "overlap", (".xlsx", ".csv", ".gpkg"), lang, meta
-            )
+    red = _write_overlaps(st, has, out, lang, meta, known) if "parks" in has else None
     steps.update()
     if {"zones", "parks"} <= has:
         cons = api.consolidate(

@@ -269,135 +269,33 @@ def _import_locked(
     layer: str | None,
     mode: str,
 ) -> ImportReport:
-    """The import proper, run while this process is the study's only zonekit writer."""
+    """The import proper, run while this process is the study's only zonekit writer.
+
+    Read → coordinates → attributes → land-use codes → geometry repair → account → write; each step is a
+    function below, and every feature a step cannot use is rejected with its reason, never dropped.
+    """
     target_crs = study_crs(study)
-    existing = list_tables(study)
-    if as_ in existing and mode == "create":
+    if as_ in list_tables(study) and mode == "create":
         raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
-
-    read = (
-        _frame_source(src, "<frame>")
-        if isinstance(src, pd.DataFrame)
-        else read_source(src, layer=layer, encoding=encoding)
-    )
-    if read.encoding.guessed and read.encoding.encoding != "utf-8":
-        warnings.warn(
-            say("encoding.guessed", path=read.source, how=read.encoding.how),
-            EncodingGuessWarning,
-            stacklevel=4,
-        )
+    read = _read(src, layer=layer, encoding=encoding)
     original = read.frame
     if len(original) == 0:
         _refuse_empty(as_, read.source, mode, read=0, reasons={})
     problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
-
-    # --- coordinates -------------------------------------------------------------------------------------
-    geoms = original["geometry"].to_numpy(dtype=object)
-    decision: CRSDecision | None = None
-    if schema.geometry == "none":
-        geoms = np.full(len(original), None, dtype=object)
-    elif not read.has_geometry or shapely.is_missing(geoms).all():
-        if schema.geometry == "required" and len(original):
-            raise SchemaError("import.no_geometry", path=read.source, layer=as_)
-    else:
-        decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
-        if decision.swapped_xy:
-            geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
-        src_crs = decision.crs
-        if from_:
-            if not src_crs.is_geographic:
-                raise CRSError(
-                    "crs.offset_needs_degrees", path=read.source, system=from_, label=decision.label
-                )
-            geoms = remove_offset(geoms, from_)
-            src_crs = pyproj.CRS.from_epsg(4490)
-        if not src_crs.equals(target_crs):
-            geoms = np.asarray(gpd.GeoSeries(geoms, crs=src_crs).to_crs(target_crs).values, dtype=object)
-
-    # --- attributes --------------------------------------------------------------------------------------
-    attrs = original.drop(columns="geometry")
-    renames = map_fields(list(attrs.columns), schema, user=user_map)
-    attrs = attrs.rename(columns=renames)
-    attrs = attrs.loc[:, ~attrs.columns.duplicated()]
-    id_col = schema.id_column
+    geoms, decision = _coordinates(read, schema, as_, study, target_crs, crs=crs, from_=from_)
     import_id = _next_import_id(study)
     notes = list(read.notes)
-    if id_col and id_col not in attrs.columns and schema.generate_ids:
-        attrs[id_col] = [f"{import_id}-{i + 1}" for i in range(len(attrs))]
-        notes.append(f"{id_col} generated (the source has none)")
-    missing = [c.name for c in schema.columns if c.required and c.name not in attrs.columns]
-    if missing:
-        raise SchemaError(
-            "import.missing_columns",
-            path=read.source,
-            layer=as_,
-            missing=", ".join(missing),
-            columns=", ".join(map(str, original.columns.drop("geometry"))),
-        )
-    attrs, value_problems = coerce(attrs, schema)
-    for k, v in value_problems.items():
-        problems.setdefault(k, []).append(v)
-
+    attrs, renames = _attributes(read, schema, as_, user_map, import_id, notes, problems)
     system = system_how = None
     unknown: dict[str, int] = {}
     if as_ == "landuse":
-        declared = code_system
-        if declared is None and attrs["code_system"].notna().any():
-            vals = attrs["code_system"].dropna().unique()
-            declared = vals[0] if len(vals) == 1 else None
-        system, system_how = resolve_system(attrs["land_use_code"], declared, path=read.source)
-        cls = classify(attrs["land_use_code"], system)
-        for col in ("land_use_code", "analysis_class", "is_construction", "land_use_flag"):
-            attrs[col] = cls[col].to_numpy()
-        attrs["code_system"] = system
-        unk = attrs.loc[attrs["analysis_class"] == UNKNOWN, "land_use_code"].fillna("(empty)")
-        unknown = {str(k): int(v) for k, v in unk.value_counts().items()}
-        if unknown:
-            warnings.warn(
-                say(
-                    "codes.unknown",
-                    path=read.source,
-                    n=int(unk.size),
-                    system=system,
-                    codes=", ".join(list(unknown)[:8]),
-                ),
-                UnknownCodeWarning,
-                stacklevel=4,
-            )
-
-    # --- geometry repair ---------------------------------------------------------------------------------
-    repaired = 0
-    repairs: dict[str, tuple[int, float]] = {}
-    changes = pd.DataFrame()
-    if schema.geometry != "none":
-        has = ~shapely.is_missing(geoms)
-        check = np.flatnonzero(has | (schema.geometry == "required"))
-        result = repair_polygons(geoms[check], target_crs)
-        geoms = geoms.copy()
-        geoms[check] = result.geometry
-        for pos, reason in result.rejected.items():
-            row = int(check[pos])
-            if not problems.get(row):
-                problems[row] = [reason]
-        changes = (
-            result.changes.assign(position=check[result.changes["position"].to_numpy(dtype=int)])
-            if len(result.changes)
-            else result.changes
-        )
-
+        attrs, system, system_how, unknown = _land_use_codes(attrs, code_system, read.source)
+    geoms, changes = _repair(geoms, schema, target_crs, problems)
+    id_col = schema.id_column
     rejected_pos = np.array(sorted(problems), dtype=int)
     keep = np.setdiff1d(np.arange(len(attrs)), rejected_pos)
-    if len(changes):
-        changes = changes[changes["position"].isin(keep)]
-        # re-orienting rings changes no shape or area: recorded, not counted as a repair
-        real = changes[changes["what"] != "rings oriented"]
-        repaired = int(real["position"].nunique())
-        kinds = real["what"].str.replace(r" \(.*?\)", "", regex=True)
-        repairs = {
-            str(k): (len(grp), float(np.nansum(grp["area_change_m2"]))) for k, grp in real.groupby(kinds)
-        }
-
+    changes, repaired, repairs = _repair_summary(changes, keep)
     loaded = attrs.iloc[keep].copy()
     if id_col:
         _check_duplicates(loaded, id_col, study, as_, mode, read.source)
@@ -446,6 +344,168 @@ def _import_locked(
     if report.loaded == 0:
         _refuse_empty(as_, report.source, mode, read=report.read, reasons=report.rejected_reasons)
 
+    tables, append = _study_tables(report, out_layer, rejected_table, changes, loaded, id_col, mode)
+    write_tables(study, tables, append=frozenset(append))
+    return report
+
+
+def _read(src: str | Path | pd.DataFrame, *, layer: str | None, encoding: str | None) -> SourceRead:
+    """Read the source (or take the frame), warning when its text encoding was decided from the bytes."""
+    read = (
+        _frame_source(src, "<frame>")
+        if isinstance(src, pd.DataFrame)
+        else read_source(src, layer=layer, encoding=encoding)
+    )
+    if read.encoding.guessed and read.encoding.encoding != "utf-8":
+        warnings.warn(
+            say("encoding.guessed", path=read.source, how=read.encoding.how),
+            EncodingGuessWarning,
+            stacklevel=5,
+        )
+    return read
+
+
+def _coordinates(
+    read: SourceRead,
+    schema: LayerSchema,
+    as_: str,
+    study: Path,
+    target_crs: pyproj.CRS,
+    *,
+    crs: str | None,
+    from_: str | None,
+) -> tuple[np.ndarray, CRSDecision | None]:
+    """The geometries in the study's CRS: CRS decided, X/Y swaps undone, web-map offsets removed."""
+    geoms = read.frame["geometry"].to_numpy(dtype=object)
+    if schema.geometry == "none":
+        return np.full(len(geoms), None, dtype=object), None
+    if not read.has_geometry or shapely.is_missing(geoms).all():
+        if schema.geometry == "required" and len(geoms):
+            raise SchemaError("import.no_geometry", path=read.source, layer=as_)
+        return geoms, None
+    decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
+    if decision.swapped_xy:
+        geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
+    src_crs = decision.crs
+    if from_:
+        if not src_crs.is_geographic:
+            raise CRSError("crs.offset_needs_degrees", path=read.source, system=from_, label=decision.label)
+        geoms = remove_offset(geoms, from_)
+        src_crs = pyproj.CRS.from_epsg(4490)
+    if not src_crs.equals(target_crs):
+        geoms = np.asarray(gpd.GeoSeries(geoms, crs=src_crs).to_crs(target_crs).values, dtype=object)
+    return geoms, decision
+
+
+def _attributes(
+    read: SourceRead,
+    schema: LayerSchema,
+    as_: str,
+    user_map: dict[str, str] | None,
+    import_id: int,
+    notes: list[str],
+    problems: dict[int, list[str]],
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The attributes under the schema's names and types; a value that does not fit rejects its row."""
+    original = read.frame
+    attrs = original.drop(columns="geometry")
+    renames = map_fields(list(attrs.columns), schema, user=user_map)
+    attrs = attrs.rename(columns=renames)
+    attrs = attrs.loc[:, ~attrs.columns.duplicated()]
+    id_col = schema.id_column
+    if id_col and id_col not in attrs.columns and schema.generate_ids:
+        attrs[id_col] = [f"{import_id}-{i + 1}" for i in range(len(attrs))]
+        notes.append(f"{id_col} generated (the source has none)")
+    missing = [c.name for c in schema.columns if c.required and c.name not in attrs.columns]
+    if missing:
+        raise SchemaError(
+            "import.missing_columns",
+            path=read.source,
+            layer=as_,
+            missing=", ".join(missing),
+            columns=", ".join(map(str, original.columns.drop("geometry"))),
+        )
+    attrs, value_problems = coerce(attrs, schema)
+    for k, v in value_problems.items():
+        problems.setdefault(k, []).append(v)
+    return attrs, renames
+
+
+def _land_use_codes(
+    attrs: pd.DataFrame, code_system: str | None, source: str
+) -> tuple[pd.DataFrame, str, str, dict[str, int]]:
+    """Decide the parcels' code system and classify their codes; unknown codes are kept and counted."""
+    declared = code_system
+    if declared is None and attrs["code_system"].notna().any():
+        vals = attrs["code_system"].dropna().unique()
+        declared = vals[0] if len(vals) == 1 else None
+    system, system_how = resolve_system(attrs["land_use_code"], declared, path=source)
+    cls = classify(attrs["land_use_code"], system)
+    for col in ("land_use_code", "analysis_class", "is_construction", "land_use_flag"):
+        attrs[col] = cls[col].to_numpy()
+    attrs["code_system"] = system
+    unk = attrs.loc[attrs["analysis_class"] == UNKNOWN, "land_use_code"].fillna("(empty)")
+    unknown = {str(k): int(v) for k, v in unk.value_counts().items()}
+    if unknown:
+        warnings.warn(
+            say(
+                "codes.unknown",
+                path=source,
+                n=int(unk.size),
+                system=system,
+                codes=", ".join(list(unknown)[:8]),
+            ),
+            UnknownCodeWarning,
+            stacklevel=5,
+        )
+    return attrs, system, system_how, unknown
+
+
+def _repair(
+    geoms: np.ndarray, schema: LayerSchema, target_crs: pyproj.CRS, problems: dict[int, list[str]]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Make the polygons valid (structure method); what cannot be repaired rejects its row."""
+    if schema.geometry == "none":
+        return geoms, pd.DataFrame()
+    has = ~shapely.is_missing(geoms)
+    check = np.flatnonzero(has | (schema.geometry == "required"))
+    result = repair_polygons(geoms[check], target_crs)
+    geoms = geoms.copy()
+    geoms[check] = result.geometry
+    for pos, reason in result.rejected.items():
+        row = int(check[pos])
+        if not problems.get(row):
+            problems[row] = [reason]
+    if not len(result.changes):
+        return geoms, result.changes
+    return geoms, result.changes.assign(position=check[result.changes["position"].to_numpy(dtype=int)])
+
+
+def _repair_summary(
+    changes: pd.DataFrame, keep: np.ndarray
+) -> tuple[pd.DataFrame, int, dict[str, tuple[int, float]]]:
+    """The repairs of the loaded features: the records, how many features, and count and m² per kind."""
+    if not len(changes):
+        return changes, 0, {}
+    changes = changes[changes["position"].isin(keep)]
+    # re-orienting rings changes no shape or area: recorded, not counted as a repair
+    real = changes[changes["what"] != "rings oriented"]
+    kinds = real["what"].str.replace(r" \(.*?\)", "", regex=True)
+    repairs = {str(k): (len(grp), float(np.nansum(grp["area_change_m2"]))) for k, grp in real.groupby(kinds)}
+    return changes, int(real["position"].nunique()), repairs
+
+
+def _study_tables(
+    report: ImportReport,
+    out_layer: pd.DataFrame,
+    rejected_table: pd.DataFrame,
+    changes: pd.DataFrame,
+    loaded: pd.DataFrame,
+    id_col: str | None,
+    mode: str,
+) -> tuple[dict[str, pd.DataFrame], set[str]]:
+    """What the import writes into the study (the layer, its rejects, the import and repair records)."""
+    as_, import_id = report.layer, report.import_id
     tables: dict[str, pd.DataFrame] = {as_: out_layer, IMPORTS_TABLE: pd.DataFrame([report.row()])}
     append = {IMPORTS_TABLE, REPAIRS_TABLE}
     if mode == "append":
@@ -470,8 +530,7 @@ def _import_locked(
                 "area_change_m2": changes["area_change_m2"].to_numpy(),
             }
         )
-    write_tables(study, tables, append=frozenset(append))
-    return report
+    return tables, append
 
 
 def _refuse_empty(layer: str, source: str, mode: str, *, read: int, reasons: dict[str, int]) -> None:
