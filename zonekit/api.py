@@ -49,7 +49,13 @@ class Report:
         return name in self.frames
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables as the writers take them (natural-key index turned back into a column)."""
+        """The tables as the writers take them (natural-key index turned back into a column).
+
+        Returns
+        -------
+        dict[str, pd.DataFrame]
+            The tables as the writers take them (natural-key index turned back into a column).
+        """
         return {k: v.reset_index() if v.index.name else v for k, v in self.frames.items()}
 
 
@@ -144,6 +150,24 @@ def overlap_many(
 
     ``known`` maps a layer of ``bs`` to its pairs when the caller already computed them (the atlas does,
     for parks × protected and parks × parks): they are not computed again.
+
+    Parameters
+    ----------
+    st : Study
+        The study.
+    a : str
+        The first layer.
+    bs : list[str]
+        The second layers.
+    buffer_m : float, default 0.0
+        Buffer of the second layer, metres.
+    known : dict[str, pd.DataFrame], optional
+        Pairs already computed, by layer name.
+
+    Returns
+    -------
+    Report
+        :func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked.
     """
     known = {} if known is None or buffer_m else known
     parts = [overlap(st[a], st[b], buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)) for b in bs]
@@ -181,6 +205,25 @@ def findings(
 
     ``protected_pairs`` and ``park_pairs`` are the parks × protected and parks × parks pairs when the
     caller already has them (``zonekit.analysis.overlap.park_protected_pairs`` / ``park_self_pairs``).
+
+    Parameters
+    ----------
+    parks : gpd.GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``, ``name``).
+    protected : gpd.GeoDataFrame, optional
+        Protected areas (``kind``: eco_redline, basic_farmland, …).
+    zones : gpd.GeoDataFrame, optional
+        Zones (``zone_id``, ``name``, ``level``, …).
+    admin : gpd.GeoDataFrame, optional
+        Administrative boundaries (``adcode``, ``level``).
+    parcels : gpd.GeoDataFrame, optional
+        Land-use parcels (``parcel_id``, ``analysis_class``, ``is_construction``, …).
+    near_m : float, default 500.0
+        Distance in metres counted as near.
+    protected_pairs : gpd.GeoDataFrame, optional
+        Parks × protected pairs when already computed (not computed again).
+    park_pairs : gpd.GeoDataFrame, optional
+        Parks × parks pairs when already computed.
     """
     st = study_of(parks=parks, protected=protected, zones=zones, admin=admin, landuse=parcels)
     tables = _overlap.findings(st, near_m=near_m, protected_pairs=protected_pairs, park_pairs=park_pairs)
@@ -244,6 +287,19 @@ def enclaves(
     Report
         ``split`` (per enclave and metric), ``jurisdictions`` (per adcode and role) and, with ``admin``,
         ``distances`` (km from each enclave to its home jurisdiction).
+
+    Parameters
+    ----------
+    rules : pd.DataFrame
+        Enclave sharing rules.
+    parks : gpd.GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``, ``name``).
+    parcels : gpd.GeoDataFrame
+        Land-use parcels (``parcel_id``, ``analysis_class``, ``is_construction``, …).
+    year : int
+        The year.
+    admin : gpd.GeoDataFrame, optional
+        Administrative boundaries (``adcode``, ``level``).
     """
     st = study_of(enclaves=rules, parks=parks, landuse=parcels, admin=admin)
     per_enclave, per_jur = _enclaves.benefit_split(st, year)
@@ -268,6 +324,17 @@ def versions(
     Report
         ``scope`` (zone_id, year, version, reason), ``changes`` (ha and 亩 added and removed, parcels in
         and out) and ``indicators`` (the intensity indicators on each version, side by side).
+
+    Parameters
+    ----------
+    zone_versions : gpd.GeoDataFrame
+        Boundary versions of zones (``zone_id``, ``version``, ``valid_from``, ``valid_to``).
+    parcels : gpd.GeoDataFrame
+        Land-use parcels (``parcel_id``, ``analysis_class``, ``is_construction``, …).
+    year : int
+        The year.
+    config : str | Path | dict, optional
+        Overrides of the default configuration (a TOML path or a dict).
     """
     st = study_of(zone_versions=zone_versions, landuse=parcels)
     zv = st["zone_versions"]
@@ -358,6 +425,40 @@ def map(
 
     Results the caller already has (``intensity``, consolidation ``groups``, ``redlines``) are drawn as
     given; those missing are computed here once from the layers.
+
+    Parameters
+    ----------
+    parks : gpd.GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``, ``name``).
+    zones : gpd.GeoDataFrame, optional
+        Zones (``zone_id``, ``name``, ``level``, …).
+    parcels : gpd.GeoDataFrame, optional
+        Land-use parcels (``parcel_id``, ``analysis_class``, ``is_construction``, …).
+    admin : gpd.GeoDataFrame, optional
+        Administrative boundaries (``adcode``, ``level``).
+    protected : gpd.GeoDataFrame, optional
+        Protected areas (``kind``: eco_redline, basic_farmland, …).
+    enclave_rules : pd.DataFrame, optional
+        Enclave sharing rules.
+    intensity : pd.DataFrame, optional
+        Per-park indicators (``zonekit.intensity(...)['indicators']``).
+    groups : gpd.GeoDataFrame, optional
+        Consolidation candidate groups.
+    redlines : gpd.GeoDataFrame, optional
+        Parks ∩ red lines.
+    basemap : str, default 'osm'
+        ``osm``, ``tianditu``, ``gaode`` or ``none``.
+    lang : str, default 'zh'
+        Language: ``zh`` (the default) or ``en``.
+    tianditu_key : str, optional
+        The Tianditu key (else the TIANDITU_KEY environment variable).
+    indicator : str, default 'investment_intensity'
+        The indicator column.
+
+    Returns
+    -------
+    object
+        The interactive study map (a ``folium.Map``); write it with :func:`zonekit.maps.html.write_map`.
     """
     from zonekit.maps.render import study_map
 
@@ -375,7 +476,24 @@ def map(
 
 
 def map_results(st: Study, intensity=None, groups=None, redlines=None) -> dict:
-    """What the map shows from the analyses, each computed at most once (intensity feeds consolidation)."""
+    """What the map shows from the analyses, each computed at most once (intensity feeds consolidation).
+
+    Parameters
+    ----------
+    st : Study
+        The study.
+    intensity : object, optional
+        Per-park indicators (``zonekit.intensity(...)['indicators']``).
+    groups : object, optional
+        Consolidation candidate groups.
+    redlines : object, optional
+        Parks ∩ red lines.
+
+    Returns
+    -------
+    dict
+        What the map shows from the analyses, each computed at most once (intensity feeds consolidation).
+    """
     has = {n for n, df in st.items() if len(df)}
     if intensity is None and {"parks", "landuse"} <= has:
         intensity = land_intensity(st, by="park").indicators
@@ -432,5 +550,11 @@ def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, fin
 
 
 def this_year() -> int:
-    """The default year of the enclave split and the statistical scope."""
+    """The default year of the enclave split and the statistical scope.
+
+    Returns
+    -------
+    int
+        The default year of the enclave split and the statistical scope.
+    """
     return date.today().year

@@ -58,6 +58,13 @@ def refuse_atlas_out(out: Path, src: Path) -> None:
 
     The atlas replaces its folder whole (so a failed run leaves the previous atlas), which is only safe
     for a new or empty folder or one that an earlier atlas wrote (it holds the marker file).
+
+    Parameters
+    ----------
+    out : Path
+        The output path.
+    src : Path
+        The source file.
     """
     real = out.resolve()
     if src.resolve().is_relative_to(real):

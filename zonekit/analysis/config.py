@@ -35,7 +35,18 @@ def _frozen(value: Any) -> Any:
 
 
 def is_resolved(config: object) -> bool:
-    """Whether ``config`` is already a resolved configuration (what :func:`load_config` returns)."""
+    """Whether ``config`` is already a resolved configuration (what :func:`load_config` returns).
+
+    Parameters
+    ----------
+    config : object
+        Overrides of the default configuration (a TOML path or a dict).
+
+    Returns
+    -------
+    bool
+        Whether ``config`` is already a resolved configuration (what :func:`load_config` returns).
+    """
     return isinstance(config, MappingProxyType) and "_source" in config
 
 
@@ -61,6 +72,18 @@ def load_config(name: str, user: str | Path | Mapping | None = None) -> Mapping[
     came from under ``"_source"``. Passing a resolved configuration back returns it unchanged, and a file
     is parsed once per process (again only when it changes), so a run that hands its configuration from
     analysis to analysis parses nothing twice.
+
+    Parameters
+    ----------
+    name : str
+        The name.
+    user : str | Path | Mapping, optional
+        The user's field map (source name → schema name).
+
+    Returns
+    -------
+    Mapping[str, Any]
+        The default configuration ``<name>_default.toml`` updated with a user's file or dict, resolved once.
 
     Examples
     --------

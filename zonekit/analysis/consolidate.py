@@ -40,7 +40,20 @@ CANDIDATE_COLUMNS = [
 
 
 def industry_terms(text: object, synonyms: dict[str, str]) -> set[str]:
-    """Lead industries as a set of normalised terms (split on 、，,;/ and spaces; synonyms folded)."""
+    """Lead industries as a set of normalised terms (split on 、，,;/ and spaces; synonyms folded).
+
+    Parameters
+    ----------
+    text : object
+        The text.
+    synonyms : dict[str, str]
+        Term → normalised term.
+
+    Returns
+    -------
+    set[str]
+        Lead industries as a set of normalised terms (split on 、，,;/ and spaces; synonyms folded).
+    """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return set()
     terms = {t.strip() for t in re.split(r"[、，,;；/\s]+", str(text)) if t.strip()}
@@ -48,7 +61,20 @@ def industry_terms(text: object, synonyms: dict[str, str]) -> set[str]:
 
 
 def jaccard(a: set, b: set) -> float:
-    """|a ∩ b| / |a ∪ b| (0 when both are empty)."""
+    """|a ∩ b| / |a ∪ b| (0 when both are empty).
+
+    Parameters
+    ----------
+    a : set
+        The first layer.
+    b : set
+        The second layer.
+
+    Returns
+    -------
+    float
+        |a ∩ b| / |a ∪ b| (0 when both are empty).
+    """
     return len(a & b) / len(a | b) if a | b else 0.0
 
 

@@ -26,7 +26,20 @@ METRIC_COLUMNS = {
 
 
 def rules_in_force(enclaves: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The share rules in force on 31 December of ``year``, one per park and metric."""
+    """The share rules in force on 31 December of ``year``, one per park and metric.
+
+    Parameters
+    ----------
+    enclaves : pd.DataFrame
+        Enclave sharing rules.
+    year : int
+        The year.
+
+    Returns
+    -------
+    pd.DataFrame
+        The share rules in force on 31 December of ``year``, one per park and metric.
+    """
     end = pd.Timestamp(year=year, month=12, day=31)
     e = enclaves.copy()
     start, stop = pd.to_datetime(e["valid_from"]), pd.to_datetime(e["valid_to"])
@@ -35,7 +48,20 @@ def rules_in_force(enclaves: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def park_values(study, park_ids: list[str]) -> pd.DataFrame:
-    """Sum of each metric's parcel values inside each park (apportioned by area share), in 万元."""
+    """Sum of each metric's parcel values inside each park (apportioned by area share), in 万元.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    park_ids : list[str]
+        Parks to include.
+
+    Returns
+    -------
+    pd.DataFrame
+        Sum of each metric's parcel values inside each park (apportioned by area share), in 万元.
+    """
     parks = study["parks"].set_index(study["parks"]["park_id"].astype(str)).loc[park_ids]
     lu = study["landuse"]
     cols = sorted({c for c in METRIC_COLUMNS.values() if c in lu})
@@ -53,6 +79,13 @@ def benefit_split(study, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     (DataFrame, DataFrame)
         Per enclave and metric: total, shares and values of home and host, the rule applied, notes.
         Per jurisdiction (adcode) and metric: the value it receives as home or host.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    year : int
+        The year.
     """
     rules = rules_in_force(study["enclaves"], year)
     if rules.empty:
@@ -100,7 +133,18 @@ def benefit_split(study, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def enclave_distances(study) -> pd.DataFrame:
-    """Distance (km) from each enclave park to its home jurisdiction's boundary in the admin layer."""
+    """Distance (km) from each enclave park to its home jurisdiction's boundary in the admin layer.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+
+    Returns
+    -------
+    pd.DataFrame
+        Distance (km) from each enclave park to its home jurisdiction's boundary in the admin layer.
+    """
     e = study["enclaves"].drop_duplicates("park_id")
     parks = study["parks"].set_index(study["parks"]["park_id"].astype(str))
     admin = study["admin"].set_index(study["admin"]["adcode"].astype(str))

@@ -30,7 +30,18 @@ SUMS = (
 
 
 def enterprise_table(study) -> pd.DataFrame:
-    """One row per enterprise with its land (m², 亩), group (park) and summed attributes."""
+    """One row per enterprise with its land (m², 亩), group (park) and summed attributes.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per enterprise with its land (m², 亩), group (park) and summed attributes.
+    """
     lu = study["landuse"]
     firms = lu[lu["enterprise_id"].notna()].copy()
     firms["land_m2"] = ellipsoidal_area(firms.geometry.values, lu.crs)
@@ -67,6 +78,15 @@ def mujun(study, *, config=None, firms: pd.DataFrame | None = None) -> tuple[pd.
     -------
     (DataFrame, DataFrame)
         Per enterprise; and per park the share of enterprise land in each class.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    config : object, optional
+        Overrides of the default configuration (a TOML path or a dict).
+    firms : pd.DataFrame, optional
+        Enterprises.
     """
     cfg = load_config("intensity", config)["mujun"]
     ent = enterprise_table(study) if firms is None else firms.copy()
@@ -123,6 +143,20 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
     """Industrial-project control indicators per enterprise, and a row per violated rule.
 
     FAR counts the floor area of storeys over 8 m twice where the parcels carry ``gfa_over8m_m2``.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    config : object, optional
+        Overrides of the default configuration (a TOML path or a dict).
+    firms : pd.DataFrame, optional
+        Enterprises.
+
+    Returns
+    -------
+    pd.DataFrame
+        Industrial-project control indicators per enterprise, and a row per violated rule.
     """
     cfg = load_config("intensity", config)["control"]
     ent = enterprise_table(study) if firms is None else firms.copy()

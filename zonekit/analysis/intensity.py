@@ -129,7 +129,18 @@ def _class_sums(pairs: pd.DataFrame, lu: pd.DataFrame, n_units: int) -> pd.DataF
 
 
 def indicators_from_sums(sums: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """The indicators of ``domain.md`` §2.4 from per-unit sums; NaN plus a note where a denominator is zero."""
+    """The indicators of ``domain.md`` §2.4 from per-unit sums; NaN plus a note where a denominator is zero.
+
+    Parameters
+    ----------
+    sums : pd.DataFrame
+        Sums per unit.
+
+    Returns
+    -------
+    tuple[pd.DataFrame, pd.Series]
+        The indicators of ``domain.md`` §2.4 from per-unit sums; NaN plus a note where a denominator is zero.
+    """
     out = pd.DataFrame(index=sums.index)
     notes = pd.Series([[] for _ in range(len(sums))], index=sums.index, dtype=object)
     for name, (num, den, why) in FORMULAS.items():
@@ -142,7 +153,22 @@ def indicators_from_sums(sums: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def zone_type(sums: pd.DataFrame, cfg: Mapping, forced: pd.Series | None = None) -> pd.Series:
-    """工业主导 (``industrial``) / 产城融合 (``integrated``) / ``other`` by the rule of ``domain.md`` §2.3."""
+    """工业主导 (``industrial``) / 产城融合 (``integrated``) / ``other`` by the rule of ``domain.md`` §2.3.
+
+    Parameters
+    ----------
+    sums : pd.DataFrame
+        Sums per unit.
+    cfg : Mapping
+        The resolved configuration.
+    forced : pd.Series, optional
+        A value given by the user.
+
+    Returns
+    -------
+    pd.Series
+        工业主导 (``industrial``) / 产城融合 (``integrated``) / ``other`` by the rule of ``domain.md`` §2.3.
+    """
     rule = cfg["zone_type"]
     with np.errstate(divide="ignore", invalid="ignore"):
         r_ind = np.where(sums["A"] > 0, sums["A2"] / sums["A"], np.nan)
@@ -163,7 +189,24 @@ def zone_type(sums: pd.DataFrame, cfg: Mapping, forced: pd.Series | None = None)
 
 
 def indicator_score(name: str, value: float, ideal: float | None, cap: float) -> float:
-    """实现度分值: 100·x/ideal for a positive indicator (capped), 100·(1 − x) for a negative one with ideal 0."""
+    """实现度分值: 100·x/ideal for a positive indicator (capped), 100·(1 − x) for a negative one with ideal 0.
+
+    Parameters
+    ----------
+    name : str
+        The name.
+    value : float
+        The value.
+    ideal : float
+        The ideal value.
+    cap : float
+        Upper bound.
+
+    Returns
+    -------
+    float
+        实现度分值: 100·x/ideal for a positive indicator (capped), 100·(1 − x) for a negative one with ideal 0.
+    """
     if ideal is None or value is None or np.isnan(value):
         return np.nan
     if name in NEGATIVE:
@@ -178,7 +221,24 @@ def indicator_score(name: str, value: float, ideal: float | None, cap: float) ->
 
 
 def tree_score(node: str, weights: dict, leaf_scores: dict[str, float], out: dict[str, float]) -> float:
-    """Weighted score of ``node``; children without a score are dropped and the rest re-normalised."""
+    """Weighted score of ``node``; children without a score are dropped and the rest re-normalised.
+
+    Parameters
+    ----------
+    node : str
+        A node of the graph.
+    weights : dict
+        Weight per indicator.
+    leaf_scores : dict[str, float]
+        Score per leaf indicator.
+    out : dict[str, float]
+        The output path.
+
+    Returns
+    -------
+    float
+        Weighted score of ``node``; children without a score are dropped and the rest re-normalised.
+    """
     children = weights.get(node)
     if children is None:
         return leaf_scores.get(node, np.nan)
@@ -190,7 +250,20 @@ def tree_score(node: str, weights: dict, leaf_scores: dict[str, float], out: dic
 
 
 def grade(score: float, cfg: Mapping) -> str | None:
-    """Grade for a composite score by the configured thresholds."""
+    """Grade for a composite score by the configured thresholds.
+
+    Parameters
+    ----------
+    score : float
+        The score.
+    cfg : Mapping
+        The resolved configuration.
+
+    Returns
+    -------
+    str | None
+        Grade for a composite score by the configured thresholds.
+    """
     if score is None or np.isnan(score):
         return None
     return next((g for low, g in cfg["scoring"]["grades"] if score >= low), None)
@@ -208,10 +281,13 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
         inside its parent is not counted twice).
     config : path, dict or None
         Overrides of ``intensity_default.toml``.
+    threads : int, optional
+        Threads for the overlay (default: every core).
 
     Returns
     -------
     IntensityResult
+        The indicator table (one row per park or zone), the scores and the national comparison.
     """
     if by not in ("park", "zone"):
         raise ValueError("by must be 'park' or 'zone'")
@@ -249,6 +325,21 @@ def evaluate_units(
         used by the zone-type rule).
     lu : GeoDataFrame
         The ``landuse`` layer.
+    key : str
+        The column naming each unit (``park_id``, ``zone_id``, ``version_id``).
+    config : path, dict or mapping, optional
+        Overrides of ``intensity_default.toml`` (or the configuration already resolved).
+    threads : int, optional
+        Threads for the overlay (default: every core).
+    by : str, default "unit"
+        What a unit is, for the result's labels.
+    pairs : DataFrame, optional
+        The overlay of ``units`` with ``lu`` (``intersection_areas``) when the caller has it: not computed again.
+
+    Returns
+    -------
+    IntensityResult
+        Intensity indicators, scores and grades of any polygons (parks, zones, boundary versions).
     """
     cfg = load_config("intensity", config)
     crs = lu.crs
@@ -329,6 +420,18 @@ def regional_ranking(zones: pd.DataFrame, *, config=None) -> pd.DataFrame:
     """Zones ranked on their composite ``score`` within their region (1 = best).
 
     ``zones`` is the per-zone indicator table (``land_intensity(by="zone").indicators``).
+
+    Parameters
+    ----------
+    zones : pd.DataFrame
+        Zones (``zone_id``, ``name``, ``level``, …).
+    config : object, optional
+        Overrides of the default configuration (a TOML path or a dict).
+
+    Returns
+    -------
+    pd.DataFrame
+        Zones ranked on their composite ``score`` within their region (1 = best).
     """
     cfg = load_config("intensity", config)
     province_region = {p: region for region, provs in cfg["regions"].items() for p in provs}

@@ -60,14 +60,38 @@ def _names(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
-    """The CGCS2000 3° Gauss-Krüger zone (central meridian without prefix) holding the layer's centre."""
+    """The CGCS2000 3° Gauss-Krüger zone (central meridian without prefix) holding the layer's centre.
+
+    Parameters
+    ----------
+    gdf : gpd.GeoDataFrame
+        The layer.
+
+    Returns
+    -------
+    pyproj.CRS
+        The CGCS2000 3° Gauss-Krüger zone (central meridian without prefix) holding the layer's centre.
+    """
     lon = float(np.mean(gdf.to_crs(4490).total_bounds[[0, 2]]))
     cm = round(lon / 3.0) * 3
     return pyproj.CRS.from_epsg(4534 + cm // 3 - 25)
 
 
 def buffered(gdf: gpd.GeoDataFrame, metres: float) -> gpd.GeoDataFrame:
-    """The layer grown by ``metres`` (in its Gauss-Krüger zone), back in its own CRS."""
+    """The layer grown by ``metres`` (in its Gauss-Krüger zone), back in its own CRS.
+
+    Parameters
+    ----------
+    gdf : gpd.GeoDataFrame
+        The layer.
+    metres : float
+        A distance in metres.
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        The layer grown by ``metres`` (in its Gauss-Krüger zone), back in its own CRS.
+    """
     if not metres:
         return gdf
     local = gdf.to_crs(metric_crs(gdf))
@@ -101,6 +125,8 @@ def overlap_pairs(
         In the same CRS. When ``a_layer == b_layer`` (and no buffer), each pair is reported once.
     buffer_m : float
         Grow B by this many metres first; shares of B are then of the grown feature.
+    threads : int, optional
+        Threads for the overlay (default: every core).
 
     Returns
     -------
@@ -155,6 +181,21 @@ def coverage(
     -------
     DataFrame
         a_layer, a_id, a_name, a_area_ha, b_layer, b_class, covered_m2, covered_ha, covered_mu, pct_of_a.
+
+    Parameters
+    ----------
+    a : gpd.GeoDataFrame
+        The first layer.
+    b : gpd.GeoDataFrame
+        The second layer.
+    a_layer : str
+        Name of the first layer.
+    b_layer : str
+        Name of the second layer.
+    buffer_m : float, default 0.0
+        Buffer of the second layer, metres.
+    class_column : str, optional
+        The column of classes.
     """
     b, bb = _aligned(a, b, buffer_m)
     cls_col = class_column or CLASS_COLUMN.get(b_layer)
@@ -194,6 +235,18 @@ def park_protected_pairs(parks: gpd.GeoDataFrame, protected: gpd.GeoDataFrame) -
 
     Computed once per run and filtered by kind for the red-line findings, the consolidation rule and the
     overlap report.
+
+    Parameters
+    ----------
+    parks : gpd.GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``, ``name``).
+    protected : gpd.GeoDataFrame
+        Protected areas (``kind``: eco_redline, basic_farmland, …).
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        Every park × protected-area overlap, with the protected area's kind in ``b_kind``.
     """
     pairs = overlap_pairs(parks, protected, a_layer="parks", b_layer="protected")
     kind = dict(zip(protected["area_id"].astype(str), protected["kind"], strict=True))
@@ -201,7 +254,18 @@ def park_protected_pairs(parks: gpd.GeoDataFrame, protected: gpd.GeoDataFrame) -
 
 
 def park_self_pairs(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Every pair of overlapping parks, each pair once."""
+    """Every pair of overlapping parks, each pair once.
+
+    Parameters
+    ----------
+    parks : gpd.GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``, ``name``).
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        Every pair of overlapping parks, each pair once.
+    """
     return overlap_pairs(parks, parks, a_layer="parks", b_layer="parks")
 
 
@@ -224,6 +288,24 @@ def findings(
 
     ``protected_pairs`` (:func:`park_protected_pairs`) and ``park_pairs`` (:func:`park_self_pairs`) are
     used when the caller already has them.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    near_m : float, default 500.0
+        Distance in metres counted as near.
+    chemical_industries : object, default CHEMICAL_INDUSTRIES
+        Industry codes counted as chemical.
+    protected_pairs : gpd.GeoDataFrame, optional
+        Parks × protected pairs when already computed (not computed again).
+    park_pairs : gpd.GeoDataFrame, optional
+        Parks × parks pairs when already computed.
+
+    Returns
+    -------
+    dict[str, pd.DataFrame]
+        The overlap findings the policy texts ask for, one table each.
     """
     out: dict[str, pd.DataFrame] = {}
     parks = study.get("parks")

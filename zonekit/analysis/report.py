@@ -21,6 +21,17 @@ def intensity_tables(
     -------
     (dict, dict)
         Table name → frame (``indicators`` first), and metadata for the report.
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    by : str, default 'park'
+        ``park`` or ``zone``.
+    config : object, optional
+        Overrides of the default configuration (a TOML path or a dict).
+    raster : str | Path, optional
+        A land-cover raster.
     """
     config = load_config("intensity", config)  # resolved once, handed to every analysis below
     res = land_intensity(study, by=by, config=config)

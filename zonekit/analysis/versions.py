@@ -20,7 +20,20 @@ from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 
 
 def ordered_versions(zone_versions: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDataFrame:
-    """The boundary versions of one zone, in the order they came into force."""
+    """The boundary versions of one zone, in the order they came into force.
+
+    Parameters
+    ----------
+    zone_versions : gpd.GeoDataFrame
+        Boundary versions of zones (``zone_id``, ``version``, ``valid_from``, ``valid_to``).
+    zone_id : str
+        The zone.
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        The boundary versions of one zone, in the order they came into force.
+    """
     v = zone_versions[zone_versions["zone_id"].astype(str) == str(zone_id)].copy()
     if v.empty:
         raise InputError("versions.none", zone=zone_id)
@@ -30,7 +43,22 @@ def ordered_versions(zone_versions: gpd.GeoDataFrame, zone_id: str) -> gpd.GeoDa
 
 
 def version_in_force(zone_versions: gpd.GeoDataFrame, zone_id: str, on: pd.Timestamp) -> pd.Series:
-    """The version whose validity covers the date ``on``."""
+    """The version whose validity covers the date ``on``.
+
+    Parameters
+    ----------
+    zone_versions : gpd.GeoDataFrame
+        Boundary versions of zones (``zone_id``, ``version``, ``valid_from``, ``valid_to``).
+    zone_id : str
+        The zone.
+    on : pd.Timestamp
+        The date.
+
+    Returns
+    -------
+    pd.Series
+        The version whose validity covers the date ``on``.
+    """
     v = ordered_versions(zone_versions, zone_id)
     ok = (v["_from"] <= on) & (v["_to"].isna() | (v["_to"] >= on))
     if not ok.any():
@@ -47,6 +75,17 @@ def statistical_scope(
     -------
     Series
         The ``zone_versions`` row (``version``, ``geometry``, …) plus ``scope_reason``.
+
+    Parameters
+    ----------
+    zone_versions : gpd.GeoDataFrame
+        Boundary versions of zones (``zone_id``, ``version``, ``valid_from``, ``valid_to``).
+    zone_id : str
+        The zone.
+    year : int
+        The year.
+    years_on_old_scope : int, default 2
+        Years a zone keeps its old statistical scope after a change.
 
     Examples
     --------
@@ -71,7 +110,22 @@ def statistical_scope(
 
 
 def version_pairs(zone_versions: gpd.GeoDataFrame, zone_id: str, landuse: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The overlay of a zone's boundary versions (in version order, ``a`` = position) with the parcels."""
+    """The overlay of a zone's boundary versions (in version order, ``a`` = position) with the parcels.
+
+    Parameters
+    ----------
+    zone_versions : gpd.GeoDataFrame
+        Boundary versions of zones (``zone_id``, ``version``, ``valid_from``, ``valid_to``).
+    zone_id : str
+        The zone.
+    landuse : gpd.GeoDataFrame
+        Land-use parcels.
+
+    Returns
+    -------
+    pd.DataFrame
+        The overlay of a zone's boundary versions (in version order, ``a`` = position) with the parcels.
+    """
     v = ordered_versions(zone_versions, zone_id)
     geoms = v.to_crs(landuse.crs).geometry.values if not v.crs.equals(landuse.crs) else v.geometry.values
     return intersection_areas(geoms, landuse.geometry.values, landuse.crs)
@@ -88,6 +142,22 @@ def compare_versions(
 
     A parcel belongs to a boundary when more than half of it lies inside. ``pairs`` is the overlay of
     ``[old, new]`` with the parcels (``a`` 0 and 1) when the caller already has it.
+
+    Parameters
+    ----------
+    old : shapely.Geometry
+        The geometry before.
+    new : shapely.Geometry
+        The geometry after.
+    landuse : gpd.GeoDataFrame
+        Land-use parcels.
+    pairs : pd.DataFrame, optional
+        Pairs when already computed (not computed again).
+
+    Returns
+    -------
+    dict
+        Area added and removed between two boundaries, and the parcels that moved in or out.
     """
     crs = landuse.crs
     added = shapely.difference(new, old)
@@ -118,6 +188,22 @@ def version_indicators(
 
     ``pairs`` is the overlay of the zone's versions (in version order) with the parcels, when the caller
     already has it (:func:`version_pairs`).
+
+    Parameters
+    ----------
+    study : object
+        The study: a path to a study GeoPackage, or a Study.
+    zone_id : str
+        The zone.
+    config : object, optional
+        Overrides of the default configuration (a TOML path or a dict).
+    pairs : pd.DataFrame, optional
+        Pairs when already computed (not computed again).
+
+    Returns
+    -------
+    pd.DataFrame
+        Intensity indicators of a zone on each of its boundary versions, side by side.
     """
     from zonekit.analysis.intensity import evaluate_units
 

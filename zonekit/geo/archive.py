@@ -25,7 +25,20 @@ def _raw_name(info: zipfile.ZipInfo) -> bytes:
 
 
 def member_names(zf: zipfile.ZipFile, *, path: Path) -> tuple[list[str], str]:
-    """Decoded member names and how their encoding was decided."""
+    """Decoded member names and how their encoding was decided.
+
+    Parameters
+    ----------
+    zf : zipfile.ZipFile
+        The open archive.
+    path : Path
+        The file.
+
+    Returns
+    -------
+    tuple[list[str], str]
+        Decoded member names and how their encoding was decided.
+    """
     infos = zf.infolist()
     unflagged = b"\n".join(_raw_name(i) for i in infos if not i.flag_bits & _UTF8_FLAG)
     if not unflagged or all(b < 128 for b in unflagged):
@@ -51,6 +64,18 @@ def _safe_target(root: Path, name: str, *, archive: Path) -> Path:
 
 def safe_extract(archive: Path, dest: Path) -> str:
     """Extract ``archive`` into ``dest`` safely; return how member names were decoded.
+
+    Parameters
+    ----------
+    archive : Path
+        The archive.
+    dest : Path
+        The destination.
+
+    Returns
+    -------
+    str
+        Extract ``archive`` into ``dest`` safely; return how member names were decoded.
 
     Raises
     ------

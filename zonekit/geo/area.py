@@ -72,6 +72,11 @@ def laea_xy(
         Degrees.
     lon0, lat0 : numpy.ndarray
         Projection centre of each point, degrees (broadcast against ``lon``/``lat``).
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        Ellipsoidal Lambert azimuthal equal-area coordinates (metres, GRS80) with a centre per point.
     """
     return _laea(lon, lat, lon0, *_centre_terms(lon0, lat0))
 
@@ -96,6 +101,11 @@ def to_geographic(geoms: Sequence | np.ndarray, crs: pyproj.CRS | str | int) -> 
     ----------
     geoms : array-like of shapely geometries
     crs : CRS of ``geoms`` (anything :meth:`pyproj.CRS.from_user_input` accepts)
+
+    Returns
+    -------
+    np.ndarray
+        The geometries as longitude/latitude on CGCS2000 (EPSG:4490, x = lon).
     """
     arr = np.asarray(geoms, dtype=object)
     crs = pyproj.CRS.from_user_input(crs)
@@ -139,6 +149,16 @@ def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
 
     An intersection of two polygons can come back as a collection of a polygon and stray lines or points;
     its area is that of the polygon part.
+
+    Parameters
+    ----------
+    geoms : np.ndarray
+        Geometries.
+
+    Returns
+    -------
+    np.ndarray
+        Geometry collections replaced by the (multi)polygon of their polygonal parts; others unchanged.
     """
     coll = np.flatnonzero(shapely.get_type_id(geoms) == 7)
     if not len(coll):
@@ -191,6 +211,11 @@ def planar_moments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     -------
     tuple of numpy.ndarray
         Area, centroid x, centroid y.
+
+    Parameters
+    ----------
+    geoms : np.ndarray
+        Geometries.
     """
     r = rings(geoms)
     n, n_rings = len(geoms), len(r.ring_geom)

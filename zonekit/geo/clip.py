@@ -55,7 +55,18 @@ class Edges:
 
 
 def edges(geoms: np.ndarray) -> Edges:
-    """Edges of non-empty Polygons/MultiPolygons; rings are re-oriented (exteriors counter-clockwise)."""
+    """Edges of non-empty Polygons/MultiPolygons; rings are re-oriented (exteriors counter-clockwise).
+
+    Parameters
+    ----------
+    geoms : np.ndarray
+        Geometries.
+
+    Returns
+    -------
+    Edges
+        Edges of non-empty Polygons/MultiPolygons; rings are re-oriented (exteriors counter-clockwise).
+    """
     r = rings(geoms)
     e = r.edges
     x0, y0, x1, y1 = r.xy[e, 0], r.xy[e, 1], r.xy[e + 1, 0], r.xy[e + 1, 1]
@@ -151,6 +162,11 @@ def clipped_areas(
     crs : CRS of both
     n_threads : int
         Threads for the chunks of pairs.
+
+    Returns
+    -------
+    np.ndarray
+        Ellipsoidal area of ``a[ai[k]] ∩ b[bi[k]]`` for every pair k; NaN where the pair is left to GEOS.
     """
     out = np.full(len(ai), np.nan)
     if not len(ai):

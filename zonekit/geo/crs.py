@@ -39,7 +39,18 @@ class CRSDecision:
 
 
 def parse_crs(text: str) -> pyproj.CRS:
-    """Parse a CRS given as ``EPSG:4528``, ``4528``, WKT (Esri or OGC) or PROJ text."""
+    """Parse a CRS given as ``EPSG:4528``, ``4528``, WKT (Esri or OGC) or PROJ text.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    pyproj.CRS
+        The CRS.
+    """
     text = str(text).strip()
     if text.isdigit():
         text = f"EPSG:{text}"
@@ -52,13 +63,39 @@ def parse_crs(text: str) -> pyproj.CRS:
 
 
 def gk3_code(cm: int, *, prefixed: bool) -> int:
-    """CGCS2000 3° Gauss-Krüger EPSG code for a central meridian (75…135°E)."""
+    """CGCS2000 3° Gauss-Krüger EPSG code for a central meridian (75…135°E).
+
+    Parameters
+    ----------
+    cm : int
+        Central meridian, degrees east.
+    prefixed : bool
+        Whether eastings carry the zone number.
+
+    Returns
+    -------
+    int
+        CGCS2000 3° Gauss-Krüger EPSG code for a central meridian (75…135°E).
+    """
     zone = cm // 3
     return (4513 if prefixed else 4534) + zone - 25
 
 
 def gk6_code(cm: int, *, prefixed: bool) -> int:
-    """CGCS2000 6° Gauss-Krüger EPSG code for a central meridian (75…135°E)."""
+    """CGCS2000 6° Gauss-Krüger EPSG code for a central meridian (75…135°E).
+
+    Parameters
+    ----------
+    cm : int
+        Central meridian, degrees east.
+    prefixed : bool
+        Whether eastings carry the zone number.
+
+    Returns
+    -------
+    int
+        CGCS2000 6° Gauss-Krüger EPSG code for a central meridian (75…135°E).
+    """
     zone = (cm + 3) // 6
     return (4491 if prefixed else 4502) + zone - 13
 
@@ -67,6 +104,16 @@ def candidate_codes(lon_range: tuple[float, float] | None) -> list[tuple[int, st
     """CGCS2000 Gauss-Krüger codes without zone prefix whose zone covers a longitude range.
 
     With no range (location unknown), every 3° code of China is returned.
+
+    Parameters
+    ----------
+    lon_range : tuple[float, float]
+        Longitude range, degrees east.
+
+    Returns
+    -------
+    list[tuple[int, str]]
+        CGCS2000 Gauss-Krüger codes without zone prefix whose zone covers a longitude range.
     """
     lo, hi = lon_range if lon_range else _LON
     out: list[tuple[int, str]] = []

@@ -71,7 +71,18 @@ def _is_chinese_text_char(c: str) -> bool:
 
 
 def cjk_share(text: str) -> float:
-    """Share of the non-ASCII characters of ``text`` that are Chinese text (ideographs, CJK punctuation, full width)."""
+    """Share of the non-ASCII characters of ``text`` that are Chinese text (ideographs, CJK punctuation, full width).
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    float
+        Share of the non-ASCII characters of ``text`` that are Chinese text (ideographs, CJK punctuation, full width).
+    """
     non_ascii = [c for c in text if ord(c) > 127]
     if not non_ascii:
         return 1.0
@@ -80,6 +91,20 @@ def cjk_share(text: str) -> float:
 
 def decide_from_bytes(data: bytes, *, path: str | Path | None = None, what: str = "text") -> EncodingDecision:
     """Decide between UTF-8 and GB18030 (a superset of GBK) from raw bytes.
+
+    Parameters
+    ----------
+    data : bytes
+        The bytes.
+    path : str | Path, optional
+        The file.
+    what : str, default 'text'
+        What the bytes are, for messages.
+
+    Returns
+    -------
+    EncodingDecision
+        The encoding and how it was decided.
 
     Raises
     ------
@@ -116,14 +141,36 @@ class DbfHeader:
     field_name_bytes: bytes
 
     def records_present(self, file_size: int) -> int:
-        """How many whole records the file really holds (a truncated file holds fewer than declared)."""
+        """How many whole records the file really holds (a truncated file holds fewer than declared).
+
+        Parameters
+        ----------
+        file_size : int
+            The declared size, bytes.
+
+        Returns
+        -------
+        int
+            How many whole records the file really holds (a truncated file holds fewer than declared).
+        """
         if self.record_len <= 0:
             return 0
         return max(0, min(self.n_records, (file_size - self.header_len) // self.record_len))
 
 
 def read_dbf_header(path: Path) -> DbfHeader:
-    """Parse the header of a DBF file."""
+    """Parse the header of a DBF file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    DbfHeader
+        Record count, header length, record length, LDID byte and the text fields.
+    """
     with open(path, "rb") as f:
         head = f.read(32)
         if len(head) < 32:
@@ -147,7 +194,22 @@ def read_dbf_header(path: Path) -> DbfHeader:
 
 
 def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> bytes:
-    """The bytes of every character field (and the field names) of a DBF, up to ``limit`` bytes."""
+    """The bytes of every character field (and the field names) of a DBF, up to ``limit`` bytes.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    header : DbfHeader
+        The header.
+    limit : int, default 32 << 20
+        Largest size allowed, bytes.
+
+    Returns
+    -------
+    bytes
+        The bytes of every character field (and the field names) of a DBF, up to ``limit`` bytes.
+    """
     chunks = [header.field_name_bytes]
     total = 0
     with open(path, "rb") as f:
@@ -167,7 +229,20 @@ def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> b
 
 
 def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDecision:
-    """Decide the encoding of a shapefile's attributes: ``--encoding``, ``.cpg``, the LDID, then the bytes."""
+    """Decide the encoding of a shapefile's attributes: ``--encoding``, ``.cpg``, the LDID, then the bytes.
+
+    Parameters
+    ----------
+    shp : Path
+        The .shp file.
+    override : str, optional
+        The user's value, which wins.
+
+    Returns
+    -------
+    EncodingDecision
+        The encoding and how it was decided.
+    """
     if override:
         return EncodingDecision(codec_name(override), "--encoding")
     cpg = shp.with_suffix(".cpg")
@@ -192,7 +267,20 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
 
 
 def normalise_codec(name: str, *, strict: bool = True) -> str | None:
-    """Return the Python codec name for an encoding name, or raise for an unknown one."""
+    """Return the Python codec name for an encoding name, or raise for an unknown one.
+
+    Parameters
+    ----------
+    name : str
+        The name.
+    strict : bool, default True
+        Raise instead of warning.
+
+    Returns
+    -------
+    str | None
+        The Python codec name.
+    """
     import codecs
 
     key = name.strip().lower()
@@ -207,7 +295,18 @@ def normalise_codec(name: str, *, strict: bool = True) -> str | None:
 
 
 def codec_name(name: str) -> str:
-    """The Python codec name for an encoding name; raise :class:`EncodingError` for an unknown one."""
+    """The Python codec name for an encoding name; raise :class:`EncodingError` for an unknown one.
+
+    Parameters
+    ----------
+    name : str
+        The name.
+
+    Returns
+    -------
+    str
+        The Python codec name for an encoding name; raise :class:`EncodingError` for an unknown one.
+    """
     found = normalise_codec(name)
     assert found is not None  # strict lookups raise instead of returning None
     return found

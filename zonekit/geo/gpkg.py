@@ -72,6 +72,11 @@ def holders(path: str | Path) -> list[tuple[int, str]]:
     list of (pid, command name)
         Read from ``/proc``; empty where ``/proc`` is not available.
 
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
     Examples
     --------
     >>> holders("/nonexistent/file.gpkg")
@@ -111,6 +116,11 @@ def check_writable(path: Path) -> None:
 
     The permission bits are checked even for root, who could write anyway: a file made read-only is a
     user's way of saying "do not change this".
+
+    Parameters
+    ----------
+    path : Path
+        The file.
     """
     mode = os.stat(path).st_mode
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
@@ -126,6 +136,18 @@ def exclusive(path: str | Path, *, timeout: float | None = None) -> Iterator[Non
     This lock is separate from SQLite's own (POSIX record) locks, so readers and other programs are not
     affected; it only makes a second zonekit import wait until the first has committed. It is released
     when the block ends or the process dies.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+    timeout : float, optional
+        Seconds to wait.
+
+    Returns
+    -------
+    Iterator[None]
+        A context manager holding the lock inside its block.
 
     Raises
     ------
@@ -152,7 +174,18 @@ def exclusive(path: str | Path, *, timeout: float | None = None) -> Iterator[Non
 
 
 def remove_stale_staging(folder: str | Path | None = None) -> int:
-    """Remove staging folders left by killed zonekit processes; return how many were removed."""
+    """Remove staging folders left by killed zonekit processes; return how many were removed.
+
+    Parameters
+    ----------
+    folder : str | Path, optional
+        The folder.
+
+    Returns
+    -------
+    int
+        How many folders were removed.
+    """
     folder = Path(folder or tempfile.gettempdir())
     removed = 0
     for p in folder.glob(f"{STAGE_PREFIX}*"):
@@ -165,7 +198,13 @@ def remove_stale_staging(folder: str | Path | None = None) -> int:
 
 @contextlib.contextmanager
 def staging() -> Iterator[Path]:
-    """A private temporary folder for staging files, named after this process."""
+    """A private temporary folder for staging files, named after this process.
+
+    Returns
+    -------
+    Iterator[Path]
+        A private temporary folder for staging files, named after this process.
+    """
     remove_stale_staging()
     with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-") as tmp:
         yield Path(tmp)
@@ -176,6 +215,15 @@ def write_frame(df: pd.DataFrame, path: Path, layer: str) -> None:
 
     Arrow is used where the frame converts (it writes ``datetime.date`` values as DATE); otherwise the
     plain writer.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The table.
+    path : Path
+        The file.
+    layer : str
+        The layer name.
     """
     import geopandas as gpd
 
@@ -410,6 +458,18 @@ def create_new(path: str | Path, write: Callable[[Path], None]) -> bool:
 
     The finished file is linked into place, which fails when ``path`` appeared meanwhile (another process
     created it first): then nothing changes and ``False`` is returned.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+    write : Callable[[Path], None]
+        Writes the new file at the given path.
+
+    Returns
+    -------
+    bool
+        Whether ``path`` was created (False: it already existed and was left alone).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -443,6 +503,13 @@ def copy_database(src: str | Path, dst: str | Path) -> None:
 
     SQLite's backup API reads through the write-ahead log, so edits another program committed but did
     not checkpoint yet are in the copy, and a copy taken while it writes is never torn.
+
+    Parameters
+    ----------
+    src : str | Path
+        The source file.
+    dst : str | Path
+        The destination.
     """
     source = sqlite3.connect(f"{Path(src).resolve().as_uri()}?mode=ro", uri=True)
     try:

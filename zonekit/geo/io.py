@@ -124,7 +124,18 @@ def _opened(path: Path, layer: str | None) -> Iterator[tuple[Path, str | None, s
 
 
 def list_layers(path: Path) -> list[str]:
-    """Layer names of a multi-layer dataset (GeoPackage, File Geodatabase, KML)."""
+    """Layer names of a multi-layer dataset (GeoPackage, File Geodatabase, KML).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    list[str]
+        Layer names of a multi-layer dataset (GeoPackage, File Geodatabase, KML).
+    """
     try:
         return [str(n) for n in pyogrio.list_layers(path)[:, 0]]
     except Exception as err:
@@ -334,7 +345,18 @@ _TMP_TAG = ".zonekit-"
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (one of another user counts as alive)."""
+    """Whether a process ``pid`` exists (one of another user counts as alive).
+
+    Parameters
+    ----------
+    pid : int
+        A process id.
+
+    Returns
+    -------
+    bool
+        Whether a process ``pid`` exists (one of another user counts as alive).
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -360,6 +382,16 @@ def _remove_stale(folder: Path, name: str) -> None:
 
 def glob_escape(name: str) -> str:
     """``name`` with glob metacharacters escaped.
+
+    Parameters
+    ----------
+    name : str
+        The name.
+
+    Returns
+    -------
+    str
+        ``name`` with glob metacharacters escaped.
 
     Examples
     --------
@@ -387,6 +419,16 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     pointing where it did and its target gets the new content; a file without write permission is not
     replaced (``PermissionError``). Temporary files carry the process id and are removed by the next
     write when a killed process left them.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    Iterator[Path]
+        A context manager yielding the temporary path to write.
     """
     path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -430,6 +472,16 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
 
     The swap is atomic where the system offers it (Linux): a reader sees the old folder or the new one,
     and a failed or killed run leaves the previous folder as it was.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    Iterator[Path]
+        A context manager yielding the temporary folder to fill.
     """
     import shutil
 

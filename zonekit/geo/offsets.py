@@ -20,7 +20,20 @@ _MAX_ITER = 30
 
 
 def in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Whether each point is inside the box where GCJ-02 applies an offset."""
+    """Whether each point is inside the box where GCJ-02 applies an offset.
+
+    Parameters
+    ----------
+    lon : np.ndarray
+        Longitudes, degrees.
+    lat : np.ndarray
+        Latitudes, degrees.
+
+    Returns
+    -------
+    np.ndarray
+        Whether each point is inside the box where GCJ-02 applies an offset.
+    """
     return (lon > 72.004) & (lon < 137.8347) & (lat > 0.8293) & (lat < 55.8271)
 
 
@@ -41,7 +54,20 @@ def _dlon(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def wgs84_to_gcj02(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Forward GCJ-02 offset (WGS84/CGCS2000 → GCJ-02); points outside China are unchanged."""
+    """Forward GCJ-02 offset (WGS84/CGCS2000 → GCJ-02); points outside China are unchanged.
+
+    Parameters
+    ----------
+    lon : np.ndarray
+        Longitudes, degrees.
+    lat : np.ndarray
+        Latitudes, degrees.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        Forward GCJ-02 offset (WGS84/CGCS2000 → GCJ-02); points outside China are unchanged.
+    """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     dlat = _dlat(lon - 105.0, lat - 35.0)
@@ -56,7 +82,20 @@ def wgs84_to_gcj02(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def gcj02_to_bd09(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Forward BD-09 offset (GCJ-02 → BD-09)."""
+    """Forward BD-09 offset (GCJ-02 → BD-09).
+
+    Parameters
+    ----------
+    lon : np.ndarray
+        Longitudes, degrees.
+    lat : np.ndarray
+        Latitudes, degrees.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        Forward BD-09 offset (GCJ-02 → BD-09).
+    """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
@@ -79,17 +118,56 @@ def _invert(forward, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def gcj02_to_wgs84(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse GCJ-02 (GCJ-02 → WGS84/CGCS2000), iterated to 1e-10°."""
+    """Inverse GCJ-02 (GCJ-02 → WGS84/CGCS2000), iterated to 1e-10°.
+
+    Parameters
+    ----------
+    lon : np.ndarray
+        Longitudes, degrees.
+    lat : np.ndarray
+        Latitudes, degrees.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        Inverse GCJ-02 (GCJ-02 → WGS84/CGCS2000), iterated to 1e-10°.
+    """
     return _invert(wgs84_to_gcj02, lon, lat)
 
 
 def bd09_to_gcj02(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse BD-09 (BD-09 → GCJ-02), iterated to 1e-10°."""
+    """Inverse BD-09 (BD-09 → GCJ-02), iterated to 1e-10°.
+
+    Parameters
+    ----------
+    lon : np.ndarray
+        Longitudes, degrees.
+    lat : np.ndarray
+        Latitudes, degrees.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        Inverse BD-09 (BD-09 → GCJ-02), iterated to 1e-10°.
+    """
     return _invert(gcj02_to_bd09, lon, lat)
 
 
 def bd09_to_wgs84(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """BD-09 → WGS84/CGCS2000 through GCJ-02."""
+    """BD-09 → WGS84/CGCS2000 through GCJ-02.
+
+    Parameters
+    ----------
+    lon : np.ndarray
+        Longitudes, degrees.
+    lat : np.ndarray
+        Latitudes, degrees.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        BD-09 → WGS84/CGCS2000 through GCJ-02.
+    """
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
@@ -107,10 +185,36 @@ def _transform_geoms(geoms, fn) -> np.ndarray:
 
 
 def remove_offset(geoms, system: str) -> np.ndarray:
-    """Convert lon/lat geometries from a web-map system (``"gcj02"`` or ``"bd09"``) to CGCS2000."""
+    """Convert lon/lat geometries from a web-map system (``"gcj02"`` or ``"bd09"``) to CGCS2000.
+
+    Parameters
+    ----------
+    geoms : object
+        Geometries.
+    system : str
+        A code or offset system name.
+
+    Returns
+    -------
+    np.ndarray
+        The geometries on CGCS2000.
+    """
     return _transform_geoms(geoms, _TO_WGS[system])
 
 
 def apply_offset(geoms, system: str) -> np.ndarray:
-    """Shift CGCS2000 lon/lat geometries into a web-map system, e.g. a display copy for Gaode tiles."""
+    """Shift CGCS2000 lon/lat geometries into a web-map system, e.g. a display copy for Gaode tiles.
+
+    Parameters
+    ----------
+    geoms : object
+        Geometries.
+    system : str
+        A code or offset system name.
+
+    Returns
+    -------
+    np.ndarray
+        Shift CGCS2000 lon/lat geometries into a web-map system, e.g. a display copy for Gaode tiles.
+    """
     return _transform_geoms(geoms, _FROM_WGS[system])

@@ -16,7 +16,18 @@ CHUNK = 50_000
 
 
 def threads(requested: int | None) -> int:
-    """Worker threads to use: the number asked for, else up to 4 (the cores available)."""
+    """Worker threads to use: the number asked for, else up to 4 (the cores available).
+
+    Parameters
+    ----------
+    requested : int
+        Threads asked for (0: all cores).
+
+    Returns
+    -------
+    int
+        Worker threads to use: the number asked for, else up to 4 (the cores available).
+    """
     return max(1, requested if requested is not None else min(4, os.cpu_count() or 1))
 
 
@@ -25,6 +36,22 @@ def map_chunks(fn: Callable[[int, int], T], n: int, n_threads: int, chunk: int =
 
     There are enough chunks to keep every thread busy and none so small that per-call overhead shows.
     ``fn`` must not use one GEOS prepared geometry from several chunks: see :func:`map_groups`.
+
+    Parameters
+    ----------
+    fn : Callable[[int, int], T]
+        Called with each (start, stop) span.
+    n : int
+        How many.
+    n_threads : int
+        Threads to use.
+    chunk : int, default CHUNK
+        Rows per task.
+
+    Returns
+    -------
+    list[T]
+        ``fn(lo, hi)`` over consecutive slices of ``range(n)``, in order, on ``n_threads`` threads.
     """
     chunk = _chunk_size(n, n_threads, chunk)
     return _run(fn, [(i, min(i + chunk, n)) for i in range(0, n, chunk)], n_threads)
@@ -35,6 +62,22 @@ def map_groups(fn: Callable[[int, int], T], keys: np.ndarray, n_threads: int, ch
 
     GEOS prepared geometries are not thread-safe (their indexes are built lazily and hold state), so work
     that uses the prepared geometry of key k must stay on one thread: give the keys of that geometry.
+
+    Parameters
+    ----------
+    fn : Callable[[int, int], T]
+        Called with each (start, stop) span.
+    keys : np.ndarray
+        Sorted group keys.
+    n_threads : int
+        Threads to use.
+    chunk : int, default CHUNK
+        Rows per task.
+
+    Returns
+    -------
+    list[T]
+        Like :func:`map_chunks` over a *sorted* ``keys`` array, but a run of equal keys is never split.
     """
     n = len(keys)
     chunk = _chunk_size(n, n_threads, chunk)

@@ -18,7 +18,18 @@ from zonekit.errors import InputError
 
 
 def raster_info(path: str | Path) -> dict:
-    """CRS, dtype, resolution and nodata of a raster (raises a user error when it cannot be opened)."""
+    """CRS, dtype, resolution and nodata of a raster (raises a user error when it cannot be opened).
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    dict
+        CRS, dtype, resolution and nodata of a raster (raises a user error when it cannot be opened).
+    """
     try:
         with rasterio.open(path) as src:
             return {"crs": src.crs, "dtype": src.dtypes[0], "res": src.res, "nodata": src.nodata}

@@ -49,6 +49,11 @@ def rings(geoms: np.ndarray) -> Rings:
     ----------
     geoms : numpy.ndarray of shapely Polygon or MultiPolygon
         None, empty or other geometry types are not allowed here (filter them first).
+
+    Returns
+    -------
+    Rings
+        Ring layout of an array of non-empty Polygons and MultiPolygons.
     """
     n = len(geoms)
     xy = shapely.get_coordinates(geoms)

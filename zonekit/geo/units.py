@@ -16,6 +16,18 @@ def safe_ratio(num, den) -> pd.Series:
     A ratio over zero is not a number a report can show: ±∞ would otherwise reach the tables and break
     Excel, and a score built on it.
 
+    Parameters
+    ----------
+    num : object
+        A numerator.
+    den : object
+        A denominator.
+
+    Returns
+    -------
+    pd.Series
+        ``num / den`` element-wise, missing (NaN) wherever the denominator is 0 or the result is not finite.
+
     Examples
     --------
     >>> safe_ratio(pd.Series([10.0, 5.0, 1.0]), pd.Series([2.0, 0.0, None])).tolist()

@@ -273,6 +273,15 @@ def parks_outside_zone(
     GeoDataFrame
         park_id, name, zone_id, outside_m2, outside_ha, outside_mu, pct_of_park; the outside part as
         geometry.
+
+    Parameters
+    ----------
+    parks : gpd.GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``, ``name``).
+    zones : gpd.GeoDataFrame
+        Zones (``zone_id``, ``name``, ``level``, …).
+    min_m2 : float, default MIN_OVERLAP_M2
+        Smaller overlaps are ignored, m².
     """
     zg = dict(zip(zones["zone_id"].astype(str), zones.geometry, strict=True))
     zone_geom = parks["zone_id"].astype(str).map(zg)
@@ -472,7 +481,18 @@ def _unknown_codes(landuse: gpd.GeoDataFrame, crs) -> list[dict]:
 
 
 def summarise(findings: pd.DataFrame) -> str:
-    """A short terminal summary: counts by severity and check."""
+    """A short terminal summary: counts by severity and check.
+
+    Parameters
+    ----------
+    findings : pd.DataFrame
+        Findings to draw.
+
+    Returns
+    -------
+    str
+        A short terminal summary: counts by severity and check.
+    """
     if not len(findings):
         return say("summary.no_findings")
     counts = findings.groupby(["severity", "check"], sort=False).size()

@@ -90,7 +90,18 @@ EXTRA_TARGETS = {"source_net_area_m2": ("tbdlmj", "图斑地类面积")}
 
 
 def load_field_map(path: str | Path) -> dict[str, str]:
-    """Read a ``[fields]`` table (source name → schema name) from a TOML file."""
+    """Read a ``[fields]`` table (source name → schema name) from a TOML file.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    dict[str, str]
+        Source name → schema name.
+    """
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -109,6 +120,20 @@ def map_fields(
 
     A column already named like a schema column is left alone; the first source column that matches a
     target wins, so two columns never collapse into one.
+
+    Parameters
+    ----------
+    columns : list[str]
+        The columns.
+    schema : LayerSchema
+        The layer's schema.
+    user : dict[str, str], optional
+        The user's field map (source name → schema name).
+
+    Returns
+    -------
+    dict[str, str]
+        ``{source column: schema column}`` for the columns to rename.
     """
     user = user or {}
     targets = set(schema.names) | set(EXTRA_TARGETS)

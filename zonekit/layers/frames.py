@@ -119,6 +119,18 @@ def study_of(crs: pyproj.CRS | str | int | None = None, **layers: pd.DataFrame |
 
     The CRS is ``crs``, else that of the first frame with one; every other frame is reprojected into it.
     ``None`` frames are left out.
+
+    Parameters
+    ----------
+    crs : pyproj.CRS | str | int, optional
+        A coordinate reference system.
+    **layers
+        Passed on.
+
+    Returns
+    -------
+    Study
+        A :class:`Study` in memory from frames, each checked with :func:`prepare`.
     """
     given = {k: v for k, v in layers.items() if v is not None}
     if crs is None:

@@ -83,7 +83,13 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
-        """The ``zonekit_imports`` row."""
+        """The ``zonekit_imports`` row.
+
+        Returns
+        -------
+        dict
+            The ``zonekit_imports`` row.
+        """
         d = asdict(self)
         d["rejected_reasons"] = "; ".join(f"{k} ×{v}" for k, v in self.rejected_reasons.items())
         d["repairs"] = "; ".join(f"{k} ×{n} ({a:+.2f} m²)" for k, (n, a) in self.repairs.items())
@@ -92,7 +98,13 @@ class ImportReport:
         return d
 
     def summary(self) -> str:
-        """A few lines for the terminal."""
+        """A few lines for the terminal.
+
+        Returns
+        -------
+        str
+            A few lines for the terminal.
+        """
         lines = [
             say(
                 "summary.import",

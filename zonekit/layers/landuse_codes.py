@@ -109,6 +109,16 @@ def normalise_code(code: object) -> str | None:
 
     Only values that arrive as numbers get their zero back (601 → 0601): a text ``201`` may be an older
     (二调) code and is left as it is.
+
+    Parameters
+    ----------
+    code : object
+        A code.
+
+    Returns
+    -------
+    str | None
+        Code as text: strip spaces, upper-case letters, restore a leading zero lost to a number column.
     """
     if code is None or (isinstance(code, float) and np.isnan(code)) or code is pd.NA:
         return None
@@ -188,6 +198,11 @@ def detect_system(codes: pd.Series | list) -> tuple[str | None, str]:
     Returns
     -------
     (system or None, evidence)
+
+    Parameters
+    ----------
+    codes : pd.Series | list
+        Land-use codes.
     """
     norm = {c for c in (normalise_code(c) for c in codes) if c}
     sandiao = sorted(
@@ -202,7 +217,22 @@ def detect_system(codes: pd.Series | list) -> tuple[str | None, str]:
 
 
 def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tuple[str, str]:
-    """Decide the system of a land-use layer: the declared one, else a warned hint, else an error."""
+    """Decide the system of a land-use layer: the declared one, else a warned hint, else an error.
+
+    Parameters
+    ----------
+    codes : pd.Series
+        Land-use codes.
+    declared : str
+        What the file or user declared.
+    path : str
+        The file.
+
+    Returns
+    -------
+    tuple[str, str]
+        The system and how it was decided.
+    """
     if declared:
         if declared not in SYSTEMS:
             raise InputError("codes.system_unknown", path=path, system=declared, systems=", ".join(SYSTEMS))

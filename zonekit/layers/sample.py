@@ -22,6 +22,16 @@ def _data_root() -> Path:
 def sample_path(name: str = "study.gpkg") -> Path:
     """Path of a bundled sample file (``study.gpkg`` or ``landcover.tif``).
 
+    Parameters
+    ----------
+    name : str, default 'study.gpkg'
+        The name.
+
+    Returns
+    -------
+    Path
+        Path of a bundled sample file (``study.gpkg`` or ``landcover.tif``).
+
     Examples
     --------
     >>> sample_path().name
@@ -42,6 +52,11 @@ def write_sample(directory: str | Path, *, force: bool = False) -> list[Path]:
     force : bool, default False
         Replace sample files already there. Without it an existing ``study.gpkg`` (which may be the
         user's own work) is never overwritten.
+
+    Returns
+    -------
+    list[Path]
+        The files written.
 
     Raises
     ------

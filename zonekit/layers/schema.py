@@ -35,7 +35,18 @@ class LayerSchema:
     generate_ids: bool = False  # ids may be generated when the source has none
 
     def column(self, name: str) -> Column | None:
-        """The column called ``name``, if any."""
+        """The column called ``name``, if any.
+
+        Parameters
+        ----------
+        name : str
+            The name.
+
+        Returns
+        -------
+        Column | None
+            The column called ``name``, if any.
+        """
         return next((c for c in self.columns if c.name == name), None)
 
     @property
@@ -296,6 +307,13 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
     -------
     (DataFrame, dict)
         The coerced frame (a copy) and ``{position: reason}`` for rows with problems.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table.
+    schema : LayerSchema
+        The layer's schema.
     """
     df = frame.copy()
     problems: dict[int, list[str]] = {}
@@ -354,7 +372,20 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
 
 
 def validate(frame: pd.DataFrame, schema: LayerSchema) -> list[str]:
-    """Every problem of ``frame`` against ``schema``, as sentences (empty when it fits)."""
+    """Every problem of ``frame`` against ``schema``, as sentences (empty when it fits).
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table.
+    schema : LayerSchema
+        The layer's schema.
+
+    Returns
+    -------
+    list[str]
+        Every problem of ``frame`` against ``schema``, as sentences (empty when it fits).
+    """
     out: list[str] = []
     missing = [c.name for c in schema.columns if c.name not in frame.columns]
     if missing:
@@ -386,7 +417,15 @@ def validate(frame: pd.DataFrame, schema: LayerSchema) -> list[str]:
 
 
 def raise_if_invalid(problems: list[str], *, path: str | None = None) -> None:
-    """Raise one :class:`SchemaError` listing every problem."""
+    """Raise one :class:`SchemaError` listing every problem.
+
+    Parameters
+    ----------
+    problems : list[str]
+        Problems found so far; appended to.
+    path : str, optional
+        The file.
+    """
     if problems:
         raise SchemaError("schema.study_invalid", path=path, problems="; ".join(problems))
 
@@ -420,6 +459,20 @@ def conform(frame: pd.DataFrame, schema: LayerSchema, problems: list[str] | None
     ``datetime64`` (empty = ``NaT``), integers ``Int64``, floats ``float64`` and text (ids, codes) ``str``.
     Older studies stored some booleans as the text "True"/"False"; they are read as booleans. Values that
     do not fit become missing and are reported in ``problems`` when a list is given.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table.
+    schema : LayerSchema
+        The layer's schema.
+    problems : list[str], optional
+        Problems found so far; appended to.
+
+    Returns
+    -------
+    pd.DataFrame
+        Bring a layer read from a study to its schema's types, without changing any value's meaning.
 
     Examples
     --------
@@ -462,6 +515,18 @@ def storable(frame: pd.DataFrame, schema: LayerSchema) -> pd.DataFrame:
 
     Booleans are written as BOOLEAN (``None`` for missing), dates as DATE, integers as INTEGER and text
     as TEXT, whatever the values happen to look like (an id column of digits stays text).
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table.
+    schema : LayerSchema
+        The layer's schema.
+
+    Returns
+    -------
+    pd.DataFrame
+        A layer ready to be written with its schema's column types.
     """
     df = conform(frame, schema)
     for col in schema.columns:

@@ -33,7 +33,18 @@ REPAIRS_TABLE = "zonekit_repairs"
 
 
 def rejected_name(layer: str) -> str:
-    """Name of the table that keeps a layer's rejected features."""
+    """Name of the table that keeps a layer's rejected features.
+
+    Parameters
+    ----------
+    layer : str
+        The layer name.
+
+    Returns
+    -------
+    str
+        Name of the table that keeps a layer's rejected features.
+    """
     return f"{layer}_rejected"
 
 
@@ -44,7 +55,18 @@ def _version() -> str:
 
 
 def list_tables(path: str | Path) -> list[str]:
-    """Names of every layer and table in a study file."""
+    """Names of every layer and table in a study file.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    list[str]
+        Names of every layer and table in a study file.
+    """
     path = Path(path)
     if not path.exists():
         return []
@@ -53,6 +75,16 @@ def list_tables(path: str | Path) -> list[str]:
 
 def is_study(path: str | Path) -> bool:
     """Whether ``path`` is a zonekit study (a GeoPackage holding a ``zonekit_study`` table).
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    bool
+        Whether ``path`` is a zonekit study (a GeoPackage holding a ``zonekit_study`` table).
 
     Examples
     --------
@@ -83,6 +115,11 @@ def refuse_overwriting_study(out: str | Path) -> None:
 
     Every output writer calls this first: ``--out`` naming the study (or any other study) is a slip of
     the keyboard that would otherwise destroy the user's data.
+
+    Parameters
+    ----------
+    out : str | Path
+        The output path.
     """
     if is_study(out):
         raise StudyError("study.is_output", path=out)
@@ -93,6 +130,18 @@ def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
 
     An existing file is never replaced: when ``path`` exists (or another process creates it first), it is
     left as it is.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+    crs : str | int, default DEFAULT_CRS
+        A coordinate reference system.
+
+    Returns
+    -------
+    Path
+        ``path``.
 
     Examples
     --------
@@ -132,7 +181,18 @@ def _meta(path: Path) -> dict[str, str]:
 
 
 def study_crs(path: str | Path) -> pyproj.CRS:
-    """The storage CRS of a study."""
+    """The storage CRS of a study.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    pyproj.CRS
+        The storage CRS of a study.
+    """
     return pyproj.CRS.from_user_input(_meta(Path(path))["crs"])
 
 
@@ -170,7 +230,20 @@ class Study(Mapping):
                 raise StudyError("study.layer_empty", path=self.path, layer=name, purpose=purpose)
 
     def get(self, name: str, default=None):
-        """The layer ``name``, or ``default`` when the study has none."""
+        """The layer ``name``, or ``default`` when the study has none.
+
+        Parameters
+        ----------
+        name : str
+            The name.
+        default : object, optional
+            Returned when absent.
+
+        Returns
+        -------
+        object
+            The layer ``name``, or ``default`` when the study has none.
+        """
         return self.layers.get(name, default)
 
     def __iter__(self) -> Iterator[str]:
@@ -185,6 +258,20 @@ def read_table(path: str | Path, name: str, *, problems: list[str] | None = None
 
     A study layer comes back with its schema's types (:func:`~zonekit.layers.schema.conform`); values
     that do not fit their type are read as missing and described in ``problems`` when a list is given.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+    name : str
+        The name.
+    problems : list[str], optional
+        Problems found so far; appended to.
+
+    Returns
+    -------
+    pd.DataFrame
+        The layer (a GeoDataFrame when it has geometry) or table.
     """
     path = Path(path)
     df = pyogrio.read_dataframe(path, layer=name)
@@ -262,6 +349,16 @@ def writing(path: str | Path) -> Iterator[None]:
 
     Reading the study's state (its CRS, the next import id, the ids already present) and writing the
     result happen inside one such block, so two imports started together both land.
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    Iterator[None]
+        Let one zonekit writer at a time work on a study; a second waits (see :func:`zonekit.geo.gpkg.exclusive`).
     """
     path = Path(path)
     try:
@@ -281,6 +378,8 @@ def write_tables(
 
     Parameters
     ----------
+    path : str or Path
+        The study.
     tables : dict
         Name → (Geo)DataFrame. Geometry columns are written as MultiPolygon layers; study layers are
         written with their schema's column types (booleans, dates, text ids).

@@ -45,7 +45,20 @@ def _asset(name: str) -> str:
 
 
 def map_html(m: folium.Map, *, offline: bool = False) -> str:
-    """The map's HTML; with ``offline`` every script and stylesheet inlined."""
+    """The map's HTML; with ``offline`` every script and stylesheet inlined.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    offline : bool, default False
+        Inline every script and style so the page needs no network.
+
+    Returns
+    -------
+    str
+        The map's HTML; with ``offline`` every script and stylesheet inlined.
+    """
     for el in _elements(m):
         for attr in ("default_js", "default_css"):
             if hasattr(el, attr):
@@ -70,7 +83,22 @@ def map_html(m: folium.Map, *, offline: bool = False) -> str:
 
 
 def write_map(m: folium.Map, out: str | Path, *, offline: bool = False) -> Path:
-    """Write the map to ``out`` atomically (UTF-8); never over a study."""
+    """Write the map to ``out`` atomically (UTF-8); never over a study.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    out : str | Path
+        The output path.
+    offline : bool, default False
+        Inline every script and style so the page needs no network.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     out = Path(out)
     refuse_overwriting_study(out)
     html = map_html(m, offline=offline)

@@ -621,7 +621,20 @@ def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: i
 def rasterise_classes(
     lu: gpd.GeoDataFrame, cls: pd.Series, *, max_side: int = 2048
 ) -> tuple[np.ndarray, list]:
-    """Land use as an RGBA image on a Web-Mercator grid (how Leaflet stretches overlays), and its bounds."""
+    """Land use as an RGBA image on a Web-Mercator grid (how Leaflet stretches overlays), and its bounds.
+
+    Parameters
+    ----------
+    lu : gpd.GeoDataFrame
+        Land-use parcels.
+    max_side : int, default 2048
+        Largest image side, pixels.
+
+    Returns
+    -------
+    tuple[np.ndarray, list]
+        Land use as an RGBA image on a Web-Mercator grid (how Leaflet stretches overlays), and its bounds.
+    """
     from rasterio.features import rasterize
     from rasterio.transform import from_bounds
 

@@ -31,12 +31,36 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def display_width(text: str) -> int:
-    """Width of ``text`` in Excel character units: East Asian wide characters count 2."""
+    """Width of ``text`` in Excel character units: East Asian wide characters count 2.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    int
+        Width of ``text`` in Excel character units: East Asian wide characters count 2.
+    """
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def sheet_name(name: str, used: set[str]) -> str:
-    """A legal, unique Excel sheet name."""
+    """A legal, unique Excel sheet name.
+
+    Parameters
+    ----------
+    name : str
+        The name.
+    used : set[str]
+        Names taken so far; updated.
+
+    Returns
+    -------
+    str
+        A legal, unique Excel sheet name.
+    """
     base = _BAD_SHEET.sub("_", name).strip("'")[:31] or "sheet"
     out, k = base, 1
     while out.lower() in used:
@@ -142,6 +166,16 @@ def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
 
     No writer ever receives ∞ (Excel cannot hold it; a CSV would show ``inf``): the cell stays empty and
     the metadata says why.
+
+    Parameters
+    ----------
+    tables : dict[str, pd.DataFrame]
+        Tables by name.
+
+    Returns
+    -------
+    tuple[dict[str, pd.DataFrame], list[str]]
+        The tables with every ±∞ replaced by a missing value, and one note per column where that happened.
 
     Examples
     --------

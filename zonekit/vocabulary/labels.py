@@ -177,10 +177,36 @@ SHEET_ZH = {
 
 
 def header(column: str, lang: str) -> str:
-    """The header for ``column`` in ``lang`` (``zh`` or ``en``)."""
+    """The header for ``column`` in ``lang`` (``zh`` or ``en``).
+
+    Parameters
+    ----------
+    column : str
+        The column.
+    lang : str
+        Language: ``zh`` (the default) or ``en``.
+
+    Returns
+    -------
+    str
+        The header for ``column`` in ``lang`` (``zh`` or ``en``).
+    """
     return LABELS_ZH.get(column, column) if lang == "zh" else column
 
 
 def sheet_title(table: str, lang: str) -> str:
-    """A sheet name for ``table``."""
+    """A sheet name for ``table``.
+
+    Parameters
+    ----------
+    table : str
+        The table name.
+    lang : str
+        Language: ``zh`` (the default) or ``en``.
+
+    Returns
+    -------
+    str
+        A sheet name for ``table``.
+    """
     return SHEET_ZH.get(table, table) if lang == "zh" else table
