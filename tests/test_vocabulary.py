@@ -78,3 +78,38 @@ def test_the_command_line_speaks_chinese_by_default_and_english_when_asked(tmp_p
     assert zh.exit_code == en.exit_code == 1
     assert "错误" in zh.stderr and "文件不存在" in zh.stderr
     assert "error" in en.stderr and "does not exist" in en.stderr
+
+
+@pytest.mark.parametrize("code", [c for c in MESSAGES if c.split(".")[0] in ("row", "repair", "note")])
+def test_every_stored_reason_is_recognised_and_said_in_chinese(code):
+    from zonekit.vocabulary.phrases import translate
+
+    values = {name: f"v{k}" for k, name in enumerate(sorted(blanks(MESSAGES[code].en)))}
+    stored = MESSAGES[code].en.format_map(values)
+    assert translate(stored, "zh") == MESSAGES[code].zh.format_map(values)
+    assert translate(stored + " ×3", "zh") == MESSAGES[code].zh.format_map(values) + " ×3"
+    assert translate(stored, "en") == stored
+
+
+def test_a_chinese_workbook_gives_the_rejection_reasons_in_chinese(tmp_path):
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from zonekit.layers.importer import import_layer
+    from zonekit.layers.study import read_table
+    from zonekit.reports.tables import write_tables
+
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["A", None], "zone_id": ["Z", "Z"], "name": ["甲", "乙"], "kind": ["main", "sub"]},
+        geometry=[shapely.box(120, 32, 120.01, 32.01), shapely.box(120.02, 32, 120.03, 32.01)],
+        crs=4490,
+    )
+    study = tmp_path / "s.gpkg"
+    report = import_layer(parks, study, as_="parks")
+    assert report.rejected == 1 and report.rejected_reasons == {"park_id is empty": 1}  # stored canonical
+    rejected = read_table(study, "parks_rejected")
+    out = tmp_path / "r.xlsx"
+    write_tables({"rejected": rejected}, out, main="rejected", lang="zh", metadata={})
+    sheet = pd.read_excel(out, sheet_name=0)
+    assert list(sheet["拒收原因"]) == ["park_id 为空"]  # header and value in Chinese

@@ -32,7 +32,7 @@ def test_swapped_degrees_detected():
 
 def test_zone_39_prefix():
     d = infer_crs(np.array([39_500_100.0, 39_520_000.0]), np.array([3_500_000.0, 3_510_000.0]))
-    assert d.crs.to_epsg() == 4527 and "zone 39" in d.how
+    assert d.crs.to_epsg() == 4527 and "zone 39" in d.how.text("en")
 
 
 def test_6_degree_prefix():

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from zonekit.errors import UnsafeArchiveError
 from zonekit.geo.encoding import EncodingError, decide_from_bytes
+from zonekit.vocabulary.messages import Reasons
 
 MAX_RATIO = 200.0  # uncompressed / compressed, per member (text DBFs compress ~10-50x)
 MAX_TOTAL_BYTES = 8 << 30
@@ -24,7 +25,7 @@ def _raw_name(info: zipfile.ZipInfo) -> bytes:
     return info.filename.encode("cp437")
 
 
-def member_names(zf: zipfile.ZipFile, *, path: Path) -> tuple[list[str], str]:
+def member_names(zf: zipfile.ZipFile, *, path: Path) -> tuple[list[str], Reasons]:
     """Decoded member names and how their encoding was decided.
 
     Parameters
@@ -36,19 +37,19 @@ def member_names(zf: zipfile.ZipFile, *, path: Path) -> tuple[list[str], str]:
 
     Returns
     -------
-    tuple[list[str], str]
+    tuple[list[str], Reasons]
         Decoded member names and how their encoding was decided.
     """
     infos = zf.infolist()
     unflagged = b"\n".join(_raw_name(i) for i in infos if not i.flag_bits & _UTF8_FLAG)
     if not unflagged or all(b < 128 for b in unflagged):
-        return [i.filename for i in infos], "member names are ASCII or flagged UTF-8"
+        return [i.filename for i in infos], Reasons.of("how.zip_names_plain")
     try:
         found = decide_from_bytes(unflagged, path=path, what="zip member names")
     except EncodingError:
-        return [i.filename for i in infos], "member names kept as CP437 (undecidable)"
+        return [i.filename for i in infos], Reasons.of("how.zip_names_cp437")
     names = [i.filename if i.flag_bits & _UTF8_FLAG else _raw_name(i).decode(found.encoding) for i in infos]
-    return names, found.how
+    return names, Reasons.of("how.zip_names") + found.how
 
 
 def _safe_target(root: Path, name: str, *, archive: Path) -> Path:
@@ -62,7 +63,7 @@ def _safe_target(root: Path, name: str, *, archive: Path) -> Path:
     return target
 
 
-def safe_extract(archive: Path, dest: Path) -> str:
+def safe_extract(archive: Path, dest: Path) -> Reasons:
     """Extract ``archive`` into ``dest`` safely; return how member names were decoded.
 
     Parameters

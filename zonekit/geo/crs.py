@@ -15,6 +15,7 @@ import numpy as np
 import pyproj
 
 from zonekit.errors import CRSError
+from zonekit.vocabulary.messages import Reasons
 
 CGCS2000_EPSG = 4490
 # China's rough extent in degrees, used to recognise and place data
@@ -27,7 +28,7 @@ class CRSDecision:
     """The CRS chosen for a source and how it was decided."""
 
     crs: pyproj.CRS
-    how: str
+    how: Reasons
     swapped_xy: bool = False
     inferred: bool = False
 
@@ -182,18 +183,18 @@ def infer_crs(
     xs, ys = _span(x), _span(y)
     if _is_degrees(xs, ys):
         swapped = _LAT[0] <= xs[0] and xs[1] <= _LAT[1] and _LON[0] <= ys[0] and ys[1] <= _LON[1]
-        how = "coordinates are degrees" + (" (latitude first: X/Y swapped)" if swapped else "")
-        return CRSDecision(pyproj.CRS.from_epsg(CGCS2000_EPSG), how + "; assumed CGCS2000", swapped, True)
+        how = Reasons.of("how.lat_first" if swapped else "how.degrees") + Reasons.of("how.assumed_cgcs2000")
+        return CRSDecision(pyproj.CRS.from_epsg(CGCS2000_EPSG), how, swapped, True)
     for east, north, swapped in ((xs, ys, False), (ys, xs, True)):
         zone = _prefixed_zone(east)
         if zone is not None and _is_northing(north):
             if zone >= 25:
-                code, kind = 4513 + zone - 25, f"3° Gauss-Krüger zone {zone} (CM {3 * zone}E)"
+                code, kind = 4513 + zone - 25, Reasons.of("how.gk3", zone=zone, cm=3 * zone)
             else:
-                code, kind = 4491 + zone - 13, f"6° Gauss-Krüger zone {zone} (CM {6 * zone - 3}E)"
-            how = f"eastings carry zone prefix {zone}: CGCS2000 {kind}; datum assumed CGCS2000"
+                code, kind = 4491 + zone - 13, Reasons.of("how.gk6", zone=zone, cm=6 * zone - 3)
+            how = Reasons.of("how.gk_prefix", zone=zone, kind=kind)
             if swapped:
-                how += "; X/Y swapped (X = north, surveying order)"
+                how += Reasons.of("how.xy_swapped")
             return CRSDecision(pyproj.CRS.from_epsg(code), how, swapped, True)
     for east, north in ((xs, ys), (ys, xs)):
         if east[0] >= 1e5 and east[1] < 1e6 and _is_northing(north):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zonekit.errors import EncodingError
+from zonekit.vocabulary.messages import Reasons
 
 # DBF language driver ids (LDID) → Python codec, after GDAL's table (ogr/ogrsf_frmts/shape)
 LDID_CODECS = {
@@ -55,7 +56,7 @@ class EncodingDecision:
     """The encoding chosen for a source and how it was decided."""
 
     encoding: str
-    how: str
+    how: Reasons
     guessed: bool = False
 
 
@@ -112,10 +113,10 @@ def decide_from_bytes(data: bytes, *, path: str | Path | None = None, what: str 
         When the bytes are neither valid UTF-8 nor plausible Chinese in GB18030.
     """
     if all(b < 128 for b in data):
-        return EncodingDecision("utf-8", f"{what} is plain ASCII", True)
+        return EncodingDecision("utf-8", Reasons.of("how.ascii"), True)
     try:
         data.decode("utf-8")
-        return EncodingDecision("utf-8", f"{what} bytes are valid UTF-8", True)
+        return EncodingDecision("utf-8", Reasons.of("how.utf8"), True)
     except UnicodeDecodeError:
         pass
     try:
@@ -123,9 +124,7 @@ def decide_from_bytes(data: bytes, *, path: str | Path | None = None, what: str 
     except UnicodeDecodeError:
         text = None
     if text is not None and cjk_share(text) >= 0.9:
-        return EncodingDecision(
-            "gb18030", f"{what} bytes are not UTF-8 but decode as GB18030/GBK to Chinese", True
-        )
+        return EncodingDecision("gb18030", Reasons.of("how.gb18030"), True)
     raise EncodingError("encoding.undecidable", path=path)
 
 
@@ -244,7 +243,7 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
         The encoding and how it was decided.
     """
     if override:
-        return EncodingDecision(codec_name(override), "--encoding")
+        return EncodingDecision(codec_name(override), Reasons.of("how.override", option="--encoding"))
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
         cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
@@ -252,17 +251,17 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
         declared = cpg.read_bytes().decode("ascii", "replace").strip()
         codec = normalise_codec(declared, strict=False)
         if codec:
-            return EncodingDecision(codec, f".cpg declares {declared}")
+            return EncodingDecision(codec, Reasons.of("how.cpg", declared=declared))
     dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
     if dbf is None:
-        return EncodingDecision("utf-8", "no .dbf (no attributes)")
+        return EncodingDecision("utf-8", Reasons.of("how.no_dbf"))
     header = read_dbf_header(dbf)
     codec = LDID_CODECS.get(header.ldid)
     if header.ldid not in (0, 0x57) and codec:
-        return EncodingDecision(codec, f"DBF language byte 0x{header.ldid:02X} ({codec})")
+        return EncodingDecision(codec, Reasons.of("how.ldid", ldid=header.ldid, codec=codec))
     found = decide_from_bytes(dbf_text_bytes(dbf, header), path=dbf, what="attribute text")
     return EncodingDecision(
-        found.encoding, f"no .cpg, DBF language byte 0x{header.ldid:02X}; {found.how}", guessed=True
+        found.encoding, Reasons.of("how.no_cpg_ldid", ldid=header.ldid) + found.how, guessed=True
     )
 
 

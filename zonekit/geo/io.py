@@ -36,6 +36,7 @@ from zonekit.geo.encoding import (
     read_dbf_header,
     shapefile_encoding,
 )
+from zonekit.vocabulary.messages import Reasons
 
 VECTOR_SUFFIXES = {
     ".shp": "ESRI Shapefile",
@@ -190,9 +191,9 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
     if fmt == "ESRI Shapefile":
         enc = shapefile_encoding(ds, override=encoding)
     elif encoding:
-        enc = EncodingDecision(codec_name(encoding), "--encoding")
+        enc = EncodingDecision(codec_name(encoding), Reasons.of("how.override", option="--encoding"))
     else:
-        enc = EncodingDecision("utf-8", f"{fmt} stores text as UTF-8")
+        enc = EncodingDecision("utf-8", Reasons.of("how.format_utf8", format=fmt))
     kwargs = {"layer": lyr}
     if fmt == "ESRI Shapefile" or encoding:
         kwargs["encoding"] = enc.encoding
@@ -298,13 +299,13 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
         if sheet not in book:
             raise SourceReadError("source.no_such_sheet", path=display, sheet=sheet, names=", ".join(book))
         df = book[sheet]
-        enc = EncodingDecision("utf-8", "XLSX stores text as Unicode")
+        enc = EncodingDecision("utf-8", Reasons.of("how.xlsx"))
     else:
         raw = ds.read_bytes()
         if encoding:
-            enc = EncodingDecision(codec_name(encoding), "--encoding")
+            enc = EncodingDecision(codec_name(encoding), Reasons.of("how.override", option="--encoding"))
         elif raw.startswith(b"\xef\xbb\xbf"):
-            enc = EncodingDecision("utf-8-sig", "UTF-8 byte-order mark")
+            enc = EncodingDecision("utf-8-sig", Reasons.of("how.bom"))
         else:
             enc = decide_from_bytes(raw, path=display, what="CSV text")
         try:

@@ -47,7 +47,8 @@ from zonekit.layers.study import (
     write_tables,
     writing,
 )
-from zonekit.vocabulary.messages import say
+from zonekit.vocabulary.messages import Reasons, say
+from zonekit.vocabulary.phrases import translate
 
 MODES = ("create", "replace", "append")
 _OFFSET_LABEL = {"gcj02": "GCJ-02 lon/lat (Amap/Tencent)", "bd09": "BD-09 lon/lat (Baidu)"}
@@ -63,12 +64,12 @@ class ImportReport:
     format: str
     source_layer: str | None
     encoding: str
-    encoding_how: str
+    encoding_how: Reasons
     source_crs: str | None
-    crs_how: str | None
+    crs_how: Reasons | None
     offset: str | None
     code_system: str | None
-    code_system_how: str | None
+    code_system_how: Reasons | None
     fields_mapped: str
     read: int
     loaded: int
@@ -95,6 +96,9 @@ class ImportReport:
         d["repairs"] = "; ".join(f"{k} ×{n} ({a:+.2f} m²)" for k, (n, a) in self.repairs.items())
         d["unknown_codes"] = ", ".join(f"{k} ×{v}" for k, v in self.unknown_codes.items())
         d["notes"] = "; ".join(self.notes)
+        for col in ("encoding_how", "crs_how", "code_system_how"):  # the table keeps both languages
+            why = getattr(self, col)
+            d[col], d[f"{col}_zh"] = (why.text("en"), why.text("zh")) if why is not None else (None, None)
         return d
 
     def summary(self) -> str:
@@ -129,9 +133,11 @@ class ImportReport:
             codes = ", ".join(f"{k} ×{v}" for k, v in list(self.unknown_codes.items())[:10])
             lines.append(say("summary.unknown_codes", codes=codes))
         for what, (n, change) in self.repairs.items():
-            lines.append(say("summary.repaired", n=n, what=what, change=change))
+            lines.append(say("summary.repaired", n=n, what=translate(what), change=change))
         for reason, n in self.rejected_reasons.items():
-            lines.append(say("summary.rejected", n=n, reason=reason, table=rejected_name(self.layer)))
+            lines.append(
+                say("summary.rejected", n=n, reason=translate(reason), table=rejected_name(self.layer))
+            )
         return "\n".join(lines)
 
 
@@ -148,7 +154,7 @@ def _frame_source(frame: pd.DataFrame, name: str) -> SourceRead:
         "GeoDataFrame",
         None,
         crs,
-        EncodingDecision("utf-8", "in-memory text"),
+        EncodingDecision("utf-8", Reasons.of("how.in_memory")),
         len(df),
         {},
         [],
@@ -164,13 +170,17 @@ def _all_xy(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon: tuple | None) -> CRSDecision:
     if crs is not None:
         declared = parse_crs(crs)
-        how = "--crs"
-        if read.crs is not None and not read.crs.equals(declared):
-            how += f" (overrides the file's {read.crs.to_string()})"
+        overrides = read.crs is not None and not read.crs.equals(declared)
+        how = (
+            Reasons.of("how.overrides_file", crs=read.crs.to_string())
+            if overrides and read.crs is not None
+            else Reasons.of("how.override", option="--crs")
+        )
         return CRSDecision(declared, how)
     if read.crs is not None:
-        how = "declared by the file's .prj" if read.format == "ESRI Shapefile" else "declared by the file"
-        return CRSDecision(read.crs, how)
+        return CRSDecision(
+            read.crs, Reasons.of("how.declared_prj" if read.format == "ESRI Shapefile" else "how.declared")
+        )
     x, y = _all_xy(read.frame["geometry"].to_numpy(dtype=object))
     decision = infer_crs(x, y, path=read.source, study_lon_range=study_lon)
     if not from_:
@@ -299,7 +309,8 @@ def _import_locked(
     import_id = _next_import_id(study)
     notes = list(read.notes)
     attrs, renames = _attributes(read, schema, as_, user_map, import_id, notes, problems)
-    system = system_how = None
+    system: str | None = None
+    system_how: Reasons | None = None
     unknown: dict[str, int] = {}
     if as_ == "landuse":
         attrs, system, system_how, unknown = _land_use_codes(attrs, code_system, read.source)
@@ -323,7 +334,11 @@ def _import_locked(
     source_crs = crs_how = None
     if decision is not None:
         source_crs = _OFFSET_LABEL[from_] if from_ else decision.label
-        crs_how = decision.how + (f"; --from {from_}" if from_ else "") + f"; stored as {_label(target_crs)}"
+        crs_how = (
+            decision.how
+            + (Reasons.of("how.from", system=from_) if from_ else Reasons())
+            + Reasons.of("how.stored_as", crs=_label(target_crs))
+        )
     rejected_table = _rejected_table(original, problems, import_id)
     reasons = pd.Series([r for p in problems.values() for r in p[:1]], dtype=object).value_counts()
     report = ImportReport(
@@ -445,7 +460,7 @@ def _attributes(
 
 def _land_use_codes(
     attrs: pd.DataFrame, code_system: str | None, source: str
-) -> tuple[pd.DataFrame, str, str, dict[str, int]]:
+) -> tuple[pd.DataFrame, str, Reasons, dict[str, int]]:
     """Decide the parcels' code system and classify their codes; unknown codes are kept and counted."""
     declared = code_system
     if declared is None and attrs["code_system"].notna().any():

@@ -16,7 +16,7 @@ import pandas as pd
 
 from zonekit.choices import CODE_SYSTEMS
 from zonekit.errors import CodeSystemHintWarning, InputError
-from zonekit.vocabulary.messages import say
+from zonekit.vocabulary.messages import Reasons, say
 
 CLASSES = (
     "industrial",
@@ -216,7 +216,7 @@ def detect_system(codes: pd.Series | list) -> tuple[str | None, str]:
     return None, "only codes that several systems share"
 
 
-def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tuple[str, str]:
+def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tuple[str, Reasons]:
     """Decide the system of a land-use layer: the declared one, else a warned hint, else an error.
 
     Parameters
@@ -247,7 +247,7 @@ def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tupl
                 CodeSystemHintWarning,
                 stacklevel=3,
             )
-        return declared, "--code-system"
+        return declared, Reasons.of("how.codes_declared")
     hint, evidence = detect_system(codes)
     if hint is None:
         raise InputError("codes.system_ambiguous", path=path, systems=", ".join(SYSTEMS))
@@ -256,4 +256,4 @@ def resolve_system(codes: pd.Series, declared: str | None, *, path: str) -> tupl
         CodeSystemHintWarning,
         stacklevel=3,
     )
-    return hint, f"detected from {evidence} (hint; not declared)"
+    return hint, Reasons.of("how.codes_detected", evidence=evidence)

@@ -24,6 +24,9 @@ from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
 from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, sheet_title
 from zonekit.vocabulary.messages import check_language
+from zonekit.vocabulary.phrases import translate
+
+STORED_TEXT = ("reason", "what", "rejected_reasons", "repairs", "notes")
 
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
 XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header
@@ -84,6 +87,10 @@ def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         for col, names in VALUES_ZH.items():
             if col in df.columns:
                 df = df.assign(**{col: df[col].map(lambda v, names=names: names.get(v, v))})
+        for col in STORED_TEXT:  # reasons, repairs and notes kept in the study in their canonical form
+            if col in df.columns and (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])):
+                said = {v: translate(v, "zh") for v in df[col].dropna().unique()}
+                df = df.assign(**{col: df[col].map(lambda v, said=said: said.get(v, v))})
     return df
 
 

@@ -36,6 +36,12 @@ LABELS_ZH: dict[str, str] = {
     "rejected_reasons": "拒收原因",
     "unknown_codes": "未知地类编码",
     "notes": "备注",
+    "reason": "拒收原因",
+    "what": "修复内容",
+    "feature_id": "要素编号",
+    "area_before_m2": "修复前面积(平方米)",
+    "area_after_m2": "修复后面积(平方米)",
+    "area_change_m2": "面积变化(平方米)",
     # layers
     "zone_id": "开发区代码",
     "park_id": "园区代码",

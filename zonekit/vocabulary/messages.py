@@ -118,6 +118,59 @@ def using(lang: str | None) -> Iterator[str]:
         _LANGUAGE.reset(token)
 
 
+class Reasons(tuple):
+    """Why something was decided, as message ids with their values, said in either language when shown.
+
+    Reasons add up (``a + b``) and show as ``a; b`` (``a;b`` in Chinese).
+
+    Examples
+    --------
+    >>> why = Reasons.of("how.cpg", declared="GBK") + Reasons.of("how.stored_as", crs="EPSG:4490")
+    >>> why.text("en"), why.text("zh")
+    ('.cpg declares GBK; stored as EPSG:4490', '.cpg 声明为 GBK;存储为 EPSG:4490')
+    """
+
+    @classmethod
+    def of(cls, code: str, **values: object) -> Reasons:
+        """One reason: message ``code`` with ``values``.
+
+        Parameters
+        ----------
+        code : str
+            A key of :data:`MESSAGES`.
+        **values
+            The numbers and names the message names.
+
+        Returns
+        -------
+        Reasons
+            The reason.
+        """
+        return cls(((code, tuple(values.items())),))
+
+    def __add__(self, other: tuple) -> Reasons:
+        return Reasons(tuple(self) + tuple(other))
+
+    def text(self, lang: str | None = None) -> str:
+        """The reasons in ``lang`` (default: the language in force), joined.
+
+        Parameters
+        ----------
+        lang : {"zh", "en"}, optional
+            The language.
+
+        Returns
+        -------
+        str
+            The text.
+        """
+        lang = lang or language()
+        return (";" if lang == "zh" else "; ").join(render(code, lang, dict(vals))[0] for code, vals in self)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 def render(code: str, lang: str | None = None, values: Mapping[str, object] | None = None) -> tuple[str, str]:
     """The problem and the fix of message ``code`` in ``lang``, filled with ``values``.
 
@@ -139,7 +192,9 @@ def render(code: str, lang: str | None = None, values: Mapping[str, object] | No
     lang = lang or language()
     vals = dict(values or {})
     for k, v in vals.items():  # a value that is itself a message id (purpose.map) is said in lang too
-        if isinstance(v, str) and v in MESSAGES and "." in v:
+        if isinstance(v, Reasons):
+            vals[k] = v.text(lang)
+        elif isinstance(v, str) and v in MESSAGES and "." in v:
             vals[k] = (MESSAGES[v].zh if lang == "zh" else MESSAGES[v].en).format_map(vals)
     problem, fix = (msg.zh, msg.fix_zh) if lang == "zh" else (msg.en, msg.fix_en)
     return problem.format_map(vals), fix.format_map(vals)
@@ -698,6 +753,80 @@ MESSAGES: dict[str, Message] = {
     "evidence.redline": M(
         "园区{park}与{area}重叠 {ha:.1f} 公顷(占园区 {pct:.1f}%)",
         "park {park} overlaps {area} by {ha:.1f} ha ({pct:.1f} % of the park)",
+    ),
+    # how an import decided what it decided (the imports table keeps these in both languages)
+    "how.override": M("由 {option} 指定", "{option}"),
+    "how.overrides_file": M("由 --crs 指定(取代文件自带的 {crs})", "--crs (overrides the file's {crs})"),
+    "how.declared_prj": M("文件的 .prj 声明", "declared by the file's .prj"),
+    "how.declared": M("文件自身声明", "declared by the file"),
+    "how.degrees": M("坐标为经纬度", "coordinates are degrees"),
+    "how.lat_first": M(
+        "坐标为经纬度(纬度在前:X/Y 已对调)", "coordinates are degrees (latitude first: X/Y swapped)"
+    ),
+    "how.assumed_cgcs2000": M("假定为 CGCS2000", "assumed CGCS2000"),
+    "how.gk_prefix": M(
+        "东坐标带有带号前缀 {zone}:CGCS2000 {kind};基准假定为 CGCS2000",
+        "eastings carry zone prefix {zone}: CGCS2000 {kind}; datum assumed CGCS2000",
+    ),
+    "how.gk3": M("3° 高斯-克吕格投影第 {zone} 带(中央经线 {cm}°E)", "3° Gauss-Krüger zone {zone} (CM {cm}E)"),
+    "how.gk6": M("6° 高斯-克吕格投影第 {zone} 带(中央经线 {cm}°E)", "6° Gauss-Krüger zone {zone} (CM {cm}E)"),
+    "how.xy_swapped": M("X/Y 已对调(X 为北坐标,测量习惯)", "X/Y swapped (X = north, surveying order)"),
+    "how.from": M("--from {system}", "--from {system}"),
+    "how.stored_as": M("存储为 {crs}", "stored as {crs}"),
+    "how.cpg": M(".cpg 声明为 {declared}", ".cpg declares {declared}"),
+    "how.no_dbf": M("没有 .dbf(无属性)", "no .dbf (no attributes)"),
+    "how.ldid": M("DBF 语言字节 0x{ldid:02X}({codec})", "DBF language byte 0x{ldid:02X} ({codec})"),
+    "how.no_cpg_ldid": M("没有 .cpg,DBF 语言字节 0x{ldid:02X}", "no .cpg, DBF language byte 0x{ldid:02X}"),
+    "how.ascii": M("文本为纯 ASCII", "text is plain ASCII"),
+    "how.utf8": M("文本字节是有效的 UTF-8", "text bytes are valid UTF-8"),
+    "how.gb18030": M(
+        "文本字节不是 UTF-8,按 GB18030/GBK 解码为中文",
+        "text bytes are not UTF-8 but decode as GB18030/GBK to Chinese",
+    ),
+    "how.format_utf8": M("{format} 以 UTF-8 存储文本", "{format} stores text as UTF-8"),
+    "how.xlsx": M("XLSX 以 Unicode 存储文本", "XLSX stores text as Unicode"),
+    "how.bom": M("UTF-8 字节顺序标记", "UTF-8 byte-order mark"),
+    "how.in_memory": M("内存中的文本", "in-memory text"),
+    "how.zip_names_plain": M(
+        "压缩包成员名为 ASCII 或已标记 UTF-8", "member names are ASCII or flagged UTF-8"
+    ),
+    "how.zip_names_cp437": M(
+        "压缩包成员名按 CP437 保留(无法判定)", "member names kept as CP437 (undecidable)"
+    ),
+    "how.zip_names": M("压缩包成员名", "member names"),
+    "how.codes_declared": M("由 --code-system 指定", "--code-system"),
+    "how.codes_detected": M(
+        "根据 {evidence} 判定(提示,未声明)", "detected from {evidence} (hint; not declared)"
+    ),
+    # reasons and repairs kept in the study: stored in this English form, translated when shown
+    "row.not_a_number": M("{col} '{value}' 不是数字", "{col} '{value}' is not a number"),
+    "row.not_yes_no": M("{col} 不是 是/否", "{col} is not yes/no (是/否)"),
+    "row.not_a_date": M("{col} 不是日期(YYYY-MM-DD)", "{col} is not a date (YYYY-MM-DD)"),
+    "row.not_a_choice": M(
+        "{col} '{value}' 不在可选值 {choices} 之中", "{col} '{value}' is not one of {choices}"
+    ),
+    "row.empty": M("{col} 为空", "{col} is empty"),
+    "row.no_geometry": M("没有几何(空值或无法读取的记录)", "no geometry (null or unreadable record)"),
+    "row.empty_geometry": M("几何为空", "empty geometry"),
+    "row.collection_no_polygon": M("几何集合中没有面", "geometry collection with no polygon part"),
+    "row.not_a_polygon": M("不是面({type})", "not a polygon ({type})"),
+    "row.collapsed": M(
+        "无效的面({reason})修复后不复存在", "invalid polygon ({reason}) collapsed to nothing on repair"
+    ),
+    "row.unreadable": M("无法读取的记录(fid {fid}):{err}", "unreadable record (fid {fid}): {err}"),
+    "row.bad_wkt": M("{col} 列不是有效的 WKT", "the {col} column does not hold valid WKT"),
+    "row.bad_lonlat": M("{lon}/{lat} 不是数字", "{lon}/{lat} are not numbers"),
+    "repair.made_valid_why": M("已修复为有效几何({reason})", "made valid ({reason})"),
+    "repair.made_valid": M("已修复为有效几何", "made valid"),
+    "repair.dropped_zm": M("已去除 Z/M", "dropped Z/M"),
+    "repair.kept_polygons": M(
+        "保留几何集合中的面(去除其他 {n} 个部分)",
+        "kept the polygon parts of a collection (dropped {n} other parts)",
+    ),
+    "repair.rings_oriented": M("已统一环方向", "rings oriented"),
+    "note.ids_generated": M("已生成 {col}(源数据没有)", "{col} generated (the source has none)"),
+    "note.bulk_read_failed": M(
+        "整体读取失败({err});已逐个要素读取", "bulk read failed ({err}); read feature by feature"
     ),
     # the atlas index page
     "index.open_map": M("打开地图", "Open the map"),

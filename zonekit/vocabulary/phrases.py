@@ -1,0 +1,72 @@
+"""Reasons and repairs stored in the study in one canonical (English) form, said in either language.
+
+A rejected feature's reason, a repair, an import note are kept in the study as the English text of a
+message of :data:`~zonekit.vocabulary.messages.MESSAGES` (``"park_id is empty"``), so that a study reads
+the same whatever language wrote it; :func:`translate` recognises such text and says it in Chinese.
+Text it does not recognise is shown as it is.
+
+>>> translate("park_id is empty; made valid (Self-intersection[1 1])", "zh")
+'park_id 为空;已修复为有效几何(Self-intersection[1 1])'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from zonekit.vocabulary.messages import MESSAGES, language, render
+
+STORED = tuple(code for code in MESSAGES if code.split(".")[0] in ("row", "repair", "note"))
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for code in STORED:
+        parts = re.split(r"\{(\w+)(?:[^}]*)\}", MESSAGES[code].en)
+        rx = "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.+?)" for k, p in enumerate(parts))
+        out.append((re.compile(f"^{rx}$", re.S), code))
+    return tuple(out)
+
+
+_COUNTED = re.compile(r"^(.*?)( ×\d+(?: \([^)]*\))?)$", re.S)  # "reason ×3", "made valid ×1 (+2.00 m²)"
+
+
+def _one(text: str, lang: str) -> str | None:
+    counted = _COUNTED.match(text)
+    if counted:
+        head = _one(counted.group(1), lang)
+        return None if head is None else head + counted.group(2).replace("m²", "平方米")
+    for rx, code in _patterns():
+        m = rx.match(text)
+        if m:
+            return render(code, lang, m.groupdict())[0]
+    return None
+
+
+def translate(text: object, lang: str | None = None) -> object:
+    """Stored text (one phrase or several joined by ``"; "``) in ``lang``; other values as they are.
+
+    Parameters
+    ----------
+    text : object
+        A stored reason, repair or note; anything else is returned unchanged.
+    lang : {"zh", "en"}, optional
+        Defaults to the language in force.
+
+    Returns
+    -------
+    object
+        The text in ``lang``.
+    """
+    lang = lang or language()
+    if lang == "en" or not isinstance(text, str) or not text:
+        return text
+    whole = _one(text, lang)
+    if whole is not None:
+        return whole
+    parts = text.split("; ")
+    said = [_one(p, lang) for p in parts]
+    if any(s is not None for s in said):
+        return ";".join(s if s is not None else p for s, p in zip(said, parts, strict=True))
+    return text
