@@ -17,7 +17,7 @@ from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.study import Study, read_study
-from zonekit.vocabulary.messages import say
+from zonekit.vocabulary.messages import render, say
 
 FINDING_COLUMNS = ["severity", "check", "layer", "ids", "message", "quantity", "unit", "message_zh"]
 SEVERITIES = ("error", "warning", "info")
@@ -29,12 +29,12 @@ def _f(
     check: str,
     layer: str,
     ids: str,
-    message: str | tuple[str, str],
     quantity: float | None = None,
     unit: str | None = None,
+    **values: object,
 ) -> dict:
-    """One finding; ``message`` is English, or (English, Chinese)."""
-    en, zh = message if isinstance(message, tuple) else (message, message)
+    """One finding: message ``check.<check>`` of the vocabulary, said in both languages with ``values``."""
+    en, zh = (render(f"check.{check}", lang, values)[0] for lang in ("en", "zh"))
     return {
         "severity": severity,
         "check": check,
@@ -72,7 +72,7 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
     rows: list[dict] = []
     for name, df in study.layers.items():
         for p in validate(df, SCHEMAS[name]):
-            rows.append(_f("error", "schema", name, "", p))
+            rows.append(_f("error", "schema", name, "", problem=p))
         if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(crs):
             rows.append(
                 _f(
@@ -80,10 +80,9 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
                     "crs_mismatch",
                     name,
                     "",
-                    (
-                        f"layer '{name}' is stored in {df.crs.to_string()}, the study in {crs.to_string()}",
-                        f"图层 {name} 的坐标系为 {df.crs.to_string()}，与研究的 {crs.to_string()} 不一致",
-                    ),
+                    layer_crs=df.crs.to_string(),
+                    study_crs=crs.to_string(),
+                    name=name,
                 )
             )
     rows += _invalid(study)
@@ -122,7 +121,7 @@ def _invalid(study: Study) -> list[dict]:
         ids = _id_of(df, name)
         for i in np.flatnonzero(bad):
             why = shapely.is_valid_reason(g[i])
-            rows.append(_f("error", "invalid_geometry", name, ids.iloc[i], (why, f"几何无效：{why}")))
+            rows.append(_f("error", "invalid_geometry", name, ids.iloc[i], why=why))
     return rows
 
 
@@ -153,16 +152,13 @@ def _park_overlaps(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                 "park_overlap",
                 "parks",
                 f"{pid[a]},{pid[b]}",
-                (
-                    f"parks {name[a]} and {name[b]} overlap ("
-                    + (f"both in zone {zone[a]}" if same else f"zones {zone[a]} and {zone[b]}")
-                    + ")",
-                    f"园区 {name[a]} 与 {name[b]} 重叠（"
-                    + (f"同属开发区 {zone[a]}" if same else f"分属开发区 {zone[a]} 与 {zone[b]}")
-                    + "）",
-                ),
                 area / M2_PER_HA,
                 "ha",
+                a=name[a],
+                b=name[b],
+                where="check.same_zone" if same else "check.two_zones",
+                za=zone[a],
+                zb=zone[b],
             )
         )
     return rows
@@ -181,7 +177,7 @@ def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                     "theme_without_parent",
                     "parks",
                     pid,
-                    (f"theme park {t['name']} names no parent_park_id", f"主题园 {t['name']} 未填写所属园区"),
+                    name=t["name"],
                 )
             )
             continue
@@ -192,10 +188,8 @@ def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                     "theme_parent_missing",
                     "parks",
                     pid,
-                    (
-                        f"theme park {t['name']}: parent park {parent} is not in the parks layer",
-                        f"主题园 {t['name']} 的所属园区 {parent} 不在园区图层中",
-                    ),
+                    name=t["name"],
+                    parent=parent,
                 )
             )
             continue
@@ -209,12 +203,11 @@ def _theme_parks(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
                     "theme_outside_parent",
                     "parks",
                     f"{pid},{parent}",
-                    (
-                        f"theme park {t['name']} lies {share:.1%} outside its parent park {parent}",
-                        f"主题园 {t['name']} 有 {share:.1%} 位于所属园区 {parent} 之外",
-                    ),
                     m2 / M2_PER_HA,
                     "ha",
+                    name=t["name"],
+                    share=share,
+                    parent=parent,
                 )
             )
     return rows
@@ -232,10 +225,8 @@ def _park_zones(parks: gpd.GeoDataFrame, zones: pd.DataFrame, crs, tol: float) -
                 "park_zone_missing",
                 "parks",
                 ids,
-                (
-                    f"zone {z} named by parks {ids} is not in zones",
-                    f"园区 {ids} 所属的开发区 {z} 不在开发区图层中",
-                ),
+                zone=z,
+                parks=ids,
             )
         )
     if not isinstance(zones, gpd.GeoDataFrame):
@@ -248,12 +239,10 @@ def _park_zones(parks: gpd.GeoDataFrame, zones: pd.DataFrame, crs, tol: float) -
                 "park_outside_zone",
                 "parks",
                 f"{p.park_id},{p.zone_id}",
-                (
-                    f"park {p.name} extends beyond the boundary of zone {p.zone_id}",
-                    f"园区 {p.name} 超出开发区 {p.zone_id} 的边界",
-                ),
                 p.outside_ha,
                 "ha",
+                name=p.name,
+                zone=p.zone_id,
             )
         )
     return rows
@@ -342,10 +331,7 @@ def _host_adcodes(
                     "host_outside_admin",
                     "parks",
                     pid,
-                    (
-                        f"park {pid} lies outside every county of the admin layer",
-                        f"园区 {pid} 不在行政区划图层的任何县区内",
-                    ),
+                    park=pid,
                 )
             )
         elif found != str(host):
@@ -355,12 +341,12 @@ def _host_adcodes(
                     "host_adcode_mismatch",
                     "parks",
                     pid,
-                    (
-                        f"park {pid} gives host_adcode {host}, but {area / total[i]:.0%} of it lies in county {found}",
-                        f"园区 {pid} 填写的所在行政区为 {host}，但其 {area / total[i]:.0%} 位于 {found}",
-                    ),
                     area / M2_PER_HA,
                     "ha",
+                    park=pid,
+                    host=host,
+                    share=area / total[i],
+                    found=found,
                 )
             )
     return rows
@@ -380,10 +366,8 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "enclave_host_is_home",
                     "enclaves",
                     ident,
-                    (
-                        f"enclave park {r['park_id']}: host and home are both {r['home_adcode']}",
-                        f"飞地园区 {r['park_id']} 的飞入地与飞出地相同（{r['home_adcode']}）",
-                    ),
+                    park=r["park_id"],
+                    adcode=r["home_adcode"],
                 )
             )
         total = float(r["home_share"]) + float(r["host_share"])
@@ -394,12 +378,11 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "share_sum",
                     "enclaves",
                     ident,
-                    (
-                        f"enclave park {r['park_id']}, {r['metric']}: home + host shares are {total:g}, not 1",
-                        f"飞地园区 {r['park_id']} 的 {r['metric']} 分成比例之和为 {total:g}，不等于 1",
-                    ),
                     total,
                     "share",
+                    park=r["park_id"],
+                    metric=r["metric"],
+                    total=total,
                 )
             )
     far = pd.Timestamp.max.normalize()
@@ -416,11 +399,9 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                         "share_overlap",
                         "enclaves",
                         f"{pid}/{metric}",
-                        (
-                            f"enclave park {pid}, {metric}: share rules from {g['valid_from'].iloc[k]} "
-                            "overlap an earlier rule in time",
-                            f"飞地园区 {pid} 的 {metric} 分成规则（自 {g['valid_from'].iloc[k]} 起）与此前规则时间重叠",
-                        ),
+                        park=pid,
+                        metric=metric,
+                        since=g["valid_from"].iloc[k],
                     )
                 )
     if parks is not None:
@@ -432,10 +413,7 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "enclave_park_missing",
                     "enclaves",
                     pid,
-                    (
-                        f"share rules name park {pid}, which is not in parks",
-                        f"分成规则中的园区 {pid} 不在园区图层中",
-                    ),
+                    park=pid,
                 )
             )
         enclave_parks = set(parks.loc[parks["kind"] == "enclave", "park_id"].astype(str))
@@ -446,10 +424,7 @@ def _share_rules(enclaves: pd.DataFrame, parks: pd.DataFrame | None) -> list[dic
                     "enclave_without_rules",
                     "parks",
                     pid,
-                    (
-                        f"enclave park {pid} has no share rules in enclaves",
-                        f"飞地园区 {pid} 没有利益分成规则",
-                    ),
+                    park=pid,
                 )
             )
     return rows
@@ -469,12 +444,11 @@ def _unknown_codes(landuse: gpd.GeoDataFrame, crs) -> list[dict]:
                 "unknown_land_use_code",
                 "landuse",
                 ",".join(grp["parcel_id"].astype(str)[:20]),
-                (
-                    f"{len(grp)} parcel(s) with code {code}, unknown in {system}",
-                    f"{len(grp)} 个地块的地类编码 {code} 不属于 {system} 分类体系",
-                ),
                 float(area[grp.index].sum()),
                 "ha",
+                n=len(grp),
+                code=code,
+                system=system,
             )
         )
     return rows

@@ -196,6 +196,10 @@ def render(code: str, lang: str | None = None, values: Mapping[str, object] | No
             vals[k] = v.text(lang)
         elif isinstance(v, str) and v in MESSAGES and "." in v:
             vals[k] = (MESSAGES[v].zh if lang == "zh" else MESSAGES[v].en).format_map(vals)
+        elif lang == "zh" and isinstance(v, str) and " " in v:  # a stored reason named in a message
+            from zonekit.vocabulary.phrases import translate
+
+            vals[k] = translate(v, "zh")
     problem, fix = (msg.zh, msg.fix_zh) if lang == "zh" else (msg.en, msg.fix_en)
     return problem.format_map(vals), fix.format_map(vals)
 
@@ -827,6 +831,85 @@ MESSAGES: dict[str, Message] = {
     "note.ids_generated": M("已生成 {col}(源数据没有)", "{col} generated (the source has none)"),
     "note.bulk_read_failed": M(
         "整体读取失败({err});已逐个要素读取", "bulk read failed ({err}); read feature by feature"
+    ),
+    "note.layer_lacks": M("图层 '{layer}' 缺少列 {cols}", "layer '{layer}' lacks column(s) {cols}"),
+    "note.layer_empty_values": M(
+        "图层 '{layer}':{n} 行的 {col} 为空", "layer '{layer}': {n} row(s) with empty {col}"
+    ),
+    "note.layer_outside_choices": M(
+        "图层 '{layer}':{col} 有不在 {choices} 之中的值 {values}",
+        "layer '{layer}': {col} has value(s) {values} outside {choices}",
+    ),
+    "note.layer_duplicates": M(
+        "图层 '{layer}':{col} 重复 {values}", "layer '{layer}': duplicate {col} {values}"
+    ),
+    "note.layer_no_geometry": M(
+        "图层 '{layer}':{n} 个要素没有几何", "layer '{layer}': {n} feature(s) without geometry"
+    ),
+    "note.layer_wrong_type": M(
+        "图层 '{layer}':{n} 个 {col} 值不是 {kind} 类型(按空值读取)",
+        "layer '{layer}': {n} value(s) of {col} are not of type {kind} (read as empty)",
+    ),
+    "note.layer_crs": M(
+        "图层 '{layer}' 的坐标系为 {crs},而研究库为 {study_crs}",
+        "layer '{layer}' is in {crs}, not the study's {study_crs}",
+    ),
+    # checks (zonekit check): one message per check
+    "check.schema": M("{problem}", "{problem}"),
+    "check.crs_mismatch": M(
+        "图层 {name} 的坐标系为 {layer_crs},与研究库的 {study_crs} 不一致",
+        "layer '{name}' is stored in {layer_crs}, the study in {study_crs}",
+    ),
+    "check.invalid_geometry": M("几何无效:{why}", "{why}"),
+    "check.park_overlap": M("园区 {a} 与 {b} 重叠({where})", "parks {a} and {b} overlap ({where})"),
+    "check.same_zone": M("同属开发区 {za}", "both in zone {za}"),
+    "check.two_zones": M("分属开发区 {za} 与 {zb}", "zones {za} and {zb}"),
+    "check.theme_without_parent": M(
+        "主题园 {name} 未填写所属园区", "theme park {name} names no parent_park_id"
+    ),
+    "check.theme_parent_missing": M(
+        "主题园 {name} 的所属园区 {parent} 不在园区图层中",
+        "theme park {name}: parent park {parent} is not in the parks layer",
+    ),
+    "check.theme_outside_parent": M(
+        "主题园 {name} 有 {share:.1%} 位于所属园区 {parent} 之外",
+        "theme park {name} lies {share:.1%} outside its parent park {parent}",
+    ),
+    "check.park_zone_missing": M(
+        "园区 {parks} 所属的开发区 {zone} 不在开发区图层中",
+        "zone {zone} named by parks {parks} is not in zones",
+    ),
+    "check.park_outside_zone": M(
+        "园区 {name} 超出开发区 {zone} 的边界", "park {name} extends beyond the boundary of zone {zone}"
+    ),
+    "check.host_outside_admin": M(
+        "园区 {park} 不在行政区划图层的任何县区内", "park {park} lies outside every county of the admin layer"
+    ),
+    "check.host_adcode_mismatch": M(
+        "园区 {park} 填写的所在行政区为 {host},但其 {share:.0%} 位于 {found}",
+        "park {park} gives host_adcode {host}, but {share:.0%} of it lies in county {found}",
+    ),
+    "check.enclave_host_is_home": M(
+        "飞地园区 {park} 的飞入地与飞出地相同({adcode})",
+        "enclave park {park}: host and home are both {adcode}",
+    ),
+    "check.share_sum": M(
+        "飞地园区 {park} 的 {metric} 分成比例之和为 {total:g},不等于 1",
+        "enclave park {park}, {metric}: home + host shares are {total:g}, not 1",
+    ),
+    "check.share_overlap": M(
+        "飞地园区 {park} 的 {metric} 分成规则(自 {since} 起)与此前规则时间重叠",
+        "enclave park {park}, {metric}: share rules from {since} overlap an earlier rule in time",
+    ),
+    "check.enclave_park_missing": M(
+        "分成规则中的园区 {park} 不在园区图层中", "share rules name park {park}, which is not in parks"
+    ),
+    "check.enclave_without_rules": M(
+        "飞地园区 {park} 没有利益分成规则", "enclave park {park} has no share rules in enclaves"
+    ),
+    "check.unknown_land_use_code": M(
+        "{n} 个地块的地类编码 {code} 不属于 {system} 分类体系",
+        "{n} parcel(s) with code {code}, unknown in {system}",
     ),
     # the atlas index page
     "index.open_map": M("打开地图", "Open the map"),
