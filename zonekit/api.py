@@ -32,6 +32,7 @@ from zonekit.geo.units import M2_PER_HA
 from zonekit.layers.check import MIN_OVERLAP_M2, check_study
 from zonekit.layers.frames import study_of
 from zonekit.layers.study import Study
+from zonekit.vocabulary.messages import say
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,9 @@ def consolidate(
     cand, groups = _consolidate.consolidation_candidates(
         st, config=config, intensity=ind, protected_pairs=protected_pairs
     )
-    meta = {"config": str(config) if config else "zonekit default (consolidate_default.toml)"}
+    meta = {
+        "config": str(config) if config else say("note.default_config", "en", file="consolidate_default.toml")
+    }
     return Report({"groups": groups, "candidates": cand}, meta, "groups")
 
 

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from zonekit.errors import InputError
+from zonekit.vocabulary.messages import say
 
 
 def _merge(base: dict, over: dict, *, path: tuple[str, ...] = ()) -> dict:
@@ -54,13 +55,13 @@ def is_resolved(config: object) -> bool:
 def _from_file(name: str, path: str | None, mtime_ns: int) -> Mapping[str, Any]:
     text = resources.files("zonekit.analysis").joinpath(f"{name}_default.toml").read_text(encoding="utf-8")
     cfg = tomllib.loads(text)
-    source = f"zonekit default ({name}_default.toml)"
+    source = say("note.default_config", "en", file=f"{name}_default.toml")
     if path is not None:
         try:
             cfg = _merge(cfg, tomllib.loads(Path(path).read_text(encoding="utf-8-sig")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
             raise InputError("config.unreadable", path=path, err=err, name=name) from None
-        source = f"{path} over zonekit defaults"
+        source = say("note.config_over", "en", file=path)
     cfg["_source"] = source
     return _frozen(cfg)
 

@@ -22,8 +22,8 @@ import pyogrio
 from zonekit.errors import InputError
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
-from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, sheet_title
-from zonekit.vocabulary.messages import check_language
+from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
+from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
 
 STORED_TEXT = ("reason", "what", "rejected_reasons", "repairs", "notes")
@@ -134,13 +134,22 @@ def write_tables(
     tables, notes = finite_tables(tables)
     if suffix == ".xlsx":
         notes += [
-            f"table {name}: {len(df):,} rows, more than one sheet holds; continued on the next "
-            f"{-(-len(df) // XLSX_MAX_ROWS) - 1} sheet(s) named {sheet_title(name, lang)} (2), …"
+            say(
+                "note.continued",
+                "en",
+                table=name,
+                rows=f"{len(df):,}",
+                more=-(-len(df) // XLSX_MAX_ROWS) - 1,
+                sheet=sheet_title(name, lang),
+            )
             for name, df in tables.items()
             if len(df) > XLSX_MAX_ROWS
         ]
     items = {**(metadata or {}), **{f"note {i}": n for i, n in enumerate(notes, start=1)}}
     meta = pd.DataFrame({"key": list(items), "value": [str(v) for v in items.values()]})
+    if lang == "zh":  # the keys as headers are, the values as stored phrases are
+        meta["key"] = [meta_key(k) for k in meta["key"]]
+        meta["value"] = [translate(v, "zh") for v in meta["value"]]
     if suffix == ".xlsx":
         with atomic_output(out) as tmp:
             _write_xlsx(tmp, {**tables, "metadata": meta}, lang)
@@ -202,10 +211,7 @@ def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
             df = df.copy()
             for c, m in bad.items():
                 df[c] = df[c].mask(m)
-                notes.append(
-                    f"table {name}, column {c}: {int(m.sum())} value(s) were infinite (a ratio over zero) "
-                    "and are left empty"
-                )
+                notes.append(say("note.infinite", "en", table=name, col=c, n=int(m.sum())))
         out[name] = df
     return out, notes
 

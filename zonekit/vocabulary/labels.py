@@ -182,6 +182,46 @@ SHEET_ZH = {
 }
 
 
+META_ZH = {
+    "study": "研究库",
+    "storage CRS": "存储坐标系",
+    "area method": "面积算法",
+    "layers": "图层",
+    "config": "配置",
+    "a": "图层A",
+    "b": "图层B",
+    "buffer (m)": "缓冲距离(米)",
+    "pairs": "要素对数",
+    "year": "年份",
+    "preset": "预设",
+    "by": "评价单元",
+    "main": "主表",
+}
+
+
+def meta_key(key: str) -> str:
+    """A metadata key in Chinese (``note 3`` → ``说明 3``); unknown keys as they are.
+
+    Parameters
+    ----------
+    key : str
+        The key.
+
+    Returns
+    -------
+    str
+        The Chinese key.
+
+    Examples
+    --------
+    >>> meta_key("area method"), meta_key("note 2")
+    ('面积算法', '说明 2')
+    """
+    if key.startswith("note "):
+        return "说明 " + key[5:]
+    return META_ZH.get(key, LABELS_ZH.get(key, key))
+
+
 def header(column: str, lang: str) -> str:
     """The header for ``column`` in ``lang`` (``zh`` or ``en``).
 

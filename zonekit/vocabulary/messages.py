@@ -854,6 +854,20 @@ MESSAGES: dict[str, Message] = {
         "图层 '{layer}' 的坐标系为 {crs},而研究库为 {study_crs}",
         "layer '{layer}' is in {crs}, not the study's {study_crs}",
     ),
+    "note.infinite": M(
+        "表 {table} 的 {col} 列:{n} 个值为无穷大(除数为零),单元格留空",
+        "table {table}, column {col}: {n} value(s) were infinite (a ratio over zero) and are left empty",
+    ),
+    "note.continued": M(
+        "表 {table} 共 {rows} 行,一个工作表放不下;续写在其后名为 {sheet} (2)… 的 {more} 个工作表中",
+        "table {table}: {rows} rows, more than one sheet holds; continued on the next {more} sheet(s) named {sheet} (2), …",
+    ),
+    "note.area_method": M(
+        "椭球面积(CGCS2000/GRS80):以每个面为中心的兰伯特方位等积投影",
+        "ellipsoidal (CGCS2000/GRS80): Lambert azimuthal equal-area centred on each polygon",
+    ),
+    "note.default_config": M("zonekit 默认配置({file})", "zonekit default ({file})"),
+    "note.config_over": M("{file}(覆盖 zonekit 默认值)", "{file} over zonekit defaults"),
     # checks (zonekit check): one message per check
     "check.schema": M("{problem}", "{problem}"),
     "check.crs_mismatch": M(
