@@ -868,6 +868,23 @@ MESSAGES: dict[str, Message] = {
     ),
     "note.default_config": M("zonekit 默认配置({file})", "zonekit default ({file})"),
     "note.config_over": M("{file}(覆盖 zonekit 默认值)", "{file} over zonekit defaults"),
+    "note.why_AB": M("无可开发土地(A+B)", "no developable land (A+B)"),
+    "note.why_AB21": M("无已建成或已达供地条件土地(A+B21)", "no built or serviced land (A+B21)"),
+    "note.why_D": M("无已供应土地(D)", "no supplied land (D)"),
+    "note.why_A": M("无已建成城镇建设用地(A)", "no built construction land (A)"),
+    "note.why_A2": M("无已建成工矿仓储用地(A2)", "no built industrial land (A2)"),
+    "note.energy_zero": M("energy_tce 为 0(不计算比值)", "energy_tce is 0 (no ratio)"),
+    "note.coverage": M("地块覆盖面积的 {share}", "parcels cover {share} of the area"),
+    "note.no_values": M("地块没有 {col} 数值", "the parcels carry no {col} values"),
+    "note.not_in_study": M("园区或飞出地不在研究库中", "park or home jurisdiction not in the study"),
+    "note.scope_old": M(
+        "调整({date})后第 {n} 年:沿用调整前边界(版本 {version}){years} 年",
+        "year {n} since the adjustment of {date}: pre-adjustment boundary (version {version}) for {years} years",
+    ),
+    "note.scope_current": M(
+        "{year} 年末有效的版本 {version}", "version {version} in force at the end of {year}"
+    ),
+    "note.indicator_missing": M("{indicator}:{why}", "{indicator}: {why}"),
     # checks (zonekit check): one message per check
     "check.schema": M("{problem}", "{problem}"),
     "check.crs_mismatch": M(
