@@ -884,7 +884,7 @@ MESSAGES: dict[str, Message] = {
     "note.scope_current": M(
         "{year} 年末有效的版本 {version}", "version {version} in force at the end of {year}"
     ),
-    "note.indicator_missing": M("{indicator}:{why}", "{indicator}: {why}"),
+    "note.indicator_missing": M("{indicator}: {why}", "{indicator}: {why}"),
     # checks (zonekit check): one message per check
     "check.schema": M("{problem}", "{problem}"),
     "check.crs_mismatch": M(
