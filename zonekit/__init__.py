@@ -43,6 +43,8 @@ _LAZY = {
     "versions": "zonekit.api",
     "map": "zonekit.api",
     "atlas": "zonekit.atlas_job",
+    "set_language": "zonekit.vocabulary.messages",
+    "language": "zonekit.vocabulary.messages",
 }
 # old names kept for one release: old name → (module, new name)
 _DEPRECATED = {"check_study": ("zonekit.layers.check", "check")}
@@ -79,3 +81,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from zonekit.layers.importer import ImportReport, import_layer
     from zonekit.layers.sample import sample_path, write_sample
     from zonekit.layers.study import Study, create_study, read_study
+    from zonekit.vocabulary.messages import language, set_language
