@@ -457,3 +457,15 @@ def test_old_three_digit_codes_are_no_evidence_of_ydyh():
     assert detect_system(["201", "0601"])[0] is None
     assert detect_system(["1301"])[0] == "ydyh_2023"
     assert detect_system(["100101"])[0] == "ydyh_2023"
+
+
+def test_a_geopackage_attribute_table_imports_as_a_table(tmp_path):
+    """A GeoPackage table without geometry (how QGIS saves a spreadsheet) is read, not a KeyError."""
+    src = tmp_path / "firms.gpkg"
+    pyogrio.write_dataframe(
+        pd.DataFrame({"enterprise_id": ["E1", "E2"], "tax_wan": [12.5, 3.0], "name": ["甲厂", "乙厂"]}), src
+    )
+    report = import_layer(src, tmp_path / "s.gpkg", as_="enterprises")
+    assert (report.read, report.loaded, report.rejected) == (2, 2, 0)
+    firms = read_table(tmp_path / "s.gpkg", "enterprises")
+    assert list(firms["name"]) == ["甲厂", "乙厂"] and list(firms["tax_wan"]) == [12.5, 3.0]

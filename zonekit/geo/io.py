@@ -217,9 +217,22 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
         crs = df.crs
         code = crs.to_epsg(min_confidence=70)
         crs = pyproj.CRS.from_epsg(code) if code else crs
-    frame = pd.DataFrame(df.drop(columns="geometry"))
-    frame["geometry"] = np.asarray(df.geometry.values, dtype=object) if "geometry" in df else None
-    return SourceRead(frame.reset_index(drop=True), display, fmt, lyr, crs, enc, len(frame), problems, notes)
+    geometry = getattr(df, "_geometry_column_name", None)  # None: an attribute table (GeoPackage, .dbf)
+    spatial = geometry is not None and geometry in df.columns
+    frame = pd.DataFrame(df.drop(columns=geometry) if spatial else df)
+    frame["geometry"] = np.asarray(df[geometry].values, dtype=object) if spatial else None
+    return SourceRead(
+        frame.reset_index(drop=True),
+        display,
+        fmt,
+        lyr,
+        crs,
+        enc,
+        len(frame),
+        problems,
+        notes,
+        has_geometry=spatial,
+    )
 
 
 def _shapefile_record_count(shp: Path) -> int | None:
