@@ -134,9 +134,14 @@ def make_study_sources(folder: Path, n: int, seed: int = 11) -> dict[str, Path]:
     # parcels: Voronoi cells of random points over the parks' neighbourhood (denser inside parks)
     around = shapely.union_all(shapely.buffer(np.array(parks, dtype=object), 0.01))
     ax0, ay0, ax1, ay1 = around.bounds
-    pts = np.column_stack([rng.uniform(ax0, ax1, 3 * n), rng.uniform(ay0, ay1, 3 * n)])
-    inside = shapely.contains_xy(around, pts[:, 0], pts[:, 1])
-    pts = pts[inside][:n]
+    shapely.prepare(around)
+    share = around.area / ((ax1 - ax0) * (ay1 - ay0))
+    pts = np.empty((0, 2))
+    while len(pts) < n:  # uniform points inside the parks' neighbourhood, n of them
+        k = int((n - len(pts)) / share * 1.1) + 100
+        cand = np.column_stack([rng.uniform(ax0, ax1, k), rng.uniform(ay0, ay1, k)])
+        pts = np.concatenate([pts, cand[shapely.contains_xy(around, cand[:, 0], cand[:, 1])]])
+    pts = pts[:n]
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=around))
     cells = shapely.intersection(cells, around)
     cells = cells[np.isin(shapely.get_type_id(cells), (3, 6)) & (shapely.area(cells) > 0)]

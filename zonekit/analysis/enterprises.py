@@ -166,9 +166,11 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
     inv_table = cfg["investment_min"].get(cfg["city_grade"], cfg["investment_min"]["default"])
     far_table = cfg["far_min"]
 
-    def lookup(table: dict, code) -> float:
-        code = str(code) if code is not None and not pd.isna(code) else ""
-        return table.get(code, table.get(code[:3], table["default"]))
+    def lookup(table: dict, codes: pd.Series) -> pd.Series:
+        """The threshold of each enterprise's industry: its code, else its 3-character class, else default."""
+        text = codes.astype(object).where(codes.notna(), "").astype(str)
+        found = {c: table.get(c, table.get(c[:3], table["default"])) for c in text.unique()}  # per code
+        return text.map(found).astype(float)
 
     gfa = ent["gfa_m2"].fillna(0) + (ent["gfa_over8m_m2"].fillna(0) if "gfa_over8m_m2" in ent else 0)
     rules = [
@@ -176,14 +178,14 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
             "investment_intensity",
             safe_ratio(ent.get("investment_wan"), land_ha),
             ">=",
-            ent["industry_code"].map(lambda c: lookup(inv_table, c)),
+            lookup(inv_table, ent["industry_code"]),
             "万元/公顷",
         ),
         (
             "far",
             safe_ratio(gfa, ent["land_m2"]),
             ">=",
-            ent["industry_code"].map(lambda c: lookup(far_table, c)),
+            lookup(far_table, ent["industry_code"]),
             "",
         ),
         (
@@ -208,24 +210,27 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
         rules.append(
             ("green_ratio", safe_ratio(ent["green_m2"], ent["land_m2"]), "<=", cfg["green_ratio_max"], "")
         )
-    rows = []
-    for name, value, op, threshold, unit in rules:
+    park = ent["park_id"] if "park_id" in ent else pd.Series(None, index=ent.index, dtype=object)
+    found = []
+    for name, value, op, threshold, unit in rules:  # a handful of rules, each over all firms at once
         thr = threshold if isinstance(threshold, pd.Series) else pd.Series(threshold, index=ent.index)
-        bad = value < thr if op == ">=" else value > thr
-        for i in np.flatnonzero(bad.fillna(False).to_numpy()):
-            rows.append(
+        bad = (value < thr if op == ">=" else value > thr).fillna(False).to_numpy(dtype=bool)
+        found.append(
+            pd.DataFrame(
                 {
-                    "enterprise_id": ent["enterprise_id"].iloc[i],
-                    "park_id": ent.get("park_id", pd.Series(index=ent.index, dtype=object)).iloc[i],
-                    "industry_code": ent["industry_code"].iloc[i],
+                    "enterprise_id": ent["enterprise_id"].to_numpy()[bad],
+                    "park_id": park.to_numpy()[bad],
+                    "industry_code": ent["industry_code"].to_numpy()[bad],
                     "indicator": name,
-                    "value": float(value.iloc[i]),
+                    "value": value.to_numpy(dtype=float)[bad],
                     "rule": op,
-                    "threshold": float(thr.iloc[i]),
+                    "threshold": thr.to_numpy(dtype=float)[bad],
                     "unit": unit,
-                    "land_mu": float(ent["land_mu"].iloc[i]),
+                    "land_mu": ent["land_mu"].to_numpy(dtype=float)[bad],
                 }
             )
+        )
+    rows = pd.concat(found, ignore_index=True) if found else None
     return pd.DataFrame(
         rows,
         columns=[

@@ -253,6 +253,7 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
 
 
 def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> None:
+    """One sheet, column by column: each column's cells written by its type, empty cells left empty."""
     head, num = formats["head"], formats["num"]
     ws = wb.add_worksheet(title)
     widths = []
@@ -261,23 +262,30 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> 
         ws.write_string(0, j, label, head)
         widths.append(display_width(label))
     for j, col in enumerate(df.columns):
-        values = df[col].to_numpy(dtype=object)
-        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
-        for i, v in enumerate(values, start=1):
-            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
-                continue
-            if isinstance(v, pd.Timestamp) and v == v.normalize():
-                v = v.date()  # a date column: no "00:00:00"
-            if isinstance(v, bool | np.bool_):
-                ws.write_boolean(i, j, bool(v))
-            elif numeric and isinstance(v, int | float | np.integer | np.floating):
-                ws.write_number(i, j, float(v), num)
-            else:
-                s = str(v)
-                ws.write_string(i, j, s)
-                widths[j] = max(widths[j], min(display_width(s), 60))
-        if numeric:
+        s = df[col]
+        present = s.notna().to_numpy(dtype=bool)
+        rows = (np.flatnonzero(present) + 1).tolist()
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.infer_dtype(s[present]) == "boolean":
+            for i, v in zip(rows, s[present].astype(bool).tolist(), strict=True):
+                ws.write_boolean(i, j, v)
+        elif pd.api.types.is_numeric_dtype(s):
+            for i, v in zip(rows, s[present].astype(float).tolist(), strict=True):
+                ws.write_number(i, j, v, num)
             widths[j] = max(widths[j], 12)
+        else:
+            values = s[present]
+            if pd.api.types.is_datetime64_any_dtype(values):  # a date column: no "00:00:00"
+                whole_days = bool((values == values.dt.normalize()).all())
+                text = values.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M:%S").tolist()
+            else:
+                text = [
+                    v.date().isoformat() if isinstance(v, pd.Timestamp) and v == v.normalize() else str(v)
+                    for v in values.tolist()
+                ]
+            for i, t in zip(rows, text, strict=True):
+                ws.write_string(i, j, t)
+            longest = sorted(set(text), key=len)[-50:]  # the widest text is among the longest
+            widths[j] = max([widths[j], *(min(display_width(t), 60) for t in longest)])
     for j, w in enumerate(widths):
         ws.set_column(j, j, min(max(w + 2, 8), 62))
     ws.freeze_panes(1, 0)
