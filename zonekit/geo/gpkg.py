@@ -330,7 +330,11 @@ def _copy_new(con: sqlite3.Connection, table: str) -> None:
         rtree = f"rtree_{table}_{geom}"
         if rtree in _tables(con, "stage"):
             con.execute(_stage_objects(con, rtree, "table")[0])
-            con.execute(f"INSERT INTO main.{_q(rtree)} SELECT * FROM stage.{_q(rtree)}")
+            # the index GDAL built, copied as it is (its shadow tables) rather than rebuilt row by row
+            for part in ("node", "parent", "rowid"):
+                shadow = _q(f"{rtree}_{part}")
+                con.execute(f"DELETE FROM main.{shadow}")
+                con.execute(f"INSERT INTO main.{shadow} SELECT * FROM stage.{shadow}")
     _copy_meta_rows(con, table)
     seq = con.execute("SELECT seq FROM stage.sqlite_sequence WHERE name = ?", (table,)).fetchone()
     if seq is not None:

@@ -41,6 +41,22 @@ def _polygon_parts(g: shapely.Geometry) -> shapely.Geometry | None:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
+_TYPE_NAMES = np.array(
+    [
+        "Point",
+        "LineString",
+        "LinearRing",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+        None,
+    ],
+    dtype=object,
+)
+
+
 def repair_polygons(geoms, crs) -> RepairResult:
     """Repair geometries so that each is a valid Polygon or MultiPolygon.
 
@@ -55,7 +71,7 @@ def repair_polygons(geoms, crs) -> RepairResult:
     """
     g = np.asarray(geoms, dtype=object).copy()
     n = len(g)
-    what: list[list[str]] = [[] for _ in range(n)]
+    what: dict[int, list[str]] = {}  # only the features something was done to
     rejected: dict[int, str] = {}
 
     missing = shapely.is_missing(g)
@@ -71,9 +87,9 @@ def repair_polygons(geoms, crs) -> RepairResult:
     if zm.any():
         g[zm] = shapely.force_2d(g[zm])
         for i in np.flatnonzero(zm):
-            what[i].append("dropped Z/M")
+            what.setdefault(int(i), []).append("dropped Z/M")
 
-    types = np.array([None if x is None else x.geom_type for x in g], dtype=object)
+    types = _TYPE_NAMES[shapely.get_type_id(g)]  # -1 (missing) takes the last, None
     coll = live & (types == "GeometryCollection")
     for i in np.flatnonzero(coll):
         parts = _polygon_parts(g[i])
@@ -81,7 +97,9 @@ def repair_polygons(geoms, crs) -> RepairResult:
             rejected[int(i)] = "geometry collection with no polygon part"
         else:
             dropped = len(shapely.get_parts(g[i])) - len(shapely.get_parts(parts))
-            what[i].append(f"kept the polygon parts of a collection (dropped {dropped} other parts)")
+            what.setdefault(int(i), []).append(
+                f"kept the polygon parts of a collection (dropped {dropped} other parts)"
+            )
             g[i] = parts
             types[i] = parts.geom_type
     live &= ~np.isin(np.arange(n), list(rejected))
@@ -107,7 +125,7 @@ def repair_polygons(geoms, crs) -> RepairResult:
                 live[i] = False
                 continue
             g[i] = f
-            what[i].append(f"made valid ({reasons[j]})")
+            what.setdefault(int(i), []).append(f"made valid ({reasons[j]})")
         ok = idx[live[idx]]
         area_after[ok] = ellipsoidal_area(g[ok], crs)
 
@@ -116,7 +134,7 @@ def repair_polygons(geoms, crs) -> RepairResult:
         oriented = shapely.orient_polygons(g[idx])
         turned = ~shapely.equals_exact(oriented, g[idx], tolerance=0.0)
         for i in idx[turned]:
-            what[i].append("rings oriented")
+            what.setdefault(int(i), []).append("rings oriented")
         g[idx] = oriented
 
     g[~live] = None
@@ -128,8 +146,8 @@ def repair_polygons(geoms, crs) -> RepairResult:
             "area_after_m2": area_after[i],
             "area_change_m2": area_after[i] - area_before[i],
         }
-        for i in range(n)
-        if what[i] and live[i]
+        for i in sorted(what)
+        if live[i]
     ]
     changes = pd.DataFrame(
         rows, columns=["position", "what", "area_before_m2", "area_after_m2", "area_change_m2"]

@@ -131,6 +131,30 @@ def normalise_code(code: object) -> str | None:
     return s or None
 
 
+def normalise_codes(codes: pd.Series | list) -> np.ndarray:
+    """:func:`normalise_code` of every code, computed once per distinct value (object array).
+
+    Parameters
+    ----------
+    codes : Series or list
+        Land-use codes, as read (text or numbers).
+
+    Returns
+    -------
+    numpy.ndarray
+        The normalised codes, ``None`` where missing.
+
+    Examples
+    --------
+    >>> normalise_codes([601, " 05h1", None, 601.0]).tolist()
+    ['0601', '05H1', None, '0601']
+    """
+    values = codes.to_numpy(dtype=object) if isinstance(codes, pd.Series) else np.asarray(codes, dtype=object)
+    position, distinct = pd.factorize(values, use_na_sentinel=True)
+    said = np.array([normalise_code(c) for c in distinct] + [None], dtype=object)
+    return said[position]  # -1 (missing) takes the last, None
+
+
 def classify(codes: pd.Series | list, system: str) -> pd.DataFrame:
     """Analysis class, construction flag and flag for each code under ``system``.
 
@@ -154,14 +178,18 @@ def classify(codes: pd.Series | list, system: str) -> pd.DataFrame:
     """
     table = SYSTEMS[system]
     index = codes.index if isinstance(codes, pd.Series) else None
-    norm = [normalise_code(c) for c in codes]
-    cache: dict[str | None, tuple[str, object, str | None]] = {}
-    out = []
-    for code in norm:
-        if code not in cache:
-            cache[code] = _classify_one(code, table, system)
-        out.append(cache[code])
-    df = pd.DataFrame(out, columns=["analysis_class", "is_construction", "land_use_flag"], index=index)
+    norm = normalise_codes(codes)
+    position, distinct = pd.factorize(norm, use_na_sentinel=True)
+    rules = [_classify_one(c, table, system) for c in distinct] + [_classify_one(None, table, system)]
+    picked = np.array(rules, dtype=object)[position]  # each distinct code classified once
+    df = pd.DataFrame(
+        {
+            "analysis_class": picked[:, 0] if len(picked) else [],
+            "is_construction": picked[:, 1] if len(picked) else [],
+            "land_use_flag": picked[:, 2] if len(picked) else [],
+        },
+        index=index,
+    )
     df.insert(0, "land_use_code", norm if index is None else pd.Series(norm, index=index))
     df["is_construction"] = df["is_construction"].astype("boolean")
     return df
@@ -204,7 +232,7 @@ def detect_system(codes: pd.Series | list) -> tuple[str | None, str]:
     codes : pd.Series | list
         Land-use codes.
     """
-    norm = {c for c in (normalise_code(c) for c in codes) if c}
+    norm = {c for c in normalise_codes(codes) if c}
     sandiao = sorted(
         c for c in norm if c in {"05H1", "08H1", "08H2", "0508"} or re.fullmatch(r"\d{4}[KA]", c)
     )

@@ -297,6 +297,45 @@ def _text(v: object) -> str | None:
     return s or None
 
 
+def texts(values: pd.Series | np.ndarray) -> np.ndarray:
+    """:func:`_text` of every value, vectorised by the column's type (object array, ``None`` for missing).
+
+    Parameters
+    ----------
+    values : Series or array
+        One column.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as trimmed text, ``None`` where missing or blank.
+
+    Examples
+    --------
+    >>> texts(pd.Series([" 0601 ", None, "", "园区"])).tolist()
+    ['0601', None, None, '园区']
+    >>> texts(pd.Series([601.0, 2.5, float("nan")])).tolist()
+    ['601', '2.5', None]
+    """
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values.reset_index(drop=True)
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("string", "empty"):
+        t = s.astype("string").str.strip()
+        t = t.mask(t == "")
+    elif kind in ("integer", "boolean") or pd.api.types.is_integer_dtype(s) or pd.api.types.is_bool_dtype(s):
+        t = s.astype("string")
+    elif kind in ("floating", "mixed-integer-float", "decimal"):
+        v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+        whole = np.isfinite(v) & (v == np.round(v))
+        t = pd.Series(v).astype("string")
+        if whole.any():
+            t[whole] = pd.Series(v[whole]).astype(np.int64).astype("string").to_numpy()
+    else:  # mixed kinds, dates, bytes: one value at a time
+        return np.array([_text(v) for v in s.to_numpy(dtype=object)], dtype=object)
+    out = t.to_numpy(dtype=object, na_value=None)
+    return out
+
+
 def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict[int, str]]:
     """Bring the schema's columns of ``frame`` to their types and values.
 
@@ -325,50 +364,61 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
     for col in schema.columns:
         if col.name not in df.columns:
             df[col.name] = None
-        raw = df[col.name].to_numpy(dtype=object)
-        texts = np.array([_text(v) for v in raw], dtype=object)
-        present = np.array([t is not None for t in texts])
+        source = df[col.name]
+        if (
+            col.kind in ("float", "int")
+            and pd.api.types.is_numeric_dtype(source)
+            and not pd.api.types.is_bool_dtype(source)
+        ):
+            vals = source.to_numpy(dtype=float, na_value=np.nan)  # numbers already: nothing to parse
+            df[col.name] = (
+                pd.array(vals, dtype="Float64").round().astype("Int64") if col.kind == "int" else vals
+            )
+            if col.not_null and not col.derived:
+                _flag_empty(problems, np.isnan(vals), col.name)
+            continue
+        text = texts(source)
+        present = pd.notna(text)
         if col.kind in ("float", "int"):
-            vals = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(dtype=float)
-            for r in np.flatnonzero(present & np.isnan(vals)):
-                flag(np.array([r]), f"{col.name} '{texts[r]}' is not a number")
+            vals = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
+            for r in np.flatnonzero(present & np.isnan(vals)):  # only the rows in error
+                flag(np.array([r]), f"{col.name} '{text[r]}' is not a number")
             df[col.name] = (
                 pd.array(vals, dtype="Float64").round().astype("Int64") if col.kind == "int" else vals
             )
         elif col.kind == "bool":
-            low = np.array([t.lower() if t else None for t in texts], dtype=object)
-            vals = np.array(
-                [True if t in TRUE_WORDS else False if t in FALSE_WORDS else None for t in low], dtype=object
-            )
-            bad = present & np.array([v is None for v in vals])
-            flag(np.flatnonzero(bad), f"{col.name} is not yes/no (是/否)")
+            low = pd.Series(text, dtype="string").str.lower()
+            yes, no = low.isin(TRUE_WORDS).to_numpy(dtype=bool), low.isin(FALSE_WORDS).to_numpy(dtype=bool)
+            vals = np.full(len(text), None, dtype=object)
+            vals[yes], vals[no] = True, False
+            flag(np.flatnonzero(present & ~yes & ~no), f"{col.name} is not yes/no (是/否)")
             df[col.name] = pd.array(vals, dtype="boolean")
         elif col.kind == "date":
-            parsed = pd.to_datetime(pd.Series(texts, dtype=object), errors="coerce", format="mixed")
+            parsed = pd.to_datetime(pd.Series(text, dtype=object), errors="coerce", format="mixed")
             bad = present & parsed.isna().to_numpy()
             flag(np.flatnonzero(bad), f"{col.name} is not a date (YYYY-MM-DD)")
             df[col.name] = parsed.dt.normalize().astype("datetime64[ms]").to_numpy()
         else:
             if col.choices:
                 aliases = VALUE_ALIASES.get(col.name, {})
-                mapped = np.array(
-                    [None if t is None else aliases.get(t, aliases.get(t.lower(), t.lower())) for t in texts],
-                    dtype=object,
-                )
+                distinct = pd.unique(text[present])  # each distinct value looked up once
+                lookup = {t: aliases.get(t, aliases.get(t.lower(), t.lower())) for t in distinct}
+                mapped = pd.Series(text, dtype=object).map(lookup).to_numpy(dtype=object)
                 bad = present & ~np.isin(mapped, list(col.choices))
                 for r in np.flatnonzero(bad):
-                    flag(np.array([r]), f"{col.name} '{texts[r]}' is not one of {', '.join(col.choices)}")
-                texts = np.where(bad, np.array(None, dtype=object), mapped)
-            df[col.name] = texts
+                    flag(np.array([r]), f"{col.name} '{text[r]}' is not one of {', '.join(col.choices)}")
+                text = np.where(bad | ~present, np.array(None, dtype=object), mapped)
+            df[col.name] = text
         if col.not_null and not col.derived:
-            empty = np.array(
-                [
-                    v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
-                    for v in df[col.name].to_numpy(dtype=object)
-                ]
-            )
-            flag(np.flatnonzero(empty & ~np.isin(np.arange(len(df)), list(problems))), f"{col.name} is empty")
+            _flag_empty(problems, pd.isna(df[col.name]).to_numpy(dtype=bool), col.name)
     return df, {k: "; ".join(v) for k, v in problems.items()}
+
+
+def _flag_empty(problems: dict[int, list[str]], empty: np.ndarray, column: str) -> None:
+    """Reject the rows where a required value is empty, unless they are rejected already."""
+    rows = np.flatnonzero(empty)
+    for r in rows[~np.isin(rows, list(problems))]:
+        problems.setdefault(int(r), []).append(f"{column} is empty")
 
 
 def validate(frame: pd.DataFrame, schema: LayerSchema) -> list[str]:
@@ -500,7 +550,7 @@ def conform(frame: pd.DataFrame, schema: LayerSchema, problems: list[str] | None
             bad = int((num.isna() & s.notna()).sum())
             s = num.astype("Int64") if col.kind == "int" else num.astype(float)
         elif pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
-            s = pd.Series([_text(v) for v in s.to_numpy(dtype=object)], index=s.index, dtype=object)
+            s = pd.Series(texts(s), index=s.index, dtype=object)
         df[col.name] = s
         if bad and problems is not None:
             problems.append(

@@ -82,16 +82,21 @@ def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             df = df.assign(**{base: df[col]})
         df = df.drop(columns=col)
     if lang == "zh":
-        if "severity" in df.columns:
-            df = df.assign(severity=df["severity"].map(lambda v: SEVERITY_ZH.get(v, v)))
-        for col, names in VALUES_ZH.items():
+        words = {"severity": SEVERITY_ZH, **VALUES_ZH}
+        for col, names in words.items():
             if col in df.columns:
-                df = df.assign(**{col: df[col].map(lambda v, names=names: names.get(v, v))})
+                df = df.assign(**{col: _say_values(df[col], names)})
         for col in STORED_TEXT:  # reasons, repairs and notes kept in the study in their canonical form
             if col in df.columns and (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])):
-                said = {v: translate(v, "zh") for v in df[col].dropna().unique()}
-                df = df.assign(**{col: df[col].map(lambda v, said=said: said.get(v, v))})
+                said = {v: translate(v, "zh") for v in df[col].dropna().unique()}  # once per distinct text
+                df = df.assign(**{col: _say_values(df[col], said)})
     return df
+
+
+def _say_values(s: pd.Series, names: dict) -> pd.Series:
+    """``s`` with each value found in ``names`` replaced by its name (a vectorised lookup)."""
+    said = s.map(names)
+    return said.where(said.notna(), s)
 
 
 def write_tables(
