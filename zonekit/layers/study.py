@@ -274,7 +274,7 @@ def read_table(path: str | Path, name: str, *, problems: list[str] | None = None
         The layer (a GeoDataFrame when it has geometry) or table.
     """
     path = Path(path)
-    df = pyogrio.read_dataframe(path, layer=name)
+    df = pyogrio.read_dataframe(path, layer=name, use_arrow=True)  # columnar: about half the time of rows
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name != "geometry":
         df = df.rename_geometry("geometry")
     if name in SCHEMAS:
