@@ -125,12 +125,15 @@ def mujun(study, *, config=None, firms: pd.DataFrame | None = None) -> tuple[pd.
     ent.loc[~evaluated, "mujun_score"] = np.nan
     ent["rank_pct"] = np.nan
     ent["mujun_class"] = "T"
-    for _, idx in ent[evaluated & ent["mujun_score"].notna()].groupby("group").groups.items():
-        s = ent.loc[idx, "mujun_score"]
-        rank = s.rank(ascending=False, method="first")
-        pct = rank / len(s)
-        ent.loc[idx, "rank_pct"] = pct
-        ent.loc[idx, "mujun_class"] = [next(c for cut, c in cfg["cutoffs"] if p <= cut + 1e-12) for p in pct]
+    ranked = ent[evaluated & ent["mujun_score"].notna()]
+    if len(ranked):  # rank within each group, then the first class whose cut-off the rank share reaches
+        by = ranked.groupby("group")["mujun_score"]
+        pct = by.rank(ascending=False, method="first") / by.transform("size")
+        cuts = np.array([cut for cut, _ in cfg["cutoffs"]], dtype=float) + 1e-12
+        names = np.array([c for _, c in cfg["cutoffs"]], dtype=object)
+        pick = np.minimum(np.searchsorted(cuts, pct.to_numpy(), side="left"), len(cuts) - 1)
+        ent.loc[pct.index, "rank_pct"] = pct
+        ent.loc[pct.index, "mujun_class"] = names[pick]
     share = ent.pivot_table(
         index="group", columns="mujun_class", values="land_mu", aggfunc="sum", fill_value=0.0
     )
