@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zonekit.vocabulary.classes import ACTION_ZH, CLASS_COLOURS, CLASS_ZH
+from zonekit.vocabulary.classes import ACTION_ZH, CLASS_COLOURS, CLASS_EN, CLASS_ZH
 
 __all__ = ["ACTION_COLOURS", "CLASS_COLOURS", "LABELS", "PARK_KIND_DASH", "PROTECTED_COLOUR", "ZONE_COLOURS"]
 
@@ -95,18 +95,6 @@ LABELS = {
         "score": "Score",
         "grade": "Grade",
         "home": "Home",
-        "industrial": "industrial",
-        "logistics": "logistics",
-        "commercial": "commercial",
-        "residential": "residential",
-        "public_services": "public services",
-        "transport": "transport",
-        "green_open": "green/open",
-        "water": "water",
-        "farmland": "farmland",
-        "ecological_unused": "ecological",
-        "other": "other",
-        "unknown": "unknown code",
         "adjust_boundary": "adjust boundary",
         "absorb": "absorb",
         "entrust": "entrust (托管)",
@@ -125,5 +113,6 @@ LABELS = {
         "area_ha": "Overlap (ha)",
     },
 }
+LABELS["en"].update(CLASS_EN)
 LABELS["zh"].update(CLASS_ZH)
 LABELS["zh"].update(ACTION_ZH)
