@@ -276,3 +276,32 @@ def test_a_full_disk_rolls_the_import_back(small_study, tmp_path, full_disk, cap
     (full_disk / "filler").unlink()
     assert integrity(study) == "ok"
     assert list_tables(study) == tables and len(read_table(study, "landuse")) == 5
+
+
+def test_the_spatial_index_is_sound_after_an_import_and_an_append(tmp_path):
+    """The R-tree is copied from the staged layer as GDAL built it: it must check out and find what is there."""
+    from zonekit.layers.importer import import_layer
+
+    rng = np.random.default_rng(5)
+    x, y = 120 + rng.uniform(0, 0.1, 3000), 32 + rng.uniform(0, 0.1, 3000)
+    parcels = gpd.GeoDataFrame(
+        {"parcel_id": [f"L{i}" for i in range(3000)], "land_use_code": "0601", "code_system": "sandiao"},
+        geometry=shapely.box(x, y, x + 0.001, y + 0.001),
+        crs=4490,
+    )
+    study = tmp_path / "s.gpkg"
+    import_layer(parcels.iloc[:2000], study, as_="landuse")
+    import_layer(parcels.iloc[2000:], study, as_="landuse", mode="append")
+    with sqlite3.connect(study) as con:
+        (table,) = con.execute(
+            "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'"
+        ).fetchone()
+        column = con.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+        ).fetchone()[0]
+        assert con.execute(f"SELECT rtreecheck('rtree_{table}_{column}')").fetchone()[0] == "ok"
+        assert con.execute(f'SELECT count(*) FROM "rtree_{table}_{column}"').fetchone()[0] == 3000
+    window = (120.03, 32.03, 120.06, 32.05)
+    found = pyogrio.read_dataframe(study, layer="landuse", bbox=window, columns=["parcel_id"])
+    want = parcels.loc[shapely.intersects(parcels.geometry.values, shapely.box(*window)), "parcel_id"]
+    assert sorted(found["parcel_id"]) == sorted(want) and len(want) > 50
