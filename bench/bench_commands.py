@@ -400,9 +400,9 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
             + (f"   peer {row[3]:.2f} s {row[4]:.2f} GB" if peer else ""),
             flush=True,
         )
-        if name == "intensity" and duckdb_available():
+        if name == "intensity_csv" and duckdb_available():  # like for like: both write CSV
             dt, dm = median([PYTHON, str(scripts["duckdb"]), str(study), str(out / "duck.csv")], repeat)
-            rows.append(("intensity (DuckDB)", t, mem, dt, dm, "DuckDB spatial"))
+            rows.append(("intensity_csv", t, mem, dt, dm, "DuckDB spatial"))
     return rows
 
 
