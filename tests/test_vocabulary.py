@@ -81,7 +81,7 @@ def test_the_command_line_speaks_chinese_by_default_and_english_when_asked(tmp_p
     assert "error" in en_text and "doesnotexist" in en_text
 
 
-@pytest.mark.parametrize("code", [c for c in MESSAGES if c.split(".")[0] in ("row", "repair", "note")])
+@pytest.mark.parametrize("code", [c for c in MESSAGES if c.split(".")[0] in ("row", "repair", "note", "how")])
 def test_every_stored_reason_is_recognised_and_said_in_chinese(code):
     from zonekit.vocabulary.phrases import translate
 

@@ -192,7 +192,7 @@ def infer_crs(
                 code, kind = 4513 + zone - 25, Reasons.of("how.gk3", zone=zone, cm=3 * zone)
             else:
                 code, kind = 4491 + zone - 13, Reasons.of("how.gk6", zone=zone, cm=6 * zone - 3)
-            how = Reasons.of("how.gk_prefix", zone=zone, kind=kind)
+            how = Reasons.of("how.gk_prefix", zone=zone, kind=kind) + Reasons.of("how.datum_assumed")
             if swapped:
                 how += Reasons.of("how.xy_swapped")
             return CRSDecision(pyproj.CRS.from_epsg(code), how, swapped, True)

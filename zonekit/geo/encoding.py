@@ -243,7 +243,7 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
         The encoding and how it was decided.
     """
     if override:
-        return EncodingDecision(codec_name(override), Reasons.of("how.override", option="--encoding"))
+        return EncodingDecision(codec_name(override), Reasons.of("how.encoding_option"))
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
         cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
@@ -258,10 +258,10 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
     header = read_dbf_header(dbf)
     codec = LDID_CODECS.get(header.ldid)
     if header.ldid not in (0, 0x57) and codec:
-        return EncodingDecision(codec, Reasons.of("how.ldid", ldid=header.ldid, codec=codec))
+        return EncodingDecision(codec, Reasons.of("how.ldid", ldid=f"{header.ldid:02X}", codec=codec))
     found = decide_from_bytes(dbf_text_bytes(dbf, header), path=dbf, what="attribute text")
     return EncodingDecision(
-        found.encoding, Reasons.of("how.no_cpg_ldid", ldid=header.ldid) + found.how, guessed=True
+        found.encoding, Reasons.of("how.no_cpg_ldid", ldid=f"{header.ldid:02X}") + found.how, guessed=True
     )
 
 

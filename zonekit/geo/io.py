@@ -191,7 +191,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
     if fmt == "ESRI Shapefile":
         enc = shapefile_encoding(ds, override=encoding)
     elif encoding:
-        enc = EncodingDecision(codec_name(encoding), Reasons.of("how.override", option="--encoding"))
+        enc = EncodingDecision(codec_name(encoding), Reasons.of("how.encoding_option"))
     else:
         enc = EncodingDecision("utf-8", Reasons.of("how.format_utf8", format=fmt))
     kwargs = {"layer": lyr}
@@ -316,7 +316,7 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
     else:
         raw = ds.read_bytes()
         if encoding:
-            enc = EncodingDecision(codec_name(encoding), Reasons.of("how.override", option="--encoding"))
+            enc = EncodingDecision(codec_name(encoding), Reasons.of("how.encoding_option"))
         elif raw.startswith(b"\xef\xbb\xbf"):
             enc = EncodingDecision("utf-8-sig", Reasons.of("how.bom"))
         else:

@@ -96,9 +96,9 @@ class ImportReport:
         d["repairs"] = "; ".join(f"{k} ×{n} ({a:+.2f} m²)" for k, (n, a) in self.repairs.items())
         d["unknown_codes"] = ", ".join(f"{k} ×{v}" for k, v in self.unknown_codes.items())
         d["notes"] = "; ".join(self.notes)
-        for col in ("encoding_how", "crs_how", "code_system_how"):  # the table keeps both languages
-            why = getattr(self, col)
-            d[col], d[f"{col}_zh"] = (why.text("en"), why.text("zh")) if why is not None else (None, None)
+        for col in ("encoding_how", "crs_how", "code_system_how"):  # stored in the canonical form, said
+            why = getattr(self, col)  # in Chinese by the writers (vocabulary/phrases.py)
+            d[col] = why.text("en") if why is not None else None
         return d
 
     def summary(self) -> str:
@@ -174,7 +174,7 @@ def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon:
         how = (
             Reasons.of("how.overrides_file", crs=read.crs.to_string())
             if overrides and read.crs is not None
-            else Reasons.of("how.override", option="--crs")
+            else Reasons.of("how.crs_option")
         )
         return CRSDecision(declared, how)
     if read.crs is not None:

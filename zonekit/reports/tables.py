@@ -26,7 +26,17 @@ from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, meta_key, 
 from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
 
-STORED_TEXT = ("reason", "what", "rejected_reasons", "repairs", "notes", "scope_reason")
+STORED_TEXT = (
+    "reason",
+    "what",
+    "rejected_reasons",
+    "repairs",
+    "notes",
+    "scope_reason",
+    "encoding_how",
+    "crs_how",
+    "code_system_how",
+)
 
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
 XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header

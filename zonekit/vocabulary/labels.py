@@ -37,6 +37,7 @@ LABELS_ZH: dict[str, str] = {
     "unknown_codes": "未知地类编码",
     "notes": "备注",
     "reason": "拒收原因",
+    "repairs": "几何修复",
     "what": "修复内容",
     "feature_id": "要素编号",
     "area_before_m2": "修复前面积(平方米)",

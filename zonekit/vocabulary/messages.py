@@ -759,7 +759,8 @@ MESSAGES: dict[str, Message] = {
         "park {park} overlaps {area} by {ha:.1f} ha ({pct:.1f} % of the park)",
     ),
     # how an import decided what it decided (the imports table keeps these in both languages)
-    "how.override": M("由 {option} 指定", "{option}"),
+    "how.encoding_option": M("由 --encoding 指定", "--encoding"),
+    "how.crs_option": M("由 --crs 指定", "--crs"),
     "how.overrides_file": M("由 --crs 指定(取代文件自带的 {crs})", "--crs (overrides the file's {crs})"),
     "how.declared_prj": M("文件的 .prj 声明", "declared by the file's .prj"),
     "how.declared": M("文件自身声明", "declared by the file"),
@@ -769,9 +770,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "how.assumed_cgcs2000": M("假定为 CGCS2000", "assumed CGCS2000"),
     "how.gk_prefix": M(
-        "东坐标带有带号前缀 {zone}:CGCS2000 {kind};基准假定为 CGCS2000",
-        "eastings carry zone prefix {zone}: CGCS2000 {kind}; datum assumed CGCS2000",
+        "东坐标带有带号前缀 {zone}:CGCS2000 {kind}", "eastings carry zone prefix {zone}: CGCS2000 {kind}"
     ),
+    "how.datum_assumed": M("基准假定为 CGCS2000", "datum assumed CGCS2000"),
     "how.gk3": M("3° 高斯-克吕格投影第 {zone} 带(中央经线 {cm}°E)", "3° Gauss-Krüger zone {zone} (CM {cm}E)"),
     "how.gk6": M("6° 高斯-克吕格投影第 {zone} 带(中央经线 {cm}°E)", "6° Gauss-Krüger zone {zone} (CM {cm}E)"),
     "how.xy_swapped": M("X/Y 已对调(X 为北坐标,测量习惯)", "X/Y swapped (X = north, surveying order)"),
@@ -779,8 +780,8 @@ MESSAGES: dict[str, Message] = {
     "how.stored_as": M("存储为 {crs}", "stored as {crs}"),
     "how.cpg": M(".cpg 声明为 {declared}", ".cpg declares {declared}"),
     "how.no_dbf": M("没有 .dbf(无属性)", "no .dbf (no attributes)"),
-    "how.ldid": M("DBF 语言字节 0x{ldid:02X}({codec})", "DBF language byte 0x{ldid:02X} ({codec})"),
-    "how.no_cpg_ldid": M("没有 .cpg,DBF 语言字节 0x{ldid:02X}", "no .cpg, DBF language byte 0x{ldid:02X}"),
+    "how.ldid": M("DBF 语言字节 0x{ldid}({codec})", "DBF language byte 0x{ldid} ({codec})"),
+    "how.no_cpg_ldid": M("没有 .cpg,DBF 语言字节 0x{ldid}", "no .cpg, DBF language byte 0x{ldid}"),
     "how.ascii": M("文本为纯 ASCII", "text is plain ASCII"),
     "how.utf8": M("文本字节是有效的 UTF-8", "text bytes are valid UTF-8"),
     "how.gb18030": M(

@@ -1,6 +1,7 @@
 """Reasons and repairs stored in the study in one canonical (English) form, said in either language.
 
-A rejected feature's reason, a repair, an import note are kept in the study as the English text of a
+A rejected feature's reason, a repair, an import note, how an import decided its encoding or CRS are
+kept in the study as the English text of a
 message of :data:`~zonekit.vocabulary.messages.MESSAGES` (``"park_id is empty"``), so that a study reads
 the same whatever language wrote it; :func:`translate` recognises such text and says it in Chinese.
 Text it does not recognise is shown as it is.
@@ -16,7 +17,7 @@ import re
 
 from zonekit.vocabulary.messages import MESSAGES, language, render
 
-STORED = tuple(code for code in MESSAGES if code.split(".")[0] in ("row", "repair", "note"))
+STORED = tuple(code for code in MESSAGES if code.split(".")[0] in ("row", "repair", "note", "how"))
 
 
 @functools.cache
@@ -25,8 +26,10 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     for code in STORED:
         parts = re.split(r"\{(\w+)(?:[^}]*)\}", MESSAGES[code].en)
         rx = "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.+?)" for k, p in enumerate(parts))
-        out.append((re.compile(f"^{rx}$", re.S), code))
-    return tuple(out)
+        literal = sum(len(p) for p in parts[::2])
+        out.append((literal, re.compile(f"^{rx}$", re.S), code))
+    # the most specific first: "{indicator}: {why}" must not catch what a longer template says exactly
+    return tuple((rx, code) for _, rx, code in sorted(out, key=lambda t: -t[0]))
 
 
 _COUNTED = re.compile(r"^(.*?)( ×\d+(?: \([^)]*\))?)$", re.S)  # "reason ×3", "made valid ×1 (+2.00 m²)"
