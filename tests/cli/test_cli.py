@@ -184,7 +184,11 @@ def test_consolidate_command(tmp_path, sample_study):
     assert len(cand) == len(api["candidates"]) and "absorb" in set(groups["suggested_action"])
     zh = tmp_path / "zh.csv"
     assert run("consolidate", str(sample_study), "--out", str(zh)).returncode == 0
-    assert "整合吸收" in set(pd.read_csv(zh, encoding="utf-8-sig")["建议措施"])  # Chinese headers and values
+    zh_groups = pd.read_csv(zh, encoding="utf-8-sig")
+    assert "整合吸收" in set(zh_groups["建议措施"])  # Chinese headers and values
+    assert "调整边界、整合或退出" in set(zh_groups["全部措施"]) and "占用红线或基本农田" in "".join(
+        zh_groups["触发规则"]
+    )
 
 
 def test_overlap_findings_preset(tmp_path, sample_study):

@@ -104,8 +104,14 @@ def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 
 def _say_values(s: pd.Series, names: dict) -> pd.Series:
-    """``s`` with each value found in ``names`` replaced by its name (a vectorised lookup)."""
+    """``s`` with each value found in ``names`` replaced by its name (a vectorised lookup).
+
+    A value listing several codes (``"absorb,merge"``) is said code by code, once per distinct value.
+    """
     said = s.map(names)
+    lists = s[said.isna() & s.astype(str).str.contains(",", regex=False)].dropna().unique()
+    joined = {v: "、".join(names.get(c, c) for c in str(v).split(",")) for v in lists}
+    said = said.where(said.notna(), s.map(joined))
     return said.where(said.notna(), s)
 
 

@@ -145,10 +145,20 @@ LABELS_ZH.update(
 )
 
 
-VALUES_ZH = {
+RULE_ZH = {
+    "one_county_one_zone": "一县一区",
+    "adjacent": "相邻且产业相近",
+    "scattered": "园区分散或过小",
+    "low_intensity": "集约度偏低",
+    "redline": "占用红线或基本农田",
+}
+VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code by code
     "unit": {"ha": "公顷", "share": "比例"},
     "suggested_action": ACTION_ZH,
     "action": ACTION_ZH,
+    "actions": ACTION_ZH,
+    "rule": RULE_ZH,
+    "rules": RULE_ZH,
     "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
