@@ -39,7 +39,7 @@ def counted(monkeypatch):
             monkeypatch.setattr(module, "intersection_areas", counting)
     for module, name in (
         (intensity, "evaluate_units"),
-        (enterprises, "enterprise_table"),
+        (enterprises, "enterprise_totals"),
         (consolidate, "consolidation_candidates"),
         (overlap, "findings"),
         (overlap, "park_protected_pairs"),
@@ -65,7 +65,7 @@ def test_the_atlas_runs_each_overlay_and_each_analysis_once(counted, tmp_path):
     assert not repeated, f"overlays computed more than once: {repeated}"
     # per park, per zone and the two boundary versions of the versioned zone: 3 evaluations of units
     assert calls["evaluate_units"] == 3
-    assert calls["enterprise_table"] == 1 and calls["consolidation_candidates"] == 1  # the sample has firms
+    assert calls["enterprise_totals"] == 1 and calls["consolidation_candidates"] == 1  # the sample has firms
     assert calls["findings"] == 1 and calls["park_protected_pairs"] == 1
     info = config_module._from_file.cache_info()
     assert info.misses == 2  # intensity and consolidate defaults, each parsed once

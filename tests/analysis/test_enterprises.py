@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import pytest
 import shapely
@@ -125,3 +126,25 @@ def test_sample_mujun_and_control(sample_study):
     assert (v.loc[~lower, "value"] > v.loc[~lower, "threshold"]).all()
     # the planted chemical plant (FAR 0.8, coefficient 0.4, 7000 万元/公顷) meets every control indicator
     assert "91320600MA0CHEM01X" not in set(v["enterprise_id"])
+
+
+def test_enterprises_from_chunks_equal_the_whole_layer(sample_study):
+    """Parcels taken a few at a time (as a province's are) give the enterprise table of the whole layer."""
+    from zonekit import read_study
+    from zonekit.analysis.enterprises import enterprise_part, enterprise_table, enterprise_totals
+    from zonekit.layers.stream import LayerStream
+
+    st = read_study(sample_study)
+    whole = enterprise_table(st)
+    stream = LayerStream.from_frame(st["landuse"], "landuse", chunk_rows=7)
+    parts = [enterprise_part(chunk, st["parks"]) for chunk in stream.chunks()]
+    assert len(parts) > 3
+    chunked = enterprise_totals(parts, st.get("enterprises"))
+    assert whole["park_id"].notna().sum() > 0 and whole["industry_code"].notna().sum() > 0
+    assert list(chunked.columns) == list(whole.columns)
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=False, rtol=1e-12)
+    # a sum with no value at all stays missing
+    lu = st["landuse"]
+    firms = lu[lu["enterprise_id"].notna()]
+    no_tax = firms.groupby("enterprise_id")["tax_wan"].count() == 0
+    assert whole.set_index("enterprise_id")["tax_wan"].isna().eq(no_tax).all()

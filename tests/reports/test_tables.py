@@ -1,3 +1,4 @@
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -75,3 +76,15 @@ def test_zh_columns_replace_their_base_in_chinese_and_vanish_in_english(tmp_path
     en = pd.read_csv(tmp_path / "en.csv", encoding="utf-8-sig")
     assert zh.columns.tolist() == ["说明", "单位"] and zh.iloc[0].tolist() == ["园区 A 与 B 重叠", "公顷"]
     assert en.columns.tolist() == ["message", "unit"] and en.iloc[0].tolist() == ["park A overlaps B", "ha"]
+
+
+def test_csv_text_never_runs_as_a_formula_and_numbers_round_trip(tmp_path):
+    names = ['=HYPERLINK("http://x","点我")', "+1", "-2", "@SUM(A1)", "\tx", "园区 A", None]
+    t = pd.DataFrame({"name": names, "value": [1.25, -3.0, 0.1, 1e20, np.nan, 7.0, 8.0]})
+    write_tables({"t": t}, tmp_path / "r.csv", main="t", lang="en")
+    back = pd.read_csv(tmp_path / "r.csv", encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    said = back["name"].tolist()
+    assert said[:5] == ["'" + n for n in names[:5]]  # every formula start made text
+    assert said[5] == "园区 A" and pd.isna(said[6])
+    np.testing.assert_array_equal(back["value"].to_numpy(), t["value"].to_numpy())  # exact round trip
+    assert all(not str(v).startswith(("=", "+", "-", "@")) for v in said if isinstance(v, str))

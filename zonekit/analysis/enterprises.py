@@ -6,6 +6,7 @@ Enterprises come from the ``enterprises`` layer when the study has one, else fro
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -29,46 +30,142 @@ SUMS = (
 )
 
 
-def enterprise_table(study) -> pd.DataFrame:
+PARCEL_COLUMNS = ("enterprise_id", "industry_code", *SUMS)
+"""The parcels' columns the enterprise table reads (with the geometry)."""
+
+
+def _top_parks(parks: pd.DataFrame) -> np.ndarray:
+    """Which parks can hold an enterprise: all but theme parks (they lie inside their parent)."""
+    return (parks["kind"] != "theme").to_numpy(dtype=bool) if "kind" in parks else np.ones(len(parks), bool)
+
+
+def enterprise_part(
+    parcels: gpd.GeoDataFrame, parks: pd.DataFrame | None, pairs: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One chunk of parcels reduced to per-enterprise partial sums and per-(enterprise, park) land.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        A chunk of the ``landuse`` layer (or all of it).
+    parks : DataFrame, optional
+        The ``parks`` layer; without it no enterprise gets a park.
+    pairs : DataFrame, optional
+        The overlay of ``parks`` (``a``, rows in order) with ``parcels`` (``b``) when the caller has it.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Per enterprise: land, parcel count, each summed attribute with its count of values, the first
+        industry code; and the land of each (enterprise, park) pair. :func:`enterprise_totals` adds up
+        the parts of every chunk.
+    """
+    held = parcels["enterprise_id"].notna().to_numpy(dtype=bool)
+    firms = parcels[held]
+    cols = [c for c in SUMS if c in firms]
+    values = firms[cols].astype(float)
+    frame = pd.DataFrame(
+        {
+            "enterprise_id": firms["enterprise_id"].to_numpy(),
+            "land_m2": ellipsoidal_area(firms.geometry.values, parcels.crs),
+            **{c: values[c].fillna(0.0).to_numpy() for c in cols},
+            **{f"{c}__n": values[c].notna().to_numpy(dtype=np.int64) for c in cols},
+        }
+    )
+    by = frame.groupby("enterprise_id", sort=False)
+    part = by.sum()
+    part.insert(1, "parcels", by.size())
+    if "industry_code" in firms:
+        part["industry_code"] = firms["industry_code"].groupby(frame["enterprise_id"].to_numpy()).first()
+    land = pd.DataFrame(columns=["enterprise_id", "park_id", "area_m2"])
+    if parks is not None and len(firms):
+        top = _top_parks(parks)
+        if pairs is None:
+            pairs = intersection_areas(parks.geometry.values[top], firms.geometry.values, parcels.crs)
+            a, b = np.flatnonzero(top)[pairs["a"].to_numpy()], np.flatnonzero(held)[pairs["b"].to_numpy()]
+        else:
+            a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+            keep = top[a] & held[b]
+            pairs, a, b = pairs[keep], a[keep], b[keep]
+        land = (
+            pd.DataFrame(
+                {
+                    "enterprise_id": parcels["enterprise_id"].to_numpy()[b],
+                    "park_id": parks["park_id"].to_numpy()[a],
+                    "area_m2": pairs["area_m2"].to_numpy(),
+                }
+            )
+            .groupby(["enterprise_id", "park_id"], sort=False)["area_m2"]
+            .sum()
+            .reset_index()
+        )
+    return part, land
+
+
+def enterprise_totals(
+    parts: list[tuple[pd.DataFrame, pd.DataFrame]], enterprises: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The enterprise table from the parts of every chunk (:func:`enterprise_part`).
+
+    Parameters
+    ----------
+    parts : list of (DataFrame, DataFrame)
+        One part per chunk of parcels, in the layer's order.
+    enterprises : DataFrame, optional
+        The ``enterprises`` layer: value added, energy, employees and names joined by id.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per enterprise (sorted by id) with its land (m², 亩), park and summed attributes; a sum
+        with no value at all stays missing, never 0.
+    """
+    whole = pd.concat([p for p, _ in parts]) if parts else pd.DataFrame(columns=["land_m2", "parcels"])
+    by = whole.groupby(level=0, sort=True)
+    counts = [c for c in whole.columns if str(c).endswith("__n")]
+    agg = by[[c for c in whole.columns if c not in counts and c != "industry_code"]].sum()
+    for c in counts:  # "no value at all" missing, as ``sum(min_count=1)`` would say
+        base = str(c)[: -len("__n")]
+        agg[base] = agg[base].where(by[c].sum() > 0)
+    agg.index.name = "enterprise_id"
+    if "industry_code" in whole:
+        agg["industry_code"] = by["industry_code"].first()
+    land = pd.concat([q for _, q in parts if len(q)]) if any(len(q) for _, q in parts) else None
+    if land is not None:  # the park holding most of each enterprise's land
+        best = land.groupby(["enterprise_id", "park_id"])["area_m2"].sum().reset_index()
+        best = best.sort_values(["area_m2", "park_id"], ascending=[False, True], kind="stable")
+        best = best.drop_duplicates("enterprise_id")  # a tie goes to the first park id, whatever the order
+        agg["park_id"] = best.set_index("enterprise_id")["park_id"]
+    elif parts:
+        agg["park_id"] = pd.Series(None, index=agg.index, dtype=object)
+    if enterprises is not None:
+        ent = enterprises.set_index("enterprise_id")
+        for c in ("value_added_wan", "energy_tce", "employees", "name"):
+            if c in ent:
+                agg[c] = ent[c]
+    agg["land_mu"] = agg["land_m2"] / M2_PER_MU
+    return agg.reset_index()
+
+
+def enterprise_table(study, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per enterprise with its land (m², 亩), group (park) and summed attributes.
 
     Parameters
     ----------
     study : object
         The study: a path to a study GeoPackage, or a Study.
+    pairs : pd.DataFrame, optional
+        The overlay of the study's ``parks`` (``a``, rows in order) with its whole ``landuse`` layer
+        (``b``), when the caller has it: not computed again.
 
     Returns
     -------
     pd.DataFrame
         One row per enterprise with its land (m², 亩), group (park) and summed attributes.
     """
-    lu = study["landuse"]
-    firms = lu[lu["enterprise_id"].notna()].copy()
-    firms["land_m2"] = ellipsoidal_area(firms.geometry.values, lu.crs)
-    cols = [c for c in SUMS if c in firms]
-    by = firms.groupby("enterprise_id")
-    agg = by.agg(land_m2=("land_m2", "sum"), parcels=("land_m2", "size"))
-    if cols:  # vectorised sums; min_count=1 keeps "no value at all" missing instead of 0
-        agg = agg.join(by[cols].sum(min_count=1))
-    if "industry_code" in firms:
-        agg["industry_code"] = firms.groupby("enterprise_id")["industry_code"].first()
-    # the park holding most of each enterprise's land
-    if "parks" in study and len(firms):
-        parks = study["parks"]
-        top = parks[parks["kind"] != "theme"] if "kind" in parks else parks
-        pairs = intersection_areas(top.geometry.values, firms.geometry.values, lu.crs)
-        pairs["enterprise_id"] = firms["enterprise_id"].to_numpy()[pairs["b"]]
-        pairs["park_id"] = top["park_id"].to_numpy()[pairs["a"]]
-        best = pairs.groupby(["enterprise_id", "park_id"])["area_m2"].sum().reset_index()
-        best = best.sort_values("area_m2", ascending=False).drop_duplicates("enterprise_id")
-        agg["park_id"] = best.set_index("enterprise_id")["park_id"]
-    if "enterprises" in study:
-        ent = study["enterprises"].set_index("enterprise_id")
-        for c in ("value_added_wan", "energy_tce", "employees", "name"):
-            if c in ent:
-                agg[c] = ent[c]
-    agg["land_mu"] = agg["land_m2"] / M2_PER_MU
-    return agg.reset_index()
+    parks = study.get("parks")
+    part = enterprise_part(study["landuse"], parks, pairs)
+    return enterprise_totals([part], study.get("enterprises"))
 
 
 def mujun(study, *, config=None, firms: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -14,7 +14,7 @@ Indicators whose denominator is zero are missing (NaN) and say why in ``notes`` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -28,9 +28,12 @@ from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import apportion, intersection_areas
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
+from zonekit.layers.stream import LayerStream, stream_of
 
 NEGATIVE = {"idle_land_ratio"}
 EXTENSIVE = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
+PARCEL_COLUMNS = ("analysis_class", "is_construction", "build_status", "supplied", "idle", *EXTENSIVE)
+"""The parcels' columns the indicators read (with the geometry)."""
 # indicator: (numerator, denominator, what a zero denominator means)
 FORMULAS = {
     "development_rate": ("A_B21", "A_B", "no developable land (A+B)"),
@@ -269,7 +272,15 @@ def grade(score: float, cfg: Mapping) -> str | None:
     return next((g for low, g in cfg["scoring"]["grades"] if score >= low), None)
 
 
-def land_intensity(study, *, by: str = "park", config=None, threads: int | None = None) -> IntensityResult:
+def land_intensity(
+    study,
+    *,
+    by: str = "park",
+    config=None,
+    threads: int | None = None,
+    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], None] | None = None,
+    columns: tuple[str, ...] = (),
+) -> IntensityResult:
     """Intensity indicators, scores and grades per park or per zone.
 
     Parameters
@@ -283,6 +294,11 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
         Overrides of ``intensity_default.toml``.
     threads : int, optional
         Threads for the overlay (default: every core).
+    each : callable, optional
+        Called with each chunk of parcels and its overlay with the units, for analyses that reduce the
+        same pairs (the enterprises' land): the parcels are overlaid once.
+    columns : tuple of str, optional
+        Parcel columns ``each`` needs beyond the indicators' own.
 
     Returns
     -------
@@ -301,6 +317,8 @@ def land_intensity(study, *, by: str = "park", config=None, threads: int | None 
         config=config,
         threads=threads,
         by=by,
+        each=each,
+        columns=columns,
     )
 
 
@@ -313,18 +331,23 @@ def evaluate_units(
     threads: int | None = None,
     by: str = "unit",
     pairs: pd.DataFrame | None = None,
+    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], None] | None = None,
+    columns: tuple[str, ...] = (),
 ) -> IntensityResult:
     """Intensity indicators, scores and grades of any polygons (parks, zones, boundary versions).
 
-    ``pairs`` is the overlay of ``units`` with ``lu`` (``intersection_areas``) when the caller has it.
+    The parcels pass through in chunks (:class:`~zonekit.layers.stream.LayerStream`): each chunk is
+    overlaid with the units and reduced to per-unit sums, so memory holds one chunk and the sums, never
+    every parcel's pieces. ``pairs`` is the overlay of ``units`` with ``lu`` (``intersection_areas``) when
+    the caller has it (then ``lu`` is one frame, taken whole).
 
     Parameters
     ----------
     units : GeoDataFrame
         The polygons to evaluate, with an identifying column ``key`` (a ``type`` column, if present, is
         used by the zone-type rule).
-    lu : GeoDataFrame
-        The ``landuse`` layer.
+    lu : GeoDataFrame or LayerStream
+        The ``landuse`` layer, in memory or read chunk by chunk.
     key : str
         The column naming each unit (``park_id``, ``zone_id``, ``version_id``).
     config : path, dict or mapping, optional
@@ -335,6 +358,10 @@ def evaluate_units(
         What a unit is, for the result's labels.
     pairs : DataFrame, optional
         The overlay of ``units`` with ``lu`` (``intersection_areas``) when the caller has it: not computed again.
+    each : callable, optional
+        Called with each chunk and its pairs (``a`` a unit's row, ``b`` a row of the chunk).
+    columns : tuple of str, optional
+        Parcel columns ``each`` needs beyond the indicators' own.
 
     Returns
     -------
@@ -344,9 +371,24 @@ def evaluate_units(
     cfg = load_config("intensity", config)
     crs = lu.crs
     units = units.to_crs(crs) if units.crs is not None and not units.crs.equals(crs) else units
-    if pairs is None:
-        pairs = intersection_areas(units.geometry.values, lu.geometry.values, crs, threads=threads)
-    sums = _class_sums(pairs, lu, len(units))
+    if pairs is not None and isinstance(lu, LayerStream):
+        raise ValueError("pairs are given for a layer in memory, taken whole")
+    parcels = (
+        stream_of(lu, "landuse")
+        if pairs is None
+        else LayerStream.from_frame(lu, "landuse", chunk_rows=len(lu) or 1)
+    )
+    sums, n_pairs, n_inside = None, 0, 0
+    for chunk in parcels.chunks([*PARCEL_COLUMNS, *columns]):
+        found = pairs
+        if found is None:
+            found = intersection_areas(units.geometry.values, chunk.geometry.values, crs, threads=threads)
+        part = _class_sums(found, chunk, len(units))
+        sums = part if sums is None else sums + part  # every sum is additive over parcels
+        n_pairs, n_inside = n_pairs + len(found), n_inside + int(found["inside"].sum())
+        if each is not None:
+            each(chunk, found)
+    assert sums is not None  # a stream gives at least one chunk, empty or not
     ind, notes = indicators_from_sums(sums)
     area_m2 = ellipsoidal_area(units.geometry.values, crs)
     out = units.copy()
@@ -407,9 +449,9 @@ def evaluate_units(
         "by": by,
         "config": cfg["_source"],
         "units": len(out),
-        "parcels": len(lu),
-        "intersecting pairs": len(pairs),
-        "pairs inside (fast path)": int(pairs["inside"].sum()),
+        "parcels": len(parcels),
+        "intersecting pairs": n_pairs,
+        "pairs inside (fast path)": n_inside,
         "zone type rule": f"industrial if A2/A > {cfg['zone_type']['industrial_min_ratio']} and "
         f"A1/A < {cfg['zone_type']['residential_max_ratio']}",
     }

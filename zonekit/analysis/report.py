@@ -7,9 +7,16 @@ from pathlib import Path
 import pandas as pd
 
 from zonekit.analysis.config import load_config
-from zonekit.analysis.enterprises import control_violations, enterprise_table, mujun
+from zonekit.analysis.enterprises import (
+    PARCEL_COLUMNS,
+    control_violations,
+    enterprise_part,
+    enterprise_totals,
+    mujun,
+)
 from zonekit.analysis.intensity import land_intensity, regional_ranking
 from zonekit.geo.raster import zonal_summary
+from zonekit.layers.stream import stream_of
 
 
 def intensity_tables(
@@ -34,7 +41,21 @@ def intensity_tables(
         A land-cover raster.
     """
     config = load_config("intensity", config)  # resolved once, handed to every analysis below
-    res = land_intensity(study, by=by, config=config)
+    parcels = stream_of(study["landuse"], "landuse")  # a file's parcels pass through chunk by chunk
+    firms_too = by == "park" and "enterprise_id" in parcels.columns
+    parts: list = []
+    parks = study["parks"]
+
+    def enterprises_of(chunk, pairs) -> None:  # the parks' overlay of each chunk serves the enterprises too
+        parts.append(enterprise_part(chunk, parks, pairs))
+
+    res = land_intensity(
+        study,
+        by=by,
+        config=config,
+        each=enterprises_of if firms_too else None,
+        columns=PARCEL_COLUMNS if firms_too else (),
+    )
     tables: dict[str, pd.DataFrame] = {
         "indicators": res.indicators,
         "scores": res.scores,
@@ -42,8 +63,8 @@ def intensity_tables(
     }
     if by == "zone":
         tables["ranking"] = regional_ranking(res.indicators, config=config)
-    if by == "park" and "enterprise_id" in study["landuse"]:
-        firms = enterprise_table(study)  # the enterprise overlay, once for 亩均 and the control indicators
+    if firms_too:  # the enterprise table once, for 亩均 and the control indicators
+        firms = enterprise_totals(parts, study.get("enterprises"))
         ent, park_classes = mujun(study, config=config, firms=firms)
         tables |= {
             "mujun": ent,

@@ -54,7 +54,7 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     """
     from zonekit import api
 
-    st = read(study, ("parks", "landuse"), ("zones", "enterprises"))
+    st = read(study, ("parks", "landuse"), ("zones", "enterprises"), stream=("landuse",))
     g = st.get
     report = api.intensity(
         st["parks"],

@@ -50,10 +50,13 @@ def write_report(report, out, *, lang: str, metadata: dict) -> None:
         echo("cli.wrote", file=p)
 
 
-def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
-    """Read the layers a command uses: ``needed`` ones (an error names any missing) and ``optional`` ones."""
+def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = (), stream: tuple[str, ...] = ()):
+    """Read the layers a command uses: ``needed`` ones (an error names any missing) and ``optional`` ones.
+
+    Layers in ``stream`` are not read now: the analysis reads them chunk by chunk.
+    """
     from zonekit.layers.study import list_tables, read_study
 
     present = list_tables(study)
     wanted = [*needed, *(n for n in optional if n in present)]
-    return read_study(study, layers=wanted or None)
+    return read_study(study, layers=wanted or None, stream=stream)

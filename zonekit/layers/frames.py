@@ -17,6 +17,7 @@ import pyproj
 from zonekit.errors import CRSError, SchemaError
 from zonekit.layers.landuse_codes import classify
 from zonekit.layers.schema import SCHEMAS, conform
+from zonekit.layers.stream import LayerStream
 from zonekit.layers.study import Study
 
 _DERIVED = ("analysis_class", "is_construction", "land_use_flag")
@@ -114,7 +115,7 @@ def _classified(df: pd.DataFrame, code_system: str | None) -> pd.DataFrame:
     return out
 
 
-def study_of(crs: pyproj.CRS | str | int | None = None, **layers: pd.DataFrame | None) -> Study:
+def study_of(crs: pyproj.CRS | str | int | None = None, **layers: pd.DataFrame | LayerStream | None) -> Study:
     """A :class:`Study` in memory from frames, each checked with :func:`prepare`.
 
     The CRS is ``crs``, else that of the first frame with one; every other frame is reprojected into it.
@@ -136,5 +137,13 @@ def study_of(crs: pyproj.CRS | str | int | None = None, **layers: pd.DataFrame |
     if crs is None:
         crs = next((v.crs for v in given.values() if isinstance(v, gpd.GeoDataFrame) and v.crs), 4490)
     target = pyproj.CRS.from_user_input(crs)
-    prepared = {name: prepare(df, name, crs=target) for name, df in given.items()}
+    prepared = {  # a layer given as a stream is checked chunk by chunk as it is read
+        name: df if isinstance(df, LayerStream) else prepare(df, name, crs=target)
+        for name, df in given.items()
+    }
+    for name, df in prepared.items():
+        if isinstance(df, LayerStream) and df.crs is not None and not df.crs.equals(target):
+            raise SchemaError(
+                "schema.stream_crs", layer=name, crs=df.crs.to_string(), target=target.to_string()
+            )
     return Study(Path("<frames>"), target, prepared)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -25,6 +26,7 @@ import pyproj
 from zonekit.errors import StudyError
 from zonekit.geo import gpkg
 from zonekit.layers.schema import LAYER_NAMES, SCHEMAS, conform, raise_if_invalid, storable, validate
+from zonekit.layers.stream import LayerStream
 
 DEFAULT_CRS = "EPSG:4490"
 META_TABLE = "zonekit_study"
@@ -202,9 +204,9 @@ class Study(Mapping):
 
     path: Path
     crs: pyproj.CRS
-    layers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    layers: dict[str, pd.DataFrame | LayerStream] = field(default_factory=dict)
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
+    def __getitem__(self, name: str) -> Any:  # a (Geo)DataFrame; a LayerStream if read with ``stream=``
         try:
             return self.layers[name]
         except KeyError:
@@ -282,7 +284,13 @@ def read_table(path: str | Path, name: str, *, problems: list[str] | None = None
     return df
 
 
-def read_study(path: str | Path, *, layers: list[str] | None = None, validate_schema: bool = True) -> Study:
+def read_study(
+    path: str | Path,
+    *,
+    layers: list[str] | None = None,
+    validate_schema: bool = True,
+    stream: tuple[str, ...] = (),
+) -> Study:
     """Read a study's layers.
 
     Parameters
@@ -294,6 +302,9 @@ def read_study(path: str | Path, *, layers: list[str] | None = None, validate_sc
     validate_schema : bool, default True
         Check every layer against its schema and raise one :class:`~zonekit.errors.SchemaError` listing
         every problem.
+    stream : tuple of str, optional
+        Layers not read now but given as a :class:`~zonekit.layers.stream.LayerStream`, read chunk by
+        chunk (and checked) by the analysis that takes them: a province's parcels in bounded memory.
 
     Returns
     -------
@@ -308,6 +319,9 @@ def read_study(path: str | Path, *, layers: list[str] | None = None, validate_sc
     out: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     for name in wanted:
+        if name in stream:
+            out[name] = LayerStream.from_study(path, name, crs)
+            continue
         df = read_table(path, name, problems=problems if validate_schema else None)
         if (
             validate_schema

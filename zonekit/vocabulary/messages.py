@@ -577,6 +577,12 @@ MESSAGES: dict[str, Message] = {
         "请补充这些列{hint}。",
         "Add them{hint}.",
     ),
+    "schema.stream_crs": M(
+        "'{layer}' 图层的坐标系是 {crs},与其他图层的 {target} 不同。",
+        "The '{layer}' layer is in {crs}, not in {target} like the other layers.",
+        "请从同一个研究库读取各图层(zonekit.read_study),或先把图层转换到 {target}。",
+        "Read the layers from one study (zonekit.read_study), or bring the layer into {target} first.",
+    ),
     "schema.study_invalid": M(
         "研究库不符合其模式:{problems}。",
         "The study does not fit its schema: {problems}.",

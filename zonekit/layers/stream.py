@@ -1,0 +1,196 @@
+"""A layer read piece by piece, so that a province's parcels pass through an analysis in bounded memory.
+
+An analysis that reduces parcels to per-park sums (intensity, the enterprises' land) never needs every
+parcel at once: it takes them in chunks, reduces each chunk, and keeps only the reductions. A
+:class:`LayerStream` gives those chunks, either from a study file (read with GDAL's Arrow stream, only the
+columns asked for, each chunk brought to its schema's types and checked) or from a frame already in memory
+(consecutive slices of it), so the analysis has one code path for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+
+from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
+
+CHUNK_ROWS = 200_000
+"""Parcels per chunk: about 0.3 GB of geometry and overlay work in flight, whatever the layer's size."""
+
+
+def narrowed(schema: LayerSchema, names: Sequence[str]) -> LayerSchema:
+    """``schema`` with only the columns in ``names``: what is checked when only those are read.
+
+    Parameters
+    ----------
+    schema : LayerSchema
+        The layer's schema.
+    names : Sequence[str]
+        The columns read.
+
+    Returns
+    -------
+    LayerSchema
+        The same layer, its columns limited to ``names``.
+
+    Examples
+    --------
+    >>> narrowed(SCHEMAS["landuse"], ["idle", "supplied"]).names
+    ['supplied', 'idle']
+    """
+    return replace(schema, columns=tuple(c for c in schema.columns if c.name in names))
+
+
+@dataclass(frozen=True)
+class LayerStream:
+    """A study layer given in chunks of at most ``chunk_rows`` features: from a file, or from a frame.
+
+    Build one with :meth:`from_study` (a layer of a study GeoPackage, not read until iterated) or
+    :meth:`from_frame`; ``len()`` is the feature count, :attr:`columns` the attribute columns there are.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> frame = gpd.GeoDataFrame({"idle": [True, False, None]}, geometry=[shapely.box(0, 0, 1, 1)] * 3)
+    >>> s = LayerStream.from_frame(frame, "landuse", chunk_rows=2)
+    >>> len(s), [len(c) for c in s.chunks()], [c.index[0] for c in s.chunks()]
+    (3, [2, 1], [0, 2])
+    """
+
+    name: str
+    crs: pyproj.CRS | None
+    columns: tuple[str, ...]
+    n: int
+    path: Path | None = None
+    frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
+    chunk_rows: int = CHUNK_ROWS
+
+    @classmethod
+    def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int = CHUNK_ROWS) -> LayerStream:
+        """Consecutive slices of a frame already checked against its schema.
+
+        Parameters
+        ----------
+        frame : GeoDataFrame
+            The layer, in its schema's types (:func:`~zonekit.layers.frames.prepare`).
+        name : str
+            The layer name.
+        chunk_rows : int, default CHUNK_ROWS
+            Features per chunk.
+
+        Returns
+        -------
+        LayerStream
+            Its chunks are views of ``frame``, indexed by position in it.
+        """
+        cols = tuple(str(c) for c in frame.columns if c != frame.geometry.name)
+        return cls(name, frame.crs, cols, len(frame), None, frame, chunk_rows)
+
+    @classmethod
+    def from_study(
+        cls, path: str | Path, name: str, crs: pyproj.CRS, *, chunk_rows: int = CHUNK_ROWS
+    ) -> LayerStream:
+        """A layer of a study file, read only when iterated.
+
+        Parameters
+        ----------
+        path : str | Path
+            The study GeoPackage.
+        name : str
+            The layer name.
+        crs : pyproj.CRS
+            The study's storage CRS; a layer in another is a schema problem.
+        chunk_rows : int, default CHUNK_ROWS
+            Features per chunk.
+
+        Returns
+        -------
+        LayerStream
+            Feature count and columns from the file's metadata (``pyogrio.read_info``), nothing read yet.
+        """
+        path = Path(path)
+        info = pyogrio.read_info(path, layer=name)
+        found = pyproj.CRS.from_user_input(info["crs"]) if info.get("crs") else None
+        if found is not None and not found.equals(crs):
+            raise_if_invalid(
+                [f"layer '{name}' is in {found.to_string()}, not the study's {crs.to_string()}"],
+                path=str(path),
+            )
+        return cls(name, crs, tuple(map(str, info["fields"])), int(info["features"]), path, None, chunk_rows)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def chunks(self, columns: Sequence[str] | None = None) -> Iterator[gpd.GeoDataFrame]:
+        """The features, ``chunk_rows`` at a time, with the ``columns`` asked for (default: all) and geometry.
+
+        Each chunk is indexed by the features' positions in the layer (0 … n−1). From a file, each chunk is
+        brought to the schema's types and checked; every problem found in any chunk is raised together, as
+        one :class:`~zonekit.errors.SchemaError`, after the last chunk (so nothing built on a bad layer is
+        written). A column that must be unique is checked within each chunk (``zonekit check`` checks the
+        whole layer).
+
+        Parameters
+        ----------
+        columns : Sequence[str], optional
+            Attribute columns to read; those the layer lacks are left out.
+
+        Yields
+        ------
+        GeoDataFrame
+            The next chunk.
+        """
+        asked = self.columns if columns is None else dict.fromkeys(columns)  # each column once
+        wanted = [c for c in asked if c in self.columns]
+        if self.frame is not None:
+            frame = self.frame[[*wanted, self.frame.geometry.name]]
+            for start in range(0, max(self.n, 1), self.chunk_rows):
+                piece = frame.iloc[start : start + self.chunk_rows]
+                yield piece.set_axis(pd.RangeIndex(start, start + len(piece)))
+            return
+        yield from self._read(wanted)
+
+    def _read(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
+        schema = narrowed(SCHEMAS[self.name], wanted) if self.name in SCHEMAS else None
+        problems: list[str] = []
+        start = 0
+        with pyogrio.open_arrow(
+            self.path, layer=self.name, columns=wanted, batch_size=self.chunk_rows, use_pyarrow=True
+        ) as (meta, reader):
+            geometry = meta["geometry_name"] or "wkb_geometry"
+            for batch in reader:
+                attrs = batch.drop_columns([geometry]).to_pandas()
+                geoms = shapely.from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
+                chunk = gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
+                chunk.index = pd.RangeIndex(start, start + len(chunk))
+                start += len(chunk)
+                if schema is not None:
+                    chunk = conform(chunk, schema, problems)
+                    problems.extend(p for p in validate(chunk, schema) if p not in problems)
+                yield chunk
+        raise_if_invalid(problems, path=str(self.path))
+
+
+def stream_of(layer: gpd.GeoDataFrame | LayerStream, name: str) -> LayerStream:
+    """``layer`` as a stream: itself when it is one, else slices of the frame.
+
+    Parameters
+    ----------
+    layer : GeoDataFrame or LayerStream
+        A layer in memory, or one read piece by piece.
+    name : str
+        The layer name.
+
+    Returns
+    -------
+    LayerStream
+        The layer's chunks.
+    """
+    return layer if isinstance(layer, LayerStream) else LayerStream.from_frame(layer, name)
