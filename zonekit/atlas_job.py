@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from zonekit import api
 from zonekit.analysis.overlap import park_protected_pairs, park_self_pairs
@@ -19,6 +18,7 @@ from zonekit.errors import StudyError
 from zonekit.geo.area import AREA_METHOD
 from zonekit.geo.gpkg import copy_database
 from zonekit.geo.io import atomic_folder
+from zonekit.geo.progress import bar
 from zonekit.layers.sample import sample_path
 from zonekit.layers.study import IMPORTS_TABLE, REPAIRS_TABLE, Study, list_tables, read_study, read_table
 from zonekit.maps.html import write_map
@@ -160,7 +160,7 @@ def _write_overlaps(
 
 
 def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -> tuple[Study, pd.DataFrame]:
-    steps = tqdm(total=8, desc="atlas", unit="step", disable=None, leave=False)
+    steps = bar("progress.atlas", total=8, unit="unit.steps")
     st = read_study(src, validate_schema=False)
     has = {n for n, df in st.items() if len(df)}  # an empty layer is skipped like a missing one
     g = {n: st[n] if n in has else None for n in st}.get

@@ -209,3 +209,25 @@ def test_parcels_cut_along_the_park_line():
     inside = np.zeros(len(parcels), dtype=bool)
     inside[res["b"].to_numpy()] = res["inside"].to_numpy()
     assert inside[shapely.covers(park, parcels)].all()  # covered parcels count as inside
+
+
+def test_a_zone_of_scattered_parks_against_a_grid():
+    """A multi-part unit (a zone: the union of parks far apart) is overlaid part by part, then added up."""
+    parts = [
+        shapely.box(120.001, 32.001, 120.009, 32.007),
+        shapely.Point(120.045, 32.03).buffer(0.006),
+        shapely.box(120.02, 32.0, 120.03, 32.004),
+        shapely.box(120.03, 32.0, 120.031, 32.004),  # touches the part before along an edge
+    ]
+    zone = shapely.union_all(parts)
+    park = shapely.box(120.0, 32.02, 120.01, 32.03)
+    parcels = grid(30, 20)
+    res = assert_matches(np.array([zone, park], dtype=object), parcels)
+    assert shapely.get_num_geometries(zone) == 3
+    assert res["inside"].any() and (~res["inside"]).any()
+    assert (np.diff(res["a"].to_numpy()) >= 0).all()  # sorted by a, then b
+    cells = ellipsoidal_area(parcels[res["b"].to_numpy()], 4490)
+    np.testing.assert_allclose(res["b_share"], np.minimum(res["area_m2"] / cells, 1.0), rtol=1e-12)
+    total = float(ellipsoidal_area([zone], 4490)[0])
+    got = float(res.loc[res["a"] == 0, "area_m2"].sum())
+    assert got == pytest.approx(total, rel=1e-9)  # the grid covers the zone: every square metre counted once

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import echo, lang_option
+from zonekit.cli.options import echo, lang_option, quiet_option
 
 
 @click.command()
@@ -21,6 +21,7 @@ from zonekit.cli.options import echo, lang_option
     help="Year for the enclave benefit split and the statistical scope of boundary versions.",
 )
 @lang_option
+@quiet_option
 def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
     """Run the main job on STUDY (default: the bundled sample) and write everything into --out.
 

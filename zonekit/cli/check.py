@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, write_report
 
 
 @click.command()
@@ -18,6 +18,7 @@ from zonekit.cli.options import guard_out, lang_option, write_report
     help="Write the findings: .xlsx (with a metadata sheet), .csv (utf-8-sig), .gpkg or .parquet.",
 )
 @lang_option
+@quiet_option
 def check(study: Path, out: Path | None, lang: str) -> None:
     """Check STUDY: geometry, topology and cross-layer consistency.
 

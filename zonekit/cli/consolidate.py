@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, read, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, read, write_report
 
 
 @click.command()
@@ -24,6 +24,7 @@ from zonekit.cli.options import guard_out, lang_option, read, write_report
     help="TOML overriding the thresholds of consolidate_default.toml.",
 )
 @lang_option
+@quiet_option
 def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
     """Consolidation candidates (整合优化) of STUDY, grouped, with evidence and a suggested action.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
-from zonekit.cli.options import lang_option
+from zonekit.cli.options import lang_option, quiet_option
 
 
 @click.command("import")
@@ -42,6 +42,7 @@ from zonekit.cli.options import lang_option
 @click.option("--replace", "mode", flag_value="replace", help="Replace the layer if the study has it.")
 @click.option("--append", "mode", flag_value="append", help="Append to the layer if the study has it.")
 @lang_option
+@quiet_option
 def import_command(
     src: Path,
     study: Path,

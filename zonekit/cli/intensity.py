@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, read, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, read, write_report
 
 
 @click.command()
@@ -37,6 +37,7 @@ from zonekit.cli.options import guard_out, lang_option, read, write_report
     help="TOML overriding the default ideals, weights, thresholds and cut-offs.",
 )
 @lang_option
+@quiet_option
 def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path | None, lang: str) -> None:
     """Land intensive-use evaluation (土地集约利用评价) of STUDY per park or zone.
 

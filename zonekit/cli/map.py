@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import BASEMAPS, INDICATORS
-from zonekit.cli.options import echo, guard_out, lang_option, read
+from zonekit.cli.options import echo, guard_out, lang_option, quiet_option, read
 
 
 @click.command("map")
@@ -39,6 +39,7 @@ from zonekit.cli.options import echo, guard_out, lang_option, read
     help="The indicator of the second choropleth.",
 )
 @lang_option
+@quiet_option
 def map_command(
     study: Path,
     out: Path,

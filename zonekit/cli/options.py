@@ -23,6 +23,25 @@ lang_option = click.option(
 )
 
 
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        from zonekit.geo.progress import set_quiet
+
+        set_quiet(True)
+    return value
+
+
+quiet_option = click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_set_quiet,
+    help="Show no progress bars (they never show when standard error is not a terminal).",
+)
+
+
 def echo(code: str, **values) -> None:
     """Say message ``code`` on standard output in the language in force."""
     from zonekit.vocabulary.messages import say

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import guard_out, lang_option, read, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, read, write_report
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
@@ -44,6 +44,7 @@ SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
     "zones overlapping — a sheet each.",
 )
 @lang_option
+@quiet_option
 def overlap(
     study: Path, a: str | None, bs: tuple[str, ...], out: Path, buffer: float, preset: str | None, lang: str
 ) -> None:

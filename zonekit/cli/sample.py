@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import echo, lang_option
+from zonekit.cli.options import echo, lang_option, quiet_option
 
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a study.gpkg / landcover.tif already in DIRECTORY.")
 @lang_option
+@quiet_option
 def sample(directory: Path, force: bool, lang: str) -> None:
     """Write the bundled sample study (study.gpkg, landcover.tif) to DIRECTORY.
 

@@ -25,7 +25,6 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
-from tqdm.auto import tqdm
 
 from zonekit.errors import SourceReadError
 from zonekit.geo.archive import safe_extract
@@ -36,7 +35,13 @@ from zonekit.geo.encoding import (
     read_dbf_header,
     shapefile_encoding,
 )
+from zonekit.geo.progress import tracked
 from zonekit.vocabulary.messages import Reasons
+
+
+def _one(_: object) -> int:
+    return 1
+
 
 VECTOR_SUFFIXES = {
     ".shp": "ESRI Shapefile",
@@ -272,15 +277,8 @@ def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: 
         declared = _shapefile_record_count(ds) if fmt == "ESRI Shapefile" else None
         if declared is not None and declared > len(fids):  # records the driver no longer lists
             fids = list(range(declared))
-        for pos, fid in enumerate(
-            tqdm(
-                fids,
-                desc="reading feature by feature",
-                unit="feature",
-                leave=False,
-                disable=len(fids) < 10_000,
-            )
-        ):
+        steps = fids if len(fids) < 10_000 else tracked(fids, "progress.features", total=len(fids), size=_one)
+        for pos, fid in enumerate(steps):
             try:
                 if dbf_ok is not None and pos >= dbf_ok:
                     raise ValueError("its attribute record is missing from the truncated .dbf")

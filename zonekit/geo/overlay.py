@@ -85,6 +85,10 @@ def intersection_areas(
     )
     if not len(a) or not len(b):
         return empty
+    parts, owner = shapely.get_parts(a, return_index=True)
+    if len(parts) > len(a):  # each part of a multi-part A alone: a box query then finds only parcels near it
+        found = intersection_areas(parts, b, crs, b_area_m2=b_area_m2, threads=n_threads)
+        return _merge_parts(found, owner)
     shapely.prepare(a)
     tree = shapely.STRtree(a)  # the small side: cheap to build; B is streamed through it in chunks
     tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
@@ -166,6 +170,29 @@ def intersection_areas(
             "b_share": np.minimum(share, 1.0),
             "inside": inside,
         }
+    )
+
+
+def _merge_parts(pairs: pd.DataFrame, owner: np.ndarray) -> pd.DataFrame:
+    """Pairs of A's parts turned into pairs of A: a B meeting two parts of one A gets the sum of both.
+
+    The parts of a valid multipolygon do not overlap, so their areas add; a B inside one part is inside A.
+    """
+    ai = owner[pairs["a"].to_numpy()].astype(np.int64)
+    bi = pairs["b"].to_numpy()
+    order = np.lexsort((bi, ai))
+    ai, bi = ai[order], bi[order]
+    area = pairs["area_m2"].to_numpy()[order]
+    share = pairs["b_share"].to_numpy()[order]
+    inside = pairs["inside"].to_numpy()[order]
+    first = np.r_[True, (ai[1:] != ai[:-1]) | (bi[1:] != bi[:-1])] if len(ai) else np.zeros(0, bool)
+    starts = np.flatnonzero(first)
+    if len(starts) < len(ai):  # some B meets several parts of one A
+        area, share = np.add.reduceat(area, starts), np.add.reduceat(share, starts)
+        inside = np.logical_or.reduceat(inside, starts)
+        ai, bi = ai[starts], bi[starts]
+    return pd.DataFrame(
+        {"a": ai, "b": bi, "area_m2": area, "b_share": np.minimum(share, 1.0), "inside": inside}
     )
 
 

@@ -32,6 +32,7 @@ from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
 from zonekit.geo.io import SourceRead, read_source
 from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
+from zonekit.geo.progress import bar
 from zonekit.geo.repair import repair_polygons
 from zonekit.layers.fields import load_field_map, map_fields
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
@@ -261,7 +262,7 @@ def import_layer(
     study = Path(study)
     if not study.exists():
         create_study(study)
-    with writing(study):
+    with writing(study), bar("progress.import", total=IMPORT_STEPS, unit="unit.steps") as steps:
         return _import_locked(
             src,
             study,
@@ -274,7 +275,11 @@ def import_layer(
             code_system=code_system,
             layer=layer,
             mode=mode,
+            steps=steps,
         )
+
+
+IMPORT_STEPS = 7  # read, coordinates, attributes, codes, repair, account, write
 
 
 def _import_locked(
@@ -290,6 +295,7 @@ def _import_locked(
     code_system: str | None,
     layer: str | None,
     mode: str,
+    steps,
 ) -> ImportReport:
     """The import proper, run while this process is the study's only zonekit writer.
 
@@ -301,20 +307,25 @@ def _import_locked(
         raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
     read = _read(src, layer=layer, encoding=encoding)
+    steps.update()
     original = read.frame
     if len(original) == 0:
         _refuse_empty(as_, read.source, mode, read=0, reasons={})
     problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
     geoms, decision = _coordinates(read, schema, as_, study, target_crs, crs=crs, from_=from_)
+    steps.update()
     import_id = _next_import_id(study)
     notes = list(read.notes)
     attrs, renames = _attributes(read, schema, as_, user_map, import_id, notes, problems)
+    steps.update()
     system: str | None = None
     system_how: Reasons | None = None
     unknown: dict[str, int] = {}
     if as_ == "landuse":
         attrs, system, system_how, unknown = _land_use_codes(attrs, code_system, read.source)
+    steps.update()
     geoms, changes = _repair(geoms, schema, target_crs, problems)
+    steps.update()
     id_col = schema.id_column
     rejected_pos = np.array(sorted(problems), dtype=int)
     keep = np.setdiff1d(np.arange(len(attrs)), rejected_pos)
@@ -372,7 +383,9 @@ def _import_locked(
         _refuse_empty(as_, report.source, mode, read=report.read, reasons=report.rejected_reasons)
 
     tables, append = _study_tables(report, out_layer, rejected_table, changes, loaded, id_col, mode)
+    steps.update()
     write_tables(study, tables, append=frozenset(append))
+    steps.update()
     return report
 
 

@@ -19,6 +19,7 @@ import pyogrio
 import pyproj
 import shapely
 
+from zonekit.geo.progress import tracked
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
 
 CHUNK_ROWS = 200_000
@@ -149,13 +150,17 @@ class LayerStream:
         """
         asked = self.columns if columns is None else dict.fromkeys(columns)  # each column once
         wanted = [c for c in asked if c in self.columns]
+        pieces = self._slices(wanted) if self.frame is not None else self._read(wanted)
+        if self.n > self.chunk_rows:  # a bar only where there is more than one chunk to wait for
+            pieces = tracked(pieces, "progress.parcels", total=self.n, unit="unit.parcels")
+        yield from pieces
+
+    def _slices(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
         if self.frame is not None:
             frame = self.frame[[*wanted, self.frame.geometry.name]]
             for start in range(0, max(self.n, 1), self.chunk_rows):
                 piece = frame.iloc[start : start + self.chunk_rows]
                 yield piece.set_axis(pd.RangeIndex(start, start + len(piece)))
-            return
-        yield from self._read(wanted)
 
     def _read(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
         schema = narrowed(SCHEMAS[self.name], wanted) if self.name in SCHEMAS else None

@@ -1042,6 +1042,18 @@ MESSAGES: dict[str, Message] = {
     "interrupted": M("已中断;没有留下写了一半的输出", "interrupted; no output was left half-written"),
     "error": M("错误", "error"),
     "warning": M("警告", "warning"),
+    # progress bars (standard error, on a terminal only)
+    "progress.parcels": M("宗地(逐块读取、叠加)", "parcels (read and overlaid chunk by chunk)"),
+    "progress.import": M("导入", "import"),
+    "progress.features": M("逐个要素读取", "reading feature by feature"),
+    "progress.map": M("地图", "map"),
+    "progress.atlas": M("成果集", "atlas"),
+    "unit.parcels": M("宗", "parcels"),
+    "unit.steps": M("步", "steps"),
+    "option.quiet": M(
+        "不显示进度条(标准错误不是终端时本就不显示)。",
+        "Show no progress bars (they never show when standard error is not a terminal).",
+    ),
 }
 for _key, _zh in CLASS_ZH.items():
     MESSAGES[f"class.{_key}"] = M(_zh, CLASS_EN[_key])
