@@ -137,3 +137,16 @@ def test_areal_scale_interpolation_matches_pyproj():
     got = _areal_scale(x, y, crs)
     assert np.abs(got / want - 1).max() < 1e-10
     assert np.abs(want - want.mean()).max() > 1e-6  # the scale does vary across the sample
+
+
+def test_one_part_multipolygons_as_geopackages_hold_them():
+    """A GeoPackage's MultiPolygon layer wraps every parcel in a one-part MultiPolygon: same areas."""
+    holed = shapely.box(120, 32, 120.01, 32.01).difference(shapely.box(120.002, 32.002, 120.004, 32.004))
+    plain = shapely.box(120.02, 32, 120.03, 32.01)
+    two = shapely.MultiPolygon([shapely.box(121, 32, 121.01, 32.01), shapely.box(121.02, 32, 121.03, 32.01)])
+    polys = [holed, plain, two]
+    wrapped = [shapely.MultiPolygon([holed]), shapely.MultiPolygon([plain]), two]
+    geod = pyproj.Geod(ellps="GRS80")
+    want = [abs(geod.geometry_area_perimeter(g)[0]) for g in polys]
+    np.testing.assert_allclose(ellipsoidal_area(wrapped, 4490), want, rtol=1e-9)
+    np.testing.assert_allclose(ellipsoidal_area(wrapped, 4490), ellipsoidal_area(polys, 4490), rtol=1e-12)

@@ -60,7 +60,11 @@ def rings(geoms: np.ndarray) -> Rings:
     n_coords = shapely.get_num_coordinates(geoms)
     # most polygons are one ring: their ring is all their coordinates, and shapely.to_ragged_array
     # (ten times slower) is only needed for the others
-    simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    kind = shapely.get_type_id(geoms)
+    simple = (kind == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    single = (kind == 6) & (shapely.get_num_geometries(geoms) == 1)  # a one-part MultiPolygon, as GPKGs hold
+    if single.any():
+        simple[single] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[single], 0)) == 0
     if simple.all():
         ring_len, ring_geom, is_ext = n_coords, np.arange(n), np.ones(n, dtype=bool)
     else:
