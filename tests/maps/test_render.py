@@ -130,3 +130,24 @@ def test_parcel_simplification_opens_no_gaps(sample_study):
     overlap_before = shapely.area(part.geometry.values).sum() / shapely.union_all(part.geometry.values).area
     overlap_after = shapely.area(light.geometry.values).sum() / shapely.union_all(light.geometry.values).area
     assert overlap_after - overlap_before < 1e-5
+
+
+def test_landuse_image_from_a_stream_equals_the_whole_layer(sample_study):
+    """The command line burns the parcels chunk by chunk: the image is the one of the layer read whole."""
+    import numpy as np
+
+    from zonekit.layers.stream import LayerStream
+    from zonekit.maps.render import rasterise_classes
+
+    st = read_study(sample_study, layers=["landuse"])
+    whole, bounds = rasterise_classes(st["landuse"], max_side=512)
+    stream = LayerStream.from_study(sample_study, "landuse", st.crs, chunk_rows=4000)
+    chunked, _ = rasterise_classes(stream, max_side=512)
+    assert whole.shape[2] == 4 and max(whole.shape[:2]) == 512 and (whole[..., 3] > 0).mean() > 0.01
+    if np.allclose(stream.bounds, st["landuse"].total_bounds, rtol=0, atol=1e-9):
+        assert np.array_equal(whole, chunked)
+    else:  # the file's extent is stored in single precision: a pixel's width at most
+        assert chunked.shape == whole.shape and (whole != chunked).any(axis=2).mean() < 0.02
+    _, gaode = rasterise_classes(st["landuse"], basemap="gaode", max_side=512)
+    d = np.subtract(gaode, bounds)
+    assert 0.001 < np.abs(d).max() < 0.01  # GCJ-02 moves the image a few hundred metres, like the vectors

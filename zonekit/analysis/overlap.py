@@ -25,6 +25,7 @@ from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.check import parks_outside_zone
 from zonekit.layers.schema import SCHEMAS
+from zonekit.layers.stream import stream_of
 
 PAIR_COLUMNS = [
     "a_layer",
@@ -318,8 +319,15 @@ def findings(
         out["parks_in_redlines"] = red.reset_index(drop=True)
     lu = study.get("landuse")
     if prot is not None and lu is not None and "industry_code" in lu:
-        code = lu["industry_code"].astype(str).str[:3]
-        chem = lu[(lu["analysis_class"] == "industrial") & code.isin(list(chemical_industries))]
+
+        def chemical(parcels: pd.DataFrame) -> np.ndarray:
+            code = parcels["industry_code"].astype(str).str[:3]
+            return (
+                (parcels["analysis_class"] == "industrial") & code.isin(list(chemical_industries))
+            ).to_numpy()
+
+        # only the chemical plants' parcels are kept, a chunk at a time when the layer is read as a stream
+        chem = stream_of(lu, "landuse").select(None, chemical)
         inside = overlap_pairs(chem, prot, a_layer="landuse", b_layer="protected")
         near = overlap_pairs(chem, prot, a_layer="landuse", b_layer="protected", buffer_m=near_m)
         near = near.assign(

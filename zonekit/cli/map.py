@@ -67,7 +67,8 @@ def map_command(
     from zonekit import api
     from zonekit.maps.html import write_map
 
-    st = read(study, ("parks",), ("zones", "landuse", "admin", "protected", "enclaves", "enterprises"))
+    layers = ("zones", "landuse", "admin", "protected", "enclaves", "enterprises")
+    st = read(study, ("parks",), layers, stream=("landuse",))  # parcels chunk by chunk
     g = st.get
     m = api.map(
         st["parks"],

@@ -9,11 +9,12 @@ columns asked for, each chunk brought to its schema's types and checked) or from
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pyproj
@@ -72,6 +73,8 @@ class LayerStream:
     path: Path | None = None
     frame: gpd.GeoDataFrame | None = field(default=None, repr=False)
     chunk_rows: int = CHUNK_ROWS
+    bounds: tuple[float, float, float, float] | None = None
+    """(minx, miny, maxx, maxy) of every feature, from the file's metadata or the frame."""
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int = CHUNK_ROWS) -> LayerStream:
@@ -92,7 +95,8 @@ class LayerStream:
             Its chunks are views of ``frame``, indexed by position in it.
         """
         cols = tuple(str(c) for c in frame.columns if c != frame.geometry.name)
-        return cls(name, frame.crs, cols, len(frame), None, frame, chunk_rows)
+        box = tuple(float(v) for v in frame.total_bounds) if len(frame) else None
+        return cls(name, frame.crs, cols, len(frame), None, frame, chunk_rows, box)  # type: ignore[arg-type]
 
     @classmethod
     def from_study(
@@ -117,17 +121,47 @@ class LayerStream:
             Feature count and columns from the file's metadata (``pyogrio.read_info``), nothing read yet.
         """
         path = Path(path)
-        info = pyogrio.read_info(path, layer=name)
+        info = pyogrio.read_info(path, layer=name, force_total_bounds=True)
         found = pyproj.CRS.from_user_input(info["crs"]) if info.get("crs") else None
         if found is not None and not found.equals(crs):
             raise_if_invalid(
                 [f"layer '{name}' is in {found.to_string()}, not the study's {crs.to_string()}"],
                 path=str(path),
             )
-        return cls(name, crs, tuple(map(str, info["fields"])), int(info["features"]), path, None, chunk_rows)
+        box = info.get("total_bounds")
+        box = tuple(float(v) for v in box) if box is not None and np.all(np.isfinite(box)) else None
+        fields = tuple(map(str, info["fields"]))
+        return cls(name, crs, fields, int(info["features"]), path, None, chunk_rows, box)
 
     def __len__(self) -> int:
         return self.n
+
+    def __contains__(self, column: object) -> bool:
+        """Whether the layer has attribute ``column`` (as ``column in frame`` asks of a frame)."""
+        return column in self.columns
+
+    def select(
+        self,
+        columns: Sequence[str] | None = None,
+        keep: Callable[[gpd.GeoDataFrame], np.ndarray] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """The features for which ``keep(chunk)`` is true (default: all), as one frame, read chunk by chunk.
+
+        Parameters
+        ----------
+        columns : Sequence[str], optional
+            Attribute columns to read (default: all).
+        keep : callable, optional
+            A boolean mask of a chunk's rows.
+
+        Returns
+        -------
+        GeoDataFrame
+            The features kept, indexed by their positions in the layer.
+        """
+        parts = [c if keep is None else c[np.asarray(keep(c), dtype=bool)] for c in self.chunks(columns)]
+        parts = [p for p in parts if len(p)] or parts[:1]
+        return pd.concat(parts) if len(parts) > 1 else parts[0]
 
     def chunks(self, columns: Sequence[str] | None = None) -> Iterator[gpd.GeoDataFrame]:
         """The features, ``chunk_rows`` at a time, with the ``columns`` asked for (default: all) and geometry.

@@ -27,7 +27,9 @@ from folium import plugins
 
 from zonekit.choices import BASEMAPS
 from zonekit.errors import InputError
-from zonekit.geo.offsets import apply_offset
+from zonekit.geo.burn import Grid, burn
+from zonekit.geo.offsets import apply_offset, wgs84_to_gcj02
+from zonekit.layers.stream import stream_of
 from zonekit.maps.escape import escape_for_script
 from zonekit.maps.styles import (
     ACTION_COLOURS,
@@ -258,7 +260,7 @@ def study_map(
     if "enclaves" in study and "admin" in study:
         sections.append(_enclave_links(m, parks, study["enclaves"], study["admin"], basemap, lab))
     if "landuse" in study:
-        sections.append(_landuse_layer(m, _display(study["landuse"], basemap), lab, max_vector_parcels))
+        sections.append(_landuse_layer(m, study["landuse"], basemap, lab, max_vector_parcels))
     if intensity is not None:
         sections += _choropleths(m, parks, intensity, indicator, lab)
     if groups is not None and len(groups):
@@ -582,11 +584,18 @@ def _controls(m: folium.Map, park_layer: folium.GeoJson, lab: dict) -> None:
     folium.LayerControl(collapsed=False).add_to(m)
 
 
-def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: int) -> dict:
-    """Parcels by analysis class: vector up to ``max_vector`` parcels, an image beyond (parks stay vector)."""
-    cls = lu["analysis_class"].fillna("unknown").astype(str)
+def _landuse_layer(m: folium.Map, parcels, basemap: str, lab: dict, max_vector: int) -> dict:
+    """Parcels by analysis class: vector up to ``max_vector`` parcels, an image beyond (parks stay vector).
+
+    ``parcels`` is a frame or a :class:`~zonekit.layers.stream.LayerStream`; a large layer is burnt into
+    the image chunk by chunk and never held whole.
+    """
     fg = folium.FeatureGroup(name=lab["landuse"], show=False)
-    if len(lu) <= max_vector:
+    if len(parcels) <= max_vector:
+        lu = _display(
+            stream_of(parcels, "landuse").select(["parcel_id", "land_use_code", "analysis_class"]), basemap
+        )
+        cls = lu["analysis_class"].fillna("unknown").astype(str)
         light = _light(
             _props(
                 lu,
@@ -610,7 +619,7 @@ def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: i
             tooltip=folium.GeoJsonTooltip(["class", "code", "parcel_id"], aliases=["", "", ""]),
         ).add_to(fg)
     else:
-        image, bounds = rasterise_classes(lu, cls)
+        image, bounds = rasterise_classes(parcels, basemap=basemap)
         folium.raster_layers.ImageOverlay(
             image, bounds=bounds, opacity=0.65, mercator_project=False, name=lab["landuse"]
         ).add_to(fg)
@@ -618,42 +627,54 @@ def _landuse_layer(m: folium.Map, lu: gpd.GeoDataFrame, lab: dict, max_vector: i
     return {"title": lab["landuse"], "items": [_item(c, lab[k]) for k, c in CLASS_COLOURS.items()]}
 
 
-def rasterise_classes(
-    lu: gpd.GeoDataFrame, cls: pd.Series, *, max_side: int = 2048
-) -> tuple[np.ndarray, list]:
+def rasterise_classes(parcels, *, basemap: str = "osm", max_side: int = 2048) -> tuple[np.ndarray, list]:
     """Land use as an RGBA image on a Web-Mercator grid (how Leaflet stretches overlays), and its bounds.
+
+    The parcels are burnt chunk by chunk (:func:`zonekit.geo.burn.burn`, a pixel whose centre is inside),
+    their coordinates projected as arrays: no per-parcel Python object, memory for one chunk.
 
     Parameters
     ----------
-    lu : gpd.GeoDataFrame
-        Land-use parcels.
+    parcels : GeoDataFrame or LayerStream
+        Land-use parcels with ``analysis_class``.
+    basemap : str, default 'osm'
+        ``gaode`` shifts the image into GCJ-02 like every other layer over Gaode tiles.
     max_side : int, default 2048
         Largest image side, pixels.
 
     Returns
     -------
     tuple[np.ndarray, list]
-        Land use as an RGBA image on a Web-Mercator grid (how Leaflet stretches overlays), and its bounds.
+        Land use as an RGBA image on a Web-Mercator grid (how Leaflet stretches overlays), and its
+        bounds as [[south, west], [north, east]] in degrees.
     """
-    from rasterio.features import rasterize
-    from rasterio.transform import from_bounds
+    stream = stream_of(parcels, "landuse")
+    to_lonlat = pyproj.Transformer.from_crs(stream.crs, 4326, always_xy=True)
+    to_merc = pyproj.Transformer.from_crs(4326, 3857, always_xy=True)
 
-    merc = lu.to_crs(3857)
-    x0, y0, x1, y1 = merc.total_bounds
-    res = max((x1 - x0) / max_side, (y1 - y0) / max_side, 2.0)
-    w, h = max(1, math.ceil((x1 - x0) / res)), max(1, math.ceil((y1 - y0) / res))
+    def project(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lon, lat = to_lonlat.transform(x, y)
+        if basemap == "gaode":
+            lon, lat = wgs84_to_gcj02(np.asarray(lon), np.asarray(lat))
+        return to_merc.transform(lon, lat)
+
+    x0, y0, x1, y1 = stream.bounds or (0.0, 0.0, 0.0, 0.0)
+    edge = np.linspace(0.0, 1.0, 33)  # the box's sides, densified: a projected box is not a box
+    bx = np.r_[x0 + (x1 - x0) * edge, np.full(33, x1), x0 + (x1 - x0) * edge, np.full(33, x0)]
+    by = np.r_[np.full(33, y0), y0 + (y1 - y0) * edge, np.full(33, y1), y0 + (y1 - y0) * edge]
+    mx, my = project(bx, by)
+    grid = Grid.covering((mx.min(), my.min(), mx.max(), my.max()), max_side, 2.0)
     names = list(CLASS_COLOURS)
-    code = cls.map({c: i + 1 for i, c in enumerate(names)}).fillna(len(names)).astype("uint8").to_numpy()
-    idx = rasterize(
-        zip(merc.geometry.values, code, strict=True),
-        out_shape=(h, w),
-        transform=from_bounds(x0, y0, x1, y1, w, h),
-        fill=0,
-        dtype="uint8",
-    )
+    number = {c: i + 1 for i, c in enumerate(names)}
+    idx = np.zeros((grid.h, grid.w), dtype=np.uint8)
+    for chunk in stream.chunks(["analysis_class"]):
+        code = chunk["analysis_class"].map(number).fillna(len(names)).astype("uint8").to_numpy()
+        burn(idx, grid, chunk.geometry.values, code, project)
     palette = np.zeros((len(names) + 1, 4), dtype=np.uint8)
     for i, c in enumerate(names, start=1):
         palette[i] = [int(CLASS_COLOURS[c][k : k + 2], 16) for k in (1, 3, 5)] + [255]
     image = palette[idx]
-    lon, lat = pyproj.Transformer.from_crs(3857, 4326, always_xy=True).transform([x0, x1], [y0, y1])
+    west, east = grid.x0, grid.x0 + grid.w * grid.res
+    south, north = grid.y1 - grid.h * grid.res, grid.y1
+    lon, lat = to_merc.transform([west, east], [south, north], direction="INVERSE")
     return image, [[lat[0], lon[0]], [lat[1], lon[1]]]
