@@ -28,7 +28,7 @@ from zonekit.errors import (
     UnsafeArchiveError,
 )
 from zonekit.geo.offsets import wgs84_to_gcj02
-from zonekit.layers.study import read_table
+from zonekit.layers.study import list_tables, read_table
 
 GEOD = pyproj.Geod(ellps="GRS80")
 NAMES = ["苏州工业园区", "南通经济技术开发区", "海门经济技术开发区"]
@@ -469,3 +469,20 @@ def test_a_geopackage_attribute_table_imports_as_a_table(tmp_path):
     assert (report.read, report.loaded, report.rejected) == (2, 2, 0)
     firms = read_table(tmp_path / "s.gpkg", "enterprises")
     assert list(firms["name"]) == ["甲厂", "乙厂"] and list(firms["tax_wan"]) == [12.5, 3.0]
+
+
+def test_a_shapefiles_clockwise_rings_are_turned_and_said_once_not_called_repairs(tmp_path):
+    """A shapefile's exteriors run clockwise by its specification: every ring turns, nothing is repaired."""
+    src = tmp_path / "parks.shp"
+    g = squares(3)
+    g["park_id"], g["zone_id"], g["name"], g["kind"] = ["A", "B", "C"], "Z", "园", "main"
+    pyogrio.write_dataframe(g.drop(columns="id"), src, encoding="UTF-8")
+    back = pyogrio.read_dataframe(src)
+    assert not shapely.is_ccw(shapely.get_exterior_ring(back.geometry.values)).any()  # as written: clockwise
+    report = import_layer(src, tmp_path / "s.gpkg", as_="parks")
+    assert report.repaired == 0 and report.repairs == {}
+    assert any("rings of 3 feature(s) turned" in n for n in report.notes)
+    stored = read_study(tmp_path / "s.gpkg")["parks"]
+    assert shapely.is_ccw(shapely.get_exterior_ring(shapely.get_geometry(stored.geometry.values, 0))).all()
+    tables = list_tables(tmp_path / "s.gpkg")
+    assert "zonekit_repairs" not in tables or len(read_table(tmp_path / "s.gpkg", "zonekit_repairs")) == 0

@@ -55,3 +55,35 @@ def test_a_bad_value_in_a_late_chunk_is_reported(sample_study, tmp_path):
     stream = LayerStream.from_study(path, "landuse", st.crs, chunk_rows=5000)
     with pytest.raises(SchemaError, match="half-built"):
         zonekit.intensity(st["parks"], stream)
+
+
+def test_check_of_a_file_read_in_chunks_finds_what_the_whole_layer_shows(sample_study, tmp_path, monkeypatch):
+    """Duplicate ids in different chunks, an invalid parcel, an unknown code: found as if read whole."""
+    import shapely
+
+    from zonekit.layers import stream as stream_module
+    from zonekit.layers.check import check_study
+
+    path = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, path)
+    lu = pyogrio.read_dataframe(path, layer="landuse")
+    lu.loc[lu.index[-1], "parcel_id"] = lu["parcel_id"].iloc[0]  # the first chunk's id, again in the last
+    lu.loc[lu.index[-2], "geometry"] = shapely.Polygon(
+        [(120.5, 32.0), (120.51, 32.01), (120.51, 32.0), (120.5, 32.01)]
+    )
+    lu.loc[lu.index[-3], ["land_use_code", "analysis_class"]] = ["9999", "unknown"]
+    pyogrio.write_dataframe(lu, path, layer="landuse", driver="GPKG")
+    whole = check_study(read_study(path, validate_schema=False))
+    monkeypatch.setattr(stream_module, "CHUNK_ROWS", 4000)
+    chunked = check_study(path)
+    assert -(-len(lu) // 4000) > 5
+    for check in ("schema", "invalid_geometry", "unknown_land_use_code"):
+        a = whole[(whole["check"] == check) & (whole["layer"] == "landuse")]
+        b = chunked[(chunked["check"] == check) & (chunked["layer"] == "landuse")]
+        assert len(a) > 0, check
+        assert (
+            a[["severity", "ids", "message"]].values.tolist()
+            == b[["severity", "ids", "message"]].values.tolist()
+        )
+        np.testing.assert_allclose(a["quantity"].astype(float), b["quantity"].astype(float), rtol=1e-12)
+    assert f"duplicate parcel_id {lu['parcel_id'].iloc[0]}" in " ".join(chunked["message"])

@@ -6,16 +6,20 @@ quantity (e.g. an overlap in ha) — rather than stopping at the first problem.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
+import pyproj
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.schema import SCHEMAS, validate
+from zonekit.layers.stream import LayerStream, narrowed
 from zonekit.layers.study import Study, read_study
 from zonekit.vocabulary.messages import render, say
 
@@ -66,26 +70,19 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
         Columns ``severity`` (error | warning | info), ``check``, ``layer``, ``ids``, ``message``,
         ``quantity``, ``unit``; sorted by severity.
     """
-    if not isinstance(study, Study):
-        study = read_study(study, validate_schema=False)
+    if not isinstance(study, Study):  # the parcels are checked chunk by chunk, never held whole
+        study = read_study(study, validate_schema=False, stream=("landuse",))
     crs = study.crs
     rows: list[dict] = []
     for name, df in study.layers.items():
+        if isinstance(df, LayerStream):
+            rows += _streamed(df, name, crs)
+            continue
         for p in validate(df, SCHEMAS[name]):
             rows.append(_f("error", "schema", name, "", problem=p))
         if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(crs):
-            rows.append(
-                _f(
-                    "error",
-                    "crs_mismatch",
-                    name,
-                    "",
-                    layer_crs=df.crs.to_string(),
-                    study_crs=crs.to_string(),
-                    name=name,
-                )
-            )
-    rows += _invalid(study)
+            rows.append(_crs_mismatch(name, df.crs, crs))
+        rows += _invalid(df, name)
     parks = study.layers.get("parks")
     zones = study.layers.get("zones")
     if parks is not None and len(parks):
@@ -97,8 +94,9 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
             rows += _host_adcodes(parks, study.layers["admin"], study.layers.get("enclaves"), crs)
     if "enclaves" in study.layers:
         rows += _share_rules(study.layers["enclaves"], parks)
-    if "landuse" in study.layers:
-        rows += _unknown_codes(study.layers["landuse"], crs)
+    lu = study.layers.get("landuse")
+    if isinstance(lu, pd.DataFrame):
+        rows += _unknown_codes(lu, crs)
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["severity"] = pd.Categorical(out["severity"], categories=SEVERITIES, ordered=True)
     out = out.sort_values(["severity", "check", "layer"], kind="stable").reset_index(drop=True)
@@ -111,17 +109,55 @@ def _id_of(df: pd.DataFrame, name: str) -> pd.Series:
     return df[col].astype(str) if col and col in df else pd.Series(df.index.astype(str), index=df.index)
 
 
-def _invalid(study: Study) -> list[dict]:
-    rows = []
-    for name, df in study.layers.items():
-        if not isinstance(df, gpd.GeoDataFrame) or not len(df):
-            continue
-        g = df.geometry.to_numpy()
-        bad = ~shapely.is_missing(g) & ~shapely.is_valid(g)
-        ids = _id_of(df, name)
-        for i in np.flatnonzero(bad):
-            why = shapely.is_valid_reason(g[i])
-            rows.append(_f("error", "invalid_geometry", name, ids.iloc[i], why=why))
+def _crs_mismatch(name: str, layer_crs: pyproj.CRS, crs: pyproj.CRS) -> dict:
+    return _f(
+        "error",
+        "crs_mismatch",
+        name,
+        "",
+        layer_crs=layer_crs.to_string(),
+        study_crs=crs.to_string(),
+        name=name,
+    )
+
+
+def _invalid(df: pd.DataFrame, name: str) -> list[dict]:
+    if not isinstance(df, gpd.GeoDataFrame) or not len(df):
+        return []
+    g = df.geometry.to_numpy()
+    bad = np.flatnonzero(~shapely.is_missing(g) & ~shapely.is_valid(g))
+    if not len(bad):
+        return []
+    ids = _id_of(df, name).iloc[bad].tolist()
+    why = shapely.is_valid_reason(g[bad]).tolist()
+    return [_f("error", "invalid_geometry", name, i, why=w) for i, w in zip(ids, why, strict=True)]
+
+
+def _streamed(layer: LayerStream, name: str, crs: pyproj.CRS) -> list[dict]:
+    """The checks of one layer read chunk by chunk: schema, validity, unknown codes; ids unique over all."""
+    schema = SCHEMAS[name]
+    rows: list[dict] = []
+    if layer.path is not None:
+        found = pyogrio.read_info(layer.path, layer=name).get("crs")
+        if found and not pyproj.CRS.from_user_input(found).equals(crs):
+            rows.append(_crs_mismatch(name, pyproj.CRS.from_user_input(found), crs))
+    per_chunk = replace(schema, columns=tuple(replace(c, unique=False) for c in schema.columns))
+    problems: dict[str, None] = {}  # each problem once, in the order found
+    unknown = []
+    for chunk in layer.chunks():
+        problems |= dict.fromkeys(validate(chunk, per_chunk))
+        rows += _invalid(chunk, name)
+        if "analysis_class" in chunk:
+            unknown.append(chunk[chunk["analysis_class"] == "unknown"])
+    for col in (c.name for c in schema.columns if c.unique and c.name in layer):
+        if layer.path is not None:  # the whole column, without geometry: ids unique over every chunk
+            ids = pyogrio.read_dataframe(layer.path, layer=name, columns=[col], read_geometry=False)[col]
+        else:
+            ids = layer.select([col])[col]
+        problems |= dict.fromkeys(validate(pd.DataFrame({col: ids}), narrowed(schema, [col])))
+    rows += [_f("error", "schema", name, "", problem=p) for p in problems]
+    if unknown:
+        rows += _unknown_codes(pd.concat(unknown), crs)
     return rows
 
 

@@ -324,7 +324,7 @@ def _import_locked(
     if as_ == "landuse":
         attrs, system, system_how, unknown = _land_use_codes(attrs, code_system, read.source)
     steps.update()
-    geoms, changes = _repair(geoms, schema, target_crs, problems)
+    geoms, changes = _repair(geoms, schema, target_crs, problems, notes)
     steps.update()
     id_col = schema.id_column
     rejected_pos = np.array(sorted(problems), dtype=int)
@@ -502,14 +502,23 @@ def _land_use_codes(
 
 
 def _repair(
-    geoms: np.ndarray, schema: LayerSchema, target_crs: pyproj.CRS, problems: dict[int, list[str]]
+    geoms: np.ndarray,
+    schema: LayerSchema,
+    target_crs: pyproj.CRS,
+    problems: dict[int, list[str]],
+    notes: list[str],
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Make the polygons valid (structure method); what cannot be repaired rejects its row."""
+    """Make the polygons valid (structure method); what cannot be repaired rejects its row.
+
+    Turning rings into the GeoPackage's order changes no shape or area: it is said once, in the notes.
+    """
     if schema.geometry == "none":
         return geoms, pd.DataFrame()
     has = ~shapely.is_missing(geoms)
     check = np.flatnonzero(has | (schema.geometry == "required"))
     result = repair_polygons(geoms[check], target_crs)
+    if result.oriented:
+        notes.append(say("note.rings_oriented", "en", n=f"{result.oriented:,}"))
     geoms = geoms.copy()
     geoms[check] = result.geometry
     for pos, reason in result.rejected.items():
@@ -527,9 +536,7 @@ def _repair_summary(
     """The repairs of the loaded features: the records, how many features, and count and m² per kind."""
     if not len(changes):
         return changes, 0, {}
-    changes = changes[changes["position"].isin(keep)]
-    # re-orienting rings changes no shape or area: recorded, not counted as a repair
-    real = changes[changes["what"] != "rings oriented"]
+    real = changes = changes[changes["position"].isin(keep)]
     kinds = real["what"].str.replace(r" \(.*?\)", "", regex=True)
     repairs = {str(k): (len(grp), float(np.nansum(grp["area_change_m2"]))) for k, grp in real.groupby(kinds)}
     return changes, int(real["position"].nunique()), repairs

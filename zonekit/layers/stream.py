@@ -77,7 +77,7 @@ class LayerStream:
     """(minx, miny, maxx, maxy) of every feature, from the file's metadata or the frame."""
 
     @classmethod
-    def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int = CHUNK_ROWS) -> LayerStream:
+    def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int | None = None) -> LayerStream:
         """Consecutive slices of a frame already checked against its schema.
 
         Parameters
@@ -86,8 +86,8 @@ class LayerStream:
             The layer, in its schema's types (:func:`~zonekit.layers.frames.prepare`).
         name : str
             The layer name.
-        chunk_rows : int, default CHUNK_ROWS
-            Features per chunk.
+        chunk_rows : int, optional
+            Features per chunk (default :data:`CHUNK_ROWS`).
 
         Returns
         -------
@@ -96,11 +96,17 @@ class LayerStream:
         """
         cols = tuple(str(c) for c in frame.columns if c != frame.geometry.name)
         box = tuple(float(v) for v in frame.total_bounds) if len(frame) else None
-        return cls(name, frame.crs, cols, len(frame), None, frame, chunk_rows, box)  # type: ignore[arg-type]
+        return cls(name, frame.crs, cols, len(frame), None, frame, chunk_rows or CHUNK_ROWS, box)  # type: ignore[arg-type]
 
     @classmethod
     def from_study(
-        cls, path: str | Path, name: str, crs: pyproj.CRS, *, chunk_rows: int = CHUNK_ROWS
+        cls,
+        path: str | Path,
+        name: str,
+        crs: pyproj.CRS,
+        *,
+        chunk_rows: int | None = None,
+        check_crs: bool = True,
     ) -> LayerStream:
         """A layer of a study file, read only when iterated.
 
@@ -112,8 +118,10 @@ class LayerStream:
             The layer name.
         crs : pyproj.CRS
             The study's storage CRS; a layer in another is a schema problem.
-        chunk_rows : int, default CHUNK_ROWS
-            Features per chunk.
+        chunk_rows : int, optional
+            Features per chunk (default :data:`CHUNK_ROWS`).
+        check_crs : bool, default True
+            Raise a :class:`~zonekit.errors.SchemaError` when the layer is in another CRS than the study's.
 
         Returns
         -------
@@ -123,7 +131,7 @@ class LayerStream:
         path = Path(path)
         info = pyogrio.read_info(path, layer=name, force_total_bounds=True)
         found = pyproj.CRS.from_user_input(info["crs"]) if info.get("crs") else None
-        if found is not None and not found.equals(crs):
+        if check_crs and found is not None and not found.equals(crs):
             raise_if_invalid(
                 [f"layer '{name}' is in {found.to_string()}, not the study's {crs.to_string()}"],
                 path=str(path),
@@ -131,7 +139,7 @@ class LayerStream:
         box = info.get("total_bounds")
         box = tuple(float(v) for v in box) if box is not None and np.all(np.isfinite(box)) else None
         fields = tuple(map(str, info["fields"]))
-        return cls(name, crs, fields, int(info["features"]), path, None, chunk_rows, box)
+        return cls(name, crs, fields, int(info["features"]), path, None, chunk_rows or CHUNK_ROWS, box)
 
     def __len__(self) -> int:
         return self.n

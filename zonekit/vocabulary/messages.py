@@ -835,6 +835,11 @@ MESSAGES: dict[str, Message] = {
         "kept the polygon parts of a collection (dropped {n} other parts)",
     ),
     "repair.rings_oriented": M("已统一环方向", "rings oriented"),
+    "note.rings_oriented": M(
+        "{n} 个要素的环已转为 GeoPackage 的方向(外环逆时针;形状和面积不变)",
+        "rings of {n} feature(s) turned to the GeoPackage's order (exteriors counter-clockwise; no shape or "
+        "area changed)",
+    ),
     "note.ids_generated": M("已生成 {col}(源数据没有)", "{col} generated (the source has none)"),
     "note.bulk_read_failed": M(
         "整体读取失败({err});已逐个要素读取", "bulk read failed ({err}); read feature by feature"
