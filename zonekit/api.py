@@ -31,6 +31,7 @@ from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA
 from zonekit.layers.check import MIN_OVERLAP_M2, check_study
 from zonekit.layers.frames import study_of
+from zonekit.layers.stream import stream_of
 from zonekit.layers.study import Study
 from zonekit.vocabulary.messages import say
 
@@ -342,8 +343,10 @@ def versions(
     st = study_of(zone_versions=zone_versions, landuse=parcels)
     zv = st["zone_versions"]
     scopes, changes, sides = [], [], []
-    lu = st["landuse"]
+    parcels_of = stream_of(st["landuse"], "landuse")
     for zid in zv["zone_id"].unique():  # a loop over zones (a handful), not over parcels
+        # the parcels near the zone's versions only (the R-tree finds them when read from the file)
+        lu = parcels_of.within(zv.loc[zv["zone_id"] == zid].to_crs(parcels_of.crs).total_bounds)
         scope = _versions.statistical_scope(zv, zid, year)
         scopes.append(
             {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
@@ -369,7 +372,9 @@ def versions(
                     "parcels_out": len(d["parcels_out"]),
                 }
             )
-        sides.append(_versions.version_indicators(st, zid, config=config, pairs=pairs).assign(zone_id=zid))
+        sides.append(
+            _versions.version_indicators(st, zid, config=config, pairs=pairs, landuse=lu).assign(zone_id=zid)
+        )
     tables = {
         "scope": pd.DataFrame(scopes),
         "changes": pd.DataFrame(changes),

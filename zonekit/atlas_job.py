@@ -161,7 +161,7 @@ def _write_overlaps(
 
 def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -> tuple[Study, pd.DataFrame]:
     steps = bar("progress.atlas", total=8, unit="unit.steps")
-    st = read_study(src, validate_schema=False)
+    st = read_study(src, validate_schema=False, stream=("landuse",))  # the parcels chunk by chunk
     has = {n for n, df in st.items() if len(df)}  # an empty layer is skipped like a missing one
     g = {n: st[n] if n in has else None for n in st}.get
     _copy_inputs(src, out, bundled=bundled)

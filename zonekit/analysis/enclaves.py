@@ -14,6 +14,7 @@ import pandas as pd
 
 from zonekit.analysis.overlap import metric_crs
 from zonekit.geo.overlay import apportion, intersection_areas
+from zonekit.layers.stream import stream_of
 
 METRIC_COLUMNS = {
     "tax": "tax_wan",
@@ -63,8 +64,9 @@ def park_values(study, park_ids: list[str]) -> pd.DataFrame:
         Sum of each metric's parcel values inside each park (apportioned by area share), in 万元.
     """
     parks = study["parks"].set_index(study["parks"]["park_id"].astype(str)).loc[park_ids]
-    lu = study["landuse"]
-    cols = sorted({c for c in METRIC_COLUMNS.values() if c in lu})
+    cols = sorted({c for c in METRIC_COLUMNS.values() if c in study["landuse"]})
+    # only the parcels near these parks, through the R-tree when the layer is read from the file
+    lu = stream_of(study["landuse"], "landuse").within(parks.total_bounds, cols)
     pairs = intersection_areas(parks.geometry.values, lu.geometry.values, lu.crs)
     vals = apportion(pairs, lu[cols].astype(float)) if cols else pd.DataFrame(index=pairs.index)
     vals["park_id"] = np.asarray(park_ids, dtype=object)[pairs["a"].to_numpy()]

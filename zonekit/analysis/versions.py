@@ -182,7 +182,12 @@ def compare_versions(
 
 
 def version_indicators(
-    study, zone_id: str, *, config=None, pairs: pd.DataFrame | None = None
+    study,
+    zone_id: str,
+    *,
+    config=None,
+    pairs: pd.DataFrame | None = None,
+    landuse: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """Intensity indicators of a zone on each of its boundary versions, side by side.
 
@@ -199,6 +204,8 @@ def version_indicators(
         Overrides of the default configuration (a TOML path or a dict).
     pairs : pd.DataFrame, optional
         Pairs when already computed (not computed again).
+    landuse : GeoDataFrame, optional
+        The parcels ``pairs`` index (e.g. those near the zone), else the study's ``landuse``.
 
     Returns
     -------
@@ -213,7 +220,8 @@ def version_indicators(
         geometry=v.geometry.values,
         crs=study["zone_versions"].crs,
     )
-    res = evaluate_units(units, study["landuse"], key="version", config=config, pairs=pairs)
+    lu = study["landuse"] if landuse is None else landuse
+    res = evaluate_units(units, lu, key="version", config=config, pairs=pairs)
     out = res.indicators.drop(columns="geometry").set_index("version").T
     out.columns = [f"version_{c}" for c in out.columns]
     return out.reset_index(names="indicator")

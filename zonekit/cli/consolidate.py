@@ -40,7 +40,7 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
     """
     from zonekit import api
 
-    st = read(study, ("zones", "parks"), ("landuse", "protected", "admin"))
+    st = read(study, ("zones", "parks"), ("landuse", "protected", "admin"), stream=("landuse",))
     g = st.get
     report = api.consolidate(
         st["zones"],

@@ -65,7 +65,7 @@ def overlap(
     from zonekit import api
 
     if preset == "findings":
-        st = read(study, ("parks",), ("protected", "zones", "admin", "landuse"))
+        st = read(study, ("parks",), ("protected", "zones", "admin", "landuse"), stream=("landuse",))
         g = st.get
         near = buffer or 500.0
         report = api.findings(

@@ -75,6 +75,9 @@ class LayerStream:
     chunk_rows: int = CHUNK_ROWS
     bounds: tuple[float, float, float, float] | None = None
     """(minx, miny, maxx, maxy) of every feature, from the file's metadata or the frame."""
+    strict: bool = True
+    """Raise on values that do not fit the schema (else they are read as missing, as ``zonekit check``
+    reports them)."""
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int | None = None) -> LayerStream:
@@ -121,7 +124,8 @@ class LayerStream:
         chunk_rows : int, optional
             Features per chunk (default :data:`CHUNK_ROWS`).
         check_crs : bool, default True
-            Raise a :class:`~zonekit.errors.SchemaError` when the layer is in another CRS than the study's.
+            Raise a :class:`~zonekit.errors.SchemaError` when the layer is in another CRS than the study's,
+            or when its values do not fit the schema (else they are read as missing).
 
         Returns
         -------
@@ -139,7 +143,8 @@ class LayerStream:
         box = info.get("total_bounds")
         box = tuple(float(v) for v in box) if box is not None and np.all(np.isfinite(box)) else None
         fields = tuple(map(str, info["fields"]))
-        return cls(name, crs, fields, int(info["features"]), path, None, chunk_rows or CHUNK_ROWS, box)
+        n = int(info["features"])
+        return cls(name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=check_crs)
 
     def __len__(self) -> int:
         return self.n
@@ -147,6 +152,43 @@ class LayerStream:
     def __contains__(self, column: object) -> bool:
         """Whether the layer has attribute ``column`` (as ``column in frame`` asks of a frame)."""
         return column in self.columns
+
+    def within(self, bounds: Sequence[float], columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+        """The features whose boxes meet ``bounds`` (minx, miny, maxx, maxy), as one frame.
+
+        From a file the GeoPackage's R-tree finds them (GDAL's ``bbox`` filter): only the features near a
+        few parks are read, whatever the size of the layer. Each is brought to the schema's types and
+        checked.
+
+        Parameters
+        ----------
+        bounds : Sequence[float]
+            The box, in the layer's CRS.
+        columns : Sequence[str], optional
+            Attribute columns to read (default: all).
+
+        Returns
+        -------
+        GeoDataFrame
+            The features near ``bounds``, in the layer's order, with a fresh index.
+        """
+        box = tuple(float(v) for v in bounds)
+        wanted = list(self.columns) if columns is None else [c for c in dict.fromkeys(columns) if c in self]
+        if self.frame is not None:
+            b = shapely.bounds(self.frame.geometry.values)
+            near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+            return self.frame.loc[near, [*wanted, self.frame.geometry.name]].reset_index(drop=True)
+        found = pyogrio.read_dataframe(self.path, layer=self.name, columns=wanted, bbox=box, use_arrow=True)
+        if found.geometry.name != "geometry":
+            found = found.rename_geometry("geometry")
+        found = found.set_crs(self.crs, allow_override=True)
+        if self.name in SCHEMAS:
+            schema = narrowed(SCHEMAS[self.name], wanted)
+            problems: list[str] = []
+            found = conform(found, schema, problems)
+            if self.strict:
+                raise_if_invalid(problems + validate(found, schema), path=str(self.path))
+        return found.reset_index(drop=True)
 
     def select(
         self,
@@ -219,10 +261,12 @@ class LayerStream:
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)
                 if schema is not None:
-                    chunk = conform(chunk, schema, problems)
-                    problems.extend(p for p in validate(chunk, schema) if p not in problems)
+                    chunk = conform(chunk, schema, problems if self.strict else None)
+                    if self.strict:
+                        problems.extend(p for p in validate(chunk, schema) if p not in problems)
                 yield chunk
-        raise_if_invalid(problems, path=str(self.path))
+        if self.strict:
+            raise_if_invalid(problems, path=str(self.path))
 
 
 def stream_of(layer: gpd.GeoDataFrame | LayerStream, name: str) -> LayerStream:
