@@ -199,3 +199,20 @@ def test_overlap_findings_preset(tmp_path, sample_study):
 
     assert "园区占用红线与基本农田" in openpyxl.load_workbook(out).sheetnames
     assert run("overlap", str(sample_study), "--out", str(out)).returncode == 2
+
+
+def test_control_sequences_in_names_never_reach_the_terminal(sample_study, tmp_path):
+    """A park name carrying an OSC 52 clipboard write and a bidi override is printed escaped."""
+    import shutil
+
+    import pyogrio
+
+    path = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, path)
+    parks = pyogrio.read_dataframe(path, layer="parks")
+    parks.loc[0, "name"] = "园区\x1b]52;c;ZXZpbA==\x07\u202eA"
+    pyogrio.write_dataframe(parks, path, layer="parks", driver="GPKG")
+    res = CliRunner().invoke(main, ["intensity", str(path), "--out", str(tmp_path / "i.csv"), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "\x1b" not in res.output and "\x07" not in res.output and "\u202e" not in res.output
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in res.output

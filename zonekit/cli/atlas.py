@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import echo, lang_option, quiet_option
+from zonekit.cli.options import echo, lang_option, quiet_option, show
 
 
 @click.command()
@@ -43,5 +43,5 @@ def atlas(study: Path | None, out: Path, lang: str, year: int) -> None:
 
     done = run_atlas(study, out, lang=lang, year=year)
     echo("cli.study", study=done.study.path, layers=", ".join(f"{k} {len(v)}" for k, v in done.study.items()))
-    click.echo(summarise(done.findings))
+    show(summarise(done.findings))
     echo("cli.atlas_wrote", out=done.out)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, show, write_report
 
 
 @click.command()
@@ -34,7 +34,7 @@ def check(study: Path, out: Path | None, lang: str) -> None:
     from zonekit.layers.check import summarise
 
     findings = api.check(study)
-    click.echo(summarise(findings))
+    show(summarise(findings))
     if out is not None:
         write_report(
             findings,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
 
 
 @click.command()
@@ -52,6 +52,4 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
     )
     write_report(report, out, lang=lang, metadata={"study": study.name})
     groups = report["groups"]
-    click.echo(
-        groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]].to_string(index=False)
-    )
+    show(groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]].to_string(index=False))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
-from zonekit.cli.options import lang_option, quiet_option
+from zonekit.cli.options import lang_option, quiet_option, show
 
 
 @click.command("import")
@@ -91,4 +91,4 @@ def import_command(
         layer=layer,
         mode=mode or "create",
     )
-    click.echo(report.summary())
+    show(report.summary())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
 
 
 @click.command()
@@ -68,5 +68,5 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     )
     ind = report["indicators"]
     cols = ["name", "area_ha", "score", "grade"]
-    click.echo(ind[cols].to_string(float_format=lambda v: f"{v:,.1f}"))
+    show(ind[cols].to_string(float_format=lambda v: f"{v:,.1f}"))
     write_report(report, out, lang=lang, metadata={"study": study.name, "storage CRS": st.crs.to_string()})

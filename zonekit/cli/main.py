@@ -17,6 +17,7 @@ import warnings
 import click
 
 from zonekit._version import __version__
+from zonekit.cli.options import show
 from zonekit.errors import ZonekitError, ZonekitWarning
 from zonekit.vocabulary.messages import say
 
@@ -52,7 +53,7 @@ class UserError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:  # noqa: D102 — click's API
-        click.echo(textwrap.fill(f"{say('error')}: {self.message}", width=110), err=True, file=file)
+        show(textwrap.fill(f"{say('error')}: {self.message}", width=110), err=True, file=file)
 
 
 def os_error_message(err: OSError) -> str:
@@ -112,7 +113,7 @@ def main(debug: bool) -> None:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     prefix = say("warning") + ("" if issubclass(category, ZonekitWarning) else f" ({category.__name__})")
-    click.echo(textwrap.fill(f"{prefix}: {message}", width=110, subsequent_indent="  "), err=True)
+    show(textwrap.fill(f"{prefix}: {message}", width=110, subsequent_indent="  "), err=True)
 
 
 def cli() -> None:
@@ -122,7 +123,7 @@ def cli() -> None:
     try:
         main.main(standalone_mode=False, prog_name="zonekit")
     except click.exceptions.Abort:
-        click.echo(say("aborted"), err=True)
+        show(say("aborted"), err=True)
         sys.exit(1)
     except click.ClickException as err:
         err.show()
@@ -133,12 +134,12 @@ def cli() -> None:
         UserError(err.message).show()
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo(say("interrupted"), err=True)
+        show(say("interrupted"), err=True)
         sys.exit(130)
     except Exception as err:
         if debug:
             raise
-        click.echo(
+        show(
             textwrap.fill(f"{say('error')}: {say('bug', err=f'{type(err).__name__}: {err}')}", width=110),
             err=True,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 
@@ -42,11 +44,34 @@ quiet_option = click.option(
 )
 
 
+# C0 and C1 controls (but newline and tab), DEL, and the bidirectional overrides that reorder a line
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with every control character shown as its escape, never sent to the terminal as one.
+
+    A park or file name from a source can hold an escape sequence (a window title, OSC 52 writing the
+    clipboard, a cursor move hiding a line); printed raw, the terminal would run it.
+
+    Examples
+    --------
+    >>> terminal_safe("园区\x1b]52;c;ZXZpbA==\x07 A\u202e")
+    '园区\\x1b]52;c;ZXZpbA==\\x07 A\\u202e'
+    """
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def show(text: str, *, err: bool = False, file=None) -> None:
+    """Print ``text`` (a line of the command's report) with its control characters made harmless."""
+    click.echo(terminal_safe(str(text)), err=err, file=file)
+
+
 def echo(code: str, **values) -> None:
     """Say message ``code`` on standard output in the language in force."""
     from zonekit.vocabulary.messages import say
 
-    click.echo(say(code, **values))
+    show(say(code, **values))
 
 
 def guard_out(ctx: click.Context, param: click.Parameter, value):

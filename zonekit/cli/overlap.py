@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, write_report
+from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
@@ -78,7 +78,7 @@ def overlap(
         )
         write_report(report, out, lang=lang, metadata={"study": study.name, "preset": preset})
         for name, t in report.frames.items():
-            click.echo(f"{name:<26} {len(t)}")
+            show(f"{name:<26} {len(t)}")
         return
     if a is None or not bs:
         raise click.UsageError("give --a and at least one --b, or --preset findings")
