@@ -23,6 +23,7 @@ import pyogrio
 from zonekit.errors import InputError
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
+from zonekit.reports.sheet_cells import fill_sheets
 from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
 from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
@@ -330,18 +331,24 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
     num = wb.add_format({"num_format": "#,##0.####"})
     wb_formats = {"head": head, "num": num}
     used: set[str] = set()
+    rows: dict[int, pd.DataFrame] = {}  # the data rows of each sheet, put in after xlsxwriter's pass
     for name, whole in tables.items():
         whole = _plain(whole, lang)
         n_sheets = max(1, -(-len(whole) // XLSX_MAX_ROWS))
         for k in range(n_sheets):
             df = whole.iloc[k * XLSX_MAX_ROWS : (k + 1) * XLSX_MAX_ROWS]
             title = sheet_title(name, lang) if k == 0 else f"{sheet_title(name, lang)[:26]} ({k + 1})"
-            _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang)
+            rows[len(rows) + 1] = _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang)
     wb.close()
+    fill_sheets(path, rows)
 
 
-def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> None:
-    """One sheet, column by column: each column's cells written by its type, empty cells left empty."""
+def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One sheet's header, widths, frozen header and filter; returns its cells by type, for :func:`fill_sheets`.
+
+    Numbers stay numbers (format ``#,##0.####``), booleans booleans, and everything else is text (codes
+    keep every digit; a date column without times shows as ``YYYY-MM-DD``); empty cells stay empty.
+    """
     head, num = formats["head"], formats["num"]
     ws = wb.add_worksheet(title)
     widths = []
@@ -349,33 +356,40 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> 
         label = header(str(col), lang)
         ws.write_string(0, j, label, head)
         widths.append(display_width(label))
-    for j, col in enumerate(df.columns):
-        s = df[col]
+    cells: dict[int, pd.Series] = {}
+    numeric: set[int] = set()
+    for j in range(len(df.columns)):
+        s = df.iloc[:, j].reset_index(drop=True)
         present = s.notna().to_numpy(dtype=bool)
-        rows = (np.flatnonzero(present) + 1).tolist()
         if pd.api.types.is_bool_dtype(s) or pd.api.types.infer_dtype(s[present]) == "boolean":
-            for i, v in zip(rows, s[present].astype(bool).tolist(), strict=True):
-                ws.write_boolean(i, j, v)
+            cells[j] = s.astype("boolean")
         elif pd.api.types.is_numeric_dtype(s):
-            for i, v in zip(rows, s[present].astype(float).tolist(), strict=True):
-                ws.write_number(i, j, v, num)
+            cells[j] = s.astype(float)
+            numeric.add(j)
             widths[j] = max(widths[j], 12)
         else:
-            values = s[present]
-            if pd.api.types.is_datetime64_any_dtype(values):  # a date column: no "00:00:00"
-                whole_days = bool((values == values.dt.normalize()).all())
-                text = values.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M:%S").tolist()
-            else:
-                text = [
-                    v.date().isoformat() if isinstance(v, pd.Timestamp) and v == v.normalize() else str(v)
-                    for v in values.tolist()
-                ]
-            for i, t in zip(rows, text, strict=True):
-                ws.write_string(i, j, t)
-            longest = sorted(set(text), key=len)[-50:]  # the widest text is among the longest
+            text = pd.Series(None, index=s.index, dtype=object)
+            text[present] = _as_text(s[present])
+            cells[j] = text
+            lengths = text[present].str.len()
+            longest = text[lengths.nlargest(50).index] if len(lengths) else []  # the widest is among them
             widths[j] = max([widths[j], *(min(display_width(t), 60) for t in longest)])
     for j, w in enumerate(widths):
-        ws.set_column(j, j, min(max(w + 2, 8), 62))
+        ws.set_column(j, j, min(max(w + 2, 8), 62), num if j in numeric else None)
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
+    return pd.DataFrame({j: cells[j] for j in range(len(df.columns))})
+
+
+def _as_text(values: pd.Series) -> list[str]:
+    """Cell text of non-missing values: a date without a time as ``YYYY-MM-DD``, everything else ``str``."""
+    if pd.api.types.is_datetime64_any_dtype(values):  # a date column: no "00:00:00"
+        whole_days = bool((values == values.dt.normalize()).all())
+        return values.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M:%S").tolist()
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        return values.tolist()
+    return [  # an object column may mix kinds: one value at a time
+        v.date().isoformat() if isinstance(v, pd.Timestamp) and v == v.normalize() else str(v)
+        for v in values.tolist()
+    ]

@@ -1,0 +1,89 @@
+"""The data rows put into the workbook: the XML xlsxwriter itself writes, and what Excel readers read back."""
+
+import re
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import xlsxwriter
+
+from zonekit.reports.tables import write_tables
+
+FRAME = pd.DataFrame(
+    {
+        "n": [1.5, np.nan, 1e20, -0.25, 3.0, 123456789.123456],
+        "i": pd.array([1, None, -7, 0, 2**53, 5], dtype="Int64"),
+        "flag": pd.array([True, False, None, True, False, True], dtype="boolean"),
+        "text": ["a&b <x>", "_x0041_ kept", "ctl\x1bx", "  lead", None, "园区 A"],
+        "code": ["0601", "913206001234567890", "", "x", "y", "z"],
+    }
+)
+
+
+def _data_rows(xml: str) -> list[str]:
+    rows = re.findall(r'<row r="(\d+)"[^>]*>(.*?)</row>', xml)
+    return [re.sub(r' xml:space="preserve"', "", cells) for r, cells in rows if int(r) > 1]
+
+
+def test_rows_are_what_xlsxwriter_writes_cell_by_cell(tmp_path):
+    ours = tmp_path / "ours.xlsx"
+    write_tables({"t": FRAME}, ours, main="t", lang="en")
+    ref = tmp_path / "ref.xlsx"  # the same cells through xlsxwriter's own writer, one call per cell
+    wb = xlsxwriter.Workbook(str(ref), {"constant_memory": True, "strings_to_numbers": False})
+    wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+    num = wb.add_format({"num_format": "#,##0.####"})
+    ws = wb.add_worksheet("t")
+    for i, row in enumerate(FRAME.itertuples(index=False), start=1):
+        for j, v in enumerate(row):
+            if pd.isna(v):
+                continue
+            if j == 2:
+                ws.write_boolean(i, j, bool(v))
+            elif j < 2:
+                ws.write_number(i, j, float(v), num)
+            else:
+                ws.write_string(i, j, v)
+    wb.close()
+    got = zipfile.ZipFile(ours).read("xl/worksheets/sheet1.xml").decode()
+    want = zipfile.ZipFile(ref).read("xl/worksheets/sheet1.xml").decode()
+    number = re.search(r'<c r="A2" s="(\d+)"', got).group(1)
+    want = re.sub(r'(<c r="[AB]\d+") s="\d+"', rf'\1 s="{number}"', want)  # style ids differ by workbook
+    mine, theirs = _data_rows(got), _data_rows(want)
+    norm = [re.sub(r"<v>([^<]+)</v>", lambda m: f"<v>{float(m.group(1))!r}</v>", r) for r in (*mine, *theirs)]
+    assert norm[: len(mine)] == norm[len(mine) :]  # same cells; numbers the same doubles
+    assert f'<dimension ref="A1:E{len(FRAME) + 1}"/>' in got
+
+
+def test_read_back_by_openpyxl_with_types_formats_and_layout(tmp_path):
+    out = tmp_path / "r.xlsx"
+    write_tables({"t": FRAME}, out, main="t", lang="en")
+    ws = openpyxl.load_workbook(out)["t"]
+    assert [c.value for c in ws[1]] == list(FRAME.columns)
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:E{len(FRAME) + 1}"
+    for i, row in enumerate(FRAME.itertuples(index=False), start=2):
+        for j, want in enumerate(row, start=1):
+            cell = ws.cell(i, j)
+            if pd.isna(want) or want == "":
+                assert cell.value in (None, ""), (i, j, cell.value)
+            elif j <= 2:
+                assert (
+                    cell.data_type == "n" and cell.value == float(want) and cell.number_format == "#,##0.####"
+                )
+            elif j == 3:
+                assert cell.data_type == "b" and cell.value is bool(want)
+            else:  # Excel reads _xHHHH_ as the character it escapes; openpyxl leaves it as written
+                said = re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), cell.value)
+                assert cell.data_type == "s" and said == want, (i, j, cell.value)
+    assert ws.column_dimensions["D"].width >= 8
+
+
+def test_a_large_sheet_in_pieces(tmp_path, monkeypatch):
+    from zonekit.reports import sheet_cells
+
+    monkeypatch.setattr(sheet_cells, "ROWS_PER_PIECE", 7)
+    big = pd.DataFrame({"k": np.arange(50, dtype=float), "s": [f"p{i}" for i in range(50)]})
+    write_tables({"big": big}, tmp_path / "b.xlsx", main="big", lang="en")
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["big"]
+    assert [ws.cell(r, 1).value for r in range(2, 52)] == list(range(50))
+    assert [ws.cell(r, 2).value for r in range(2, 52)] == [f"p{i}" for i in range(50)]

@@ -1,0 +1,198 @@
+"""The cells of a large Excel sheet as SpreadsheetML, built column by column with Arrow's string kernels.
+
+xlsxwriter writes the workbook — its styles, sheet names, widths, frozen header, filter and every part of
+the package — but it writes cells one Python call at a time (about 10 µs each: a province's 亩均 sheet of
+212,000 enterprises × 26 columns took 25 s). Here the ``<row>`` and ``<c>`` elements of the data rows are
+made with vectorised string operations over whole columns and put in the sheet xlsxwriter wrote, exactly
+where xlsxwriter would have put them, in the form it uses for inline strings (its ``constant_memory``
+mode): ``<c r="B2" t="inlineStr"><is><t>…</t></is></c>``, numbers ``<c r="A2" s="2"><v>1.5</v></c>``,
+booleans ``t="b"``. Empty cells are left out. Text is XML-escaped, and what Excel would read as one of its
+own ``_xHHHH_`` escapes, or a control character XML cannot hold, is escaped the way xlsxwriter does.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ROWS_PER_PIECE = 50_000  # rows joined at once (Arrow strings hold at most 2 GiB per array)
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"  # what XML 1.0 cannot hold (tab, newline, return it can)
+
+
+def column_letters(j: int) -> str:
+    """Excel's column name of the 0-based column ``j``.
+
+    Parameters
+    ----------
+    j : int
+        The column.
+
+    Returns
+    -------
+    str
+        ``A`` … ``Z``, ``AA`` …
+
+    Examples
+    --------
+    >>> column_letters(0), column_letters(25), column_letters(26), column_letters(16383)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    name = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _escape(text: pa.Array) -> pa.Array:
+    """XML text as xlsxwriter writes it: ``& < >`` as entities, ``_xHHHH_`` and control characters escaped."""
+    text = pc.replace_substring(text, "&", "&amp;")
+    text = pc.replace_substring(text, "<", "&lt;")
+    text = pc.replace_substring(text, ">", "&gt;")
+    text = pc.replace_substring_regex(text, "_(x[0-9A-Fa-f]{4}_)", "_x005F_\\1")
+    odd = pc.fill_null(pc.match_substring_regex(text, _CONTROL), False).to_numpy(zero_copy_only=False)
+    if odd.any():  # rare: one value at a time, only those
+        values = np.asarray(text.to_pylist(), dtype=object)
+        values[odd] = [re.sub(_CONTROL, lambda m: f"_x{ord(m.group()):04X}_", v) for v in values[odd]]
+        text = pa.array(values.tolist(), type=pa.string())
+    return text
+
+
+def _cells(s: pd.Series, refs: pa.Array, number_style: int) -> pa.Array:
+    """One column's ``<c>`` elements ('' where the cell is empty), by the column's type."""
+    present = s.notna().to_numpy(dtype=bool)
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.infer_dtype(s[present]) == "boolean":
+        flag = pa.array(np.where(s.fillna(False).astype(bool).to_numpy(), "1", "0"), mask=~present)
+        cell = pc.binary_join_element_wise('<c r="', refs, '" t="b"><v>', flag, "</v></c>", "")
+    elif pd.api.types.is_numeric_dtype(s):
+        value = pa.array(s.to_numpy(dtype=float, na_value=np.nan), mask=~present)
+        text = pc.cast(value, pa.string())
+        cell = pc.binary_join_element_wise('<c r="', refs, f'" s="{number_style}"><v>', text, "</v></c>", "")
+    else:
+        text = pa.array(s.astype(object).where(present, None).tolist(), type=pa.string())
+        spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)  # kept only when asked
+        opening = pc.if_else(
+            spaced, '" t="inlineStr"><is><t xml:space="preserve">', '" t="inlineStr"><is><t>'
+        )
+        cell = pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
+    return pc.fill_null(cell, "")
+
+
+def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int) -> Iterator[bytes]:
+    """The ``<row>`` elements of ``df``'s rows, the first being sheet row ``first_row`` (1-based), in pieces.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The table, its columns already in the types they are to have (text, numbers, booleans).
+    first_row : int
+        The sheet row of ``df``'s first row (2 under a header).
+    number_style : int
+        The cell format index of numbers in the workbook's styles.
+
+    Yields
+    ------
+    bytes
+        UTF-8 SpreadsheetML, ``ROWS_PER_PIECE`` rows at a time.
+
+    Examples
+    --------
+    >>> xml = b"".join(row_xml(pd.DataFrame({"n": [1.5, None], "t": ["a&b", "园"]}), first_row=2, number_style=2))
+    >>> print(xml.decode().replace("><", ">\\n<"))
+    <row r="2">
+    <c r="A2" s="2">
+    <v>1.5</v>
+    </c>
+    <c r="B2" t="inlineStr">
+    <is>
+    <t>a&amp;b</t>
+    </is>
+    </c>
+    </row>
+    <row r="3">
+    <c r="B3" t="inlineStr">
+    <is>
+    <t>园</t>
+    </is>
+    </c>
+    </row>
+    """
+    letters = [column_letters(j) for j in range(df.shape[1])]
+    for lo in range(0, len(df), ROWS_PER_PIECE):
+        part = df.iloc[lo : lo + ROWS_PER_PIECE]
+        rows = pc.cast(pa.array(np.arange(first_row + lo, first_row + lo + len(part))), pa.string())
+        cells = [
+            _cells(part.iloc[:, j], pc.binary_join_element_wise(letters[j], rows, ""), number_style)
+            for j in range(part.shape[1])
+        ]
+        joined = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
+        yield "".join(joined.to_pylist()).encode("utf-8")
+
+
+def number_style(styles: str) -> int:
+    """The index in ``cellXfs`` of the number format ``#,##0.####`` (custom format 164), else 0.
+
+    Parameters
+    ----------
+    styles : str
+        ``xl/styles.xml`` as xlsxwriter wrote it.
+
+    Returns
+    -------
+    int
+        The ``s`` attribute of a number cell.
+    """
+    m = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, flags=re.S)
+    xfs = re.findall(r"<xf\b[^>]*>", m.group(1)) if m else []
+    return next((i for i, xf in enumerate(xfs) if 'numFmtId="164"' in xf), 0)
+
+
+def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
+    """Put the data rows into the sheets of the workbook xlsxwriter wrote at ``path`` (which hold headers).
+
+    Parameters
+    ----------
+    path : Path
+        The workbook; rewritten into a sibling file, then moved over it.
+    rows : dict
+        Sheet number (1-based, as in ``xl/worksheets/sheetN.xml``) → its data rows (sheet rows 2, 3, …).
+    """
+    tmp = path.with_name(path.name + ".cells")
+    with (
+        zipfile.ZipFile(path) as src,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+    ):
+        style = number_style(src.read("xl/styles.xml").decode("utf-8"))
+        for info in src.infolist():
+            data = src.read(info.filename)
+            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            frame = rows.get(int(m.group(1))) if m else None
+            if frame is None or not len(frame):
+                dst.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"</sheetData>", 1)
+            last = f"{column_letters(max(frame.shape[1], 1) - 1)}{len(frame) + 1}"
+            head = re.sub(
+                rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), head, count=1
+            )
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w", force_zip64=True) as out, ThreadPoolExecutor(1) as maker:
+                out.write(head)
+                pieces = row_xml(frame, first_row=2, number_style=style)
+                ahead = maker.submit(next, pieces, None)  # the next rows are made while these are compressed
+                while (piece := ahead.result()) is not None:
+                    ahead = maker.submit(next, pieces, None)
+                    out.write(piece)
+                out.write(b"</sheetData>" + tail)
+    shutil.move(tmp, path)
