@@ -147,24 +147,20 @@ def enterprise_totals(
     return agg.reset_index()
 
 
-def enterprise_table(study, *, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def enterprise_table(study) -> pd.DataFrame:
     """One row per enterprise with its land (m², 亩), group (park) and summed attributes.
 
     Parameters
     ----------
     study : object
         The study: a path to a study GeoPackage, or a Study.
-    pairs : pd.DataFrame, optional
-        The overlay of the study's ``parks`` (``a``, rows in order) with its whole ``landuse`` layer
-        (``b``), when the caller has it: not computed again.
 
     Returns
     -------
     pd.DataFrame
         One row per enterprise with its land (m², 亩), group (park) and summed attributes.
     """
-    parks = study.get("parks")
-    part = enterprise_part(study["landuse"], parks, pairs)
+    part = enterprise_part(study["landuse"], study.get("parks"))
     return enterprise_totals([part], study.get("enterprises"))
 
 

@@ -109,7 +109,7 @@ class LayerStream:
         crs: pyproj.CRS,
         *,
         chunk_rows: int | None = None,
-        check_crs: bool = True,
+        strict: bool = True,
     ) -> LayerStream:
         """A layer of a study file, read only when iterated.
 
@@ -123,7 +123,7 @@ class LayerStream:
             The study's storage CRS; a layer in another is a schema problem.
         chunk_rows : int, optional
             Features per chunk (default :data:`CHUNK_ROWS`).
-        check_crs : bool, default True
+        strict : bool, default True
             Raise a :class:`~zonekit.errors.SchemaError` when the layer is in another CRS than the study's,
             or when its values do not fit the schema (else they are read as missing).
 
@@ -135,7 +135,7 @@ class LayerStream:
         path = Path(path)
         info = pyogrio.read_info(path, layer=name, force_total_bounds=True)
         found = pyproj.CRS.from_user_input(info["crs"]) if info.get("crs") else None
-        if check_crs and found is not None and not found.equals(crs):
+        if strict and found is not None and not found.equals(crs):
             raise_if_invalid(
                 [f"layer '{name}' is in {found.to_string()}, not the study's {crs.to_string()}"],
                 path=str(path),
@@ -144,7 +144,7 @@ class LayerStream:
         box = tuple(float(v) for v in box) if box is not None and np.all(np.isfinite(box)) else None
         fields = tuple(map(str, info["fields"]))
         n = int(info["features"])
-        return cls(name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=check_crs)
+        return cls(name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=strict)
 
     def __len__(self) -> int:
         return self.n

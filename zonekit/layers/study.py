@@ -320,7 +320,7 @@ def read_study(
     problems: list[str] = []
     for name in wanted:
         if name in stream:
-            out[name] = LayerStream.from_study(path, name, crs, check_crs=validate_schema)
+            out[name] = LayerStream.from_study(path, name, crs, strict=validate_schema)
             continue
         df = read_table(path, name, problems=problems if validate_schema else None)
         if (

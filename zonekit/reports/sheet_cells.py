@@ -23,35 +23,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from xlsxwriter.utility import xl_col_to_name
 
 ROWS_PER_PIECE = 50_000  # rows joined at once (Arrow strings hold at most 2 GiB per array)
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"  # what XML 1.0 cannot hold (tab, newline, return it can)
-
-
-def column_letters(j: int) -> str:
-    """Excel's column name of the 0-based column ``j``.
-
-    Parameters
-    ----------
-    j : int
-        The column.
-
-    Returns
-    -------
-    str
-        ``A`` … ``Z``, ``AA`` …
-
-    Examples
-    --------
-    >>> column_letters(0), column_letters(25), column_letters(26), column_letters(16383)
-    ('A', 'Z', 'AA', 'XFD')
-    """
-    name = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        name = chr(65 + r) + name
-    return name
 
 
 def _escape(text: pa.Array) -> pa.Array:
@@ -127,7 +102,7 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int) -> Iterator[
     </c>
     </row>
     """
-    letters = [column_letters(j) for j in range(df.shape[1])]
+    letters = [xl_col_to_name(j) for j in range(df.shape[1])]
     for lo in range(0, len(df), ROWS_PER_PIECE):
         part = df.iloc[lo : lo + ROWS_PER_PIECE]
         rows = pc.cast(pa.array(np.arange(first_row + lo, first_row + lo + len(part))), pa.string())
@@ -181,7 +156,7 @@ def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
                 dst.writestr(info.filename, data)
                 continue
             head, tail = data.split(b"</sheetData>", 1)
-            last = f"{column_letters(max(frame.shape[1], 1) - 1)}{len(frame) + 1}"
+            last = f"{xl_col_to_name(max(frame.shape[1], 1) - 1)}{len(frame) + 1}"
             head = re.sub(
                 rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), head, count=1
             )
