@@ -13,6 +13,7 @@ import pyproj
 import pytest
 import shapely
 
+import zonekit.geo.io
 from tests.conftest import corrupt_shape_record, squares, write_gbk_shapefile_without_cpg
 from zonekit import import_layer, read_study
 from zonekit.errors import (
@@ -31,6 +32,17 @@ from zonekit.geo.offsets import wgs84_to_gcj02
 from zonekit.layers.study import list_tables, read_table
 
 GEOD = pyproj.Geod(ellps="GRS80")
+
+
+@pytest.fixture(autouse=True, params=["whole", "in chunks"])
+def chunked(request, monkeypatch):
+    """Every trap twice: the file read whole, and read in chunks of two features (a province's layer is
+    read in chunks; the decisions, counts, repairs and rejects must not depend on it)."""
+    if request.param == "in chunks":
+        monkeypatch.setattr(zonekit.geo.io, "IMPORT_CHUNK_ROWS", 2)
+    return request.param
+
+
 NAMES = ["苏州工业园区", "南通经济技术开发区", "海门经济技术开发区"]
 
 

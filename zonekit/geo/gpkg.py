@@ -210,7 +210,7 @@ def staging() -> Iterator[Path]:
         yield Path(tmp)
 
 
-def write_frame(df: pd.DataFrame, path: Path, layer: str) -> None:
+def write_frame(df: pd.DataFrame, path: Path, layer: str, *, append: bool = False) -> None:
     """Write one frame as a GeoPackage layer (a table without geometry when it has none).
 
     Arrow is used where the frame converts (it writes ``datetime.date`` values as DATE); otherwise the
@@ -224,10 +224,12 @@ def write_frame(df: pd.DataFrame, path: Path, layer: str) -> None:
         The file.
     layer : str
         The layer name.
+    append : bool, default False
+        Add the rows to the layer already in ``path``.
     """
     import geopandas as gpd
 
-    kwargs: dict = {"layer": layer, "driver": "GPKG"}
+    kwargs: dict = {"layer": layer, "driver": "GPKG", "append": append}
     if isinstance(df, gpd.GeoDataFrame):
         kwargs["promote_to_multi"] = True
     else:
@@ -399,6 +401,96 @@ def _append(con: sqlite3.Connection, table: str) -> None:
         con.execute(sql)
 
 
+class Staged:
+    """Layers staged for one in-place write: add frames (a layer may come in several), then commit.
+
+    Made by :func:`staged_layers`; a layer added more than once is appended to in the staging file, so a
+    layer of any size passes through memory one chunk at a time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / "stage.gpkg"
+        self.names: list[str] = []
+
+    def add(self, name: str, df: pd.DataFrame) -> None:
+        """Stage ``df`` as (more rows of) layer ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The layer.
+        df : pd.DataFrame
+            A GeoDataFrame (a geometry layer) or a DataFrame (an attribute table).
+        """
+        more = name in self.names
+        write_frame(df, self.file, name, append=more)
+        if not more:
+            self.names.append(name)
+
+
+@contextlib.contextmanager
+def staged_layers(
+    path: str | Path, *, append: frozenset[str] = frozenset(), timeout: float | None = None
+) -> Iterator[Staged]:
+    """Stage layers, then replace (or append to) them in the GeoPackage ``path`` in one transaction.
+
+    Nothing of ``path`` changes until the block ends without an exception; then every staged layer goes
+    in together, or (killed, failed) none does.
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing GeoPackage.
+    append : set of str
+        Names whose rows are added to the existing layer (when there is one) instead of replacing it.
+    timeout : float, optional
+        Seconds to wait for SQLite's write lock (default ``ZONEKIT_LOCK_TIMEOUT`` or 60).
+
+    Yields
+    ------
+    Staged
+        What the block adds its layers to.
+
+    Raises
+    ------
+    ReadOnlyError, StudyLockedError, sqlite3.Error
+    """
+    path = Path(os.path.realpath(path))
+    check_writable(path)
+    with staging() as tmp:
+        stage = Staged(tmp)
+        yield stage
+        if stage.names:
+            _commit(path, stage, append, LOCK_TIMEOUT_S if timeout is None else timeout)
+
+
+def _commit(path: Path, stage: Staged, append: frozenset[str], timeout: float) -> None:
+    con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    try:
+        con.execute("ATTACH DATABASE ? AS stage", (str(stage.file),))
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise StudyLockedError(path, holders(path), timeout) from None
+            raise
+        try:
+            _ensure_meta_tables(con)
+            existing = {t.lower() for t in _tables(con, "main")}
+            for name in stage.names:
+                if name in append and name.lower() in existing:
+                    _append(con, name)
+                else:
+                    _drop(con, name)
+                    _copy_new(con, name)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+
+
 def write_layers(
     path: str | Path,
     tables: Mapping[str, pd.DataFrame],
@@ -424,37 +516,9 @@ def write_layers(
     ------
     ReadOnlyError, StudyLockedError, sqlite3.Error
     """
-    path = Path(os.path.realpath(path))
-    check_writable(path)
-    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
-    with staging() as tmp:
-        stage = tmp / "stage.gpkg"
+    with staged_layers(path, append=append, timeout=timeout) as stage:
         for name, df in tables.items():
-            write_frame(df, stage, name)
-        con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        try:
-            con.execute("ATTACH DATABASE ? AS stage", (str(stage),))
-            try:
-                con.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as err:
-                if "locked" in str(err) or "busy" in str(err):
-                    raise StudyLockedError(path, holders(path), timeout) from None
-                raise
-            try:
-                _ensure_meta_tables(con)
-                existing = {t.lower() for t in _tables(con, "main")}
-                for name in tables:
-                    if name in append and name.lower() in existing:
-                        _append(con, name)
-                    else:
-                        _drop(con, name)
-                        _copy_new(con, name)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        finally:
-            con.close()
+            stage.add(name, df)
 
 
 def create_new(path: str | Path, write: Callable[[Path], None]) -> bool:

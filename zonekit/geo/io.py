@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +74,10 @@ class SourceRead:
     """Rows that could not be read properly, by position, with the reason (kept in ``frame``)."""
     notes: list[str] = field(default_factory=list)
     has_geometry: bool = True
+    offset: int = 0
+    """Position in the source of this read's first row (a chunk of a large layer starts past 0)."""
+    declared: int | None = None
+    """How many features the source declares, when it says (a chunked read's total)."""
 
 
 def _suffix(p: Path) -> str:
@@ -178,6 +182,165 @@ def read_source(path: str | Path, *, layer: str | None = None, encoding: str | N
         return _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=VECTOR_SUFFIXES[suffix])
 
 
+IMPORT_CHUNK_ROWS = 250_000
+"""Features per chunk when a large vector layer is imported piece by piece."""
+_STREAMED_FORMATS = ("GPKG", "ESRI Shapefile", "OpenFileGDB")  # formats that count their features cheaply
+
+
+def read_source_chunks(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    encoding: str | None = None,
+    chunk_rows: int | None = None,
+) -> Generator[SourceRead]:
+    """Read one layer of a source file as consecutive chunks, so that a layer of any size fits in memory.
+
+    A GeoPackage, Shapefile or File Geodatabase layer of more than ``chunk_rows`` features is read with
+    GDAL's Arrow stream, ``chunk_rows`` at a time; every other source (and a small layer) is one chunk,
+    exactly as :func:`read_source` reads it. When the stream stops at a corrupt record, or gives fewer
+    records than the file declares, the rest is read feature by feature, as :func:`read_source` does.
+    Close the generator (or exhaust it) to remove an archive's extracted files.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, folder or archive.
+    layer : str, optional
+        Layer or dataset name inside the source.
+    encoding : str, optional
+        Text encoding that overrides ``.cpg`` and detection.
+    chunk_rows : int, optional
+        Features per chunk (default :data:`IMPORT_CHUNK_ROWS`).
+
+    Yields
+    ------
+    SourceRead
+        One chunk; ``offset`` is the position of its first row in the source, ``row_problems`` are keyed
+        by position within the chunk.
+    """
+    rows = chunk_rows or IMPORT_CHUNK_ROWS
+    path = Path(path)
+    with _opened(path, layer) as (ds, lyr, display):
+        suffix = ds.suffix.lower()
+        fmt = VECTOR_SUFFIXES.get(suffix)
+        if fmt in _STREAMED_FORMATS:
+            chosen = _choose_layer(ds, lyr, fmt)
+            declared = _declared_count(ds, chosen, fmt)
+            if declared is not None and declared > rows:
+                yield from _stream_vector(ds, display, chosen, encoding, fmt, rows, declared)
+                return
+        if suffix in TABLE_SUFFIXES:
+            yield _read_table(ds, display=display, layer=lyr, encoding=encoding)
+        elif fmt is None:
+            raise SourceReadError("source.format_unknown", path=path, suffix=ds.suffix)
+        else:
+            yield _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=fmt)
+
+
+def _declared_count(ds: Path, layer: str | None, fmt: str) -> int | None:
+    if fmt == "ESRI Shapefile":
+        return _shapefile_record_count(ds)
+    try:
+        n = int(pyogrio.read_info(ds, layer=layer)["features"])
+    except Exception:  # unreadable metadata: the whole-file reader says why
+        return None
+    return n if n >= 0 else None
+
+
+def _encoding_of(ds: Path, encoding: str | None, fmt: str) -> tuple[EncodingDecision, str | None]:
+    """The text encoding decided for a vector source, and the one to pass to GDAL (None: its own)."""
+    if fmt == "ESRI Shapefile":
+        enc = shapefile_encoding(ds, override=encoding)
+    elif encoding:
+        enc = EncodingDecision(codec_name(encoding), Reasons.of("how.encoding_option"))
+    else:
+        enc = EncodingDecision("utf-8", Reasons.of("how.format_utf8", format=fmt))
+    return enc, enc.encoding if fmt == "ESRI Shapefile" or encoding else None
+
+
+def _normal_crs(crs: pyproj.CRS | None) -> pyproj.CRS | None:
+    """The CRS as its EPSG code when it is one (a .prj's WKT names no code)."""
+    if crs is None:
+        return None
+    code = crs.to_epsg(min_confidence=70)
+    return pyproj.CRS.from_epsg(code) if code else crs
+
+
+def _stream_vector(
+    ds: Path, display: str, layer: str | None, encoding: str | None, fmt: str, rows: int, declared: int
+) -> Iterator[SourceRead]:
+    enc, gdal_encoding = _encoding_of(ds, encoding, fmt)
+    info = pyogrio.read_info(ds, layer=layer, encoding=gdal_encoding)
+    crs = _normal_crs(pyproj.CRS.from_user_input(info["crs"])) if info.get("crs") else None
+    start, stopped = 0, None
+    with pyogrio.open_arrow(ds, layer=layer, encoding=gdal_encoding, batch_size=rows, use_pyarrow=True) as (
+        meta,
+        reader,
+    ):
+        geometry = meta["geometry_name"] or "wkb_geometry"
+        spatial = geometry in reader.schema.names
+        columns = [c for c in reader.schema.names if c != geometry]
+        while True:
+            with warnings.catch_warnings(record=True) as caught:  # around GDAL's part only
+                warnings.simplefilter("always")
+                try:
+                    batch = next(reader)
+                except StopIteration:
+                    break
+                except Exception as err:
+                    stopped = err
+                    break
+            frame, geoms = arrow_frame(batch, geometry if spatial else None)
+            frame["geometry"] = geoms
+            notes = sorted({str(w.message) for w in caught})
+            yield SourceRead(
+                frame, display, fmt, layer, crs, enc, len(frame), {}, notes, spatial, start, declared
+            )
+            start += len(frame)
+    if stopped is None and start >= declared:
+        return
+    why = stopped if stopped is not None else f"GDAL returned {start} of the {declared} records"
+    df, problems = _read_by_feature(ds, layer=layer, encoding=gdal_encoding, fmt=fmt, start=start)
+    frame = pd.DataFrame(df.drop(columns=df.geometry.name))
+    # in the stream's column order, also where records were read without their attributes
+    frame = frame.reindex(columns=[*columns, *(c for c in frame.columns if c not in columns)])
+    frame["geometry"] = np.asarray(df.geometry.values, dtype=object)
+    note = f"bulk read failed at record {start} ({why}); the rest read feature by feature"
+    yield SourceRead(
+        frame, display, fmt, layer, crs, enc, len(frame), problems, [note], spatial, start, declared
+    )
+
+
+def arrow_frame(batch, geometry: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """A record batch of GDAL's Arrow stream as attributes and shapely geometries.
+
+    Parameters
+    ----------
+    batch : pyarrow.RecordBatch
+        The batch.
+    geometry : str or None
+        Its WKB geometry column (None: an attribute table).
+
+    Returns
+    -------
+    tuple[pd.DataFrame, np.ndarray]
+        The attributes (dates as ``datetime64``) and the geometries (all None for a table).
+
+    Examples
+    --------
+    >>> import pyarrow as pa, shapely
+    >>> b = pa.record_batch({"name": ["甲"], "geom": [shapely.to_wkb(shapely.Point(1, 2))]})
+    >>> attrs, geoms = arrow_frame(b, "geom")
+    >>> list(attrs.columns), geoms[0].wkt
+    (['name'], 'POINT (1 2)')
+    """
+    if geometry is None:
+        return batch.to_pandas(date_as_object=False), np.full(batch.num_rows, None, dtype=object)
+    attrs = batch.drop_columns([geometry]).to_pandas(date_as_object=False)
+    return attrs, shapely.from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
+
+
 def _choose_layer(ds: Path, layer: str | None, fmt: str) -> str | None:
     if fmt in ("ESRI Shapefile", "GeoJSON"):
         return None
@@ -193,15 +356,10 @@ def _choose_layer(ds: Path, layer: str | None, fmt: str) -> str | None:
 
 def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | None, fmt: str) -> SourceRead:
     lyr = _choose_layer(ds, layer, fmt)
-    if fmt == "ESRI Shapefile":
-        enc = shapefile_encoding(ds, override=encoding)
-    elif encoding:
-        enc = EncodingDecision(codec_name(encoding), Reasons.of("how.encoding_option"))
-    else:
-        enc = EncodingDecision("utf-8", Reasons.of("how.format_utf8", format=fmt))
+    enc, gdal_encoding = _encoding_of(ds, encoding, fmt)
     kwargs = {"layer": lyr}
-    if fmt == "ESRI Shapefile" or encoding:
-        kwargs["encoding"] = enc.encoding
+    if gdal_encoding:
+        kwargs["encoding"] = gdal_encoding
     notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -217,11 +375,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
             notes.append(f"bulk read failed ({err}); read feature by feature")
             df, problems = _read_by_feature(ds, layer=lyr, encoding=kwargs.get("encoding"), fmt=fmt)
     notes.extend(sorted({str(w.message) for w in caught}))
-    crs = None
-    if getattr(df, "crs", None) is not None:
-        crs = df.crs
-        code = crs.to_epsg(min_confidence=70)
-        crs = pyproj.CRS.from_epsg(code) if code else crs
+    crs = _normal_crs(getattr(df, "crs", None))
     geometry = getattr(df, "_geometry_column_name", None)  # None: an attribute table (GeoPackage, .dbf)
     spatial = geometry is not None and geometry in df.columns
     frame = pd.DataFrame(df.drop(columns=geometry) if spatial else df)
@@ -251,8 +405,11 @@ def _shapefile_record_count(shp: Path) -> int | None:
     return max(counts) if counts else None
 
 
-def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: str):
-    """Read a file one feature at a time with fiona, recording the records that fail."""
+def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: str, start: int = 0):
+    """Read a file one feature at a time with fiona (from record ``start``), recording those that fail.
+
+    The problems are keyed by position from ``start``.
+    """
     import fiona
     import geopandas as gpd
 
@@ -277,10 +434,11 @@ def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: 
         declared = _shapefile_record_count(ds) if fmt == "ESRI Shapefile" else None
         if declared is not None and declared > len(fids):  # records the driver no longer lists
             fids = list(range(declared))
+        fids = fids[start:]
         steps = fids if len(fids) < 10_000 else tracked(fids, "progress.features", total=len(fids), size=_one)
         for pos, fid in enumerate(steps):
             try:
-                if dbf_ok is not None and pos >= dbf_ok:
+                if dbf_ok is not None and start + pos >= dbf_ok:
                     raise ValueError("its attribute record is missing from the truncated .dbf")
                 feat = src[fid]
                 props = dict(feat.properties)

@@ -7,7 +7,10 @@ and is stored in ``zonekit_imports``.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections import Counter
+from collections.abc import Generator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pyproj
 import shapely
 
@@ -30,7 +34,7 @@ from zonekit.errors import (
 )
 from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
-from zonekit.geo.io import SourceRead, read_source
+from zonekit.geo.io import SourceRead, read_source_chunks
 from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
 from zonekit.geo.progress import bar
 from zonekit.geo.repair import repair_polygons
@@ -40,12 +44,13 @@ from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce
 from zonekit.layers.study import (
     IMPORTS_TABLE,
     REPAIRS_TABLE,
+    StagedTables,
     create_study,
     list_tables,
     read_table,
     rejected_name,
+    staged_tables,
     study_crs,
-    write_tables,
     writing,
 )
 from zonekit.vocabulary.messages import Reasons, say
@@ -194,12 +199,17 @@ def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon:
 
 
 def _study_lon_range(study: Path) -> tuple[float, float] | None:
+    """The longitudes the study's first non-empty spatial layer covers, from the file's metadata."""
+    tables = list_tables(study)
     for name in ("admin", "zones", "parks", "landuse"):
-        if name in list_tables(study):
-            df = read_table(study, name)
-            if isinstance(df, gpd.GeoDataFrame) and len(df) and df.crs is not None:
-                b = df.to_crs(4490).total_bounds
-                return float(b[0]), float(b[2])
+        if name not in tables:
+            continue
+        info = pyogrio.read_info(study, layer=name)
+        box = info.get("total_bounds")
+        if info["features"] and info.get("crs") and box is not None and np.all(np.isfinite(box)):
+            to_degrees = pyproj.Transformer.from_crs(info["crs"], 4490, always_xy=True)
+            b = to_degrees.transform_bounds(*box)
+            return float(b[0]), float(b[2])
     return None
 
 
@@ -279,7 +289,39 @@ def import_layer(
         )
 
 
-IMPORT_STEPS = 7  # read, coordinates, attributes, codes, repair, account, write
+STEPS_PER_CHUNK = 5  # read, coordinates, attributes, codes, repair (then: account, write)
+IMPORT_STEPS = STEPS_PER_CHUNK + 2
+
+
+@dataclass
+class _Tally:
+    """What the chunks of one import added up to so far."""
+
+    read: int = 0
+    loaded: int = 0
+    repaired: int = 0
+    rejected: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    repairs: dict[str, list[float]] = field(default_factory=dict)  # kind → [features, m²]
+    unknown: Counter = field(default_factory=Counter)
+    oriented: int = 0
+    notes: list[str] = field(default_factory=list)
+    ids: list[pd.Series] = field(default_factory=list)
+    rejected_staged: bool = False
+
+    def note(self, *texts: str) -> None:
+        self.notes.extend(t for t in texts if t not in self.notes)
+
+
+@dataclass
+class _Decisions:
+    """What is decided once per import, from its first chunk: the CRS, the field names, the code system."""
+
+    decision: CRSDecision | None = None
+    decided: bool = False
+    renames: dict[str, str] = field(default_factory=dict)
+    system: str | None = None
+    system_how: Reasons | None = None
 
 
 def _import_locked(
@@ -299,40 +341,122 @@ def _import_locked(
 ) -> ImportReport:
     """The import proper, run while this process is the study's only zonekit writer.
 
-    Read → coordinates → attributes → land-use codes → geometry repair → account → write; each step is a
-    function below, and every feature a step cannot use is rejected with its reason, never dropped.
+    The source comes in chunks (one, unless it is a large vector layer: see
+    :func:`~zonekit.geo.io.read_source_chunks`); the CRS, the field mapping and the code system are decided
+    on the first, and each chunk goes read → coordinates → attributes → land-use codes → geometry repair
+    into the staging file, so memory holds one chunk whatever the layer's size. Every feature a step
+    cannot use is rejected with its reason, never dropped; the account, the id checks and the one
+    transaction that writes the study come after the last chunk.
     """
     target_crs = study_crs(study)
     if as_ in list_tables(study) and mode == "create":
         raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
-    read = _read(src, layer=layer, encoding=encoding)
-    steps.update()
-    original = read.frame
-    if len(original) == 0:
-        _refuse_empty(as_, read.source, mode, read=0, reasons={})
-    problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
-    geoms, decision = _coordinates(read, schema, as_, study, target_crs, crs=crs, from_=from_)
-    steps.update()
     import_id = _next_import_id(study)
-    notes = list(read.notes)
-    attrs, renames = _attributes(read, schema, as_, user_map, import_id, notes, problems)
+    append = {IMPORTS_TABLE, REPAIRS_TABLE} | ({as_, rejected_name(as_)} if mode == "append" else set())
+    tally, decided = _Tally(), _Decisions()
+    first: SourceRead | None = None
+    with (
+        contextlib.closing(_reads(src, layer=layer, encoding=encoding)) as reads,
+        staged_tables(study, append=frozenset(append)) as stage,
+    ):
+        for read in reads:
+            if first is None:
+                first = read
+                if read.declared and len(read.frame) and read.declared > len(read.frame):
+                    steps.total = STEPS_PER_CHUNK * -(-read.declared // len(read.frame)) + 2
+                    steps.refresh()
+                if len(read.frame) == 0:
+                    _refuse_empty(as_, read.source, mode, read=0, reasons={})
+            steps.update()
+            _import_chunk(
+                read, stage, as_, schema, study, target_crs, import_id, tally, decided, steps,
+                crs=crs, from_=from_, user_map=user_map, code_system=code_system, source=src,
+            )  # fmt: skip
+        assert first is not None
+        if tally.unknown:
+            _warn_unknown(tally.unknown, first.source, decided.system)
+        if tally.oriented:
+            tally.note(say("note.rings_oriented", "en", n=f"{tally.oriented:,}"))
+        report = _report(first, tally, decided, import_id, as_, mode, from_, target_crs)
+        assert report.read == report.loaded + report.rejected
+        if report.loaded == 0:
+            _refuse_empty(as_, report.source, mode, read=report.read, reasons=report.rejected_reasons)
+        if schema.id_column:
+            ids = pd.concat(tally.ids, ignore_index=True) if tally.ids else pd.Series(dtype=object)
+            _check_duplicates(ids, schema.id_column, study, as_, mode, first.source)
+        if not tally.rejected_staged and mode != "append":  # a fresh layer gets its (empty) rejects table
+            stage.add(rejected_name(as_), _rejected_table(first.frame.iloc[:0], {}, import_id, 0))
+        stage.add(IMPORTS_TABLE, pd.DataFrame([report.row()]))
+        steps.update()
     steps.update()
-    system: str | None = None
-    system_how: Reasons | None = None
-    unknown: dict[str, int] = {}
+    return report
+
+
+def _reads(
+    src: str | Path | pd.DataFrame, *, layer: str | None, encoding: str | None
+) -> Generator[SourceRead]:
+    """The source's chunks (a frame is one), warning once when its text encoding was decided from bytes."""
+    if isinstance(src, pd.DataFrame):
+        yield _frame_source(src, "<frame>")
+        return
+    warned = False
+    with contextlib.closing(read_source_chunks(src, layer=layer, encoding=encoding)) as chunks:
+        for read in chunks:
+            if not warned and read.encoding.guessed and read.encoding.encoding != "utf-8":
+                warnings.warn(
+                    say("encoding.guessed", path=read.source, how=read.encoding.how),
+                    EncodingGuessWarning,
+                    stacklevel=7,
+                )
+            warned = True
+            yield read
+
+
+def _import_chunk(
+    read: SourceRead,
+    stage: StagedTables,
+    as_: str,
+    schema: LayerSchema,
+    study: Path,
+    target_crs: pyproj.CRS,
+    import_id: int,
+    tally: _Tally,
+    decided: _Decisions,
+    steps,
+    *,
+    crs: str | None,
+    from_: str | None,
+    user_map: dict[str, str] | None,
+    code_system: str | None,
+    source: object,
+) -> None:
+    """One chunk through the steps into the staging file; its counts into ``tally``."""
+    original = read.frame
+    problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
+    if not decided.decided and schema.geometry != "none":
+        decided.decision = _decide_source_crs(read, schema, as_, study, crs=crs, from_=from_)
+        decided.decided = decided.decision is not None
+    geoms = _coordinates(read, schema, decided.decision, target_crs, from_=from_)
+    steps.update()
+    tally.note(*read.notes)
+    attrs, renames = _attributes(read, schema, as_, user_map, import_id, tally, problems)
+    decided.renames = decided.renames or renames
+    steps.update()
     if as_ == "landuse":
-        attrs, system, system_how, unknown = _land_use_codes(attrs, code_system, read.source)
+        if decided.system is None:
+            decided.system, decided.system_how = _code_system(attrs, code_system, read.source)
+        attrs = _classify_codes(attrs, decided.system, tally.unknown)
     steps.update()
-    geoms, changes = _repair(geoms, schema, target_crs, problems, notes)
+    geoms, changes, tally.oriented = _repair(geoms, schema, target_crs, problems, tally.oriented)
     steps.update()
-    id_col = schema.id_column
     rejected_pos = np.array(sorted(problems), dtype=int)
     keep = np.setdiff1d(np.arange(len(attrs)), rejected_pos)
     changes, repaired, repairs = _repair_summary(changes, keep)
     loaded = attrs.iloc[keep].copy()
+    id_col = schema.id_column
     if id_col:
-        _check_duplicates(loaded, id_col, study, as_, mode, read.source)
+        tally.ids.append(loaded[id_col].reset_index(drop=True))
     ordered = [c.name for c in schema.columns] + [c for c in loaded.columns if c not in schema.names]
     loaded = loaded[ordered]
     if schema.geometry == "none":
@@ -341,89 +465,96 @@ def _import_locked(
         out_layer = gpd.GeoDataFrame(
             loaded.reset_index(drop=True), geometry=list(geoms[keep]), crs=target_crs
         )
+    tally.read += len(original)
+    tally.loaded += len(out_layer)
+    tally.rejected += len(rejected_pos)
+    tally.repaired += repaired
+    tally.reasons.update(p[0] for p in problems.values() if p)
+    for kind, (n, change) in repairs.items():
+        acc = tally.repairs.setdefault(kind, [0, 0.0])
+        acc[0] += n
+        acc[1] += change
+    if len(out_layer):
+        stage.add(as_, out_layer)
+    if len(rejected_pos):
+        stage.add(rejected_name(as_), _rejected_table(original, problems, import_id, read.offset))
+        tally.rejected_staged = True
+    if len(changes):
+        stage.add(REPAIRS_TABLE, _repairs_table(changes, loaded, id_col, as_, import_id, read.offset))
 
+
+def _report(
+    first: SourceRead,
+    tally: _Tally,
+    decided: _Decisions,
+    import_id: int,
+    as_: str,
+    mode: str,
+    from_: str | None,
+    target_crs: pyproj.CRS,
+) -> ImportReport:
     source_crs = crs_how = None
-    if decision is not None:
-        source_crs = _OFFSET_LABEL[from_] if from_ else decision.label
+    if decided.decision is not None:
+        source_crs = _OFFSET_LABEL[from_] if from_ else decided.decision.label
         crs_how = (
-            decision.how
+            decided.decision.how
             + (Reasons.of("how.from", system=from_) if from_ else Reasons())
             + Reasons.of("how.stored_as", crs=_label(target_crs))
         )
-    rejected_table = _rejected_table(original, problems, import_id)
-    reasons = pd.Series([r for p in problems.values() for r in p[:1]], dtype=object).value_counts()
-    report = ImportReport(
+    return ImportReport(
         import_id=import_id,
         layer=as_,
-        source=read.source,
-        format=read.format,
-        source_layer=read.layer,
-        encoding=read.encoding.encoding,
-        encoding_how=read.encoding.how,
+        source=first.source,
+        format=first.format,
+        source_layer=first.layer,
+        encoding=first.encoding.encoding,
+        encoding_how=first.encoding.how,
         source_crs=source_crs,
         crs_how=crs_how,
         offset=from_,
-        code_system=system,
-        code_system_how=system_how,
-        fields_mapped=", ".join(f"{k}→{v}" for k, v in renames.items()),
-        read=len(original),
-        loaded=len(out_layer),
-        repaired=repaired,
-        rejected=len(rejected_pos),
+        code_system=decided.system,
+        code_system_how=decided.system_how,
+        fields_mapped=", ".join(f"{k}→{v}" for k, v in decided.renames.items()),
+        read=tally.read,
+        loaded=tally.loaded,
+        repaired=tally.repaired,
+        rejected=tally.rejected,
         mode=mode,
         imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         zonekit_version=_version(),
-        rejected_reasons={str(k): int(v) for k, v in reasons.items()},
-        repairs=repairs,
-        unknown_codes=unknown,
-        notes=notes,
+        rejected_reasons={str(k): int(v) for k, v in tally.reasons.most_common()},
+        repairs={k: (int(n), float(a)) for k, (n, a) in tally.repairs.items()},
+        unknown_codes={str(k): int(v) for k, v in tally.unknown.most_common()},
+        notes=tally.notes,
     )
-    assert report.read == report.loaded + report.rejected
-    if report.loaded == 0:
-        _refuse_empty(as_, report.source, mode, read=report.read, reasons=report.rejected_reasons)
-
-    tables, append = _study_tables(report, out_layer, rejected_table, changes, loaded, id_col, mode)
-    steps.update()
-    write_tables(study, tables, append=frozenset(append))
-    steps.update()
-    return report
 
 
-def _read(src: str | Path | pd.DataFrame, *, layer: str | None, encoding: str | None) -> SourceRead:
-    """Read the source (or take the frame), warning when its text encoding was decided from the bytes."""
-    read = (
-        _frame_source(src, "<frame>")
-        if isinstance(src, pd.DataFrame)
-        else read_source(src, layer=layer, encoding=encoding)
-    )
-    if read.encoding.guessed and read.encoding.encoding != "utf-8":
-        warnings.warn(
-            say("encoding.guessed", path=read.source, how=read.encoding.how),
-            EncodingGuessWarning,
-            stacklevel=5,
-        )
-    return read
+def _decide_source_crs(
+    read: SourceRead, schema: LayerSchema, as_: str, study: Path, *, crs: str | None, from_: str | None
+) -> CRSDecision | None:
+    """The source's CRS (from the option, the file or its coordinates); None when it has no geometry."""
+    geoms = read.frame["geometry"].to_numpy(dtype=object)
+    if not read.has_geometry or shapely.is_missing(geoms).all():
+        if schema.geometry == "required" and len(geoms):
+            raise SchemaError("import.no_geometry", path=read.source, layer=as_)
+        return None
+    return _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
 
 
 def _coordinates(
     read: SourceRead,
     schema: LayerSchema,
-    as_: str,
-    study: Path,
+    decision: CRSDecision | None,
     target_crs: pyproj.CRS,
     *,
-    crs: str | None,
     from_: str | None,
-) -> tuple[np.ndarray, CRSDecision | None]:
-    """The geometries in the study's CRS: CRS decided, X/Y swaps undone, web-map offsets removed."""
+) -> np.ndarray:
+    """The geometries in the study's CRS: X/Y swaps undone, web-map offsets removed, reprojected."""
     geoms = read.frame["geometry"].to_numpy(dtype=object)
     if schema.geometry == "none":
-        return np.full(len(geoms), None, dtype=object), None
-    if not read.has_geometry or shapely.is_missing(geoms).all():
-        if schema.geometry == "required" and len(geoms):
-            raise SchemaError("import.no_geometry", path=read.source, layer=as_)
-        return geoms, None
-    decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
+        return np.full(len(geoms), None, dtype=object)
+    if decision is None:
+        return geoms
     if decision.swapped_xy:
         geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
     src_crs = decision.crs
@@ -434,7 +565,7 @@ def _coordinates(
         src_crs = pyproj.CRS.from_epsg(4490)
     if not src_crs.equals(target_crs):
         geoms = np.asarray(gpd.GeoSeries(geoms, crs=src_crs).to_crs(target_crs).values, dtype=object)
-    return geoms, decision
+    return geoms
 
 
 def _attributes(
@@ -443,7 +574,7 @@ def _attributes(
     as_: str,
     user_map: dict[str, str] | None,
     import_id: int,
-    notes: list[str],
+    tally: _Tally,
     problems: dict[int, list[str]],
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """The attributes under the schema's names and types; a value that does not fit rejects its row."""
@@ -454,8 +585,11 @@ def _attributes(
     attrs = attrs.loc[:, ~attrs.columns.duplicated()]
     id_col = schema.id_column
     if id_col and id_col not in attrs.columns and schema.generate_ids:
-        attrs[id_col] = [f"{import_id}-{i + 1}" for i in range(len(attrs))]
-        notes.append(f"{id_col} generated (the source has none)")
+        first = read.offset + 1
+        attrs[id_col] = pd.Series(np.arange(first, first + len(attrs)), index=attrs.index).map(
+            f"{import_id}-{{}}".format
+        )
+        tally.note(f"{id_col} generated (the source has none)")
     missing = [c.name for c in schema.columns if c.required and c.name not in attrs.columns]
     if missing:
         raise SchemaError(
@@ -471,34 +605,38 @@ def _attributes(
     return attrs, renames
 
 
-def _land_use_codes(
-    attrs: pd.DataFrame, code_system: str | None, source: str
-) -> tuple[pd.DataFrame, str, Reasons, dict[str, int]]:
-    """Decide the parcels' code system and classify their codes; unknown codes are kept and counted."""
+def _code_system(attrs: pd.DataFrame, code_system: str | None, source: str) -> tuple[str, Reasons]:
+    """The parcels' code system: the option, else the one the layer's ``code_system`` column names."""
     declared = code_system
     if declared is None and attrs["code_system"].notna().any():
         vals = attrs["code_system"].dropna().unique()
         declared = vals[0] if len(vals) == 1 else None
-    system, system_how = resolve_system(attrs["land_use_code"], declared, path=source)
+    return resolve_system(attrs["land_use_code"], declared, path=source)
+
+
+def _classify_codes(attrs: pd.DataFrame, system: str, unknown: Counter) -> pd.DataFrame:
+    """The parcels' codes classified in ``system``; the codes it does not know are counted into ``unknown``."""
     cls = classify(attrs["land_use_code"], system)
     for col in ("land_use_code", "analysis_class", "is_construction", "land_use_flag"):
         attrs[col] = cls[col].to_numpy()
     attrs["code_system"] = system
     unk = attrs.loc[attrs["analysis_class"] == UNKNOWN, "land_use_code"].fillna("(empty)")
-    unknown = {str(k): int(v) for k, v in unk.value_counts().items()}
-    if unknown:
-        warnings.warn(
-            say(
-                "codes.unknown",
-                path=source,
-                n=int(unk.size),
-                system=system,
-                codes=", ".join(list(unknown)[:8]),
-            ),
-            UnknownCodeWarning,
-            stacklevel=5,
-        )
-    return attrs, system, system_how, unknown
+    unknown.update({str(k): int(v) for k, v in unk.value_counts().items()})
+    return attrs
+
+
+def _warn_unknown(unknown: Counter, source: str, system: str | None) -> None:
+    warnings.warn(
+        say(
+            "codes.unknown",
+            path=source,
+            n=sum(unknown.values()),
+            system=system,
+            codes=", ".join(k for k, _ in unknown.most_common(8)),
+        ),
+        UnknownCodeWarning,
+        stacklevel=6,
+    )
 
 
 def _repair(
@@ -506,19 +644,19 @@ def _repair(
     schema: LayerSchema,
     target_crs: pyproj.CRS,
     problems: dict[int, list[str]],
-    notes: list[str],
-) -> tuple[np.ndarray, pd.DataFrame]:
+    oriented: int,
+) -> tuple[np.ndarray, pd.DataFrame, int]:
     """Make the polygons valid (structure method); what cannot be repaired rejects its row.
 
-    Turning rings into the GeoPackage's order changes no shape or area: it is said once, in the notes.
+    Turning rings into the GeoPackage's order changes no shape or area: it is counted (added to
+    ``oriented``), and said once, in the notes.
     """
     if schema.geometry == "none":
-        return geoms, pd.DataFrame()
+        return geoms, pd.DataFrame(), oriented
     has = ~shapely.is_missing(geoms)
     check = np.flatnonzero(has | (schema.geometry == "required"))
     result = repair_polygons(geoms[check], target_crs)
-    if result.oriented:
-        notes.append(say("note.rings_oriented", "en", n=f"{result.oriented:,}"))
+    oriented += result.oriented
     geoms = geoms.copy()
     geoms[check] = result.geometry
     for pos, reason in result.rejected.items():
@@ -526,8 +664,9 @@ def _repair(
         if not problems.get(row):
             problems[row] = [reason]
     if not len(result.changes):
-        return geoms, result.changes
-    return geoms, result.changes.assign(position=check[result.changes["position"].to_numpy(dtype=int)])
+        return geoms, result.changes, oriented
+    moved = result.changes.assign(position=check[result.changes["position"].to_numpy(dtype=int)])
+    return geoms, moved, oriented
 
 
 def _repair_summary(
@@ -542,42 +681,23 @@ def _repair_summary(
     return changes, int(real["position"].nunique()), repairs
 
 
-def _study_tables(
-    report: ImportReport,
-    out_layer: pd.DataFrame,
-    rejected_table: pd.DataFrame,
-    changes: pd.DataFrame,
-    loaded: pd.DataFrame,
-    id_col: str | None,
-    mode: str,
-) -> tuple[dict[str, pd.DataFrame], set[str]]:
-    """What the import writes into the study (the layer, its rejects, the import and repair records)."""
-    as_, import_id = report.layer, report.import_id
-    tables: dict[str, pd.DataFrame] = {as_: out_layer, IMPORTS_TABLE: pd.DataFrame([report.row()])}
-    append = {IMPORTS_TABLE, REPAIRS_TABLE}
-    if mode == "append":
-        append.add(as_)
-        append.add(rejected_name(as_))
-    if len(rejected_table) or mode != "append":
-        tables[rejected_name(as_)] = rejected_table
-    if len(changes):
-        ids = (
-            loaded[id_col].reindex(changes["position"]).to_numpy()
-            if id_col
-            else changes["position"].to_numpy()
-        )
-        tables[REPAIRS_TABLE] = pd.DataFrame(
-            {
-                "import_id": import_id,
-                "layer": as_,
-                "feature_id": [str(i) for i in ids],
-                "what": changes["what"].to_numpy(),
-                "area_before_m2": changes["area_before_m2"].to_numpy(),
-                "area_after_m2": changes["area_after_m2"].to_numpy(),
-                "area_change_m2": changes["area_change_m2"].to_numpy(),
-            }
-        )
-    return tables, append
+def _repairs_table(
+    changes: pd.DataFrame, loaded: pd.DataFrame, id_col: str | None, as_: str, import_id: int, offset: int
+) -> pd.DataFrame:
+    """The ``zonekit_repairs`` rows of one chunk's repaired features (by id, else by source position)."""
+    pos = changes["position"].to_numpy()
+    ids = loaded[id_col].reindex(pos).to_numpy() if id_col else pos + offset
+    return pd.DataFrame(
+        {
+            "import_id": import_id,
+            "layer": as_,
+            "feature_id": [str(i) for i in ids],
+            "what": changes["what"].to_numpy(),
+            "area_before_m2": changes["area_before_m2"].to_numpy(),
+            "area_after_m2": changes["area_after_m2"].to_numpy(),
+            "area_change_m2": changes["area_change_m2"].to_numpy(),
+        }
+    )
 
 
 def _refuse_empty(layer: str, source: str, mode: str, *, read: int, reasons: dict[str, int]) -> None:
@@ -607,10 +727,7 @@ def _next_import_id(study: Path) -> int:
     return int(ids.max()) + 1 if len(ids) else 1
 
 
-def _check_duplicates(
-    loaded: pd.DataFrame, id_col: str, study: Path, layer: str, mode: str, source: str
-) -> None:
-    ids = loaded[id_col]
+def _check_duplicates(ids: pd.Series, id_col: str, study: Path, layer: str, mode: str, source: str) -> None:
     dup = ids[ids.duplicated(keep=False)].unique().tolist()
     if dup:
         raise DuplicateIdError(
@@ -621,7 +738,7 @@ def _check_duplicates(
             ids=", ".join(map(str, dup[:20])) + (" …" if len(dup) > 20 else ""),
         )
     if mode == "append" and layer in list_tables(study):
-        old = set(read_table(study, layer)[id_col].astype(str))
+        old = set(_study_ids(study, layer, id_col))
         clash = sorted(old & set(ids.astype(str)))
         if clash:
             raise DuplicateIdError(
@@ -634,13 +751,21 @@ def _check_duplicates(
             )
 
 
-def _rejected_table(original: pd.DataFrame, problems: dict[int, list[str]], import_id: int) -> pd.DataFrame:
+def _study_ids(study: Path, layer: str, id_col: str) -> pd.Series:
+    """The ids a study layer holds, as text: that column read alone."""
+    ids = pyogrio.read_dataframe(study, layer=layer, columns=[id_col], read_geometry=False, use_arrow=True)
+    return ids[id_col].dropna().astype(str)
+
+
+def _rejected_table(
+    original: pd.DataFrame, problems: dict[int, list[str]], import_id: int, offset: int
+) -> pd.DataFrame:
     pos = sorted(problems)
     attrs = original.drop(columns="geometry").iloc[pos]
     out = pd.DataFrame(
         {
             "import_id": np.full(len(pos), import_id, dtype=np.int64),
-            "source_position": np.asarray(pos, dtype=np.int64),
+            "source_position": np.asarray(pos, dtype=np.int64) + offset,
             "reason": ["; ".join(problems[p]) for p in pos],
             "original_wkt": [
                 None if g is None else shapely.to_wkt(g) for g in original["geometry"].iloc[pos]

@@ -20,6 +20,7 @@ import pyogrio
 import pyproj
 import shapely
 
+from zonekit.geo.io import arrow_frame
 from zonekit.geo.progress import tracked
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
 
@@ -255,8 +256,7 @@ class LayerStream:
         ) as (meta, reader):
             geometry = meta["geometry_name"] or "wkb_geometry"
             for batch in reader:
-                attrs = batch.drop_columns([geometry]).to_pandas()
-                geoms = shapely.from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
+                attrs, geoms = arrow_frame(batch, geometry)
                 chunk = gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)

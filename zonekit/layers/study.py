@@ -382,6 +382,62 @@ def writing(path: str | Path) -> Iterator[None]:
         raise _study_error(err, path) from None
 
 
+class StagedTables:
+    """Tables staged for one study write (see :func:`staged_tables`): study layers go in their schema's types."""
+
+    def __init__(self, stage: gpkg.Staged, path: Path) -> None:
+        self._stage, self._path = stage, path
+
+    def add(self, name: str, df: pd.DataFrame) -> None:
+        """Stage ``df`` as (more rows of) ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A study layer or table.
+        df : pd.DataFrame
+            Its rows (all, or the next chunk).
+        """
+        try:
+            self._stage.add(name, storable(df, SCHEMAS[name]) if name in SCHEMAS else df)
+        except OSError as err:
+            raise _study_error(err, self._path) from None
+
+    @property
+    def names(self) -> list[str]:
+        """What is staged so far."""
+        return list(self._stage.names)
+
+
+@contextlib.contextmanager
+def staged_tables(path: str | Path, *, append: frozenset[str] = frozenset()) -> Iterator[StagedTables]:
+    """Stage layers and tables, then write them into the study in one transaction on the file itself.
+
+    Parameters
+    ----------
+    path : str or Path
+        The study.
+    append : set of str
+        Names to append to instead of replacing.
+
+    Yields
+    ------
+    StagedTables
+        What the block adds its tables to; nothing reaches the study if the block raises.
+    """
+    path = Path(path)
+    in_block = False  # the block's own errors (a bad source, a refusal) pass through unchanged
+    try:
+        with gpkg.staged_layers(path, append=append) as stage:
+            in_block = True
+            yield StagedTables(stage, path)
+            in_block = False
+    except (gpkg.StudyLockedError, gpkg.ReadOnlyError, sqlite3.Error, OSError) as err:
+        if in_block:
+            raise
+        raise _study_error(err, path) from None
+
+
 def write_tables(
     path: str | Path,
     tables: dict[str, pd.DataFrame],
@@ -400,9 +456,6 @@ def write_tables(
     append : set of str
         Names to append to instead of replacing.
     """
-    path = Path(path)
-    staged = {name: storable(df, SCHEMAS[name]) if name in SCHEMAS else df for name, df in tables.items()}
-    try:
-        gpkg.write_layers(path, staged, append=append)
-    except (gpkg.StudyLockedError, gpkg.ReadOnlyError, sqlite3.Error, OSError) as err:
-        raise _study_error(err, path) from None
+    with staged_tables(path, append=append) as stage:
+        for name, df in tables.items():
+            stage.add(name, df)
