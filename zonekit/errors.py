@@ -128,3 +128,7 @@ class CodeSystemHintWarning(ZonekitWarning):
 
 class UnknownCodeWarning(ZonekitWarning):
     """Some land-use codes are not in the declared code system."""
+
+
+class PositionWarning(ZonekitWarning):
+    """Features lie where the data cannot be (outside China once placed), or their axes were swapped."""

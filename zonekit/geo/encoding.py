@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import struct
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from zonekit.errors import EncodingError
 from zonekit.vocabulary.messages import Reasons
@@ -138,6 +140,9 @@ class DbfHeader:
     ldid: int
     char_fields: list[tuple[int, int]]  # (offset in record, length)
     field_name_bytes: bytes
+    wide_integers: list[tuple[int, int, int]] = field(default_factory=list)
+    """(field index, offset in record, length) of the whole-number fields of 19 digits or more: GDAL reads
+    them as floating point, which keeps 15–17 significant digits of an id."""
 
     def records_present(self, file_size: int) -> int:
         """How many whole records the file really holds (a truncated file holds fewer than declared).
@@ -155,6 +160,27 @@ class DbfHeader:
         if self.record_len <= 0:
             return 0
         return max(0, min(self.n_records, (file_size - self.header_len) // self.record_len))
+
+    def has_deleted(self, path: Path) -> bool:
+        """Whether any record of the DBF ``path`` is marked deleted (GDAL then skips it).
+
+        Parameters
+        ----------
+        path : Path
+            The file.
+
+        Returns
+        -------
+        bool
+            True when a record's deletion flag is ``*``.
+        """
+        n = self.records_present(path.stat().st_size)
+        if n == 0:
+            return False
+        records = np.memmap(
+            path, dtype=np.uint8, mode="r", offset=self.header_len, shape=(n, self.record_len)
+        )
+        return bool((records[:, 0] == 0x2A).any())
 
 
 def read_dbf_header(path: Path) -> DbfHeader:
@@ -178,6 +204,7 @@ def read_dbf_header(path: Path) -> DbfHeader:
         ldid = head[29]
         fields_raw = f.read(max(0, header_len - 32))
     char_fields: list[tuple[int, int]] = []
+    wide: list[tuple[int, int, int]] = []
     names = bytearray()
     offset = 1  # deletion flag
     for i in range(0, len(fields_raw) - 31, 32):
@@ -185,11 +212,48 @@ def read_dbf_header(path: Path) -> DbfHeader:
         if desc[0] == 0x0D:
             break
         names += desc[:11].split(b"\x00")[0] + b" "
-        ftype, flen = chr(desc[11]), desc[16]
+        ftype, flen, decimals = chr(desc[11]), desc[16], desc[17]
         if ftype == "C":
             char_fields.append((offset, flen))
+        elif ftype in "NF" and decimals == 0 and flen >= 19:
+            wide.append((i // 32, offset, flen))
         offset += flen
-    return DbfHeader(n_records, header_len, record_len, ldid, char_fields, bytes(names))
+    return DbfHeader(n_records, header_len, record_len, ldid, char_fields, bytes(names), wide)
+
+
+def dbf_column_text(
+    path: Path, header: DbfHeader, offset: int, length: int, start: int, stop: int
+) -> np.ndarray:
+    """One fixed-width field of records ``start`` to ``stop`` of a DBF, as its exact text (None if blank).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    header : DbfHeader
+        Its header.
+    offset, length : int
+        Where the field sits in a record.
+    start, stop : int
+        The records.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as text (object array), read through a memory map: only those records are touched.
+    """
+    present = header.records_present(path.stat().st_size)
+    stop = min(stop, present)
+    if stop <= start:
+        return np.array([], dtype=object)
+    records = np.memmap(
+        path, dtype=np.uint8, mode="r", offset=header.header_len, shape=(present, header.record_len)
+    )
+    cells = np.ascontiguousarray(records[start:stop, offset : offset + length]).view(f"S{length}").ravel()
+    text = np.char.strip(np.char.decode(cells, "ascii", errors="replace"))
+    out = text.astype(object)
+    out[text == ""] = None
+    return out
 
 
 def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> bytes:

@@ -30,8 +30,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from zonekit.geo.io import pid_alive
 from zonekit.vocabulary.messages import say
@@ -231,7 +233,9 @@ def write_frame(df: pd.DataFrame, path: Path, layer: str, *, append: bool = Fals
 
     kwargs: dict = {"layer": layer, "driver": "GPKG", "append": append}
     if isinstance(df, gpd.GeoDataFrame):
-        kwargs["promote_to_multi"] = True
+        # polygon layers are MultiPolygon layers; a layer with points keeps them as points
+        points = np.isin(shapely.get_type_id(df.geometry.values), (0, 4)).any()
+        kwargs["promote_to_multi"] = None if points else True
     else:
         df = pd.DataFrame(df)
     try:

@@ -16,7 +16,7 @@ import os
 import stat
 import tempfile
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from zonekit.geo.archive import safe_extract
 from zonekit.geo.encoding import (
     EncodingDecision,
     codec_name,
+    dbf_column_text,
     decide_from_bytes,
     read_dbf_header,
     shapefile_encoding,
@@ -274,6 +275,7 @@ def _stream_vector(
     info = pyogrio.read_info(ds, layer=layer, encoding=gdal_encoding)
     crs = _normal_crs(pyproj.CRS.from_user_input(info["crs"])) if info.get("crs") else None
     start, stopped = 0, None
+    exact = _exact_wide_integers(ds) if fmt == "ESRI Shapefile" else (lambda frame, start: frame)
     with pyogrio.open_arrow(ds, layer=layer, encoding=gdal_encoding, batch_size=rows, use_pyarrow=True) as (
         meta,
         reader,
@@ -293,6 +295,7 @@ def _stream_vector(
                     break
             frame, geoms = arrow_frame(batch, geometry if spatial else None)
             frame["geometry"] = geoms
+            frame = exact(frame, start)
             notes = sorted({str(w.message) for w in caught})
             yield SourceRead(
                 frame, display, fmt, layer, crs, enc, len(frame), {}, notes, spatial, start, declared
@@ -380,6 +383,8 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
     spatial = geometry is not None and geometry in df.columns
     frame = pd.DataFrame(df.drop(columns=geometry) if spatial else df)
     frame["geometry"] = np.asarray(df[geometry].values, dtype=object) if spatial else None
+    if fmt == "ESRI Shapefile" and not problems:
+        frame = _exact_wide_integers(ds)(frame, 0)
     return SourceRead(
         frame.reset_index(drop=True),
         display,
@@ -392,6 +397,29 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
         notes,
         has_geometry=spatial,
     )
+
+
+def _exact_wide_integers(shp: Path) -> Callable[[pd.DataFrame, int], pd.DataFrame]:
+    """What puts back the exact digits of a shapefile's 19-digit (and wider) whole-number fields.
+
+    GDAL reads such a field as floating point: an id of 19 digits comes back with 16 or 17 right. The
+    returned function replaces those columns of a frame holding records ``start``… with the text the
+    .dbf holds (a file with deleted records, where positions would not match, is left as GDAL read it).
+    """
+    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+    header = read_dbf_header(dbf) if dbf is not None else None
+    if dbf is None or header is None or not header.wide_integers or header.has_deleted(dbf):
+        return lambda frame, start: frame
+
+    def fix(frame: pd.DataFrame, start: int) -> pd.DataFrame:
+        attrs = [c for c in frame.columns if c != "geometry"]
+        for index, offset, length in header.wide_integers:
+            text = dbf_column_text(dbf, header, offset, length, start, start + len(frame))
+            if index < len(attrs) and len(text) == len(frame):
+                frame[attrs[index]] = text
+        return frame
+
+    return fix
 
 
 def _shapefile_record_count(shp: Path) -> int | None:

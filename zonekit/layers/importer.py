@@ -11,7 +11,7 @@ import contextlib
 import warnings
 from collections import Counter
 from collections.abc import Generator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from zonekit.errors import (
     DuplicateIdError,
     EncodingGuessWarning,
     InputError,
+    PositionWarning,
     SchemaError,
     SourceReadError,
     UnknownCodeWarning,
@@ -36,6 +37,7 @@ from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
 from zonekit.geo.io import SourceRead, read_source_chunks
 from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
+from zonekit.geo.positions import axes_swapped, degree_problems, not_finite, outside_china
 from zonekit.geo.progress import bar
 from zonekit.geo.repair import repair_polygons
 from zonekit.layers.fields import load_field_map, map_fields
@@ -308,6 +310,8 @@ class _Tally:
     notes: list[str] = field(default_factory=list)
     ids: list[pd.Series] = field(default_factory=list)
     rejected_staged: bool = False
+    outside: int = 0
+    first_outside: str = ""
 
     def note(self, *texts: str) -> None:
         self.notes.extend(t for t in texts if t not in self.notes)
@@ -378,6 +382,11 @@ def _import_locked(
             _warn_unknown(tally.unknown, first.source, decided.system)
         if tally.oriented:
             tally.note(say("note.rings_oriented", "en", n=f"{tally.oriented:,}"))
+        if tally.outside:
+            label = _label(target_crs)
+            said = dict(n=tally.outside, label=label, first=tally.first_outside)
+            warnings.warn(say("crs.outside_china", path=first.source, **said), PositionWarning, stacklevel=5)
+            tally.note(say("crs.outside_china", "en", **said))
         report = _report(first, tally, decided, import_id, as_, mode, from_, target_crs)
         assert report.read == report.loaded + report.rejected
         if report.loaded == 0:
@@ -437,7 +446,7 @@ def _import_chunk(
     if not decided.decided and schema.geometry != "none":
         decided.decision = _decide_source_crs(read, schema, as_, study, crs=crs, from_=from_)
         decided.decided = decided.decision is not None
-    geoms = _coordinates(read, schema, decided.decision, target_crs, from_=from_)
+    geoms = _coordinates(read, schema, decided.decision, target_crs, problems, tally, from_=from_)
     steps.update()
     tally.note(*read.notes)
     attrs, renames = _attributes(read, schema, as_, user_map, import_id, tally, problems)
@@ -538,7 +547,23 @@ def _decide_source_crs(
         if schema.geometry == "required" and len(geoms):
             raise SchemaError("import.no_geometry", path=read.source, layer=as_)
         return None
-    return _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
+    decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
+    if decision.inferred or not decision.crs.is_geographic:
+        return decision
+    if axes_swapped(geoms):  # a declared lon/lat CRS, the file latitude first
+        x, y = shapely.get_coordinates(geoms[~shapely.is_missing(geoms)][:1])[0]
+        warnings.warn(
+            say("crs.lat_first", path=read.source, label=decision.label, x=x, y=y),
+            PositionWarning,
+            stacklevel=6,
+        )
+        return replace(decision, swapped_xy=True, how=decision.how + Reasons.of("how.lat_first"))
+    bad = degree_problems(geoms)
+    present = int((~shapely.is_missing(geoms)).sum())
+    if bad and len(bad) > present / 2:  # most of the layer is not degrees: the declaration is wrong
+        x, y = shapely.get_coordinates(geoms[next(iter(bad))])[0]
+        raise CRSError("crs.metres_as_degrees", path=read.source, label=decision.label, x=x, y=y)
+    return decision
 
 
 def _coordinates(
@@ -546,10 +571,16 @@ def _coordinates(
     schema: LayerSchema,
     decision: CRSDecision | None,
     target_crs: pyproj.CRS,
+    problems: dict[int, list[str]],
+    tally: _Tally,
     *,
     from_: str | None,
 ) -> np.ndarray:
-    """The geometries in the study's CRS: X/Y swaps undone, web-map offsets removed, reprojected."""
+    """The geometries in the study's CRS: X/Y swaps undone, web-map offsets removed, reprojected.
+
+    A feature whose coordinates are not degrees (in a lon/lat source) or cannot be placed in the study's
+    CRS is rejected; those that land outside China are counted into ``tally`` (and warned about once).
+    """
     geoms = read.frame["geometry"].to_numpy(dtype=object)
     if schema.geometry == "none":
         return np.full(len(geoms), None, dtype=object)
@@ -558,14 +589,48 @@ def _coordinates(
     if decision.swapped_xy:
         geoms = shapely.transform(geoms, lambda c: c[:, ::-1])
     src_crs = decision.crs
+    if from_ and not src_crs.is_geographic:
+        raise CRSError("crs.offset_needs_degrees", path=read.source, system=from_, label=decision.label)
+    geoms = _reject(geoms, problems, _not_degrees(geoms) if src_crs.is_geographic else {})
     if from_:
-        if not src_crs.is_geographic:
-            raise CRSError("crs.offset_needs_degrees", path=read.source, system=from_, label=decision.label)
         geoms = remove_offset(geoms, from_)
         src_crs = pyproj.CRS.from_epsg(4490)
     if not src_crs.equals(target_crs):
         geoms = np.asarray(gpd.GeoSeries(geoms, crs=src_crs).to_crs(target_crs).values, dtype=object)
+        geoms = _reject(geoms, problems, _not_placed(geoms, read.frame["geometry"], _label(target_crs)))
+    if target_crs.is_geographic:
+        far = outside_china(geoms)
+        if len(far) and not tally.outside:
+            x, y = shapely.get_coordinates(geoms[far[0]])[0]
+            tally.first_outside = f"#{read.offset + int(far[0]) + 1} ({x:.4f}, {y:.4f})"
+        tally.outside += len(far)
     return geoms
+
+
+def _reject(geoms: np.ndarray, problems: dict[int, list[str]], found: dict[int, str]) -> np.ndarray:
+    """Reject the features ``found`` (position → reason): their geometry goes, their row is kept."""
+    if not found:
+        return geoms
+    geoms = geoms.copy()
+    for pos, reason in found.items():
+        problems.setdefault(pos, []).append(reason)
+    geoms[list(found)] = None
+    return geoms
+
+
+def _not_degrees(geoms: np.ndarray) -> dict[int, str]:
+    return {i: say("row.not_degrees", "en", x=x, y=y) for i, (x, y) in degree_problems(geoms).items()}
+
+
+def _not_placed(geoms: np.ndarray, original: pd.Series, crs: str) -> dict[int, str]:
+    rows = not_finite(geoms).tolist()
+    if not rows:
+        return {}
+    corners = shapely.bounds(original.to_numpy(dtype=object)[rows])
+    return {
+        r: say("row.not_placeable", "en", crs=crs, x=f"{c[0]:.6g}", y=f"{c[1]:.6g}")
+        for r, c in zip(rows, corners, strict=True)
+    }
 
 
 def _attributes(
@@ -654,6 +719,13 @@ def _repair(
     if schema.geometry == "none":
         return geoms, pd.DataFrame(), oriented
     has = ~shapely.is_missing(geoms)
+    if schema.points:  # points pass as they are, in two dimensions; an empty one is rejected
+        point = has & np.isin(shapely.get_type_id(geoms), (0, 4))  # Point, MultiPoint
+        geoms = geoms.copy()
+        geoms[point] = shapely.force_2d(geoms[point])
+        for empty in np.flatnonzero(point & shapely.is_empty(geoms)).tolist():
+            problems.setdefault(empty, ["empty geometry"])
+        has &= ~point
     check = np.flatnonzero(has | (schema.geometry == "required"))
     result = repair_polygons(geoms[check], target_crs)
     oriented += result.oriented

@@ -33,6 +33,8 @@ class LayerSchema:
     id_column: str | None
     geometry: str = "required"
     generate_ids: bool = False  # ids may be generated when the source has none
+    points: bool = False
+    """Points are as good as polygons here (an enterprise's location); elsewhere they are rejected."""
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, if any.
@@ -179,6 +181,7 @@ SCHEMAS: dict[str, LayerSchema] = {
         ),
         "enterprise_id",
         geometry="optional",
+        points=True,
     ),
     "zone_versions": LayerSchema(
         "zone_versions",

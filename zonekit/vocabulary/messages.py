@@ -449,6 +449,24 @@ MESSAGES: dict[str, Message] = {
         "请去掉 --from;如果文件有误,请用 --crs EPSG:4490。",
         "Drop --from, or pass --crs EPSG:4490 if the file is wrong.",
     ),
+    "crs.metres_as_degrees": M(
+        "坐标系声明为 {label}(经纬度),但坐标(如 x {x:.0f},y {y:.0f})是米制坐标,不是度。",
+        "The coordinate system says {label} (degrees), but the coordinates (e.g. x {x:.0f}, y {y:.0f}) are "
+        "metres, not degrees.",
+        "请用 --crs 给出数据真正的投影坐标系(如 --crs EPSG:4528,3° 带第 40 带),或去掉 --crs 让 zonekit 从坐标推断。",
+        "Pass --crs with the projected system the data is really in (e.g. --crs EPSG:4528, 3° zone 40), "
+        "or leave --crs out and let zonekit infer it from the coordinates.",
+    ),
+    "crs.lat_first": M(
+        "坐标系声明为 {label},但坐标以纬度在前(x {x:.2f},y {y:.2f}):已对调为经度在前。",
+        "the coordinate system says {label}, but the coordinates come latitude first (x {x:.2f}, y {y:.2f}): "
+        "swapped to longitude first.",
+    ),
+    "crs.outside_china": M(
+        "{n} 个要素按 {label} 落在中国范围(东经 73–136°,北纬 3–54°)之外(如 {first}):请核对坐标系。",
+        "{n} features lie outside China (73–136°E, 3–54°N) when read as {label} (e.g. {first}): check "
+        "the coordinate system.",
+    ),
     "crs.frame_has_none": M(
         "'{layer}' 数据框没有坐标系。",
         "The '{layer}' frame has no CRS.",
@@ -826,6 +844,12 @@ MESSAGES: dict[str, Message] = {
     ),
     "row.unreadable": M("无法读取的记录(fid {fid}):{err}", "unreadable record (fid {fid}): {err}"),
     "row.bad_wkt": M("{col} 列不是有效的 WKT", "the {col} column does not hold valid WKT"),
+    "row.not_degrees": M(
+        "坐标超出经纬度范围(x {x},y {y})", "coordinates out of the range of degrees (x {x}, y {y})"
+    ),
+    "row.not_placeable": M(
+        "坐标无法换算到 {crs}(x {x},y {y})", "coordinates cannot be placed in {crs} (x {x}, y {y})"
+    ),
     "row.bad_lonlat": M("{lon}/{lat} 不是数字", "{lon}/{lat} are not numbers"),
     "repair.made_valid_why": M("已修复为有效几何({reason})", "made valid ({reason})"),
     "repair.made_valid": M("已修复为有效几何", "made valid"),
