@@ -129,3 +129,21 @@ def test_one_garbage_vertex_does_not_spoil_the_crs_inference(tmp_path, study):
         report = import_layer(src, study, as_="parks")
     assert (report.loaded, report.rejected) == (39, 1)
     assert "cannot be placed in EPSG:4490" in read_table(study, "parks_rejected")["reason"].iloc[0]
+
+
+def test_a_failed_first_import_leaves_no_study_file(tmp_path):
+    study = tmp_path / "new.gpkg"
+    src = geojson(tmp_path, [(120.1, 31.1)])
+    r = run("import", str(src), "--into", str(study), "--as", "admin")  # parks' columns, not admin's
+    assert r.returncode == 1 and "adcode" in r.stderr
+    assert not study.exists() and list(tmp_path.iterdir()) == [src]
+    import_layer(src, study, as_="parks")  # and the next import creates it
+    assert read_table(study, "parks")["park_id"].tolist() == ["P0"]
+
+
+def test_a_failed_import_into_an_existing_study_keeps_it(tmp_path, study):
+    src = geojson(tmp_path, [(120.1, 31.1)])
+    import_layer(src, study, as_="parks")
+    before = study.read_bytes()
+    r = run("import", str(src), "--into", str(study), "--as", "admin")
+    assert r.returncode == 1 and study.read_bytes() == before

@@ -305,3 +305,38 @@ def test_the_spatial_index_is_sound_after_an_import_and_an_append(tmp_path):
     found = pyogrio.read_dataframe(study, layer="landuse", bbox=window, columns=["parcel_id"])
     want = parcels.loc[shapely.intersects(parcels.geometry.values, shapely.box(*window)), "parcel_id"]
     assert sorted(found["parcel_id"]) == sorted(want) and len(want) > 50
+
+
+def test_a_writer_waiting_for_a_study_that_is_removed_locks_the_new_one(tmp_path):
+    import fcntl
+    import os
+    import threading
+    import time
+
+    from zonekit.geo.gpkg import StudyGoneError, exclusive
+    from zonekit.layers.study import create_study
+
+    path = create_study(tmp_path / "s.gpkg")
+    held = threading.Event()
+
+    def first():  # holds the lock, then the study goes (a failed first import) and another appears
+        with exclusive(path):
+            held.set()
+            time.sleep(0.3)
+            path.unlink()
+            create_study(path)
+
+    t = threading.Thread(target=first)
+    t.start()
+    held.wait()
+    with exclusive(path):  # waited, and holds the file that is there now: nobody else can lock it
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+    t.join()
+    path.unlink()
+    with pytest.raises(StudyGoneError), exclusive(path):
+        pass

@@ -157,22 +157,49 @@ def exclusive(path: str | Path, *, timeout: float | None = None) -> Iterator[Non
         The lock was not free within ``timeout`` seconds (default ``ZONEKIT_LOCK_TIMEOUT`` or 60).
     """
     timeout = LOCK_TIMEOUT_S if timeout is None else timeout
-    fd = os.open(path, os.O_RDONLY)
+    fd = _locked(Path(path), timeout)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as err:
-                if err.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise StudyLockedError(Path(path), holders(path), timeout) from None
-                time.sleep(0.05)
         yield
     finally:
         os.close(fd)
+
+
+class StudyGoneError(FileNotFoundError):
+    """The file was removed while this process waited for it.
+
+    A first import that fails removes the study it had just created.
+    """
+
+
+def _locked(path: Path, timeout: float) -> int:
+    """A descriptor of ``path`` holding its ``flock``: of the file there when the lock was got."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise StudyGoneError(str(path)) from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as err:
+                    if err.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise StudyLockedError(path, holders(path), timeout) from None
+                    time.sleep(0.05)
+            try:
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            return fd
+        os.close(fd)  # removed or replaced while we waited: lock the file that is there now
 
 
 def remove_stale_staging(folder: str | Path | None = None) -> int:

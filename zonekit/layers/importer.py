@@ -35,6 +35,7 @@ from zonekit.errors import (
 )
 from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
+from zonekit.geo.gpkg import StudyGoneError
 from zonekit.geo.io import SourceRead, read_source_chunks
 from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
 from zonekit.geo.positions import axes_swapped, degree_problems, not_finite, outside_china
@@ -48,6 +49,7 @@ from zonekit.layers.study import (
     REPAIRS_TABLE,
     StagedTables,
     create_study,
+    discard_if_empty,
     list_tables,
     read_table,
     rejected_name,
@@ -272,23 +274,35 @@ def import_layer(
     if not isinstance(src, pd.DataFrame) and not Path(src).exists():
         raise SourceReadError("source.missing", path=src)
     study = Path(study)
-    if not study.exists():
-        create_study(study)
-    with writing(study), bar("progress.import", total=IMPORT_STEPS, unit="unit.steps") as steps:
-        return _import_locked(
-            src,
-            study,
-            as_,
-            schema,
-            encoding=encoding,
-            crs=crs,
-            from_=from_,
-            fields=fields,
-            code_system=code_system,
-            layer=layer,
-            mode=mode,
-            steps=steps,
-        )
+    for attempt in range(3):  # again only when a first import removed the study we waited for
+        created = not study.exists()
+        if created:
+            create_study(study)
+        try:
+            with writing(study), bar("progress.import", total=IMPORT_STEPS, unit="unit.steps") as steps:
+                try:
+                    return _import_locked(
+                        src,
+                        study,
+                        as_,
+                        schema,
+                        encoding=encoding,
+                        crs=crs,
+                        from_=from_,
+                        fields=fields,
+                        code_system=code_system,
+                        layer=layer,
+                        mode=mode,
+                        steps=steps,
+                    )
+                except BaseException:
+                    if created:  # a failed first import leaves no file behind
+                        discard_if_empty(study)
+                    raise
+        except StudyGoneError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 STEPS_PER_CHUNK = 5  # read, coordinates, attributes, codes, repair (then: account, write)

@@ -169,6 +169,31 @@ def create_study(path: str | Path, *, crs: str | int = DEFAULT_CRS) -> Path:
     return path
 
 
+def discard_if_empty(path: str | Path) -> bool:
+    """Remove a study that holds no layer yet (one an import created and then failed to fill).
+
+    Call it while holding the study's lock (:func:`writing`): a writer waiting for it then finds the file
+    gone and creates its own.
+
+    Parameters
+    ----------
+    path : str | Path
+        The study.
+
+    Returns
+    -------
+    bool
+        Whether it was removed.
+    """
+    path = Path(path)
+    if not path.exists() or set(list_tables(path)) - {META_TABLE}:
+        return False
+    path.unlink()
+    for side in ("-journal", "-wal", "-shm"):
+        path.with_name(path.name + side).unlink(missing_ok=True)
+    return True
+
+
 def _meta(path: Path) -> dict[str, str]:
     if not path.exists():
         raise StudyError("study.missing", path=path)
