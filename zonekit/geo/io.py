@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import json
 import os
 import stat
 import tempfile
@@ -37,7 +38,7 @@ from zonekit.geo.encoding import (
     shapefile_encoding,
 )
 from zonekit.geo.progress import tracked
-from zonekit.vocabulary.messages import Reasons
+from zonekit.vocabulary.messages import Reasons, say
 
 
 def _one(_: object) -> int:
@@ -369,7 +370,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
         try:
             df = pyogrio.read_dataframe(ds, **kwargs)
             problems: dict[int, str] = {}
-            expected = _shapefile_record_count(ds) if fmt == "ESRI Shapefile" else None
+            expected = _declared_count(ds, lyr, fmt) if fmt != "GeoJSON" else None
             if expected is not None and len(df) < expected:
                 raise ValueError(f"GDAL returned {len(df)} of the {expected} records")
         except pyogrio.errors.DataSourceError as err:
@@ -378,6 +379,8 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
             notes.append(f"bulk read failed ({err}); read feature by feature")
             df, problems = _read_by_feature(ds, layer=lyr, encoding=kwargs.get("encoding"), fmt=fmt)
     notes.extend(sorted({str(w.message) for w in caught}))
+    if fmt == "GeoJSON":
+        df = _geojson_members(ds, df, notes)
     crs = _normal_crs(getattr(df, "crs", None))
     geometry = getattr(df, "_geometry_column_name", None)  # None: an attribute table (GeoPackage, .dbf)
     spatial = geometry is not None and geometry in df.columns
@@ -459,9 +462,9 @@ def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: 
     with src:
         crs = src.crs_wkt or None
         fids = list(src.keys())
-        declared = _shapefile_record_count(ds) if fmt == "ESRI Shapefile" else None
+        declared = _declared_count(ds, layer, fmt) if fmt != "GeoJSON" else None
         if declared is not None and declared > len(fids):  # records the driver no longer lists
-            fids = list(range(declared))
+            fids = list(range(declared)) if fmt == "ESRI Shapefile" else fids + _unlisted(src, fids, declared)
         fids = fids[start:]
         steps = fids if len(fids) < 10_000 else tracked(fids, "progress.features", total=len(fids), size=_one)
         for pos, fid in enumerate(steps):
@@ -476,7 +479,74 @@ def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: 
                 props, geom = {}, None
             rows.append(props)
             geoms.append(geom)
+        lost = (declared or 0) - start - len(rows)
+        for pos in range(len(rows), len(rows) + max(0, lost)):  # declared, but no fid reaches them
+            problems[pos] = say("row.declared_unreadable", "en", n=lost, declared=declared)
+            rows.append({})
+            geoms.append(None)
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=crs), problems
+
+
+def _unlisted(src, listed: list, declared: int) -> list:
+    """Fids a damaged file no longer lists but can still give, by asking for each in turn.
+
+    A GeoPackage's features are numbered from 1; a corrupt page ends the listing, not the lookups of the
+    features past it. At most a few times as many fids are asked for as are missing.
+    """
+    have = set(listed)
+    missing = declared - len(listed)
+    top = max([*have, 0]) + 4 * missing + 16
+    found: list = []
+    for fid in range(1, top + 1):
+        if len(found) >= missing:
+            break
+        if fid in have:
+            continue
+        try:
+            feat = src[fid]
+        except Exception:
+            feat = None
+        if feat is not None and feat.properties is not None:
+            found.append(fid)
+    return found
+
+
+def _geojson_members(path: Path, df, notes: list[str]):
+    """The GeoJSON read again from its members when GDAL left some out (or a property it drops).
+
+    GDAL skips a member whose ``"type"`` is missing or misspelt, and drops a property called
+    ``geometry``. When the file holds such members (counted with the standard ``json`` parser), every
+    member is read from the JSON itself: a member with a geometry and properties is a feature whatever
+    its ``"type"`` says (said in the notes), and a ``geometry`` property is kept as ``geometry_property``.
+    """
+    import geopandas as gpd
+
+    if path.stat().st_size > 512 << 20:  # too large to parse twice; GDAL's reading stands
+        return df
+    try:
+        doc = json.loads(path.read_bytes())
+    except ValueError:
+        return df
+    members = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(members, list):
+        return df
+    kinds = pd.Series([m.get("type") if isinstance(m, dict) else None for m in members], dtype=object)
+    props = [m.get("properties") or {} if isinstance(m, dict) else {} for m in members]
+    shadowed = any("geometry" in p for p in props)
+    if len(members) == len(df) and not shadowed:
+        return df
+    odd = np.flatnonzero((kinds != "Feature").to_numpy())
+    if len(odd):
+        first = int(odd[0])
+        notes.append(say("note.geojson_type", "en", n=len(odd), first=first + 1, type=str(kinds[first])))
+    if shadowed:
+        notes.append(say("note.geometry_property", "en"))
+        props = [{("geometry_property" if k == "geometry" else k): v for k, v in p.items()} for p in props]
+    shapes = [m.get("geometry") if isinstance(m, dict) else None for m in members]
+    text = np.array([json.dumps(g) if isinstance(g, dict) else None for g in shapes], dtype=object)
+    geoms = shapely.from_geojson(text, on_invalid="ignore")
+    crs = getattr(df, "crs", None) or "EPSG:4326"
+    return gpd.GeoDataFrame(pd.DataFrame(props), geometry=geoms, crs=crs)
 
 
 def _find_col(columns: list[str], names: tuple[str, ...]) -> str | None:

@@ -61,6 +61,7 @@ from zonekit.vocabulary.messages import Reasons, say
 from zonekit.vocabulary.phrases import translate
 
 MODES = ("create", "replace", "append")
+SUMMARY_REASONS = 5  # rejection reasons shown in the terminal; all are in the report and the study
 _OFFSET_LABEL = {"gcj02": "GCJ-02 lon/lat (Amap/Tencent)", "bd09": "BD-09 lon/lat (Baidu)"}
 
 
@@ -144,10 +145,16 @@ class ImportReport:
             lines.append(say("summary.unknown_codes", codes=codes))
         for what, (n, change) in self.repairs.items():
             lines.append(say("summary.repaired", n=n, what=translate(what), change=change))
-        for reason, n in self.rejected_reasons.items():
+        table = rejected_name(self.layer)
+        reasons = list(self.rejected_reasons.items())
+        for reason, n in reasons[:SUMMARY_REASONS]:
+            lines.append(say("summary.rejected", n=n, reason=translate(reason), table=table))
+        if len(reasons) > SUMMARY_REASONS:
+            rest = reasons[SUMMARY_REASONS:]
             lines.append(
-                say("summary.rejected", n=n, reason=translate(reason), table=rejected_name(self.layer))
+                say("summary.rejected_more", n=sum(n for _, n in rest), kinds=len(rest), table=table)
             )
+        lines.extend(say("summary.note", note=translate(note)) for note in self.notes)
         return "\n".join(lines)
 
 
@@ -660,8 +667,8 @@ def _attributes(
     original = read.frame
     attrs = original.drop(columns="geometry")
     renames = map_fields(list(attrs.columns), schema, user=user_map)
+    _refuse_collisions(list(attrs.columns), renames, read.source)
     attrs = attrs.rename(columns=renames)
-    attrs = attrs.loc[:, ~attrs.columns.duplicated()]
     id_col = schema.id_column
     if id_col and id_col not in attrs.columns and schema.generate_ids:
         first = read.offset + 1
@@ -682,6 +689,16 @@ def _attributes(
     for k, v in value_problems.items():
         problems.setdefault(k, []).append(v)
     return attrs, renames
+
+
+def _refuse_collisions(columns: list[str], renames: dict[str, str], source: str) -> None:
+    """Stop when two source columns would end up under one name (a --fields map onto a taken name)."""
+    final = pd.Series([renames.get(c, c) for c in columns], index=columns)
+    twice = final[final.duplicated(keep=False)]
+    if len(twice):
+        target = str(twice.iloc[0])
+        both = ", ".join(str(c) for c in twice.index[twice == target])
+        raise SchemaError("import.fields_collide", path=source, target=target, columns=both)
 
 
 def _code_system(attrs: pd.DataFrame, code_system: str | None, source: str) -> tuple[str, Reasons]:

@@ -549,6 +549,12 @@ MESSAGES: dict[str, Message] = {
         "请导入空间数据文件,或带 WKT 列或经纬度列的 CSV。",
         "Import a spatial file, or a CSV with a WKT column or lon/lat columns.",
     ),
+    "import.fields_collide": M(
+        "源列 {columns} 都会成为 '{target}' 列,其中一列的数据会丢失。",
+        "The source columns {columns} would all become the column '{target}', so one of them would be lost.",
+        "请在 --fields 中只把其中一列映射为 {target},或把另一列映射为别的名称。",
+        "Map only one of them to {target} in --fields, or map the other to another name.",
+    ),
     "import.missing_columns": M(
         "缺少 {missing} 列('{layer}' 图层需要);现有列:{columns}。",
         "It has no column for {missing} (the '{layer}' layer needs them); its columns are: {columns}.",
@@ -850,6 +856,10 @@ MESSAGES: dict[str, Message] = {
     "row.not_placeable": M(
         "坐标无法换算到 {crs}(x {x},y {y})", "coordinates cannot be placed in {crs} (x {x}, y {y})"
     ),
+    "row.declared_unreadable": M(
+        "文件声明了 {declared} 条记录,其中 {n} 条已无法读取(文件已损坏)",
+        "one of the {n} records the file declares (of {declared}) that can no longer be read (the file is damaged)",
+    ),
     "row.bad_lonlat": M("{lon}/{lat} 不是数字", "{lon}/{lat} are not numbers"),
     "repair.made_valid_why": M("已修复为有效几何({reason})", "made valid ({reason})"),
     "repair.made_valid": M("已修复为有效几何", "made valid"),
@@ -863,6 +873,15 @@ MESSAGES: dict[str, Message] = {
         "{n} 个要素的环已转为 GeoPackage 的方向(外环逆时针;形状和面积不变)",
         "rings of {n} feature(s) turned to the GeoPackage's order (exteriors counter-clockwise; no shape or "
         "area changed)",
+    ),
+    "note.geojson_type": M(
+        '{n} 个 GeoJSON 成员的 "type" 缺失或拼错(如第 {first} 个:{type}),仍按要素读取',
+        '{n} GeoJSON member(s) with a missing or misspelt "type" (e.g. member {first}: {type}) read as '
+        "features",
+    ),
+    "note.geometry_property": M(
+        "名为 geometry 的属性保留为 geometry_property",
+        "the property called geometry kept as geometry_property",
     ),
     "note.ids_generated": M("已生成 {col}(源数据没有)", "{col} generated (the source has none)"),
     "note.bulk_read_failed": M(
@@ -1057,6 +1076,11 @@ MESSAGES: dict[str, Message] = {
     "summary.rejected": M(
         "  拒收      {n} × {reason}(保存在 {table})", "  rejected  {n} × {reason}  (kept in {table})"
     ),
+    "summary.rejected_more": M(
+        "  拒收      另有 {n} 个要素,{kinds} 种原因(全部保存在 {table})",
+        "  rejected  {n} more, for {kinds} other reason(s)  (all kept in {table})",
+    ),
+    "summary.note": M("  说明      {note}", "  note      {note}"),
     "summary.no_findings": M("检查:未发现问题", "check: no findings"),
     "summary.findings": M("检查:{n} 条结果 —— {counts}", "check: {n} finding(s) — {counts}"),
     "severity.error": M("错误", "error"),
