@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 import zipfile
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ from zonekit.errors import (
     CRSError,
     CRSInferredWarning,
     DuplicateIdError,
+    EncodingError,
     EncodingGuessWarning,
     InputError,
     SchemaError,
@@ -498,3 +500,39 @@ def test_a_shapefiles_clockwise_rings_are_turned_and_said_once_not_called_repair
     assert shapely.is_ccw(shapely.get_exterior_ring(shapely.get_geometry(stored.geometry.values, 0))).all()
     tables = list_tables(tmp_path / "s.gpkg")
     assert "zonekit_repairs" not in tables or len(read_table(tmp_path / "s.gpkg", "zonekit_repairs")) == 0
+
+
+@pytest.mark.parametrize(
+    ("write_as", "cpg", "fix"), [("GBK", "UTF-8", "--encoding gbk"), ("UTF-8", "GBK", "--encoding utf-8")]
+)
+def test_a_cpg_contradicted_by_the_bytes_names_the_real_encoding(tmp_path, study, write_as, cpg, fix):
+    src = tmp_path / "园区.shp"
+    frame = parks_frame().set_axis(["park_id", "zone_id", "name", "kind", "geometry"], axis=1)
+    pyogrio.write_dataframe(frame, src, encoding=write_as)
+    src.with_suffix(".cpg").write_text(cpg)
+    with pytest.raises(EncodingError, match=f"The .cpg says {cpg}, but the attribute text is in") as err:
+        import_layer(src, study, as_="parks")
+    assert fix in str(err.value) and "'苏州工业园区'" in str(err.value)
+    assert not study.exists()
+    report = import_layer(src, study, as_="parks", encoding=fix.split()[1])  # and the fix works
+    assert read_table(study, "parks")["name"].tolist() == NAMES and report.loaded == 3
+
+
+def test_utf8_field_names_cut_by_the_dbf_are_read_and_mapped(tmp_path, study):
+    src = tmp_path / "parks.shp"
+    frame = parks_frame().rename(columns={"开发区代码": "zone_id"})  # 园区代码 is 12 bytes in UTF-8
+    with warnings.catch_warnings():  # GDAL says it is cutting them, as the exporter would
+        warnings.simplefilter("ignore")
+        pyogrio.write_dataframe(frame, src, encoding="UTF-8")
+    report = import_layer(src, study, as_="parks")
+    got = read_table(study, "parks")
+    assert got["park_id"].tolist() == ["P1", "P2", "P3"] and got["name"].tolist() == NAMES
+    assert any("cut UTF-8 field names at 10 bytes" in n and "园区代" in n for n in report.notes)
+
+
+def test_a_shapefile_without_its_dbf_says_so(tmp_path, study):
+    src = tmp_path / "parks.shp"
+    pyogrio.write_dataframe(parks_frame(), src, encoding="GBK")
+    src.with_suffix(".dbf").unlink()
+    with pytest.raises(SchemaError, match=r"no \.dbf beside it"):
+        import_layer(src, study, as_="parks")

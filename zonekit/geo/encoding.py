@@ -256,7 +256,7 @@ def dbf_column_text(
     return out
 
 
-def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> bytes:
+def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20, names: bool = True) -> bytes:
     """The bytes of every character field (and the field names) of a DBF, up to ``limit`` bytes.
 
     Parameters
@@ -267,28 +267,32 @@ def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20) -> b
         The header.
     limit : int, default 32 << 20
         Largest size allowed, bytes.
+    names : bool, default True
+        Include the field names (cut at 10 bytes, they may end inside a character).
 
     Returns
     -------
     bytes
         The bytes of every character field (and the field names) of a DBF, up to ``limit`` bytes.
     """
-    chunks = [header.field_name_bytes]
-    total = 0
-    with open(path, "rb") as f:
-        f.seek(header.header_len)
-        for _ in range(header.n_records):
-            rec = f.read(header.record_len)
-            if len(rec) < header.record_len:
-                break
-            for off, length in header.char_fields:
-                val = rec[off : off + length].rstrip(b" \x00")
-                if val:
-                    chunks.append(val)
-                    total += len(val)
-            if total > limit:
-                break
-    return b"\n".join(chunks)
+    present = header.records_present(path.stat().st_size)
+    width = sum(length for _, length in header.char_fields)
+    head = [header.field_name_bytes] if names else []
+    if present == 0 or width == 0:
+        return b"\n".join(head)
+    n = max(1, min(present, limit // width))  # the first records, as many as the limit holds
+    records = np.memmap(
+        path, dtype=np.uint8, mode="r", offset=header.header_len, shape=(present, header.record_len)
+    )
+    cells = np.concatenate(
+        [
+            np.ascontiguousarray(records[:n, off : off + length]).view(f"S{length}")
+            for off, length in header.char_fields
+        ],
+        axis=1,
+    ).ravel()  # numpy's bytes strip trailing NULs; spaces go below
+    cells = np.char.rstrip(cells, b" ")
+    return b"\n".join([*head, *cells[np.char.str_len(cells) > 0].tolist()])
 
 
 def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDecision:
@@ -311,12 +315,15 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
         cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
+    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
     if cpg.exists():
         declared = cpg.read_bytes().decode("ascii", "replace").strip()
         codec = normalise_codec(declared, strict=False)
         if codec:
+            if dbf is not None:
+                values = dbf_text_bytes(dbf, read_dbf_header(dbf), names=False)
+                _refuse_contradicted(cpg, declared, codec, values)
             return EncodingDecision(codec, Reasons.of("how.cpg", declared=declared))
-    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
     if dbf is None:
         return EncodingDecision("utf-8", Reasons.of("how.no_dbf"))
     header = read_dbf_header(dbf)
@@ -326,6 +333,40 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
     found = decide_from_bytes(dbf_text_bytes(dbf, header), path=dbf, what="attribute text")
     return EncodingDecision(
         found.encoding, Reasons.of("how.no_cpg_ldid", ldid=f"{header.ldid:02X}") + found.how, guessed=True
+    )
+
+
+_CHINESE_CODECS = ("gbk", "gb2312", "gb18030", "cp936", "hz")
+
+
+def _refuse_contradicted(cpg: Path, declared: str, codec: str, data: bytes) -> None:
+    """Stop when the .cpg names one encoding and the attribute bytes are plainly in another.
+
+    A .cpg saying UTF-8 over GBK bytes would reject every feature (or store "?"), one saying GBK over
+    UTF-8 bytes would store mojibake; both happen when files pass between tools.
+    """
+    if all(b < 128 for b in data):
+        return
+    as_utf8 = data.decode("utf-8", errors="replace")
+    non_ascii = sum(ord(c) > 127 for c in as_utf8)
+    # a field name cut at the .dbf's 10 bytes breaks a character or two; other text breaks everywhere
+    is_utf8 = as_utf8.count("\ufffd") <= 0.05 * non_ascii and cjk_share(as_utf8.replace("\ufffd", "")) >= 0.9
+    actual = None
+    if codec == "utf-8" and not is_utf8:
+        actual = "GBK" if cjk_share(data.decode("gb18030", errors="replace")) >= 0.9 else None
+    elif codec in _CHINESE_CODECS and is_utf8:
+        actual = "UTF-8"
+    if actual is None:
+        return
+    text = data.decode("utf-8" if actual == "UTF-8" else "gb18030", errors="replace")
+    sample = next((w for w in text.split() if any(ord(c) > 127 for c in w)), "")[:20]
+    raise EncodingError(
+        "encoding.cpg_contradicted",
+        path=cpg,
+        declared=declared,
+        actual=actual,
+        sample=sample,
+        option=actual.lower(),
     )
 
 

@@ -251,14 +251,31 @@ def _declared_count(ds: Path, layer: str | None, fmt: str) -> int | None:
 
 
 def _encoding_of(ds: Path, encoding: str | None, fmt: str) -> tuple[EncodingDecision, str | None]:
-    """The text encoding decided for a vector source, and the one to pass to GDAL (None: its own)."""
+    """The text encoding decided for a vector source, and the one to pass to GDAL (None: its own).
+
+    A UTF-8 shapefile whose field names the .dbf cut inside a character is read by GDAL as Latin-1, each
+    byte one character, and decoded by :func:`_from_latin1`.
+    """
     if fmt == "ESRI Shapefile":
         enc = shapefile_encoding(ds, override=encoding)
     elif encoding:
         enc = EncodingDecision(codec_name(encoding), Reasons.of("how.encoding_option"))
     else:
         enc = EncodingDecision("utf-8", Reasons.of("how.format_utf8", format=fmt))
-    return enc, enc.encoding if fmt == "ESRI Shapefile" or encoding else None
+    gdal = enc.encoding if fmt == "ESRI Shapefile" or encoding else None
+    if fmt == "ESRI Shapefile" and gdal == "utf-8" and _utf8_names_cut(ds):
+        gdal = "latin-1"  # GDAL cannot decode the cut names: it reads bytes, :func:`_from_latin1` decodes
+    return enc, gdal
+
+
+def _gdal_text(encoding: str | None) -> dict[str, str]:
+    """How to tell pyogrio a source's text encoding.
+
+    Bytes as Latin-1 go as the driver's open option: pyogrio's ``encoding`` does not override a .cpg.
+    """
+    if encoding is None:
+        return {}
+    return {"ENCODING": "ISO-8859-1"} if encoding == "latin-1" else {"encoding": encoding}
 
 
 def _normal_crs(crs: pyproj.CRS | None) -> pyproj.CRS | None:
@@ -273,15 +290,17 @@ def _stream_vector(
     ds: Path, display: str, layer: str | None, encoding: str | None, fmt: str, rows: int, declared: int
 ) -> Iterator[SourceRead]:
     enc, gdal_encoding = _encoding_of(ds, encoding, fmt)
-    info = pyogrio.read_info(ds, layer=layer, encoding=gdal_encoding)
-    crs = _normal_crs(pyproj.CRS.from_user_input(info["crs"])) if info.get("crs") else None
+    crs = None
     start, stopped = 0, None
     exact = _exact_wide_integers(ds) if fmt == "ESRI Shapefile" else (lambda frame, start: frame)
-    with pyogrio.open_arrow(ds, layer=layer, encoding=gdal_encoding, batch_size=rows, use_pyarrow=True) as (
+    with pyogrio.open_arrow(
+        ds, layer=layer, **_gdal_text(gdal_encoding), batch_size=rows, use_pyarrow=True
+    ) as (
         meta,
         reader,
     ):
         geometry = meta["geometry_name"] or "wkb_geometry"
+        crs = _normal_crs(pyproj.CRS.from_user_input(meta["crs"])) if meta.get("crs") else None
         spatial = geometry in reader.schema.names
         columns = [c for c in reader.schema.names if c != geometry]
         while True:
@@ -296,8 +315,10 @@ def _stream_vector(
                     break
             frame, geoms = arrow_frame(batch, geometry if spatial else None)
             frame["geometry"] = geoms
-            frame = exact(frame, start)
             notes = sorted({str(w.message) for w in caught})
+            if gdal_encoding == "latin-1" and enc.encoding == "utf-8":
+                frame = _from_latin1(frame, notes)
+            frame = exact(frame, start)
             yield SourceRead(
                 frame, display, fmt, layer, crs, enc, len(frame), {}, notes, spatial, start, declared
             )
@@ -361,10 +382,9 @@ def _choose_layer(ds: Path, layer: str | None, fmt: str) -> str | None:
 def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | None, fmt: str) -> SourceRead:
     lyr = _choose_layer(ds, layer, fmt)
     enc, gdal_encoding = _encoding_of(ds, encoding, fmt)
-    kwargs = {"layer": lyr}
-    if gdal_encoding:
-        kwargs["encoding"] = gdal_encoding
     notes: list[str] = []
+    cut = gdal_encoding == "latin-1" and enc.encoding == "utf-8"
+    kwargs = {"layer": lyr, **_gdal_text(gdal_encoding)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -377,7 +397,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
             raise SourceReadError("source.gdal_cannot_open", path=display, err=err) from None
         except Exception as err:
             notes.append(f"bulk read failed ({err}); read feature by feature")
-            df, problems = _read_by_feature(ds, layer=lyr, encoding=kwargs.get("encoding"), fmt=fmt)
+            df, problems = _read_by_feature(ds, layer=lyr, encoding=gdal_encoding, fmt=fmt)
     notes.extend(sorted({str(w.message) for w in caught}))
     if fmt == "GeoJSON":
         df = _geojson_members(ds, df, notes)
@@ -386,6 +406,8 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
     spatial = geometry is not None and geometry in df.columns
     frame = pd.DataFrame(df.drop(columns=geometry) if spatial else df)
     frame["geometry"] = np.asarray(df[geometry].values, dtype=object) if spatial else None
+    if cut:
+        frame = _from_latin1(frame, notes)
     if fmt == "ESRI Shapefile" and not problems:
         frame = _exact_wide_integers(ds)(frame, 0)
     return SourceRead(
@@ -400,6 +422,35 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
         notes,
         has_geometry=spatial,
     )
+
+
+def _utf8_names_cut(shp: Path) -> bool:
+    """Whether a UTF-8 .dbf has field names cut inside a character (at the format's 10 bytes)."""
+    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+    if dbf is None:
+        return False
+    try:
+        read_dbf_header(dbf).field_name_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _from_latin1(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """A frame read as Latin-1 brought back to its UTF-8 text; the cut field names lose the broken character."""
+    names = {
+        c: c.encode("latin-1").decode("utf-8", errors="ignore") for c in frame.columns if c != "geometry"
+    }
+    for col in names:
+        values = frame[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            raw = values.astype(object).where(values.notna(), None)
+            frame[col] = raw.map(
+                lambda v: v.encode("latin-1").decode("utf-8", "replace") if isinstance(v, str) else v
+            )
+    changed = [f"{new}" for old, new in names.items() if old.encode("latin-1") != new.encode("utf-8")]
+    notes.append(say("note.names_cut", "en", names=", ".join(changed)))
+    return frame.rename(columns=names)
 
 
 def _exact_wide_integers(shp: Path) -> Callable[[pd.DataFrame, int], pd.DataFrame]:

@@ -89,6 +89,27 @@ ALIASES: dict[str, tuple[str, ...]] = {
 EXTRA_TARGETS = {"source_net_area_m2": ("tbdlmj", "图斑地类面积")}
 
 
+def dbf_name(name: str) -> str:
+    """``name`` as a .dbf keeps it: its first 10 bytes of UTF-8, without a character cut in two.
+
+    Parameters
+    ----------
+    name : str
+        A field name.
+
+    Returns
+    -------
+    str
+        What is left of it in a shapefile written as UTF-8.
+
+    Examples
+    --------
+    >>> dbf_name("园区代码"), dbf_name("park_id")
+    ('园区代', 'park_id')
+    """
+    return name.encode("utf-8")[:10].decode("utf-8", errors="ignore")
+
+
 def load_field_map(path: str | Path) -> dict[str, str]:
     """Read a ``[fields]`` table (source name → schema name) from a TOML file.
 
@@ -138,10 +159,15 @@ def map_fields(
     user = user or {}
     targets = set(schema.names) | set(EXTRA_TARGETS)
     lookup: dict[str, str] = {}
+    cut: dict[str, set[str]] = {}
     for target in targets:
         lookup[target.lower()] = target
         for alias in ALIASES.get(target, ()) + EXTRA_TARGETS.get(target, ()):
             lookup.setdefault(alias.lower(), target)
+            cut.setdefault(dbf_name(alias).lower(), set()).add(target)
+    for name, meant in cut.items():  # a name the .dbf cut at 10 bytes, when it can only mean one target
+        if len(meant) == 1:
+            lookup.setdefault(name, next(iter(meant)))
     taken = {c for c in columns if c in targets}
     out: dict[str, str] = {}
     for col in columns:

@@ -677,6 +677,9 @@ def _attributes(
         )
         tally.note(f"{id_col} generated (the source has none)")
     missing = [c.name for c in schema.columns if c.required and c.name not in attrs.columns]
+    if missing and not len(original.columns.drop("geometry")):
+        code = "import.no_dbf" if read.format == "ESRI Shapefile" else "import.no_attributes"
+        raise SchemaError(code, path=read.source, layer=as_, missing=", ".join(missing))
     if missing:
         raise SchemaError(
             "import.missing_columns",

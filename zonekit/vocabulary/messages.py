@@ -408,6 +408,12 @@ MESSAGES: dict[str, Message] = {
         "请使用如 --encoding gbk、--encoding gb18030 或 --encoding utf-8。",
         "Use e.g. --encoding gbk, --encoding gb18030 or --encoding utf-8.",
     ),
+    "encoding.cpg_contradicted": M(
+        ".cpg 声明编码为 {declared},但属性文字实际是 {actual} 编码(按 {actual} 读出:'{sample}')。",
+        "The .cpg says {declared}, but the attribute text is in {actual} (read as {actual}: '{sample}').",
+        "请加 --encoding {option} 导入(或把 .cpg 的内容改为 {actual})。",
+        "Import with --encoding {option} (or change the .cpg to say {actual}).",
+    ),
     "encoding.guessed": M(
         "未声明文本编码;{how}。如需更改请用 --encoding。",
         "text encoding not declared; {how}. Pass --encoding to override.",
@@ -554,6 +560,20 @@ MESSAGES: dict[str, Message] = {
         "The source columns {columns} would all become the column '{target}', so one of them would be lost.",
         "请在 --fields 中只把其中一列映射为 {target},或把另一列映射为别的名称。",
         "Map only one of them to {target} in --fields, or map the other to another name.",
+    ),
+    "import.no_dbf": M(
+        "这个 Shapefile 旁边没有 .dbf 文件,所以没有任何属性('{layer}' 图层需要 {missing})。",
+        "This shapefile has no .dbf beside it, so it has no attributes at all (the '{layer}' layer needs "
+        "{missing}).",
+        "请把随 .shp 一起提供的 .dbf 放在同一文件夹(.shp、.shx、.dbf、.prj、.cpg 是一套)。",
+        "Put the .dbf that came with the .shp in the same folder (.shp, .shx, .dbf, .prj and .cpg belong "
+        "together).",
+    ),
+    "import.no_attributes": M(
+        "文件没有任何属性列('{layer}' 图层需要 {missing})。",
+        "The file has no attribute columns at all (the '{layer}' layer needs {missing}).",
+        "请导入带属性的文件,或向提供方索取完整数据。",
+        "Import the file with its attributes, or ask its provider for the complete data.",
     ),
     "import.missing_columns": M(
         "缺少 {missing} 列('{layer}' 图层需要);现有列:{columns}。",
@@ -882,6 +902,10 @@ MESSAGES: dict[str, Message] = {
     "note.geometry_property": M(
         "名为 geometry 的属性保留为 geometry_property",
         "the property called geometry kept as geometry_property",
+    ),
+    "note.names_cut": M(
+        ".dbf 把 UTF-8 字段名截断在 10 个字节处,已去掉被截断的半个字:{names}",
+        "the .dbf cut UTF-8 field names at 10 bytes; the broken last character was dropped: {names}",
     ),
     "note.ids_generated": M("已生成 {col}(源数据没有)", "{col} generated (the source has none)"),
     "note.bulk_read_failed": M(
