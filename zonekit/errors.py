@@ -130,5 +130,9 @@ class UnknownCodeWarning(ZonekitWarning):
     """Some land-use codes are not in the declared code system."""
 
 
+class DatumWarning(ZonekitWarning):
+    """The source is on an old datum (Xian 1980, Beijing 1954) with no published transformation to CGCS2000."""
+
+
 class PositionWarning(ZonekitWarning):
     """Features lie where the data cannot be (outside China once placed), or their axes were swapped."""

@@ -15,7 +15,7 @@ import zonekit.geo.io
 from tests.cli.test_cli import run
 from tests.conftest import squares
 from zonekit import import_layer
-from zonekit.errors import CRSError, PositionWarning
+from zonekit.errors import CRSError, DatumWarning, PositionWarning
 from zonekit.geo.offsets import wgs84_to_gcj02
 from zonekit.layers.study import read_table
 
@@ -147,3 +147,39 @@ def test_a_failed_import_into_an_existing_study_keeps_it(tmp_path, study):
     before = study.read_bytes()
     r = run("import", str(src), "--into", str(study), "--as", "admin")
     assert r.returncode == 1 and study.read_bytes() == before
+
+
+def test_a_xian_1980_prj_is_imported_with_what_it_means_for_positions(tmp_path, study):
+    frame = squares(2, x0=102.5, y0=27.0).to_crs(2379)  # Xian 1980 / 3° CM 102E, as a .prj says
+    frame["park_id"], frame["zone_id"], frame["name"], frame["kind"] = ["A", "B"], "Z", "园", "main"
+    src = tmp_path / "xian80.shp"
+    pyogrio.write_dataframe(frame, src, encoding="GBK")
+    with pytest.warns(DatumWarning, match="Xian 1980.*tens of metres.*towgs84"):
+        report = import_layer(src, study, as_="parks")
+    assert report.loaded == 2 and "2379" in report.source_crs
+
+
+def test_six_digit_eastings_name_where_each_zone_puts_the_data(tmp_path):
+    wuhan = gpd_frame_in(4547, 114.3, 30.6)  # Wuhan, surveyed in 3° CM 114E, delivered without a .prj
+    hefei = gpd_frame_in(4548, 117.2, 31.8)
+    study = tmp_path / "s.gpkg"
+    import_layer(hefei.to_crs(4490), study, as_="parks")
+    with pytest.raises(CRSError) as err:
+        import_layer(strip_crs(wuhan, tmp_path), study, as_="parks", mode="append")
+    msg = str(err.value)
+    assert "EPSG:4547 (3° CM 114E: 114.30°E 30.60°N, near 武汉" in msg  # the right zone, though not Hefei's
+    assert msg.index("EPSG:4548") < msg.index("EPSG:4547")  # the study's own zone first
+
+
+def gpd_frame_in(epsg: int, lon: float, lat: float):
+    frame = squares(1, x0=lon, y0=lat, size=0.001)
+    frame["park_id"], frame["zone_id"], frame["name"], frame["kind"] = [f"P{epsg}"], "Z", "园", "main"
+    return frame.to_crs(epsg)
+
+
+def strip_crs(frame, tmp_path):
+    src = tmp_path / f"{frame['park_id'].iloc[0]}.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        pyogrio.write_dataframe(frame.set_crs(None, allow_override=True), src, encoding="GBK")
+    return src

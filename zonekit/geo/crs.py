@@ -101,6 +101,81 @@ def gk6_code(cm: int, *, prefixed: bool) -> int:
     return (4491 if prefixed else 4502) + zone - 13
 
 
+# provincial capitals (and Hong Kong, Macao, Taipei): where a candidate zone would put the data
+CAPITALS = (
+    ("北京", 116.41, 39.90), ("天津", 117.20, 39.08), ("石家庄", 114.51, 38.04), ("太原", 112.55, 37.87),
+    ("呼和浩特", 111.75, 40.84), ("沈阳", 123.43, 41.80), ("长春", 125.32, 43.82), ("哈尔滨", 126.53, 45.80),
+    ("上海", 121.47, 31.23), ("南京", 118.80, 32.06), ("杭州", 120.16, 30.27), ("合肥", 117.23, 31.82),
+    ("福州", 119.30, 26.08), ("南昌", 115.86, 28.68), ("济南", 117.00, 36.65), ("郑州", 113.63, 34.75),
+    ("武汉", 114.31, 30.59), ("长沙", 112.94, 28.23), ("广州", 113.26, 23.13), ("南宁", 108.37, 22.82),
+    ("海口", 110.20, 20.04), ("重庆", 106.55, 29.56), ("成都", 104.07, 30.57), ("贵阳", 106.63, 26.65),
+    ("昆明", 102.83, 24.88), ("拉萨", 91.14, 29.65), ("西安", 108.94, 34.34), ("兰州", 103.83, 36.06),
+    ("西宁", 101.78, 36.62), ("银川", 106.23, 38.49), ("乌鲁木齐", 87.62, 43.83), ("香港", 114.17, 22.32),
+    ("澳门", 113.54, 22.19), ("台北", 121.56, 25.04),
+)  # fmt: skip
+SHOWN_CANDIDATES = 6
+
+
+def placed_candidates(
+    middle: tuple[float, float], study_lon_range: tuple[float, float] | None
+) -> tuple[str, str]:
+    """The candidate zones for 6-digit eastings, each with where it would put the data, and what they cover.
+
+    Every CGCS2000 3° zone of China is a candidate; each is shown with the longitude and latitude it gives
+    the data's middle point and the nearest provincial capital. With a study, the zones that put the data
+    nearest the study's longitudes come first (the data need not lie inside the study: it may be the
+    neighbouring city's), and the first few are shown.
+
+    Parameters
+    ----------
+    middle : tuple[float, float]
+        The data's middle (easting, northing), metres.
+    study_lon_range : tuple[float, float], optional
+        The longitudes the study covers.
+
+    Returns
+    -------
+    tuple[str, str]
+        The candidates as text, and what they were chosen for.
+
+    Examples
+    --------
+    >>> listed, where = placed_candidates((536_000.0, 3_385_000.0), (117.0, 117.6))
+    >>> listed.split("; ")[0]
+    'EPSG:4548 (3° CM 117E: 117.38°E 30.58°N, near 合肥 138 km)'
+    >>> "EPSG:4547 (3° CM 114E: 114.38°E 30.58°N, near 武汉 6 km)" in listed
+    True
+    """
+    geod = pyproj.Geod(ellps="GRS80")
+    rows = []
+    for cm in range(75, 136, 3):
+        code = gk3_code(cm, prefixed=False)
+        to_degrees = pyproj.Transformer.from_crs(code, 4490, always_xy=True)
+        lon, lat = to_degrees.transform(*middle)
+        names = [c[0] for c in CAPITALS]
+        _, _, dist = geod.inv(
+            np.full(len(CAPITALS), lon),
+            np.full(len(CAPITALS), lat),
+            [c[1] for c in CAPITALS],
+            [c[2] for c in CAPITALS],
+        )
+        near = int(np.argmin(dist))
+        rows.append((code, cm, lon, lat, names[near], dist[near] / 1000))
+    if study_lon_range:
+        centre = sum(study_lon_range) / 2
+        rows.sort(key=lambda r: abs(r[2] - centre))
+        shown = rows[:SHOWN_CANDIDATES]
+        where = f"the study's longitudes {study_lon_range[0]:.1f}–{study_lon_range[1]:.1f}°E, nearest first"
+    else:
+        shown = rows
+        where = "China (the study has no layer yet to narrow it; 6° zones are EPSG:4502–4512)"
+    listed = "; ".join(
+        f"EPSG:{code} (3° CM {cm}E: {lon:.2f}°E {lat:.2f}°N, near {name} {km:.0f} km)"
+        for code, cm, lon, lat, name, km in shown
+    )
+    return listed, where
+
+
 def candidate_codes(lon_range: tuple[float, float] | None) -> list[tuple[int, str]]:
     """CGCS2000 Gauss-Krüger codes without zone prefix whose zone covers a longitude range.
 
@@ -210,12 +285,7 @@ def infer_crs(
     for east, north in ((xs, ys), (ys, xs)):
         if east[0] >= 1e5 and east[1] < 1e6 and _is_northing(north):
             lat = (north[0] + north[1]) / 2 / 111_000
-            cands = candidate_codes(study_lon_range)
-            where = (
-                f"the study's longitudes {study_lon_range[0]:.1f}–{study_lon_range[1]:.1f}°E"
-                if study_lon_range
-                else "China (the study has no layer yet to narrow it)"
-            )
-            listed = ", ".join(f"EPSG:{c} ({d})" for c, d in cands)
+            middle = ((east[0] + east[1]) / 2, (north[0] + north[1]) / 2)
+            listed, where = placed_candidates(middle, study_lon_range)
             raise CRSError("crs.gk_zone_unknown", path=path, lat=lat, where=where, listed=listed)
     raise CRSError("crs.undecidable", path=path, x0=xs[0], x1=xs[1], y0=ys[0], y1=ys[1])

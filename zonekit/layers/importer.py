@@ -25,6 +25,7 @@ import shapely
 from zonekit.errors import (
     CRSError,
     CRSInferredWarning,
+    DatumWarning,
     DuplicateIdError,
     EncodingGuessWarning,
     InputError,
@@ -569,6 +570,7 @@ def _decide_source_crs(
             raise SchemaError("import.no_geometry", path=read.source, layer=as_)
         return None
     decision = _decide_crs(read, crs, from_, _study_lon_range(study) if read.crs is None else None)
+    _warn_old_datum(decision, read.source)
     if decision.inferred or not decision.crs.is_geographic:
         return decision
     if axes_swapped(geoms):  # a declared lon/lat CRS, the file latitude first
@@ -585,6 +587,19 @@ def _decide_source_crs(
         x, y = shapely.get_coordinates(geoms[next(iter(bad))])[0]
         raise CRSError("crs.metres_as_degrees", path=read.source, label=decision.label, x=x, y=y)
     return decision
+
+
+OLD_DATUMS = ("Xian 1980", "Beijing 1954")
+
+
+def _warn_old_datum(decision: CRSDecision, source: str) -> None:
+    """Say what a Xian 1980 or Beijing 1954 source means for positions (unless a transformation is given)."""
+    geodetic = decision.crs.geodetic_crs
+    datum = geodetic.datum.name if geodetic is not None and geodetic.datum is not None else ""
+    if datum in OLD_DATUMS and "towgs84" not in decision.crs.to_wkt().lower():
+        warnings.warn(
+            say("crs.old_datum", path=source, datum=datum, label=decision.label), DatumWarning, stacklevel=7
+        )
 
 
 def _coordinates(

@@ -468,6 +468,15 @@ MESSAGES: dict[str, Message] = {
         "the coordinate system says {label}, but the coordinates come latitude first (x {x:.2f}, y {y:.2f}): "
         "swapped to longitude first.",
     ),
+    "crs.old_datum": M(
+        "数据使用 {datum} 坐标系({label})。它与 CGCS2000 之间没有公开的全国转换参数,pyproj 只能做无参数的近似换算,"
+        "位置可能偏差数十米(北京 54 可达百米);面积基本不受影响。如有本地七参数,请用 --crs 给出带 +towgs84=… 的 PROJ 串,"
+        "或先在测绘软件中转换为 CGCS2000。",
+        "the data is in {datum} ({label}). There are no published national parameters from it to CGCS2000, so "
+        "pyproj can only use a ballpark transformation: positions may be off by tens of metres (Beijing 1954: up "
+        "to about 100 m); areas are hardly affected. If you have the local 7-parameter set, pass --crs as a PROJ "
+        "string with +towgs84=…, or convert to CGCS2000 in your surveying software first.",
+    ),
     "crs.outside_china": M(
         "{n} 个要素按 {label} 落在中国范围(东经 73–136°,北纬 3–54°)之外(如 {first}):请核对坐标系。",
         "{n} features lie outside China (73–136°E, 3–54°N) when read as {label} (e.g. {first}): check "
