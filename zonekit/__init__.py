@@ -27,6 +27,7 @@ _LAZY = {
     "ellipsoidal_area": "zonekit.geo.area",
     "ImportReport": "zonekit.layers.importer",
     "import_layer": "zonekit.layers.importer",
+    "info": "zonekit.layers.info",
     "sample_path": "zonekit.layers.sample",
     "write_sample": "zonekit.layers.sample",
     "Study": "zonekit.layers.study",

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
+import pyogrio
 import pytest
 from click.testing import CliRunner
 
@@ -216,3 +217,26 @@ def test_control_sequences_in_names_never_reach_the_terminal(sample_study, tmp_p
     assert res.exit_code == 0, res.output
     assert "\x1b" not in res.output and "\x07" not in res.output and "\u202e" not in res.output
     assert "\\x1b]52;c;ZXZpbA==\\x07" in res.output
+
+
+def test_info_lists_layers_counts_and_imports_without_reading_features(sample_study):
+    r = run("info", str(sample_study))
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    landuse = next(line for line in lines if line.split()[:1] == ["landuse"])
+    assert landuse.split()[1] == str(pyogrio.read_info(sample_study, layer="landuse")["features"])
+    assert "要素数" in r.stdout and "最近的导入" in r.stdout
+    assert "data/generate_sample.py (illustrative parcels)" in r.stdout and "<frame>" not in r.stdout
+    sources = pyogrio.read_dataframe(sample_study, layer="zonekit_imports")["source"]
+    assert not any(Path(s).is_absolute() for s in sources)  # no machine paths in the sample's record
+    en = run("info", str(sample_study), "--lang", "en")
+    assert "features" in en.stdout and "latest imports" in en.stdout
+
+
+def test_a_command_given_a_kml_says_import_it_first(tmp_path):
+    kml = tmp_path / "园区.kml"
+    kml.write_text("<kml/>", encoding="utf-8")
+    r = run("check", str(kml), "--out", str(tmp_path / "c.xlsx"), "--lang", "en")
+    assert r.returncode == 1
+    said = " ".join(r.stderr.split())  # wrapped to the terminal's width
+    assert "It is a KML file, not a study" in said and "zonekit import 园区.kml --into" in said

@@ -237,6 +237,7 @@ def import_layer(
     code_system: str | None = None,
     layer: str | None = None,
     mode: str = "create",
+    source_name: str | None = None,
 ) -> ImportReport:
     """Import one layer of a source file (or an in-memory frame) into a study.
 
@@ -262,6 +263,8 @@ def import_layer(
         Layer, sheet or dataset inside the source.
     mode : {"create", "replace", "append"}
         What to do when the study already has the layer.
+    source_name : str, optional
+        How the import record names the source (default: the path as given; for a frame, "GeoDataFrame").
 
     Returns
     -------
@@ -302,6 +305,7 @@ def import_layer(
                         layer=layer,
                         mode=mode,
                         steps=steps,
+                        source_name=source_name,
                     )
                 except BaseException:
                     if created:  # a failed first import leaves no file behind
@@ -364,6 +368,7 @@ def _import_locked(
     layer: str | None,
     mode: str,
     steps,
+    source_name: str | None = None,
 ) -> ImportReport:
     """The import proper, run while this process is the study's only zonekit writer.
 
@@ -383,7 +388,7 @@ def _import_locked(
     tally, decided = _Tally(), _Decisions()
     first: SourceRead | None = None
     with (
-        contextlib.closing(_reads(src, layer=layer, encoding=encoding)) as reads,
+        contextlib.closing(_reads(src, layer=layer, encoding=encoding, name=source_name)) as reads,
         staged_tables(study, append=frozenset(append)) as stage,
     ):
         for read in reads:
@@ -425,15 +430,17 @@ def _import_locked(
 
 
 def _reads(
-    src: str | Path | pd.DataFrame, *, layer: str | None, encoding: str | None
+    src: str | Path | pd.DataFrame, *, layer: str | None, encoding: str | None, name: str | None
 ) -> Generator[SourceRead]:
     """The source's chunks (a frame is one), warning once when its text encoding was decided from bytes."""
     if isinstance(src, pd.DataFrame):
-        yield _frame_source(src, "<frame>")
+        yield _frame_source(src, name or type(src).__name__)
         return
     warned = False
     with contextlib.closing(read_source_chunks(src, layer=layer, encoding=encoding)) as chunks:
         for read in chunks:
+            if name:
+                read.source = name
             if not warned and read.encoding.guessed and read.encoding.encoding != "utf-8":
                 warnings.warn(
                     say("encoding.guessed", path=read.source, how=read.encoding.how),

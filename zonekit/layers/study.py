@@ -194,9 +194,36 @@ def discard_if_empty(path: str | Path) -> bool:
     return True
 
 
-def _meta(path: Path) -> dict[str, str]:
+_KINDS = {".kml": "KML", ".kmz": "KMZ", ".shp": "Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
+          ".csv": "CSV", ".xlsx": "Excel", ".zip": "zip", ".gdb": "File Geodatabase", ".dbf": "dBASE"}  # fmt: skip
+
+
+def study_meta(path: Path) -> dict[str, str]:
+    """The study's own key/value table (its CRS, when and by which zonekit it was created).
+
+    Parameters
+    ----------
+    path : Path
+        The study.
+
+    Returns
+    -------
+    dict[str, str]
+        ``zonekit_study`` as a dict.
+
+    Raises
+    ------
+    StudyError
+        When the file is missing, is not a GeoPackage (a KML, a shapefile: named), or not a zonekit study.
+    """
     if not path.exists():
         raise StudyError("study.missing", path=path)
+    if path.is_file():
+        with open(path, "rb") as f:
+            sqlite = f.read(16) == b"SQLite format 3\x00"
+        if not sqlite:
+            kind = _KINDS.get(path.suffix.lower(), path.suffix.lstrip(".").upper() or "non-GeoPackage")
+            raise StudyError("study.not_a_study_file", path=path, kind=kind, name=path.name)
     try:
         names = list_tables(path)
     except Exception as err:
@@ -220,7 +247,7 @@ def study_crs(path: str | Path) -> pyproj.CRS:
     pyproj.CRS
         The storage CRS of a study.
     """
-    return pyproj.CRS.from_user_input(_meta(Path(path))["crs"])
+    return pyproj.CRS.from_user_input(study_meta(Path(path))["crs"])
 
 
 @dataclass
@@ -337,7 +364,7 @@ def read_study(
         A mapping of layer name → GeoDataFrame (DataFrame for ``enclaves``).
     """
     path = Path(path)
-    meta = _meta(path)
+    meta = study_meta(path)
     crs = pyproj.CRS.from_user_input(meta["crs"])
     present = list_tables(path)
     wanted = [n for n in (layers or LAYER_NAMES) if n in present]

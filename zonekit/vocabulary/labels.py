@@ -43,6 +43,14 @@ LABELS_ZH: dict[str, str] = {
     "area_before_m2": "修复前面积(平方米)",
     "area_after_m2": "修复后面积(平方米)",
     "area_change_m2": "面积变化(平方米)",
+    # study info
+    "features": "要素数",
+    "geometry": "几何类型",
+    "columns": "列数",
+    "min_lon": "最小经度",
+    "min_lat": "最小纬度",
+    "max_lon": "最大经度",
+    "max_lat": "最大纬度",
     # layers
     "zone_id": "开发区代码",
     "park_id": "园区代码",

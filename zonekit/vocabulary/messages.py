@@ -656,6 +656,13 @@ MESSAGES: dict[str, Message] = {
         "研究库是 zonekit 写出的 .gpkg 文件。",
         "A study is a .gpkg file written by zonekit.",
     ),
+    "study.not_a_study_file": M(
+        "这是一个 {kind} 文件,不是研究库(研究库是 zonekit 写出的 GeoPackage)。",
+        "It is a {kind} file, not a study (a study is a GeoPackage written by zonekit).",
+        "请先把它导入研究库:zonekit import {name} --into study.gpkg --as 图层名,再对 study.gpkg 运行本命令。",
+        "Import it into a study first: zonekit import {name} --into study.gpkg --as LAYER, then run this "
+        "command on study.gpkg.",
+    ),
     "study.not_zonekit": M(
         "该文件是 GeoPackage,但不是 zonekit 研究库(没有 zonekit_study 表)。",
         "It is a GeoPackage but not a zonekit study (no zonekit_study table).",
@@ -850,7 +857,9 @@ MESSAGES: dict[str, Message] = {
     "how.format_utf8": M("{format} 以 UTF-8 存储文本", "{format} stores text as UTF-8"),
     "how.xlsx": M("XLSX 以 Unicode 存储文本", "XLSX stores text as Unicode"),
     "how.bom": M("UTF-8 字节顺序标记", "UTF-8 byte-order mark"),
-    "how.in_memory": M("内存中的文本", "in-memory text"),
+    "how.in_memory": M(
+        "程序内的数据框,文本已是 Unicode", "a frame in the program: its text is Unicode already"
+    ),
     "how.zip_names_plain": M(
         "压缩包成员名为 ASCII 或已标记 UTF-8", "member names are ASCII or flagged UTF-8"
     ),
@@ -1114,6 +1123,14 @@ MESSAGES: dict[str, Message] = {
         "  rejected  {n} more, for {kinds} other reason(s)  (all kept in {table})",
     ),
     "summary.note": M("  说明      {note}", "  note      {note}"),
+    "info.head": M(
+        "研究库 {study}:坐标系 {crs},{created} 由 zonekit {version} 创建",
+        "study {study}: CRS {crs}, created {created} by zonekit {version}",
+    ),
+    "info.layers": M("图层:", "layers:"),
+    "info.bookkeeping": M("记录表:", "bookkeeping tables:"),
+    "info.imports": M("最近的导入:", "latest imports:"),
+    "info.no_imports": M("(还没有导入)", "(no imports yet)"),
     "summary.no_findings": M("检查:未发现问题", "check: no findings"),
     "summary.findings": M("检查:{n} 条结果 —— {counts}", "check: {n} finding(s) — {counts}"),
     "severity.error": M("错误", "error"),

@@ -1,0 +1,51 @@
+"""``zonekit info``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonekit.cli.options import echo, lang_option, show
+
+
+@click.command()
+@click.argument("study", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--imports", "n_imports", type=int, default=10, show_default=True, help="How many imports to list."
+)
+@lang_option
+def info(study: Path, n_imports: int, lang: str) -> None:
+    """What STUDY holds: each layer's features, geometry and extent, and the latest imports.
+
+    Only the file's metadata and bookkeeping tables are read, so a province's study answers at once.
+
+    \b
+    Examples:
+      zonekit info study.gpkg
+      zonekit info study.gpkg --imports 50 --lang en
+    """
+    from zonekit.layers.info import info as study_info
+    from zonekit.vocabulary.labels import header
+
+    found = study_info(study, imports=n_imports)
+    echo("info.head", study=study.name, crs=found.crs, created=found.created, version=found.zonekit_version)
+
+    def table(df) -> str:
+        return df.rename(columns=lambda c: header(str(c), lang)).to_string(
+            index=False, float_format=lambda v: f"{v:.4f}", na_rep=""
+        )
+
+    layers = found.layers
+    echo("info.layers")
+    show(table(layers.loc[~layers["bookkeeping"]].drop(columns="bookkeeping")))
+    echo("info.bookkeeping")
+    show(table(layers.loc[layers["bookkeeping"], ["layer", "features"]]))
+    echo("info.imports")
+    show(table(found.imports) if len(found.imports) else "  " + _say("info.no_imports"))
+
+
+def _say(code: str) -> str:
+    from zonekit.vocabulary.messages import say
+
+    return say(code)

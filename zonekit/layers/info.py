@@ -1,0 +1,98 @@
+"""What a study holds: its layers with their counts, geometry and extent, and its latest imports.
+
+Read from the file's metadata (``pyogrio.read_info``, the GeoPackage's own feature counts and extents)
+and the small bookkeeping tables, so a province's study answers as fast as the sample's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from zonekit.layers.study import IMPORTS_TABLE, META_TABLE, REPAIRS_TABLE, list_tables, read_table, study_meta
+
+IMPORT_COLUMNS = [
+    "import_id",
+    "layer",
+    "source",
+    "read",
+    "loaded",
+    "repaired",
+    "rejected",
+    "mode",
+    "imported_at",
+]
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    """A study's summary: see :func:`info`."""
+
+    path: Path
+    crs: str
+    created: str
+    zonekit_version: str
+    layers: pd.DataFrame
+    """One row per layer and table: name, features, geometry type, columns, min/max lon/lat."""
+    imports: pd.DataFrame
+    """The latest imports, newest first (the columns of :data:`IMPORT_COLUMNS`)."""
+
+
+def info(study: str | Path, *, imports: int = 10) -> StudyInfo:
+    """The layers of a study (features, geometry, extent) and its latest imports.
+
+    Parameters
+    ----------
+    study : str or Path
+        The study GeoPackage.
+    imports : int, default 10
+        How many of the latest imports to list.
+
+    Returns
+    -------
+    StudyInfo
+        Nothing but metadata and bookkeeping is read.
+
+    Examples
+    --------
+    >>> from zonekit.layers.sample import sample_path
+    >>> i = info(sample_path())
+    >>> i.crs, int(i.layers.set_index("layer").loc["parks", "features"]) > 0
+    ('EPSG:4490', True)
+    """
+    path = Path(study)
+    meta = study_meta(path)
+    rows = []
+    for name in list_tables(path):
+        if name == META_TABLE:
+            continue
+        d = pyogrio.read_info(path, layer=name)
+        box = d.get("total_bounds")
+        box = box if box is not None and np.all(np.isfinite(box)) else (np.nan,) * 4
+        rows.append(
+            {
+                "layer": name,
+                "features": int(d["features"]),
+                "geometry": d.get("geometry_type") or "",
+                "columns": len(d["fields"]),
+                "min_lon": box[0],
+                "min_lat": box[1],
+                "max_lon": box[2],
+                "max_lat": box[3],
+                "bookkeeping": name in (IMPORTS_TABLE, REPAIRS_TABLE) or name.endswith("_rejected"),
+            }
+        )
+    layers = pd.DataFrame(rows, columns=["layer", "features", "geometry", "columns", "min_lon", "min_lat",
+                                         "max_lon", "max_lat", "bookkeeping"])  # fmt: skip
+    done = pd.DataFrame(columns=IMPORT_COLUMNS)
+    if IMPORTS_TABLE in list_tables(path):
+        table = read_table(path, IMPORTS_TABLE)
+        done = table[[c for c in IMPORT_COLUMNS if c in table]].sort_values("import_id", ascending=False)
+        done = done.head(imports).reset_index(drop=True)
+    return StudyInfo(
+        path, meta.get("crs", ""), meta.get("created", ""), meta.get("zonekit_version", ""), layers, done
+    )
