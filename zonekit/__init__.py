@@ -28,6 +28,7 @@ _LAZY = {
     "ImportReport": "zonekit.layers.importer",
     "import_layer": "zonekit.layers.importer",
     "info": "zonekit.layers.info",
+    "export": "zonekit.reports.export",
     "sample_path": "zonekit.layers.sample",
     "write_sample": "zonekit.layers.sample",
     "Study": "zonekit.layers.study",

@@ -27,6 +27,7 @@ Examples:
   zonekit import 园区.shp --into s.gpkg --as parks      import a shapefile (GBK, no .prj: handled)
   zonekit import admin.geojson --into s.gpkg --as admin --from gcj02
   zonekit info s.gpkg                                the layers, their counts and the latest imports
+  zonekit export s.gpkg parks 园区.shp --encoding gbk  a layer for a colleague (.shp .zip .gpkg .geojson .csv .xlsx)
   zonekit check s.gpkg --out check.xlsx              validity, topology, cross-layer checks
   zonekit intensity s.gpkg --out intensity.xlsx      land-use intensity per park (--by zone per zone)
   zonekit overlap s.gpkg --a parks --b protected --out o.xlsx   parks in red lines and farmland
@@ -40,6 +41,7 @@ COMMANDS = {
     "sample": "zonekit.cli.sample:sample",
     "import": "zonekit.cli.importing:import_command",
     "info": "zonekit.cli.info:info",
+    "export": "zonekit.cli.export:export_command",
     "check": "zonekit.cli.check:check",
     "intensity": "zonekit.cli.intensity:intensity",
     "overlap": "zonekit.cli.overlap:overlap",

@@ -656,6 +656,12 @@ MESSAGES: dict[str, Message] = {
         "研究库是 zonekit 写出的 .gpkg 文件。",
         "A study is a .gpkg file written by zonekit.",
     ),
+    "export.needs_geometry": M(
+        "'{layer}' 是没有几何的表,不能写成 GeoJSON。",
+        "'{layer}' is a table without geometry, so it cannot be written as GeoJSON.",
+        "请导出为 .csv 或 .xlsx。",
+        "Export it as .csv or .xlsx.",
+    ),
     "study.not_a_study_file": M(
         "这是一个 {kind} 文件,不是研究库(研究库是 zonekit 写出的 GeoPackage)。",
         "It is a {kind} file, not a study (a study is a GeoPackage written by zonekit).",

@@ -1,0 +1,39 @@
+"""``zonekit export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonekit.cli.options import echo, lang_option
+
+
+@click.command("export")
+@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("layer")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--encoding", help="Text encoding of a shapefile: utf-8 (default) or gbk for older software.")
+@lang_option
+def export_command(study: Path, layer: str, out: Path, encoding: str | None, lang: str) -> None:
+    """Write LAYER of STUDY to OUT for a colleague, in the format OUT's extension names.
+
+    \b
+    .shp      with .cpg (UTF-8, or --encoding gbk) and .prj; names cut to the .dbf's 10 bytes, and a
+              <name>.fields.toml that zonekit import --fields takes to get them back
+    .zip      the same shapefile set zipped, ready to send
+    .gpkg     one GeoPackage layer (QGIS, ArcGIS)
+    .geojson  longitude/latitude (RFC 7946)
+    .csv      the attributes, areas (m², 公顷, 亩) and the geometry as WKT
+    .xlsx     the attributes and areas, headers in --lang
+
+    \b
+    Examples:
+      zonekit export study.gpkg parks 园区.shp --encoding gbk
+      zonekit export study.gpkg landuse_rejected 拒收地块.xlsx
+      zonekit export study.gpkg zones zones.geojson
+    """
+    from zonekit.reports.export import export
+
+    for path in export(study, layer, out, encoding=encoding, lang=lang):
+        echo("cli.wrote", file=path)
