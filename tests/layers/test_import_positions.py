@@ -75,6 +75,7 @@ def test_impossible_degrees_reject_their_features_only(tmp_path, study):
     assert rej.loc[1, "reason"] == "coordinates out of the range of degrees (x 501.001, y 95.001)"
     assert "coordinates out of the range of degrees (x 1e+300" in rej.loc[3, "reason"]
     assert read_table(study, "parks")["park_id"].tolist() == ["P0", "P2", "P4"]
+    assert (rej.loc[1, "feature_id"], rej.loc[1, "feature_name"]) == ("P1", "园1")  # named, not only placed
 
 
 def test_latitude_first_under_a_declared_lonlat_crs_is_swapped_and_said(tmp_path, study):

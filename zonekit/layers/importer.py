@@ -515,7 +515,8 @@ def _import_chunk(
     if len(out_layer):
         stage.add(as_, out_layer)
     if len(rejected_pos):
-        stage.add(rejected_name(as_), _rejected_table(original, problems, import_id, read.offset))
+        rejects = _rejected_table(original, problems, import_id, read.offset, attrs, id_col)
+        stage.add(rejected_name(as_), rejects)
         tally.rejected_staged = True
     if len(changes):
         stage.add(REPAIRS_TABLE, _repairs_table(changes, loaded, id_col, as_, import_id, read.offset))
@@ -886,14 +887,28 @@ def _study_ids(study: Path, layer: str, id_col: str) -> pd.Series:
 
 
 def _rejected_table(
-    original: pd.DataFrame, problems: dict[int, list[str]], import_id: int, offset: int
+    original: pd.DataFrame,
+    problems: dict[int, list[str]],
+    import_id: int,
+    offset: int,
+    mapped: pd.DataFrame | None = None,
+    id_col: str | None = None,
 ) -> pd.DataFrame:
+    """The rejected rows: where they were, why, their id and name (as mapped) and every original value."""
     pos = sorted(problems)
     attrs = original.drop(columns="geometry").iloc[pos]
+
+    def named(col: str | None) -> list:
+        if mapped is None or col is None or col not in mapped:
+            return [None] * len(pos)
+        return [None if pd.isna(v) else str(v) for v in mapped[col].to_numpy(dtype=object)[pos]]
+
     out = pd.DataFrame(
         {
             "import_id": np.full(len(pos), import_id, dtype=np.int64),
             "source_position": np.asarray(pos, dtype=np.int64) + offset,
+            "feature_id": named(id_col),
+            "feature_name": named("name"),
             "reason": ["; ".join(problems[p]) for p in pos],
             "original_wkt": [
                 None if g is None else shapely.to_wkt(g) for g in original["geometry"].iloc[pos]

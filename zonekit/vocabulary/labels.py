@@ -40,6 +40,8 @@ LABELS_ZH: dict[str, str] = {
     "repairs": "几何修复",
     "what": "修复内容",
     "feature_id": "要素编号",
+    "feature_name": "要素名称",
+    "source_position": "源文件中的位置",
     "area_before_m2": "修复前面积(平方米)",
     "area_after_m2": "修复后面积(平方米)",
     "area_change_m2": "面积变化(平方米)",
