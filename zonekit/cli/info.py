@@ -27,6 +27,7 @@ def info(study: Path, n_imports: int, lang: str) -> None:
     """
     from zonekit.layers.info import info as study_info
     from zonekit.vocabulary.labels import header
+    from zonekit.vocabulary.messages import say
 
     found = study_info(study, imports=n_imports)
     echo("info.head", study=study.name, crs=found.crs, created=found.created, version=found.zonekit_version)
@@ -42,10 +43,4 @@ def info(study: Path, n_imports: int, lang: str) -> None:
     echo("info.bookkeeping")
     show(table(layers.loc[layers["bookkeeping"], ["layer", "features"]]))
     echo("info.imports")
-    show(table(found.imports) if len(found.imports) else "  " + _say("info.no_imports"))
-
-
-def _say(code: str) -> str:
-    from zonekit.vocabulary.messages import say
-
-    return say(code)
+    show(table(found.imports) if len(found.imports) else "  " + say("info.no_imports"))

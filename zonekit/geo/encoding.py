@@ -161,6 +161,24 @@ class DbfHeader:
             return 0
         return max(0, min(self.n_records, (file_size - self.header_len) // self.record_len))
 
+    def records(self, path: Path) -> np.ndarray:
+        """The whole records of the DBF ``path`` as a read-only (records × bytes) memory map.
+
+        Parameters
+        ----------
+        path : Path
+            The file.
+
+        Returns
+        -------
+        numpy.ndarray
+            One row per record present (none for an empty or truncated file); nothing is read until used.
+        """
+        n = self.records_present(path.stat().st_size)
+        if n == 0:
+            return np.zeros((0, max(self.record_len, 1)), dtype=np.uint8)
+        return np.memmap(path, dtype=np.uint8, mode="r", offset=self.header_len, shape=(n, self.record_len))
+
     def has_deleted(self, path: Path) -> bool:
         """Whether any record of the DBF ``path`` is marked deleted (GDAL then skips it).
 
@@ -174,13 +192,28 @@ class DbfHeader:
         bool
             True when a record's deletion flag is ``*``.
         """
-        n = self.records_present(path.stat().st_size)
-        if n == 0:
-            return False
-        records = np.memmap(
-            path, dtype=np.uint8, mode="r", offset=self.header_len, shape=(n, self.record_len)
-        )
-        return bool((records[:, 0] == 0x2A).any())
+        return bool((self.records(path)[:, 0] == 0x2A).any())
+
+
+def sidecar(shp: Path, suffix: str) -> Path | None:
+    """The file of a shapefile's set with ``suffix`` (``.dbf``, ``.cpg`` …), whatever the case of its suffix.
+
+    Parameters
+    ----------
+    shp : Path
+        The .shp file.
+    suffix : str
+        The lower-case suffix wanted.
+
+    Returns
+    -------
+    Path or None
+        The file, or None when the set lacks it.
+    """
+    for p in shp.parent.iterdir():
+        if p.stem == shp.stem and p.suffix.lower() == suffix:
+            return p
+    return None
 
 
 def read_dbf_header(path: Path) -> DbfHeader:
@@ -246,9 +279,7 @@ def dbf_column_text(
     stop = min(stop, present)
     if stop <= start:
         return np.array([], dtype=object)
-    records = np.memmap(
-        path, dtype=np.uint8, mode="r", offset=header.header_len, shape=(present, header.record_len)
-    )
+    records = header.records(path)
     cells = np.ascontiguousarray(records[start:stop, offset : offset + length]).view(f"S{length}").ravel()
     text = np.char.strip(np.char.decode(cells, "ascii", errors="replace"))
     out = text.astype(object)
@@ -281,9 +312,7 @@ def dbf_text_bytes(path: Path, header: DbfHeader, *, limit: int = 32 << 20, name
     if present == 0 or width == 0:
         return b"\n".join(head)
     n = max(1, min(present, limit // width))  # the first records, as many as the limit holds
-    records = np.memmap(
-        path, dtype=np.uint8, mode="r", offset=header.header_len, shape=(present, header.record_len)
-    )
+    records = header.records(path)
     cells = np.concatenate(
         [
             np.ascontiguousarray(records[:n, off : off + length]).view(f"S{length}")
@@ -314,8 +343,8 @@ def shapefile_encoding(shp: Path, *, override: str | None = None) -> EncodingDec
         return EncodingDecision(codec_name(override), Reasons.of("how.encoding_option"))
     cpg = shp.with_suffix(".cpg")
     if not cpg.exists():
-        cpg = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".cpg"), cpg)
-    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+        cpg = sidecar(shp, ".cpg") or cpg
+    dbf = sidecar(shp, ".dbf")
     if cpg.exists():
         declared = cpg.read_bytes().decode("ascii", "replace").strip()
         codec = normalise_codec(declared, strict=False)

@@ -36,6 +36,7 @@ from zonekit.geo.encoding import (
     decide_from_bytes,
     read_dbf_header,
     shapefile_encoding,
+    sidecar,
 )
 from zonekit.geo.progress import tracked
 from zonekit.vocabulary.messages import Reasons, say
@@ -426,7 +427,7 @@ def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | N
 
 def _utf8_names_cut(shp: Path) -> bool:
     """Whether a UTF-8 .dbf has field names cut inside a character (at the format's 10 bytes)."""
-    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+    dbf = sidecar(shp, ".dbf")
     if dbf is None:
         return False
     try:
@@ -460,7 +461,7 @@ def _exact_wide_integers(shp: Path) -> Callable[[pd.DataFrame, int], pd.DataFram
     returned function replaces those columns of a frame holding records ``start``… with the text the
     .dbf holds (a file with deleted records, where positions would not match, is left as GDAL read it).
     """
-    dbf = next((p for p in shp.parent.glob(shp.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+    dbf = sidecar(shp, ".dbf")
     header = read_dbf_header(dbf) if dbf is not None else None
     if dbf is None or header is None or not header.wide_integers or header.has_deleted(dbf):
         return lambda frame, start: frame
@@ -478,12 +479,9 @@ def _exact_wide_integers(shp: Path) -> Callable[[pd.DataFrame, int], pd.DataFram
 
 def _shapefile_record_count(shp: Path) -> int | None:
     """How many records a shapefile declares: the larger of the .shx count and the .dbf header count."""
-    counts = []
-    for p in shp.parent.glob(shp.stem + ".*"):
-        if p.suffix.lower() == ".shx":
-            counts.append(max(0, (p.stat().st_size - 100) // 8))
-        elif p.suffix.lower() == ".dbf":
-            counts.append(read_dbf_header(p).n_records)
+    shx, dbf = sidecar(shp, ".shx"), sidecar(shp, ".dbf")
+    counts = [max(0, (shx.stat().st_size - 100) // 8)] if shx else []
+    counts += [read_dbf_header(dbf).n_records] if dbf else []
     return max(counts) if counts else None
 
 
@@ -500,7 +498,7 @@ def _read_by_feature(ds: Path, *, layer: str | None, encoding: str | None, fmt: 
     geoms: list = []
     dbf_ok = None
     if fmt == "ESRI Shapefile":
-        dbf = next((p for p in ds.parent.glob(ds.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+        dbf = sidecar(ds, ".dbf")
         if dbf is not None:
             dbf_ok = read_dbf_header(dbf).records_present(dbf.stat().st_size)
     open_kw = {"layer": layer} if layer else {}

@@ -15,6 +15,11 @@ CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 
 
+def _live_bounds(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each geometry's box (NaN for missing and empty ones) and which geometries are there at all."""
+    return shapely.bounds(geoms), ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+
+
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
@@ -38,8 +43,7 @@ def degree_problems(geoms: np.ndarray) -> dict[int, tuple[str, str]]:
     >>> degree_problems(np.array([shapely.Point(120, 31), shapely.Point(501, 95), None]))
     {1: ('501', '95')}
     """
-    b = shapely.bounds(geoms)  # NaN for missing and empty geometries
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    b, present = _live_bounds(geoms)
     finite = np.isfinite(b).all(axis=1)
     ok = finite & (b[:, 0] >= -180) & (b[:, 2] <= 180) & (b[:, 1] >= -90) & (b[:, 3] <= 90)
     bad = np.flatnonzero(present & ~ok)
@@ -130,6 +134,5 @@ def not_finite(geoms: np.ndarray) -> np.ndarray:
     >>> not_finite(np.array([shapely.Point(1, 2), shapely.Point(float("inf"), 0)])).tolist()
     [1]
     """
-    b = shapely.bounds(geoms)
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    b, present = _live_bounds(geoms)
     return np.flatnonzero(present & ~np.isfinite(b).all(axis=1))

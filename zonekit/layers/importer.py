@@ -348,7 +348,6 @@ class _Decisions:
     """What is decided once per import, from its first chunk: the CRS, the field names, the code system."""
 
     decision: CRSDecision | None = None
-    decided: bool = False
     renames: dict[str, str] = field(default_factory=dict)
     system: str | None = None
     system_how: Reasons | None = None
@@ -402,7 +401,7 @@ def _import_locked(
             steps.update()
             _import_chunk(
                 read, stage, as_, schema, study, target_crs, import_id, tally, decided, steps,
-                crs=crs, from_=from_, user_map=user_map, code_system=code_system, source=src,
+                crs=crs, from_=from_, user_map=user_map, code_system=code_system,
             )  # fmt: skip
         assert first is not None
         if tally.unknown:
@@ -467,14 +466,12 @@ def _import_chunk(
     from_: str | None,
     user_map: dict[str, str] | None,
     code_system: str | None,
-    source: object,
 ) -> None:
     """One chunk through the steps into the staging file; its counts into ``tally``."""
     original = read.frame
     problems: dict[int, list[str]] = {k: [v] for k, v in read.row_problems.items()}
-    if not decided.decided and schema.geometry != "none":
+    if decided.decision is None and schema.geometry != "none":  # until a chunk has geometry to decide on
         decided.decision = _decide_source_crs(read, schema, as_, study, crs=crs, from_=from_)
-        decided.decided = decided.decision is not None
     geoms = _coordinates(read, schema, decided.decision, target_crs, problems, tally, from_=from_)
     steps.update()
     tally.note(*read.notes)
