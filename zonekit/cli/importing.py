@@ -34,12 +34,22 @@ from zonekit.cli.options import lang_option, quiet_option, show
     help='TOML file mapping source field names to schema names: [fields] then "园区名" = "name".',
 )
 @click.option(
+    "--values",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help='TOML file mapping values per column: [values.kind] then "综合园区" = "main".',
+)
+@click.option(
     "--code-system",
     type=click.Choice(CODE_SYSTEMS),
     help="Land-use code system of a landuse layer (三调 DLTB data: sandiao).",
 )
 @click.option("--layer", help="Layer, sheet or dataset inside SRC when it holds several.")
-@click.option("--replace", "mode", flag_value="replace", help="Replace the layer if the study has it.")
+@click.option(
+    "--replace",
+    "mode",
+    flag_value="replace",
+    help="Replace the layer if the study has it; the replaced one is kept as <layer>_previous.",
+)
 @click.option("--append", "mode", flag_value="append", help="Append to the layer if the study has it.")
 @lang_option
 @quiet_option
@@ -51,6 +61,7 @@ def import_command(
     crs: str | None,
     from_: str | None,
     fields: Path | None,
+    values: Path | None,
     code_system: str | None,
     layer: str | None,
     mode: str | None,
@@ -68,6 +79,7 @@ def import_command(
                 Gauss-Krüger zone-prefixed eastings → the exact CGCS2000 code; swapped X/Y undone
       offsets   --from gcj02|bd09 converts Amap/Baidu coordinates back to CGCS2000
       fields    名称/NAME/MC → name, DLBM → land_use_code, TBMJ → source_area_m2, … (--fields to add)
+      values    国家级 → national, 是/否 → yes/no, 60% → 0.6, 2019年1月1日 → 2019-01-01 (--values to add)
       geometry  made valid (structure method), Z/M dropped, collections reduced to polygons
       account   read = loaded + rejected; rejects kept in <layer>_rejected with their reason
 
@@ -76,6 +88,8 @@ def import_command(
       zonekit import 园区边界.zip --into study.gpkg --as parks
       zonekit import DLTB.shp --into study.gpkg --as landuse --code-system sandiao
       zonekit import 飞地分成.xlsx --into study.gpkg --as enclaves
+      zonekit import 园区.shp --into study.gpkg --as parks --values 园区类型.toml
+      zonekit import 园区.gpkg --into study.gpkg --as parks --replace   (the old layer kept as parks_previous)
     """
     from zonekit.layers.importer import import_layer
 
@@ -87,6 +101,7 @@ def import_command(
         crs=crs,
         from_=from_,
         fields=fields,
+        values=values,
         code_system=code_system,
         layer=layer,
         mode=mode or "create",

@@ -64,6 +64,8 @@ def os_error_message(err: OSError) -> str:
     """One paragraph for an error of the operating system: the file, what went wrong, the fix."""
     where = f"{err.filename}: " if err.filename else ""
     what = err.strerror or str(err)
+    if err.errno == errno.ENAMETOOLONG:
+        return f"{where}{say('os.name_too_long')}"
     if err.errno == errno.ENOSPC:
         fix = say("os.disk_full")
     elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

@@ -308,6 +308,43 @@ def _drop(con: sqlite3.Connection, table: str) -> None:
         con.execute("DELETE FROM main.sqlite_sequence WHERE name = ?", (table,))
 
 
+def _rename(con: sqlite3.Connection, old: str, new: str) -> None:
+    """Rename the layer ``old`` of ``main`` to ``new`` (dropping a ``new`` there), R-tree and metadata too.
+
+    The R-tree's triggers are taken off, the table and its index renamed, the metadata rows pointed at the
+    new name, and the triggers put back under the new names, all inside the caller's transaction.
+    """
+    _drop(con, new)
+    geom = _geometry_column(con, "main", old)
+    triggers = con.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (old,)
+    ).fetchall()
+    for name, _ in triggers:
+        con.execute(f"DROP TRIGGER main.{_q(name)}")
+    con.execute(f"ALTER TABLE main.{_q(old)} RENAME TO {_q(new)}")
+    if geom is not None and f"rtree_{old}_{geom}" in _tables(con, "main"):
+        con.execute(f"ALTER TABLE main.{_q(f'rtree_{old}_{geom}')} RENAME TO {_q(f'rtree_{new}_{geom}')}")
+    present = _tables(con, "main")
+    for meta in _META_TABLES:
+        if meta in present:
+            con.execute(
+                f"UPDATE main.{meta} SET table_name = ? WHERE lower(table_name) = lower(?)", (new, old)
+            )
+    if "gpkg_contents" in present:
+        con.execute("UPDATE main.gpkg_contents SET identifier = ? WHERE identifier = ?", (new, old))
+    if "sqlite_sequence" in present:
+        con.execute("UPDATE main.sqlite_sequence SET name = ? WHERE name = ?", (new, old))
+    for _, sql in triggers:  # GDAL's R-tree and feature-count triggers, named after the table
+        for before, after in (
+            (f"rtree_{old}_{geom}", f"rtree_{new}_{geom}"),
+            (f'_feature_count_{old}"', f'_feature_count_{new}"'),
+            (f" ON {_q(old)}", f" ON {_q(new)}"),
+            (f"lower('{old}')", f"lower('{new}')"),
+        ):
+            sql = sql.replace(before, after)
+        con.execute(sql)
+
+
 def _ensure_meta_tables(con: sqlite3.Connection) -> None:
     main, stage = _tables(con, "main"), _tables(con, "stage")
     for meta in (*_META_TABLES, "gpkg_spatial_ref_sys"):
@@ -461,7 +498,11 @@ class Staged:
 
 @contextlib.contextmanager
 def staged_layers(
-    path: str | Path, *, append: frozenset[str] = frozenset(), timeout: float | None = None
+    path: str | Path,
+    *,
+    append: frozenset[str] = frozenset(),
+    timeout: float | None = None,
+    keep_previous: frozenset[str] = frozenset(),
 ) -> Iterator[Staged]:
     """Stage layers, then replace (or append to) them in the GeoPackage ``path`` in one transaction.
 
@@ -476,6 +517,9 @@ def staged_layers(
         Names whose rows are added to the existing layer (when there is one) instead of replacing it.
     timeout : float, optional
         Seconds to wait for SQLite's write lock (default ``ZONEKIT_LOCK_TIMEOUT`` or 60).
+    keep_previous : set of str
+        Names whose existing layer is kept as ``<name>_previous`` (replacing an older one) instead of
+        dropped.
 
     Yields
     ------
@@ -492,10 +536,15 @@ def staged_layers(
         stage = Staged(tmp)
         yield stage
         if stage.names:
-            _commit(path, stage, append, LOCK_TIMEOUT_S if timeout is None else timeout)
+            _commit(path, stage, append, LOCK_TIMEOUT_S if timeout is None else timeout, keep_previous)
 
 
-def _commit(path: Path, stage: Staged, append: frozenset[str], timeout: float) -> None:
+PREVIOUS_SUFFIX = "_previous"
+
+
+def _commit(
+    path: Path, stage: Staged, append: frozenset[str], timeout: float, keep_previous: frozenset[str]
+) -> None:
     con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
         con.execute("ATTACH DATABASE ? AS stage", (str(stage.file),))
@@ -511,12 +560,16 @@ def _commit(path: Path, stage: Staged, append: frozenset[str], timeout: float) -
             for name in stage.names:
                 if name in append and name.lower() in existing:
                     _append(con, name)
+                    continue
+                if name in keep_previous and name.lower() in existing:
+                    _rename(con, name, f"{name}{PREVIOUS_SUFFIX}")
                 else:
                     _drop(con, name)
-                    _copy_new(con, name)
+                _copy_new(con, name)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                con.execute("ROLLBACK")
             raise
     finally:
         con.close()

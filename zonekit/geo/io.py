@@ -81,6 +81,8 @@ class SourceRead:
     """Position in the source of this read's first row (a chunk of a large layer starts past 0)."""
     declared: int | None = None
     """How many features the source declares, when it says (a chunked read's total)."""
+    crs_problem: str | None = None
+    """Why the CRS the file declares cannot be understood (then ``crs`` is None), e.g. a .prj without datum."""
 
 
 def _suffix(p: Path) -> str:
@@ -123,6 +125,7 @@ def _opened(path: Path, layer: str | None) -> Iterator[tuple[Path, str | None, s
     """Yield (dataset path, layer still to choose, display name), extracting archives safely."""
     if not path.exists():
         raise SourceReadError("source.missing", path=path)
+    refuse_special(path)
     if _suffix(path) in ARCHIVE_SUFFIXES:
         with tempfile.TemporaryDirectory(prefix="zonekit-") as tmp:
             how = safe_extract(path, Path(tmp))
@@ -134,6 +137,45 @@ def _opened(path: Path, layer: str | None) -> Iterator[tuple[Path, str | None, s
         yield ds, rest, str(ds)
         return
     yield path, layer, str(path)
+
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def refuse_special(path: Path) -> None:
+    """Stop on a source that is not a regular file or folder (a FIFO or a device would hang or never end).
+
+    A shapefile's other files are looked at too: a ``.dbf`` that is a FIFO blocks its reader as well.
+
+    Parameters
+    ----------
+    path : Path
+        The source as the user named it.
+
+    Raises
+    ------
+    SourceReadError
+        When ``path`` or a file of its shapefile set is a FIFO, socket or device.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> fifo = Path(tempfile.mkdtemp()) / "parks.geojson"
+    >>> os.mkfifo(fifo)
+    >>> refuse_special(fifo)
+    Traceback (most recent call last):
+    ...
+    zonekit.errors.SourceReadError: ...
+    """
+    parts = [path]
+    if path.suffix.lower() == ".shp":
+        parts += [
+            p for p in path.parent.glob(f"{glob_escape(path.stem)}.*") if p.suffix.lower() in SHAPEFILE_PARTS
+        ]
+    for part in parts:
+        mode = part.stat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise SourceReadError("source.not_regular", path=part)
 
 
 def list_layers(path: Path) -> list[str]:
@@ -182,7 +224,11 @@ def read_source(path: str | Path, *, layer: str | None = None, encoding: str | N
             return _read_table(ds, display=display, layer=lyr, encoding=encoding)
         if suffix not in VECTOR_SUFFIXES:
             raise SourceReadError("source.format_unknown", path=path, suffix=ds.suffix)
-        return _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=VECTOR_SUFFIXES[suffix])
+        fmt = VECTOR_SUFFIXES[suffix]
+        with _without_bad_prj(ds, fmt) as (ds, crs_problem):
+            read = _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=fmt)
+        read.crs_problem = crs_problem
+        return read
 
 
 IMPORT_CHUNK_ROWS = 250_000
@@ -227,18 +273,23 @@ def read_source_chunks(
     with _opened(path, layer) as (ds, lyr, display):
         suffix = ds.suffix.lower()
         fmt = VECTOR_SUFFIXES.get(suffix)
-        if fmt in _STREAMED_FORMATS:
-            chosen = _choose_layer(ds, lyr, fmt)
-            declared = _declared_count(ds, chosen, fmt)
-            if declared is not None and declared > rows:
-                yield from _stream_vector(ds, display, chosen, encoding, fmt, rows, declared)
-                return
         if suffix in TABLE_SUFFIXES:
             yield _read_table(ds, display=display, layer=lyr, encoding=encoding)
-        elif fmt is None:
+            return
+        if fmt is None:
             raise SourceReadError("source.format_unknown", path=path, suffix=ds.suffix)
-        else:
-            yield _read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=fmt)
+        with _without_bad_prj(ds, fmt) as (ds, crs_problem):
+            declared = None
+            if fmt in _STREAMED_FORMATS:
+                lyr = _choose_layer(ds, lyr, fmt)
+                declared = _declared_count(ds, lyr, fmt)
+            if declared is not None and declared > rows:
+                reads: Iterator[SourceRead] = _stream_vector(ds, display, lyr, encoding, fmt, rows, declared)
+            else:
+                reads = iter([_read_vector(ds, display=display, layer=lyr, encoding=encoding, fmt=fmt)])
+            for read in reads:
+                read.crs_problem = crs_problem
+                yield read
 
 
 def _declared_count(ds: Path, layer: str | None, fmt: str) -> int | None:
@@ -287,6 +338,48 @@ def _normal_crs(crs: pyproj.CRS | None) -> pyproj.CRS | None:
     return pyproj.CRS.from_epsg(code) if code else crs
 
 
+def _parsed_crs(text: str | None) -> tuple[pyproj.CRS | None, str | None]:
+    """The CRS a file declares, or None and why pyproj cannot understand it."""
+    if not text:
+        return None, None
+    try:
+        return _normal_crs(pyproj.CRS.from_user_input(text)), None
+    except pyproj.exceptions.CRSError as err:
+        return None, str(err).splitlines()[-1].strip() or type(err).__name__
+
+
+def _declared_crs_problem(ds: Path, layer: str | None) -> str | None:
+    try:
+        text = pyogrio.read_info(ds, layer=layer).get("crs")
+    except pyogrio.errors.CRSError as err:  # GDAL itself cannot make sense of it
+        return str(err).strip() or type(err).__name__
+    except Exception:  # unreadable metadata: the reader says why
+        return None
+    return _parsed_crs(text)[1]
+
+
+@contextlib.contextmanager
+def _without_bad_prj(ds: Path, fmt: str | None) -> Iterator[tuple[Path, str | None]]:
+    """The dataset, and why its declared CRS cannot be understood (None when it can).
+
+    A shapefile whose .prj cannot be understood is read as if it had none (its other files linked into
+    a temporary folder), so that ``--crs`` can say what the coordinates are; the importer stops without it.
+    """
+    problem = _declared_crs_problem(ds, None) if fmt == "ESRI Shapefile" else None
+    if problem is None:
+        yield ds, None
+        return
+    with tempfile.TemporaryDirectory(prefix="zonekit-") as tmp:
+        for part in ds.parent.iterdir():
+            if (
+                part.stem == ds.stem
+                and part.suffix.lower() in SHAPEFILE_PARTS
+                and part.suffix.lower() != ".prj"
+            ):
+                (Path(tmp) / part.name).symlink_to(part.resolve())
+        yield Path(tmp) / ds.name, problem
+
+
 def _stream_vector(
     ds: Path, display: str, layer: str | None, encoding: str | None, fmt: str, rows: int, declared: int
 ) -> Iterator[SourceRead]:
@@ -301,7 +394,7 @@ def _stream_vector(
         reader,
     ):
         geometry = meta["geometry_name"] or "wkb_geometry"
-        crs = _normal_crs(pyproj.CRS.from_user_input(meta["crs"])) if meta.get("crs") else None
+        crs = _parsed_crs(meta.get("crs"))[0]
         spatial = geometry in reader.schema.names
         columns = [c for c in reader.schema.names if c != geometry]
         while True:
@@ -598,6 +691,77 @@ def _geojson_members(path: Path, df, notes: list[str]):
     return gpd.GeoDataFrame(pd.DataFrame(props), geometry=geoms, crs=crs)
 
 
+CSV_DELIMITERS = ",\t;|"
+
+
+def csv_delimiter(header: str) -> str:
+    """The delimiter of a CSV text: the candidate that occurs most often in its header line (outside quotes).
+
+    Parameters
+    ----------
+    header : str
+        The first line.
+
+    Returns
+    -------
+    str
+        One of ``, \\t ; |``; a comma when the header has none of them.
+
+    Examples
+    --------
+    >>> csv_delimiter('名称;代码;"a,b"')
+    ';'
+    >>> csv_delimiter("name")
+    ','
+    """
+    bare = "".join(header.split('"')[::2])
+    counts = {d: bare.count(d) for d in CSV_DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_frame(text: str, display: str) -> tuple[pd.DataFrame, dict[int, str]]:
+    """A CSV text as text columns, every record kept.
+
+    A record with more or fewer fields than the header is kept as far as it fits and comes back as a
+    problem (position → reason), so import rejects it with that reason instead of shifting its values
+    into the wrong columns; a quote never closed stops with the line where it opens.
+    """
+    import csv
+
+    sep = csv_delimiter(text.split("\n", 1)[0])
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=sep, strict=True))
+    except csv.Error as err:
+        raise SourceReadError(
+            "source.csv_quote", path=display, line=_open_quote_line(text, sep), err=err
+        ) from None
+    records = [r for r in records if r]  # blank lines
+    if not records:
+        return pd.DataFrame(), {}
+    header, rows = records[0], records[1:]
+    width = len(header)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    problems: dict[int, str] = {}
+    for i in np.flatnonzero(lengths != width).tolist():  # only the ragged records
+        problems[i] = say("row.csv_fields", "en", row=i + 1, n=int(lengths[i]), width=width)
+        rows[i] = (rows[i] + [""] * width)[:width]
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    return df.mask(df == ""), problems
+
+
+def _open_quote_line(text: str, sep: str) -> int:
+    """The line on which the record that a stray quote runs to the end of the text begins."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
+    start = 1
+    with contextlib.suppress(csv.Error):
+        for _ in reader:
+            start = reader.line_num + 1
+    return start
+
+
 def _find_col(columns: list[str], names: tuple[str, ...]) -> str | None:
     low = {c.lower().strip(): c for c in columns}
     return next((low[n] for n in names if n in low), None)
@@ -628,12 +792,12 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
             text = raw.decode(enc.encoding)
         except UnicodeDecodeError as err:
             raise SourceReadError("source.bad_text", path=display, encoding=enc.encoding, err=err) from None
-        df = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], sep=None, engine="python"
-        )
+        df, ragged = _csv_frame(text, display)
+        problems = dict(ragged)
     df = df.reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
-    problems: dict[int, str] = {}
+    if ds.suffix.lower() == ".xlsx":
+        problems = {}
     wkt = _find_col(list(df.columns), WKT_COLUMNS)
     lon = _find_col(list(df.columns), LON_COLUMNS)
     lat = _find_col(list(df.columns), LAT_COLUMNS)
@@ -641,14 +805,15 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
     if wkt is not None:
         geoms = shapely.from_wkt(df[wkt].fillna("").to_numpy(dtype=str), on_invalid="ignore")
         for i in np.flatnonzero(shapely.is_missing(geoms)):
-            problems[int(i)] = f"the {wkt} column does not hold valid WKT"
+            problems.setdefault(int(i), f"the {wkt} column does not hold valid WKT")  # a ragged record's
+            # own reason is the real cause
         df = df.drop(columns=wkt)
     elif lon is not None and lat is not None:
         x = pd.to_numeric(df[lon], errors="coerce").to_numpy()
         y = pd.to_numeric(df[lat], errors="coerce").to_numpy()
         geoms = shapely.points(x, y)
         for i in np.flatnonzero(~(np.isfinite(x) & np.isfinite(y))):
-            problems[int(i)] = f"{lon}/{lat} are not numbers"
+            problems.setdefault(int(i), f"{lon}/{lat} are not numbers")
             geoms[i] = None
     else:
         geoms = np.full(len(df), None, dtype=object)

@@ -13,7 +13,10 @@ Columns that map to nothing are kept as they are.
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from pathlib import Path
+
+import pandas as pd
 
 from zonekit.errors import InputError
 from zonekit.layers.schema import LayerSchema
@@ -132,6 +135,138 @@ def load_field_map(path: str | Path) -> dict[str, str]:
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
         raise InputError("fields.not_a_table", path=path)
     return {str(k): v for k, v in fields.items()}
+
+
+def load_value_map(path: str | Path) -> dict[str, dict[str, str]]:
+    """Read a value map from a TOML file: one table per column, source value → study value.
+
+    ::
+
+        [values.kind]
+        "综合园区" = "main"
+        "分园" = "sub"
+
+        [values.level]
+        "国家级" = "national"
+
+    (The tables may also stand at the top, without ``values.``.)
+
+    Parameters
+    ----------
+    path : str | Path
+        The file.
+
+    Returns
+    -------
+    dict[str, dict[str, str]]
+        Column (as named in the study) → {source value: study value}; values are text.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or is not tables of values.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InputError("values.unreadable", path=path, err=err) from None
+    tables = data.get("values", data)
+    ok = isinstance(tables, dict) and all(
+        isinstance(t, dict) and all(isinstance(v, str | int | float | bool) for v in t.values())
+        for t in tables.values()
+    )
+    if not ok or not tables:
+        raise InputError("values.not_tables", path=path)
+    return {str(col): {str(k).strip(): str(v) for k, v in t.items()} for col, t in tables.items()}
+
+
+def map_values(frame: pd.DataFrame, value_map: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, Counter]:
+    """``frame`` with the values of ``value_map`` replaced, column by column, and what was replaced.
+
+    A value is matched as text, trimmed; values the map does not name stay as they are.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The attributes, under the study's column names.
+    value_map : dict
+        Column → {source value: study value}.
+
+    Returns
+    -------
+    tuple[pd.DataFrame, Counter]
+        The frame (a copy where changed) and how often each value was replaced (``"kind: 综合园区 →
+        main"`` → 3); a mapped column the frame lacks counts 0 under ``"level: not in the source"``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"kind": ["综合园区", "分园", "main", "sub"]})
+    >>> out, said = map_values(df, {"kind": {"综合园区": "main", "分园": "sub"}, "level": {"国家级": "national"}})
+    >>> out["kind"].tolist(), dict(said)
+    (['main', 'sub', 'main', 'sub'], {'kind: 综合园区 → main': 1, 'kind: 分园 → sub': 1, 'level: not in the source': 0})
+    """
+    out = frame
+    said: Counter = Counter()
+    for col, mapping in value_map.items():
+        if col not in frame.columns:
+            said[f"{col}: not in the source"] += 0
+            continue
+        text = pd.Series(frame[col], dtype="string").str.strip()
+        hit = text.isin(list(mapping)).fillna(False).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        for k, n in text[hit].value_counts().items():
+            said[f"{col}: {k} → {mapping[str(k)]}"] += int(n)
+        if out is frame:
+            out = frame.copy()
+        values = out[col].to_numpy(dtype=object).copy()
+        values[hit] = text[hit].map(mapping).to_numpy(dtype=object)
+        out[col] = values
+    return out, said
+
+
+RESERVED_NAMES = ("fid",)  # the GeoPackage's own feature id column: a source column cannot take it
+
+
+def storable_names(columns: list[str], *, keep: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Renames that make ``columns`` storable in a GeoPackage: unique ignoring case, none named ``fid``.
+
+    SQLite compares column names without case, so ``Name`` beside ``name`` cannot both be stored, and
+    GDAL takes a column ``fid`` for the feature id. The first of a clash keeps its name (a name in
+    ``keep`` always does); the others get ``_2``, ``_3`` …, a reserved name ``_source``.
+
+    Parameters
+    ----------
+    columns : list[str]
+        The column names, in order.
+    keep : frozenset[str], optional
+        Names that must stay as they are (the schema's).
+
+    Returns
+    -------
+    dict[str, str]
+        ``{old: new}`` for the columns to rename (empty when every name can be stored).
+
+    Examples
+    --------
+    >>> storable_names(["name", "Name", "fid", "NAME"], keep=frozenset({"name"}))
+    {'Name': 'Name_2', 'fid': 'fid_source', 'NAME': 'NAME_3'}
+    """
+    taken = {c.lower() for c in columns if c in keep}
+    out: dict[str, str] = {}
+    for col in columns:
+        if col in keep:
+            continue
+        new = f"{col}_source" if col.lower() in RESERVED_NAMES else col
+        n = 1
+        while new.lower() in taken:
+            n += 1
+            new = f"{col}_{n}"
+        taken.add(new.lower())
+        if new != col:
+            out[col] = new
+    return out
 
 
 def map_fields(

@@ -42,7 +42,7 @@ from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
 from zonekit.geo.positions import axes_swapped, degree_problems, not_finite, outside_china
 from zonekit.geo.progress import bar
 from zonekit.geo.repair import repair_polygons
-from zonekit.layers.fields import load_field_map, map_fields
+from zonekit.layers.fields import load_field_map, load_value_map, map_fields, map_values, storable_names
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
 from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce
 from zonekit.layers.study import (
@@ -195,6 +195,8 @@ def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon:
             else Reasons.of("how.crs_option")
         )
         return CRSDecision(declared, how)
+    if read.crs_problem:
+        raise CRSError("crs.unparseable", path=read.source, err=read.crs_problem)
     if read.crs is not None:
         return CRSDecision(
             read.crs, Reasons.of("how.declared_prj" if read.format == "ESRI Shapefile" else "how.declared")
@@ -238,6 +240,7 @@ def import_layer(
     layer: str | None = None,
     mode: str = "create",
     source_name: str | None = None,
+    values: str | Path | dict[str, dict[str, str]] | None = None,
 ) -> ImportReport:
     """Import one layer of a source file (or an in-memory frame) into a study.
 
@@ -265,6 +268,9 @@ def import_layer(
         What to do when the study already has the layer.
     source_name : str, optional
         How the import record names the source (default: the path as given; for a frame, "GeoDataFrame").
+    values : path or dict, optional
+        Value mapping per column (``{"kind": {"综合园区": "main"}}``), a TOML file of ``[values.<column>]``
+        tables; applied after the field names are mapped, before the values are checked.
 
     Returns
     -------
@@ -306,6 +312,7 @@ def import_layer(
                         mode=mode,
                         steps=steps,
                         source_name=source_name,
+                        values=values,
                     )
                 except BaseException:
                     if created:  # a failed first import leaves no file behind
@@ -338,6 +345,7 @@ class _Tally:
     rejected_staged: bool = False
     outside: int = 0
     first_outside: str = ""
+    values: Counter = field(default_factory=Counter)  # "column: value → value" → how many, by --values
 
     def note(self, *texts: str) -> None:
         self.notes.extend(t for t in texts if t not in self.notes)
@@ -368,6 +376,7 @@ def _import_locked(
     mode: str,
     steps,
     source_name: str | None = None,
+    values: str | Path | dict[str, dict[str, str]] | None = None,
 ) -> ImportReport:
     """The import proper, run while this process is the study's only zonekit writer.
 
@@ -382,13 +391,16 @@ def _import_locked(
     if as_ in list_tables(study) and mode == "create":
         raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
+    value_map = values if isinstance(values, dict) else (load_value_map(values) if values else None)
     import_id = _next_import_id(study)
     append = {IMPORTS_TABLE, REPAIRS_TABLE} | ({as_, rejected_name(as_)} if mode == "append" else set())
     tally, decided = _Tally(), _Decisions()
     first: SourceRead | None = None
     with (
         contextlib.closing(_reads(src, layer=layer, encoding=encoding, name=source_name)) as reads,
-        staged_tables(study, append=frozenset(append)) as stage,
+        staged_tables(
+            study, append=frozenset(append), keep_previous=frozenset({as_} if mode == "replace" else ())
+        ) as stage,
     ):
         for read in reads:
             if first is None:
@@ -401,13 +413,16 @@ def _import_locked(
             steps.update()
             _import_chunk(
                 read, stage, as_, schema, study, target_crs, import_id, tally, decided, steps,
-                crs=crs, from_=from_, user_map=user_map, code_system=code_system,
+                crs=crs, from_=from_, user_map=user_map, value_map=value_map, code_system=code_system,
             )  # fmt: skip
         assert first is not None
         if tally.unknown:
             _warn_unknown(tally.unknown, first.source, decided.system)
         if tally.oriented:
             tally.note(say("note.rings_oriented", "en", n=f"{tally.oriented:,}"))
+        if tally.values:
+            mapped = ", ".join(f"{k} ×{n}" if n else k for k, n in tally.values.items())
+            tally.note(say("note.values_mapped", "en", values=mapped))
         if tally.outside:
             label = _label(target_crs)
             said = dict(n=tally.outside, label=label, first=tally.first_outside)
@@ -465,6 +480,7 @@ def _import_chunk(
     crs: str | None,
     from_: str | None,
     user_map: dict[str, str] | None,
+    value_map: dict[str, dict[str, str]] | None,
     code_system: str | None,
 ) -> None:
     """One chunk through the steps into the staging file; its counts into ``tally``."""
@@ -475,7 +491,7 @@ def _import_chunk(
     geoms = _coordinates(read, schema, decided.decision, target_crs, problems, tally, from_=from_)
     steps.update()
     tally.note(*read.notes)
-    attrs, renames = _attributes(read, schema, as_, user_map, import_id, tally, problems)
+    attrs, renames = _attributes(read, schema, as_, user_map, value_map, import_id, tally, problems)
     decided.renames = decided.renames or renames
     steps.update()
     if as_ == "landuse":
@@ -679,6 +695,7 @@ def _attributes(
     schema: LayerSchema,
     as_: str,
     user_map: dict[str, str] | None,
+    value_map: dict[str, dict[str, str]] | None,
     import_id: int,
     tally: _Tally,
     problems: dict[int, list[str]],
@@ -689,6 +706,14 @@ def _attributes(
     renames = map_fields(list(attrs.columns), schema, user=user_map)
     _refuse_collisions(list(attrs.columns), renames, read.source)
     attrs = attrs.rename(columns=renames)
+    if value_map:
+        attrs, replaced = map_values(attrs, value_map)
+        tally.values.update(replaced)
+    kept = storable_names(list(attrs.columns), keep=frozenset(schema.names))
+    if kept:
+        attrs = attrs.rename(columns=kept)
+        renamed = ", ".join(f"{old} → {new}" for old, new in kept.items())
+        tally.note(say("note.columns_renamed", "en", columns=renamed))
     id_col = schema.id_column
     if id_col and id_col not in attrs.columns and schema.generate_ids:
         first = read.offset + 1
@@ -710,7 +735,8 @@ def _attributes(
         )
     attrs, value_problems = coerce(attrs, schema)
     for k, v in value_problems.items():
-        problems.setdefault(k, []).append(v)
+        if k not in read.row_problems:  # a record read wrongly (ragged, damaged): its values mean nothing
+            problems.setdefault(k, []).append(v)
     return attrs, renames
 
 
@@ -912,6 +938,8 @@ def _rejected_table(
             ],
         }
     )
-    for col in attrs.columns:
-        out[f"src_{col}"] = [None if pd.isna(v) else str(v) for v in attrs[col].to_numpy(dtype=object)]
+    names = [f"src_{col}" for col in attrs.columns]
+    names = [storable_names(names).get(n, n) for n in names]
+    for col, name in zip(attrs.columns, names, strict=True):
+        out[name] = [None if pd.isna(v) else str(v) for v in attrs[col].to_numpy(dtype=object)]
     return out

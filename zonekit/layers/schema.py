@@ -9,6 +9,7 @@ import pandas as pd
 
 from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
 from zonekit.errors import SchemaError
+from zonekit.vocabulary.messages import say
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Column:
     choices: tuple[str, ...] | None = None
     unique: bool = False
     derived: bool = False  # computed by zonekit
+    fraction: bool = False  # a share: 0 to 1 (60% reads as 0.6)
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,8 @@ SCHEMAS: dict[str, LayerSchema] = {
             C("home_adcode", required=True, not_null=True),
             C("host_adcode", required=True, not_null=True),
             C("metric", required=True, not_null=True, choices=SHARE_METRICS),
-            C("home_share", "float", required=True, not_null=True),
-            C("host_share", "float", required=True, not_null=True),
+            C("home_share", "float", required=True, not_null=True, fraction=True),
+            C("host_share", "float", required=True, not_null=True, fraction=True),
             C("valid_from", "date", required=True, not_null=True),
             C("valid_to", "date"),
             C("source"),
@@ -374,6 +376,11 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
             and not pd.api.types.is_bool_dtype(source)
         ):
             vals = source.to_numpy(dtype=float, na_value=np.nan)  # numbers already: nothing to parse
+            for r in np.flatnonzero(np.isinf(vals)):
+                problems.setdefault(int(r), []).append(
+                    say("row.not_finite", "en", col=col.name, value=str(vals[r]))
+                )
+            vals = np.where(np.isinf(vals), np.nan, vals)
             df[col.name] = (
                 pd.array(vals, dtype="Float64").round().astype("Int64") if col.kind == "int" else vals
             )
@@ -383,9 +390,13 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
         text = texts(source)
         present = pd.notna(text)
         if col.kind in ("float", "int"):
-            vals = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
+            vals = parse_numbers(text)
             for r in np.flatnonzero(present & np.isnan(vals)):  # only the rows in error
                 flag(np.array([r]), f"{col.name} '{text[r]}' is not a number")
+            infinite = np.flatnonzero(np.isinf(vals))
+            for r in infinite:
+                flag(np.array([r]), say("row.not_finite", "en", col=col.name, value=text[r]))
+            vals[infinite] = np.nan
             df[col.name] = (
                 pd.array(vals, dtype="Float64").round().astype("Int64") if col.kind == "int" else vals
             )
@@ -397,7 +408,7 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
             flag(np.flatnonzero(present & ~yes & ~no), f"{col.name} is not yes/no (是/否)")
             df[col.name] = pd.array(vals, dtype="boolean")
         elif col.kind == "date":
-            parsed = pd.to_datetime(pd.Series(text, dtype=object), errors="coerce", format="mixed")
+            parsed = parse_dates(text)
             bad = present & parsed.isna().to_numpy()
             flag(np.flatnonzero(bad), f"{col.name} is not a date (YYYY-MM-DD)")
             df[col.name] = parsed.dt.normalize().astype("datetime64[ms]").to_numpy()
@@ -412,9 +423,142 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> tuple[pd.DataFrame, dict
                     flag(np.array([r]), f"{col.name} '{text[r]}' is not one of {', '.join(col.choices)}")
                 text = np.where(bad | ~present, np.array(None, dtype=object), mapped)
             df[col.name] = text
+        if col.fraction:
+            vals = df[col.name].to_numpy(dtype=float)
+            for r in np.flatnonzero((vals < 0) | (vals > 1)):
+                flag(np.array([r]), say("row.not_fraction", "en", col=col.name, value=f"{vals[r]:g}"))
         if col.not_null and not col.derived:
             _flag_empty(problems, pd.isna(df[col.name]).to_numpy(dtype=bool), col.name)
+    if schema.name == "enclaves":
+        for row, why in share_problems(df).items():
+            problems.setdefault(row, []).append(why)
     return df, {k: "; ".join(v) for k, v in problems.items()}
+
+
+SHARE_TOLERANCE = 1e-6
+
+
+def share_problems(df: pd.DataFrame) -> dict[int, str]:
+    """Enclave share rows that cannot hold: home and host shares not adding up to 1, overlapping periods.
+
+    Of two rows whose periods overlap for the same park and metric, the later one is named.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The enclave table, coerced (shares as numbers, periods as dates), in source order.
+
+    Returns
+    -------
+    dict[int, str]
+        Position → reason.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"park_id": ["P", "P"], "metric": ["tax", "tax"], "home_share": [0.6, 1.7],
+    ...     "host_share": [0.4, -0.7], "valid_from": pd.to_datetime(["2019-01-01", "2020-01-01"]),
+    ...     "valid_to": pd.to_datetime(["2023-12-31", None])})
+    >>> share_problems(t)
+    {1: 'tax shares of P from 2020-01-01 overlap the period from 2019-01-01'}
+    """
+    out: dict[int, str] = {}
+    home = df["home_share"].to_numpy(dtype=float)
+    host = df["host_share"].to_numpy(dtype=float)
+    total = home + host
+    for r in np.flatnonzero(np.isfinite(total) & (np.abs(total - 1) > SHARE_TOLERANCE)):
+        out[int(r)] = say(
+            "row.shares_sum", "en", home=f"{home[r]:g}", host=f"{host[r]:g}", total=f"{total[r]:g}"
+        )
+    start = pd.to_datetime(df["valid_from"]).to_numpy(dtype="datetime64[D]")
+    end = pd.to_datetime(df["valid_to"]).to_numpy(dtype="datetime64[D]")
+    end = np.where(np.isnat(end), np.datetime64("9999-12-31"), end)  # open-ended
+    key = (df["park_id"].astype("string") + "\x1f" + df["metric"].astype("string")).to_numpy(dtype=object)
+    order = np.lexsort((start, key.astype(str)))
+    order = order[~np.isnat(start[order]) & pd.notna(key[order])]
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = key[order][1:] == key[order][:-1]
+    clash = np.zeros(len(order), dtype=bool)
+    clash[1:] = same[1:] & (start[order][1:] <= end[order][:-1])
+    for i in np.flatnonzero(clash).tolist():
+        pos, before = int(order[i]), int(order[i - 1])
+        out.setdefault(
+            pos,
+            say(
+                "row.periods_overlap",
+                "en",
+                metric=str(df["metric"].iloc[pos]),
+                park=str(df["park_id"].iloc[pos]),
+                start=str(start[pos]),
+                other=str(start[before]),
+            ),
+        )
+    return out
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (its 1900 leap-year bug included)
+
+
+def parse_numbers(text: np.ndarray) -> np.ndarray:
+    """Numbers as people type them: full-width digits, thousands separators, and 60% for 0.6.
+
+    Parameters
+    ----------
+    text : numpy.ndarray
+        Trimmed text (``None`` where missing), as :func:`texts` gives.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64; NaN where missing or not a number (1e400 stays infinite, for the caller to refuse).
+
+    Examples
+    --------
+    >>> parse_numbers(np.array(["1,234.5", "60%", "６０％", "abc", None, "1e400"], dtype=object)).tolist()
+    [1234.5, 0.6, 0.6, nan, nan, inf]
+    """
+    s = pd.Series(text, dtype="string").str.normalize("NFKC").str.replace(r"[,\s]", "", regex=True)
+    percent = s.str.endswith("%").fillna(False).to_numpy(dtype=bool)
+    vals = pd.to_numeric(s.str.removesuffix("%"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    vals[percent] /= 100
+    return vals
+
+
+def parse_dates(text: np.ndarray) -> pd.Series:
+    """Dates as Chinese tables write them.
+
+    2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日, 20240501, or an Excel serial day (45413).
+
+    Parameters
+    ----------
+    text : numpy.ndarray
+        Trimmed text (``None`` where missing).
+
+    Returns
+    -------
+    pandas.Series
+        datetime64; NaT where missing or not a date.
+
+    Examples
+    --------
+    >>> days = ["2024-05-01", "2024/5/1", "2024年5月1日", "20240501", "45413", "2024.5.1", "x", None]
+    >>> [None if pd.isna(d) else f"{d:%Y-%m-%d}" for d in parse_dates(np.array(days, dtype=object))]
+    ['2024-05-01', '2024-05-01', '2024-05-01', '2024-05-01', '2024-05-01', '2024-05-01', None, None]
+    """
+    s = pd.Series(text, dtype="string").str.normalize("NFKC").str.strip()
+    s = s.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", r"\1-\2-\3", regex=True)
+    s = s.str.replace(r"^(\d{4})[./](\d{1,2})[./](\d{1,2})$", r"\1-\2-\3", regex=True)
+    compact = s.str.fullmatch(r"\d{8}").fillna(False).to_numpy(dtype=bool)
+    serial = s.str.fullmatch(r"\d{5}(?:\.0*)?").fillna(False).to_numpy(dtype=bool)
+    rest = ~compact & ~serial
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if compact.any():
+        out[compact] = pd.to_datetime(s[compact], format="%Y%m%d", errors="coerce")
+    if serial.any():
+        days = pd.to_numeric(s[serial], errors="coerce")
+        out[serial] = EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], errors="coerce", format="mixed")
+    return out
 
 
 def _flag_empty(problems: dict[int, list[str]], empty: np.ndarray, column: str) -> None:
@@ -485,8 +629,7 @@ def raise_if_invalid(problems: list[str], *, path: str | None = None) -> None:
 
 
 def _to_dates(s: pd.Series) -> pd.Series:
-    texts = s.astype("string").str.strip()
-    return pd.to_datetime(texts.where(texts != ""), errors="coerce", format="mixed")
+    return pd.Series(parse_dates(texts(s)).to_numpy(), index=s.index)
 
 
 def _as_boolean(s: pd.Series) -> tuple[pd.Series, int]:

@@ -462,7 +462,9 @@ class StagedTables:
 
 
 @contextlib.contextmanager
-def staged_tables(path: str | Path, *, append: frozenset[str] = frozenset()) -> Iterator[StagedTables]:
+def staged_tables(
+    path: str | Path, *, append: frozenset[str] = frozenset(), keep_previous: frozenset[str] = frozenset()
+) -> Iterator[StagedTables]:
     """Stage layers and tables, then write them into the study in one transaction on the file itself.
 
     Parameters
@@ -471,6 +473,8 @@ def staged_tables(path: str | Path, *, append: frozenset[str] = frozenset()) -> 
         The study.
     append : set of str
         Names to append to instead of replacing.
+    keep_previous : set of str
+        Names whose existing layer is kept as ``<name>_previous`` when replaced.
 
     Yields
     ------
@@ -480,7 +484,7 @@ def staged_tables(path: str | Path, *, append: frozenset[str] = frozenset()) -> 
     path = Path(path)
     in_block = False  # the block's own errors (a bad source, a refusal) pass through unchanged
     try:
-        with gpkg.staged_layers(path, append=append) as stage:
+        with gpkg.staged_layers(path, append=append, keep_previous=keep_previous) as stage:
             in_block = True
             yield StagedTables(stage, path)
             in_block = False

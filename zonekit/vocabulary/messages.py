@@ -284,6 +284,20 @@ MESSAGES: dict[str, Message] = {
     "source.missing": M(
         "文件不存在。", "The file does not exist.", "请检查路径和拼写。", "Check the path and the spelling."
     ),
+    "source.not_regular": M(
+        "它不是普通文件(而是管道、套接字或设备),读取它可能永远等不到结束。",
+        "It is not a regular file (it is a pipe, socket or device), and reading it might never end.",
+        "请先把数据保存为文件,再导入该文件。",
+        "Save the data to a file first and import that file.",
+    ),
+    "source.csv_quote": M(
+        "CSV 第 {line} 行附近有一个引号没有闭合,其后的内容无法分行({err})。",
+        "Near line {line} of the CSV a quote opens and never closes, so what follows cannot be split into "
+        "rows ({err}).",
+        '请在 Excel 或文本编辑器中检查该行的引号(字段内的引号应写成两个 ""),修正后重新导入。',
+        "Check the quotes on that line in Excel or a text editor (a quote inside a field is written twice, "
+        '""), then import again.',
+    ),
     "source.no_dataset": M(
         "压缩包或文件夹中没有 zonekit 能读取的数据。",
         "The archive or folder holds no dataset zonekit can read.",
@@ -383,6 +397,32 @@ MESSAGES: dict[str, Message] = {
         "如确认可信,请自行解压后导入文件夹。",
         "Unpack it yourself if you trust it, and import the folder.",
     ),
+    "archive.damaged": M(
+        "该文件不是完整的 zip 压缩包({err})。",
+        "It is not a complete zip archive ({err}).",
+        "可能下载或拷贝不完整,或并非 zip 格式:请重新获取文件,或解压后导入文件夹。",
+        "It may have been cut short in a download or copy, or not be a zip at all: get it again, or unpack "
+        "it and import the folder.",
+    ),
+    "archive.link": M(
+        "压缩包成员 '{name}' 是符号链接,zonekit 不会跟随它。",
+        "The archive member '{name}' is a symbolic link, which zonekit does not follow.",
+        "请索取不含链接的压缩包,或自行解压后导入文件夹。",
+        "Ask for an archive without links, or unpack it yourself and import the folder.",
+    ),
+    "archive.too_many": M(
+        "压缩包有 {n:,} 个成员,超过上限 {limit:,} 个。",
+        "The archive has {n:,} members, more than the limit of {limit:,}.",
+        "请只打包要导入的数据,或自行解压后导入其中的文件夹。",
+        "Pack only the data to import, or unpack it yourself and import the folder.",
+    ),
+    "archive.member_unwritable": M(
+        "压缩包成员 '{name}' 无法解压({err})。",
+        "The archive member '{name}' cannot be unpacked ({err}).",
+        "该压缩包的成员名过长或相互冲突:请自行解压并改名后导入文件夹。",
+        "Its member names are too long or clash with one another: unpack it yourself, rename, and import "
+        "the folder.",
+    ),
     "archive.larger_than_header": M(
         "压缩包成员 '{name}' 比其文件头声明的更大。",
         "The archive member '{name}' is larger than its header says.",
@@ -419,6 +459,14 @@ MESSAGES: dict[str, Message] = {
         "text encoding not declared; {how}. Pass --encoding to override.",
     ),
     # coordinate systems
+    "crs.unparseable": M(
+        "文件声明的坐标系(.prj)无法解读({err}),无法据此确定坐标的含义。",
+        "The coordinate system the file declares (its .prj) cannot be understood ({err}), so what its "
+        "coordinates mean is unknown.",
+        "请向提供方确认坐标系,并用 --crs 指定(如 --crs EPSG:4528,CGCS2000 3 度带第 40 带),或换一个完整的 .prj。",
+        "Ask the provider which coordinate system it is and pass it with --crs (e.g. --crs EPSG:4528, "
+        "CGCS2000 3-degree zone 40), or replace the .prj with a complete one.",
+    ),
     "crs.unknown": M(
         "'{text}' 不是 pyproj 能识别的坐标系({err})。",
         "'{text}' is not a coordinate reference system pyproj understands ({err}).",
@@ -539,12 +587,48 @@ MESSAGES: dict[str, Message] = {
         '请写成如 [fields] 后接 "园区名" = "name"。',
         'Write e.g. [fields] then "园区名" = "name".',
     ),
+    "values.unreadable": M(
+        "值映射文件无法读取({err})。",
+        "The value map cannot be read ({err}).",
+        '请用 UTF-8 编码的 TOML 书写,如 [values.kind] 后接 "综合园区" = "main"。',
+        'Write it as UTF-8 TOML, e.g. [values.kind] then "综合园区" = "main".',
+    ),
+    "values.not_tables": M(
+        "值映射应由各列的表组成,每个表把源数据中的值对应到研究库的值。",
+        "The value map must be one table per column, each from a value in the source to the study's value.",
+        '请写成如 [values.kind] 后接 "综合园区" = "main"、"分园" = "sub"。',
+        'Write e.g. [values.kind] then "综合园区" = "main" and "分园" = "sub".',
+    ),
     "config.unreadable": M(
         "配置文件无法读取({err})。",
         "The configuration cannot be read ({err}).",
         "请从 zonekit 的 {name}_default.toml 复制一份修改,并保持 TOML 格式有效。",
         "Start from a copy of zonekit's {name}_default.toml and keep it valid TOML.",
     ),
+    "config.unknown_key": M(
+        "{key} 不是 {name} 配置中的设置;此处可用的有:{known}。",
+        "{key} is not a setting of the {name} configuration; here it has: {known}.",
+        "请检查拼写(与 zonekit 的 {name}_default.toml 对照)。",
+        "Check the spelling against zonekit's {name}_default.toml.",
+    ),
+    "config.wrong_kind": M(
+        "设置 {key} 应为 {want},文件中却是 {got}({value})。",
+        "The setting {key} should be a {want}, but the file gives a {got} ({value}).",
+        "请按 zonekit 的 {name}_default.toml 中的写法修改(数字不加引号,列表用 [ ])。",
+        "Write it as zonekit's {name}_default.toml does (numbers without quotes, lists in [ ]).",
+    ),
+    "config.wrong_length": M(
+        "设置 {key} 应有 {n} 项,文件中是 {value}。",
+        "The setting {key} should have {n} items; the file gives {value}.",
+        "请按 zonekit 的 {name}_default.toml 中的写法修改。",
+        "Write it as zonekit's {name}_default.toml does.",
+    ),
+    "kind.number": M("数字", "number"),
+    "kind.text": M("文字", "text"),
+    "kind.bool": M("true/false", "true/false"),
+    "kind.list": M("列表", "list"),
+    "kind.table": M("表", "table"),
+    "kind.other": M("其他值", "other value"),
     # importing
     "import.layer_unknown": M(
         "'{layer}' 不是研究库图层。",
@@ -904,6 +988,22 @@ MESSAGES: dict[str, Message] = {
         "文件声明了 {declared} 条记录,其中 {n} 条已无法读取(文件已损坏)",
         "one of the {n} records the file declares (of {declared}) that can no longer be read (the file is damaged)",
     ),
+    "row.not_finite": M("{col} '{value}' 不是有限的数", "{col} '{value}' is not a finite number"),
+    "row.not_fraction": M(
+        "{col} {value} 不在 0 到 1(0%–100%)之间", "{col} {value} is not between 0 and 1 (0%–100%)"
+    ),
+    "row.shares_sum": M(
+        "飞出地比例 {home} 与飞入地比例 {host} 之和为 {total},应为 1",
+        "home_share {home} and host_share {host} add up to {total}, not 1",
+    ),
+    "row.periods_overlap": M(
+        "园区 {park} 的 {metric} 分成自 {start} 起的期间与自 {other} 起的期间重叠",
+        "{metric} shares of {park} from {start} overlap the period from {other}",
+    ),
+    "row.csv_fields": M(
+        "第 {row} 条记录有 {n} 个字段,而表头有 {width} 个(分隔符或引号有误)",
+        "record {row} has {n} fields where the header has {width} (a stray delimiter or quote)",
+    ),
     "row.bad_lonlat": M("{lon}/{lat} 不是数字", "{lon}/{lat} are not numbers"),
     "repair.made_valid_why": M("已修复为有效几何({reason})", "made valid ({reason})"),
     "repair.made_valid": M("已修复为有效几何", "made valid"),
@@ -922,6 +1022,12 @@ MESSAGES: dict[str, Message] = {
         '{n} 个 GeoJSON 成员的 "type" 缺失或拼错(如第 {first} 个:{type}),仍按要素读取',
         '{n} GeoJSON member(s) with a missing or misspelt "type" (e.g. member {first}: {type}) read as '
         "features",
+    ),
+    "note.values_mapped": M("按 --values 替换的值:{values}", "values replaced by --values: {values}"),
+    "note.columns_renamed": M(
+        "以下列改名保存(GeoPackage 的列名不区分大小写,fid 为要素编号专用):{columns}",
+        "columns stored under new names (a GeoPackage's column names ignore case, and fid is its feature "
+        "id): {columns}",
     ),
     "note.geometry_property": M(
         "名为 geometry 的属性保留为 geometry_property",
@@ -1090,6 +1196,13 @@ MESSAGES: dict[str, Message] = {
     "os.not_allowed": M(
         "zonekit 无权写到那里:请换一个输出路径或修改权限。",
         "zonekit may not write there: choose another output path or change the permissions.",
+    ),
+    "os.name_too_long": M(
+        "文件名或路径过长,超过系统上限(每个文件名最多 255 字节,一个汉字占 3 字节)。",
+        "The file name or path is longer than the system allows (255 bytes per name; a Chinese character "
+        "takes 3).",
+        "请缩短文件名或文件夹名后重新运行。",
+        "Shorten the file or folder name and run the command again.",
     ),
     "os.other": M(
         "请检查路径、权限和磁盘剩余空间,然后重新运行。",

@@ -65,11 +65,13 @@ def translate(text: object, lang: str | None = None) -> object:
     lang = lang or language()
     if lang == "en" or not isinstance(text, str) or not text:
         return text
+    parts = text.split("; ")
+    said = [_one(p, lang) for p in parts]
+    if len(parts) > 1 and all(s is not None for s in said):  # several reasons, each known: said one by
+        return ";".join(s for s in said if s is not None)  # one, so a template's last blank takes no more
     whole = _one(text, lang)
     if whole is not None:
         return whole
-    parts = text.split("; ")
-    said = [_one(p, lang) for p in parts]
     if any(s is not None for s in said):
         return ";".join(s if s is not None else p for s, p in zip(said, parts, strict=True))
     return text

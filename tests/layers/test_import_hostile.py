@@ -1,0 +1,312 @@
+"""Hostile and broken sources: each gives a clean error naming the real cause, or a correct import.
+
+Every file here is made the way the broken original comes about: a download cut short, an archive
+packed on a Unix machine with links in it, a CSV edited by hand, a GeoJSON whose properties carry a
+``fid``, a .prj written by a tool that left out the datum.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from zonekit import import_layer
+from zonekit.analysis.config import load_config
+from zonekit.errors import CRSError, InputError, SourceReadError, UnsafeArchiveError
+from zonekit.geo import archive
+from zonekit.layers.study import read_table
+
+PARKS = gpd.GeoDataFrame(
+    {"park_id": ["P1", "P2"], "zone_id": ["Z1", "Z1"], "name": ["甲园", "乙园"], "kind": ["main", "sub"]},
+    geometry=[shapely.box(120.80, 32.00, 120.81, 32.01), shapely.box(120.82, 32.00, 120.83, 32.01)],
+    crs=4490,
+)
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def _shapefile(folder: Path, stem: str = "parks") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shp = folder / f"{stem}.shp"
+    PARKS.to_file(shp, encoding="utf-8")
+    return shp
+
+
+def _zip_of(shp: Path, target: Path) -> zipfile.ZipFile:
+    zf = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+    for suffix in SHAPEFILE_PARTS:
+        zf.write(shp.with_suffix(suffix), shp.with_suffix(suffix).name)
+    return zf
+
+
+# archives ---------------------------------------------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_zip_is_said_to_be_one(tmp_path, study):
+    bad = tmp_path / "园区.zip"
+    bad.write_text("<html>404 Not Found</html>")  # what a failed download saves
+    with pytest.raises(UnsafeArchiveError, match="not a complete zip archive") as err:
+        import_layer(bad, study, as_="parks")
+    assert str(bad) in str(err.value) and not study.exists()
+
+
+def test_a_zip_cut_short_is_said_to_be_incomplete(tmp_path, study):
+    whole = tmp_path / "whole.zip"
+    _zip_of(_shapefile(tmp_path / "src"), whole).close()
+    cut = tmp_path / "园区.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(UnsafeArchiveError, match="not a complete zip archive"):
+        import_layer(cut, study, as_="parks")
+
+
+def test_a_symbolic_link_in_an_archive_is_refused_without_a_temporary_path(tmp_path, study):
+    shp = _shapefile(tmp_path / "src")
+    packed = tmp_path / "linked.zip"
+    with zipfile.ZipFile(packed, "w") as zf:
+        link = zipfile.ZipInfo("data")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc")
+        for suffix in SHAPEFILE_PARTS:
+            zf.write(shp.with_suffix(suffix), f"data/{shp.with_suffix(suffix).name}")
+    with pytest.raises(UnsafeArchiveError, match="symbolic link") as err:
+        import_layer(packed, study, as_="parks")
+    assert "zonekit-" not in str(err.value) and str(packed) in str(err.value)
+
+
+def test_members_that_expand_a_thousandfold_are_a_bomb(tmp_path, study):
+    packed = tmp_path / "bomb.zip"
+    with _zip_of(_shapefile(tmp_path / "src"), packed) as zf:
+        for i in range(3):
+            zf.writestr(f"pad{i}.bin", b"\0" * (2 << 20))  # 2 MiB of zeros packs into ~2 KiB
+    assert packed.stat().st_size < 50_000
+    with pytest.raises(UnsafeArchiveError, match="zip bomb"):
+        import_layer(packed, study, as_="parks")
+
+
+def test_an_archive_of_too_many_members_is_refused(tmp_path, study, monkeypatch):
+    monkeypatch.setattr(archive, "MAX_MEMBERS", 8)
+    packed = tmp_path / "many.zip"
+    with _zip_of(_shapefile(tmp_path / "src"), packed) as zf:
+        for i in range(5):
+            zf.writestr(f"readme{i}.txt", "x")
+    with pytest.raises(UnsafeArchiveError, match="10 members, more than the limit of 8"):
+        import_layer(packed, study, as_="parks")
+
+
+# files that are not files -----------------------------------------------------------------------------
+
+
+def test_a_fifo_is_refused_instead_of_waited_on(tmp_path, study):
+    fifo = tmp_path / "parks.geojson"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceReadError, match="not a regular file"):
+        import_layer(fifo, study, as_="parks")
+    assert not study.exists()
+
+
+def test_a_shapefile_whose_dbf_is_a_fifo_is_refused(tmp_path, study):
+    shp = _shapefile(tmp_path / "src")
+    shp.with_suffix(".dbf").unlink()
+    os.mkfifo(shp.with_suffix(".dbf"))
+    with pytest.raises(SourceReadError, match="not a regular file") as err:
+        import_layer(shp, study, as_="parks")
+    assert "parks.dbf" in str(err.value)
+
+
+# text tables ------------------------------------------------------------------------------------------
+
+WKT_A = "POLYGON((120.8 32,120.81 32,120.81 32.01,120.8 32))"
+WKT_B = "POLYGON((120.82 32,120.83 32,120.83 32.01,120.82 32))"
+
+
+def test_ragged_csv_records_are_rejected_with_their_real_cause(tmp_path, study):
+    src = tmp_path / "parks.csv"
+    src.write_text(
+        "park_id,zone_id,name,kind,wkt\n"
+        f'P1,Z1,甲园,main,"{WKT_A}",stray\n'  # one field too many: would shift every value right
+        f'P2,Z1,乙园,sub,"{WKT_B}"\n'
+        "P3,Z1\n",  # cut short
+        encoding="utf-8",
+    )
+    report = import_layer(src, study, as_="parks", crs="EPSG:4490")
+    assert (report.read, report.loaded, report.rejected) == (3, 1, 2)
+    rejected = read_table(study, "parks_rejected").set_index("src_park_id")["reason"]
+    assert rejected["P1"] == "record 1 has 6 fields where the header has 5 (a stray delimiter or quote)"
+    assert rejected["P3"] == "record 3 has 2 fields where the header has 5 (a stray delimiter or quote)"
+    loaded = read_table(study, "parks")
+    assert loaded["park_id"].tolist() == ["P2"] and loaded["name"].tolist() == ["乙园"]
+
+
+def test_an_unclosed_quote_names_the_line_where_it_opens(tmp_path, study):
+    src = tmp_path / "parks.csv"
+    src.write_text(
+        f'park_id,zone_id,name,kind,wkt\nP1,Z1,甲园,main,"{WKT_A}"\nP2,Z1,"乙园,sub,"{WKT_B}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceReadError, match="Near line 3 of the CSV a quote opens and never closes"):
+        import_layer(src, study, as_="parks", crs="EPSG:4490")
+
+
+def test_a_semicolon_csv_is_read_by_its_own_delimiter(tmp_path, study):
+    src = tmp_path / "parks.csv"
+    src.write_text(f'park_id;zone_id;name;kind;wkt\nP1;Z1;甲园, 一期;main;"{WKT_A}"\n', encoding="utf-8")
+    report = import_layer(src, study, as_="parks", crs="EPSG:4490")
+    assert report.loaded == 1 and read_table(study, "parks")["name"].tolist() == ["甲园, 一期"]
+
+
+# column names a GeoPackage cannot hold ----------------------------------------------------------------
+
+
+def test_a_fid_property_and_names_equal_but_for_case_are_kept_renamed(tmp_path, study):
+    src = tmp_path / "parks.geojson"
+    PARKS.assign(fid=["a-1", "a-2"], Name=["x", "y"]).to_file(src, driver="GeoJSON")
+    report = import_layer(src, study, as_="parks")
+    assert report.loaded == 2
+    stored = read_table(study, "parks").set_index("park_id")
+    assert stored.loc["P1", "fid_source"] == "a-1" and stored.loc["P2", "Name_2"] == "y"
+    assert stored.loc["P1", "name"] == "甲园"
+    assert any("fid → fid_source" in n and "Name → Name_2" in n for n in report.notes)
+
+
+# coordinate systems -----------------------------------------------------------------------------------
+
+
+def test_a_prj_without_its_datum_stops_with_the_crs_fix_and_imports_with_it(tmp_path, study):
+    shp = _shapefile(tmp_path / "src")
+    shp.with_suffix(".prj").write_text(
+        'GEOGCS["CGCS2000 as a tool wrote it",PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]'
+    )
+    with pytest.raises(CRSError, match="cannot be understood") as err:
+        import_layer(shp, study, as_="parks")
+    assert "--crs" in str(err.value) and not study.exists()
+    report = import_layer(shp, study, as_="parks", crs="EPSG:4490")
+    assert report.loaded == 2 and report.source_crs == "EPSG:4490"
+
+
+# configuration files ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('[scoring]\ncap = "100"\n', r"scoring\.cap should be a number, but the file gives a text \('100'\)"),
+        ("[scorng]\ncap = 100\n", "scorng is not a setting of the intensity configuration"),
+        ('[scoring]\ngrades = [[85.0, "A"], ["x", "B"]]\n', r"scoring\.grades\[1\]\[0\] should be a number"),
+        ('[scoring]\ngrades = [[85.0, "A", 1]]\n', r"scoring\.grades\[0\] should have 2 items"),
+        ('[weights]\ndevelopment_rate = "high"\n', r"weights\.development_rate should be a table"),
+    ],
+)
+def test_a_configuration_of_the_wrong_kinds_is_refused_by_name(tmp_path, text, match):
+    cfg = tmp_path / "mine.toml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        load_config("intensity", cfg)
+
+
+def test_a_configuration_may_add_industries_and_grades(tmp_path):
+    cfg = tmp_path / "mine.toml"
+    cfg.write_text(
+        '[control.far_min]\nC40 = 1.1\n[control.investment_min."一等"]\ndefault = 3000.0\nC26 = 4000\n'
+        "[mujun]\nbenchmarks = { tax_per_mu = 24.0 }\n",
+        encoding="utf-8",
+    )
+    got = load_config("intensity", cfg)
+    assert got["control"]["far_min"]["C40"] == 1.1 and got["control"]["far_min"]["C26"] == 0.6
+    assert got["control"]["investment_min"]["一等"]["C26"] == 4000
+    assert got["mujun"]["benchmarks"]["tax_per_mu"] == 24.0
+
+
+# enclave shares ---------------------------------------------------------------------------------------
+
+
+def test_enclave_shares_as_people_write_them_and_the_impossible_ones(tmp_path, study):
+    src = tmp_path / "飞地分成.csv"
+    src.write_text(
+        "园区代码,飞出地代码,飞入地代码,指标,飞出地比例,飞入地比例,起始日期,终止日期\n"
+        "P1,320500,320614,tax,60%,40%,2019年1月1日,2023/12/31\n"
+        "P1,320500,320614,tax,0.5,0.5,45292,\n"  # an Excel day number: 2024-01-01
+        "P1,320500,320614,gdp,1.7,-0.7,2019-01-01,\n"
+        "P1,320500,320614,investment,1e400,0.3,2019-01-01,\n"
+        "P1,320500,320614,revenue,0.3,0.3,2019-01-01,\n"
+        "P1,320500,320614,fdi,０.７,０.３,20190101,\n"  # full-width digits
+        "P2,320500,320614,tax,0.6,0.4,2019-01-01,\n"
+        "P2,320500,320614,tax,0.5,0.5,2020-01-01,\n",  # overlaps the open period before it
+        encoding="utf-8",
+    )
+    report = import_layer(src, study, as_="enclaves")
+    assert (report.loaded, report.rejected) == (4, 4)
+    kept = read_table(study, "enclaves").sort_values(["park_id", "metric", "valid_from"])
+    assert kept[["park_id", "metric", "home_share", "host_share"]].values.tolist() == [
+        ["P1", "fdi", 0.7, 0.3],
+        ["P1", "tax", 0.6, 0.4],
+        ["P1", "tax", 0.5, 0.5],
+        ["P2", "tax", 0.6, 0.4],
+    ]
+    days = [f"{d:%Y-%m-%d}" for d in pd.to_datetime(kept["valid_from"])]
+    assert days == ["2019-01-01", "2019-01-01", "2024-01-01", "2019-01-01"]
+    assert f"{pd.to_datetime(kept['valid_to']).iloc[1]:%Y-%m-%d}" == "2023-12-31"
+    why = read_table(study, "enclaves_rejected").set_index("src_指标")["reason"]
+    assert why["gdp"] == (
+        "home_share 1.7 is not between 0 and 1 (0%–100%); host_share -0.7 is not between 0 and 1 (0%–100%)"
+    )
+    assert why["investment"].startswith("home_share '1e400' is not a finite number")
+    assert why["revenue"] == "home_share 0.3 and host_share 0.3 add up to 0.6, not 1"
+    assert why["tax"] == "tax shares of P2 from 2020-01-01 overlap the period from 2019-01-01"
+
+
+# value maps -------------------------------------------------------------------------------------------
+
+
+def test_values_are_mapped_column_by_column(tmp_path, study):
+    src = tmp_path / "parks.geojson"
+    PARKS.assign(kind=["综合园区", "分园"], level=["x", "y"]).to_file(src, driver="GeoJSON")
+    values = tmp_path / "values.toml"
+    values.write_text(
+        '[values.kind]\n"综合园区" = "main"\n"分园" = "sub"\n[values.zone_type]\n"经开区" = "etdz"\n',
+        encoding="utf-8",
+    )
+    report = import_layer(src, study, as_="parks", values=values)
+    assert read_table(study, "parks").set_index("park_id")["kind"].to_dict() == {"P1": "main", "P2": "sub"}
+    note = next(n for n in report.notes if n.startswith("values replaced"))
+    assert "kind: 综合园区 → main ×1" in note and "zone_type: not in the source" in note
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[values]\nkind = "main"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="one table per column"):
+        import_layer(src, tmp_path / "other.gpkg", as_="parks", values=bad)
+
+
+# --replace keeps the replaced layer -------------------------------------------------------------------
+
+
+def test_replace_keeps_the_previous_layer_whole_and_indexed(tmp_path, study):
+    import_layer(PARKS, study, as_="parks")
+    second = PARKS.assign(name=["甲园二期", "乙园二期"])
+    import_layer(second, study, as_="parks", mode="replace")
+    previous = read_table(study, "parks_previous").set_index("park_id")
+    assert previous["name"].to_dict() == {"P1": "甲园", "P2": "乙园"}
+    assert read_table(study, "parks").set_index("park_id")["name"].to_dict() == {
+        "P1": "甲园二期",
+        "P2": "乙园二期",
+    }
+    # its R-tree answers a bbox query (GDAL uses it), and the file is sound
+    near_p1 = pyogrio.read_dataframe(study, layer="parks_previous", bbox=(120.79, 31.99, 120.815, 32.02))
+    assert near_p1["park_id"].tolist() == ["P1"]
+    assert pyogrio.read_info(study, layer="parks_previous")["features"] == 2
+    with sqlite3.connect(study) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # a third import keeps the second as previous
+    import_layer(PARKS.assign(name=["三", "四"]), study, as_="parks", mode="replace")
+    assert read_table(study, "parks_previous")["name"].tolist() == ["甲园二期", "乙园二期"]
+    np.testing.assert_allclose(
+        shapely.bounds(read_table(study, "parks_previous").geometry.values),
+        shapely.bounds(PARKS.geometry.values),
+    )
