@@ -7,9 +7,12 @@ packed on a Unix machine with links in it, a CSV edited by hand, a GeoJSON whose
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
+import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyproj
 import pytest
 import shapely
 
@@ -25,6 +29,15 @@ from zonekit.analysis.config import load_config
 from zonekit.errors import CRSError, InputError, SourceReadError, UnsafeArchiveError
 from zonekit.geo import archive
 from zonekit.layers.study import read_table
+from zonekit.vocabulary.messages import using
+
+
+@contextlib.contextmanager
+def warnings_as_list():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
 
 PARKS = gpd.GeoDataFrame(
     {"park_id": ["P1", "P2"], "zone_id": ["Z1", "Z1"], "name": ["甲园", "乙园"], "kind": ["main", "sub"]},
@@ -310,3 +323,204 @@ def test_replace_keeps_the_previous_layer_whole_and_indexed(tmp_path, study):
         shapely.bounds(read_table(study, "parks_previous").geometry.values),
         shapely.bounds(PARKS.geometry.values),
     )
+
+
+# the workflow: a dry run, and a folder of county files --------------------------------------------------
+
+
+def _county(folder: Path, name: str, ids: list[str], dx: float) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    gdf = gpd.GeoDataFrame(
+        {"park_id": ids, "zone_id": "Z1", "name": [f"{name}{i}" for i in ids], "kind": "sub"},
+        geometry=[
+            shapely.box(120.8 + dx + 0.02 * k, 32.0, 120.81 + dx + 0.02 * k, 32.01) for k in range(len(ids))
+        ],
+        crs=4490,
+    )
+    path = folder / f"{name}.shp"
+    gdf.to_file(path, encoding="utf-8")
+    return path
+
+
+def test_a_folder_of_county_files_goes_into_one_layer_each_file_recorded(tmp_path, study):
+    from zonekit import import_layers
+    from zonekit.geo.io import expand_sources
+
+    folder = tmp_path / "县"
+    _county(folder, "通州", ["T1", "T2"], 0.0)
+    _county(folder, "海门", ["H1"], 0.1)
+    (folder / "说明.txt").write_text("三调成果,2019 年", encoding="utf-8")
+    sources = expand_sources([folder])
+    assert [p.name for p in sources] == ["海门.shp", "通州.shp"]
+    reports = import_layers(sources, study, as_="parks")
+    assert [(Path(r.source).name, r.loaded, r.import_id) for r in reports] == [
+        ("海门.shp", 1, 1),
+        ("通州.shp", 2, 2),
+    ]
+    assert sorted(read_table(study, "parks")["park_id"]) == ["H1", "T1", "T2"]
+    imports = read_table(study, "zonekit_imports")
+    assert imports["loaded"].tolist() == [1, 2] and imports["mode"].tolist() == ["create", "append"]
+
+
+def test_an_id_in_two_county_files_leaves_the_study_unchanged(tmp_path, study):
+    from zonekit import import_layers
+    from zonekit.errors import DuplicateIdError
+
+    import_layer(PARKS, study, as_="parks")
+    a = _county(tmp_path / "县", "通州", ["T1", "X"], 0.0)
+    b = _county(tmp_path / "县", "海门", ["X"], 0.1)
+    with pytest.raises(DuplicateIdError) as err:
+        import_layers([a, b], study, as_="parks", mode="replace")
+    assert "通州.shp" in str(err.value) and "海门.shp" in str(err.value) and "X" in str(err.value)
+    assert read_table(study, "parks")["park_id"].tolist() == ["P1", "P2"]
+    assert "parks_previous" not in pyogrio.list_layers(study)[:, 0]
+
+
+def test_inspect_says_what_import_would_decide_and_writes_nothing(tmp_path):
+    from zonekit import inspect
+
+    src = tmp_path / "parks.csv"
+    src.write_text(
+        f'park_id,zone_id,name,kind,wkt\nP1,Z1,甲园,main,"{WKT_A}",stray\nP2,Z1,乙园,sub,"{WKT_B}"\n'
+    )
+    before = sorted(p.name for p in tmp_path.iterdir())
+    found = inspect(src, as_="parks")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no study, no staging file
+    assert (found.report.read, found.report.loaded, found.report.rejected) == (2, 1, 1)
+    assert found.sample["park_id"].tolist() == ["P2"] and found.sample["geometry"].tolist() == [
+        "MultiPolygon"
+    ]
+    geod_ha = abs(pyproj.Geod(ellps="GRS80").geometry_area_perimeter(shapely.from_wkt(WKT_B))[0]) / 1e4
+    assert found.sample["area_ha"].iloc[0] == pytest.approx(geod_ha, rel=1e-6)
+    assert found.rejected["src_park_id"].tolist() == ["P1"]
+    assert any("no coordinate system in the file" in w for w in found.warnings)
+    assert "nothing was written" in found.summary()
+
+
+def test_inspect_on_the_command_line(tmp_path, capsys):
+    from zonekit.cli.main import cli
+
+    shp = _shapefile(tmp_path / "src")
+    old = sys.argv
+    sys.argv = ["zonekit", "inspect", str(shp), "--as", "parks", "--lang", "en"]
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli()
+    finally:
+        sys.argv = old
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    assert "read 2 = loaded 2 + rejected 0" in out and "甲园" in out and "nothing was written" in out
+    assert list((tmp_path / "src").glob("*.gpkg")) == []
+
+
+# hints and reports ------------------------------------------------------------------------------------
+
+
+ZONE = gpd.GeoDataFrame(
+    {"zone_id": ["Z1"], "name": ["开发区"], "level": ["national"], "type": ["etdz"]},
+    geometry=[shapely.box(120.80, 32.00, 120.86, 32.03)],
+    crs=4490,
+)
+HALVES = [shapely.box(120.80, 32.00, 120.83, 32.03), shapely.box(120.83, 32.00, 120.86, 32.03)]
+
+
+def _parks_on(geoms) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"park_id": ["P1", "P2"], "zone_id": "Z1", "name": ["甲", "乙"], "kind": ["main", "sub"]},
+        geometry=list(geoms),
+        crs=4490,
+    )
+
+
+def test_parks_still_on_amap_are_said_to_carry_the_gcj02_offset(study):
+    from zonekit.errors import PositionWarning
+    from zonekit.geo.offsets import apply_offset
+
+    import_layer(ZONE, study, as_="zones")
+    with pytest.warns(PositionWarning, match="--from gcj02 --replace") as said:
+        report = import_layer(_parks_on(apply_offset(HALVES, "gcj02")), study, as_="parks")
+    gap = float(str(said[0].message).split("about ")[1].split(" m")[0])
+    assert 150 < gap < 800  # GCJ-02 moves Nantong by a few hundred metres
+    assert any(n.startswith("parks lies about") and "with that offset removed" in n for n in report.notes)
+    # with --from gcj02 the parks meet the zone, and nothing is said
+    with warnings_as_list() as caught:
+        fixed = import_layer(
+            _parks_on(apply_offset(HALVES, "gcj02")), study, as_="parks", from_="gcj02", mode="replace"
+        )
+    assert not [w for w in caught if issubclass(w.category, PositionWarning)]
+    assert not any("offset" in n for n in fixed.notes)
+
+
+def test_a_study_layer_on_amap_is_named_as_the_one_to_fix(study):
+    from zonekit.errors import PositionWarning
+    from zonekit.geo.offsets import apply_offset
+
+    import_layer(ZONE.assign(geometry=apply_offset(ZONE.geometry.values, "gcj02")), study, as_="zones")
+    with pytest.warns(PositionWarning, match="Import zones again with --from gcj02"):
+        import_layer(_parks_on(HALVES), study, as_="parks")
+
+
+def test_unrelated_layers_get_no_offset_hint(study):
+    from zonekit.errors import PositionWarning
+
+    import_layer(ZONE, study, as_="zones")
+    inside = [shapely.box(120.811, 32.004, 120.823, 32.011), shapely.box(120.836, 32.013, 120.851, 32.024)]
+    with warnings_as_list() as caught:
+        import_layer(_parks_on(inside), study, as_="parks")
+    assert not [w for w in caught if issubclass(w.category, PositionWarning)]
+
+
+def test_empty_columns_an_analysis_needs_are_named(study):
+    report = import_layer(ZONE, study, as_="zones")
+    assert "county_adcode is empty: the one-county-one-zone rule cannot group zones by county" in report.notes
+    with using("zh"):
+        assert "所在县代码(county_adcode)为空:一县一区规则无法按县归并" in report.summary()
+
+
+def test_the_summary_names_rejected_features_and_repairs_in_hectares_and_mu(study):
+    bow_tie = shapely.Polygon([(120.80, 32.00), (120.81, 32.01), (120.81, 32.00), (120.80, 32.01)])
+    parks = gpd.GeoDataFrame(
+        {
+            "park_id": ["P1", "P2", "P3", "P4"],
+            "zone_id": "Z1",
+            "name": ["甲", "乙", "丙", "丁"],
+            "kind": "main",
+        },
+        geometry=[
+            bow_tie,
+            shapely.box(120.82, 32.0, 120.83, 32.01),
+            shapely.Point(120.8, 32.0),
+            shapely.Point(120.9, 32.1),
+        ],
+        crs=4490,
+    )
+    report = import_layer(parks.assign(kind=["main", "main", "main", "main"]), study, as_="parks")
+    assert report.rejected_examples == {"not a polygon (Point)": ["P3", "P4"]}
+    text = report.summary()
+    assert "rejected  2 × not a polygon (Point)  (e.g. P3, P4; kept in parks_rejected)" in text
+    repairs = read_table(study, "zonekit_repairs")
+    assert repairs["feature_id"].tolist() == ["P1"]
+    np.testing.assert_allclose(repairs["area_change_ha"], repairs["area_change_m2"] / 1e4)
+    np.testing.assert_allclose(repairs["area_change_mu"], repairs["area_change_m2"] / (1e4 / 15))
+    assert " ha, " in text and " mu)" in text
+
+
+def test_gcj02_is_said_in_chinese(tmp_path, study):
+    src = tmp_path / "企业.csv"
+    src.write_text("统一社会信用代码,name,经度,纬度\n91320600MA1X,甲,120.8,32.0\n", encoding="utf-8")
+    report = import_layer(src, study, as_="enterprises", from_="gcj02")
+    with using("zh"):
+        assert "GCJ-02 经纬度(高德/腾讯)" in report.summary()
+
+
+def test_new_geopackages_are_version_1_3_for_qgis_3_22(tmp_path, study):
+    from zonekit import export
+
+    import_layer(PARKS, study, as_="parks")
+    out = tmp_path / "out.gpkg"
+    export(study, "parks", out)
+    for path in (study, out):
+        with sqlite3.connect(path) as con:
+            assert con.execute("PRAGMA user_version").fetchone()[0] == 10300
+            assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"

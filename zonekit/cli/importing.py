@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from zonekit.choices import CODE_SYSTEMS, LAYER_NAMES
-from zonekit.cli.options import lang_option, quiet_option, show
+from zonekit.choices import LAYER_NAMES
+from zonekit.cli.options import lang_option, quiet_option, show, source_options
 
 
 @click.command("import")
-@click.argument("src", type=click.Path(path_type=Path))
+@click.argument("sources", metavar="SRC...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--into",
     "study",
@@ -20,30 +20,7 @@ from zonekit.cli.options import lang_option, quiet_option, show
     help="The study GeoPackage; created (CGCS2000, EPSG:4490) if it does not exist.",
 )
 @click.option("--as", "as_", required=True, type=click.Choice(LAYER_NAMES), help="The study layer to fill.")
-@click.option("--encoding", help="Text encoding of the attributes (overrides .cpg and detection), e.g. gbk.")
-@click.option("--crs", help="CRS of the source (overrides .prj and inference), e.g. EPSG:4528.")
-@click.option(
-    "--from",
-    "from_",
-    type=click.Choice(["gcj02", "bd09"]),
-    help="The lon/lat carry an Amap/Tencent (gcj02) or Baidu (bd09) offset to remove.",
-)
-@click.option(
-    "--fields",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help='TOML file mapping source field names to schema names: [fields] then "园区名" = "name".',
-)
-@click.option(
-    "--values",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help='TOML file mapping values per column: [values.kind] then "综合园区" = "main".',
-)
-@click.option(
-    "--code-system",
-    type=click.Choice(CODE_SYSTEMS),
-    help="Land-use code system of a landuse layer (三调 DLTB data: sandiao).",
-)
-@click.option("--layer", help="Layer, sheet or dataset inside SRC when it holds several.")
+@source_options
 @click.option(
     "--replace",
     "mode",
@@ -54,7 +31,7 @@ from zonekit.cli.options import lang_option, quiet_option, show
 @lang_option
 @quiet_option
 def import_command(
-    src: Path,
+    sources: tuple[Path, ...],
     study: Path,
     as_: str,
     encoding: str | None,
@@ -70,7 +47,9 @@ def import_command(
     """Import SRC into a study layer, accounting for every feature.
 
     SRC may be a Shapefile (also .zip / .shp.zip), GeoPackage, GeoJSON, File Geodatabase (.gdb, .gdb.zip),
-    KML, CSV (a WKT column or lon/lat columns) or, for the enclaves table, XLSX.
+    KML, CSV (a WKT column or lon/lat columns) or, for the enclaves table, XLSX. Several SRC, a folder of
+    several files or a quoted pattern ('县/*.shp') go into the one layer together: each file decided and
+    recorded on its own, all of them in one transaction (one file failing leaves the study unchanged).
 
     \b
     What import does for you:
@@ -88,13 +67,17 @@ def import_command(
       zonekit import 园区边界.zip --into study.gpkg --as parks
       zonekit import DLTB.shp --into study.gpkg --as landuse --code-system sandiao
       zonekit import 飞地分成.xlsx --into study.gpkg --as enclaves
+      zonekit import 三调/*/DLTB.shp --into study.gpkg --as landuse --code-system sandiao
       zonekit import 园区.shp --into study.gpkg --as parks --values 园区类型.toml
       zonekit import 园区.gpkg --into study.gpkg --as parks --replace   (the old layer kept as parks_previous)
     """
-    from zonekit.layers.importer import import_layer
+    from zonekit.geo.io import expand_sources
+    from zonekit.layers.importer import import_layers
+    from zonekit.vocabulary.messages import say
 
-    report = import_layer(
-        src,
+    paths = expand_sources(list(sources), layer=layer)
+    reports = import_layers(
+        paths,
         study,
         as_=as_,
         encoding=encoding,
@@ -106,4 +89,8 @@ def import_command(
         layer=layer,
         mode=mode or "create",
     )
-    show(report.summary())
+    for report in reports:
+        show(report.summary())
+    if len(reports) > 1:
+        total = {k: sum(getattr(r, k) for r in reports) for k in ("read", "loaded", "rejected", "repaired")}
+        show(say("summary.batch", files=len(reports), layer=as_, **total))

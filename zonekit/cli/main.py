@@ -26,6 +26,8 @@ Examples:
   zonekit sample demo/                               write the bundled sample study
   zonekit import 园区.shp --into s.gpkg --as parks      import a shapefile (GBK, no .prj: handled)
   zonekit import admin.geojson --into s.gpkg --as admin --from gcj02
+  zonekit inspect 园区.zip --as parks                 what import would decide; writes nothing
+  zonekit import 县/*.shp --into s.gpkg --as landuse   a folder's county files into one layer
   zonekit info s.gpkg                                the layers, their counts and the latest imports
   zonekit export s.gpkg parks 园区.shp --encoding gbk  a layer for a colleague (.shp .zip .gpkg .geojson .csv .xlsx)
   zonekit check s.gpkg --out check.xlsx              validity, topology, cross-layer checks
@@ -40,6 +42,7 @@ Examples:
 COMMANDS = {
     "sample": "zonekit.cli.sample:sample",
     "import": "zonekit.cli.importing:import_command",
+    "inspect": "zonekit.cli.inspect:inspect_command",
     "info": "zonekit.cli.info:info",
     "export": "zonekit.cli.export:export_command",
     "check": "zonekit.cli.check:check",

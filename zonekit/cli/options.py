@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
+
+from zonekit.choices import CODE_SYSTEMS
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -104,3 +107,40 @@ def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = (), st
     present = list_tables(study)
     wanted = [*needed, *(n for n in optional if n in present)]
     return read_study(study, layers=wanted or None, stream=stream)
+
+
+def source_options(command):
+    """The options that say how to read a source, shared by ``import`` and ``inspect``."""
+    for option in reversed(SOURCE_OPTIONS):
+        command = option(command)
+    return command
+
+
+SOURCE_OPTIONS = [
+    click.option(
+        "--encoding", help="Text encoding of the attributes (overrides .cpg and detection), e.g. gbk."
+    ),
+    click.option("--crs", help="CRS of the source (overrides .prj and inference), e.g. EPSG:4528."),
+    click.option(
+        "--from",
+        "from_",
+        type=click.Choice(["gcj02", "bd09"]),
+        help="The lon/lat carry an Amap/Tencent (gcj02) or Baidu (bd09) offset to remove.",
+    ),
+    click.option(
+        "--fields",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help='TOML file mapping source field names to schema names: [fields] then "园区名" = "name".',
+    ),
+    click.option(
+        "--values",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help='TOML file mapping values per column: [values.kind] then "综合园区" = "main".',
+    ),
+    click.option(
+        "--code-system",
+        type=click.Choice(CODE_SYSTEMS),
+        help="Land-use code system of a landuse layer (三调 DLTB data: sandiao).",
+    ),
+    click.option("--layer", help="Layer, sheet or dataset inside SRC when it holds several."),
+]

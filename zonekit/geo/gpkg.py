@@ -39,6 +39,34 @@ from zonekit.geo.io import pid_alive
 from zonekit.vocabulary.messages import say
 
 STAGE_PREFIX = "zonekit-stage-"
+GPKG_VERSION = (
+    "1.3"  # QGIS 3.22 (Debian's) warns that 1.4, GDAL 3.12's default, "may only be partially supported"
+)
+
+
+def new_file_options(path: str | Path) -> dict:
+    """The options that make a GeoPackage ``path`` of version :data:`GPKG_VERSION` when it is created.
+
+    GDAL takes a version only when it creates the file; for a file that exists there is nothing to say.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file about to be written.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``pyogrio.write_dataframe``.
+
+    Examples
+    --------
+    >>> new_file_options("/nonexistent/new.gpkg")
+    {'dataset_options': {'VERSION': '1.3'}}
+    """
+    return {} if Path(path).exists() else {"dataset_options": {"VERSION": GPKG_VERSION}}
+
+
 LOCK_TIMEOUT_S = float(os.environ.get("ZONEKIT_LOCK_TIMEOUT", "60"))
 _META_TABLES = (
     "gpkg_contents",
@@ -265,6 +293,7 @@ def write_frame(df: pd.DataFrame, path: Path, layer: str, *, append: bool = Fals
         kwargs["promote_to_multi"] = None if points else True
     else:
         df = pd.DataFrame(df)
+    kwargs.update(new_file_options(path))
     try:
         pyogrio.write_dataframe(df, path, use_arrow=True, **kwargs)
     except (TypeError, ValueError, NotImplementedError, ImportError):

@@ -107,6 +107,65 @@ def _datasets_in(folder: Path) -> list[Path]:
     return found
 
 
+GLOB_CHARS = set("*?[")
+
+
+def expand_sources(sources: list[str | Path], *, layer: str | None = None) -> list[Path]:
+    """The files that a list of sources names, patterns and folders of several files opened up.
+
+    A pattern (``县/*.shp``, quoted so the shell leaves it) becomes the files it matches, and a folder of
+    several datasets each of them (its vector datasets, when it has any: a ``说明.txt`` beside the county
+    shapefiles is not a table to import).
+
+    A folder with one dataset, an archive, a ``.gdb`` and a plain file stand for themselves, and so does
+    a folder when ``layer`` chooses inside it.
+
+    Parameters
+    ----------
+    sources : list of str or Path
+        As given on the command line.
+    layer : str, optional
+        The ``--layer`` option.
+
+    Returns
+    -------
+    list of Path
+        In order, each once.
+
+    Raises
+    ------
+    SourceReadError
+        A pattern that matches nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for county in ("通州", "海门"):
+    ...     _ = (d / f"{county}.geojson").write_text("{}")
+    >>> _ = (d / "说明.txt").write_text("read me")
+    >>> [p.name for p in expand_sources([d])]
+    ['海门.geojson', '通州.geojson']
+    >>> [p.name for p in expand_sources([str(d / "通*.geojson")])]
+    ['通州.geojson']
+    """
+    out: list[Path] = []
+    for src in sources:
+        path = Path(src)
+        if not path.exists() and GLOB_CHARS & set(str(src)):
+            found = sorted(Path(path.anchor or ".").glob(str(path.relative_to(path.anchor or "."))))
+            if not found:
+                raise SourceReadError("source.no_match", path=src)
+            out.extend(found)
+        elif path.is_dir() and path.suffix.lower() != ".gdb" and layer is None:
+            inside = _datasets_in(path)
+            vectors = [p for p in inside if p.suffix.lower() in VECTOR_SUFFIXES]
+            out.extend((vectors or inside) if len(inside) > 1 else [path])
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
 def _pick(cands: list[Path], layer: str | None, *, src: Path) -> tuple[Path, str | None]:
     if not cands:
         raise SourceReadError("source.no_dataset", path=src)

@@ -218,3 +218,74 @@ def apply_offset(geoms, system: str) -> np.ndarray:
         Shift CGCS2000 lon/lat geometries into a web-map system, e.g. a display copy for Gaode tiles.
     """
     return _transform_geoms(geoms, _FROM_WGS[system])
+
+
+OFFSET_SAMPLE = 2000  # vertices compared: enough for a median, cheap on any layer
+_M_PER_DEG_LAT = 110_574.0
+_M_PER_DEG_LON_EQUATOR = 111_320.0
+
+
+def _median_gap_m(points: np.ndarray, tree: shapely.STRtree, lines: np.ndarray) -> float:
+    """Median distance in metres (local scale) from each point to the nearest of ``lines``."""
+    nearest = tree.query_nearest(points, all_matches=False)[1]
+    link = shapely.get_coordinates(shapely.shortest_line(points, lines[nearest])).reshape(-1, 2, 2)
+    lat = np.radians(link[:, 0, 1])
+    dx = (link[:, 1, 0] - link[:, 0, 0]) * _M_PER_DEG_LON_EQUATOR * np.cos(lat)
+    dy = (link[:, 1, 1] - link[:, 0, 1]) * _M_PER_DEG_LAT
+    return float(np.median(np.hypot(dx, dy)))
+
+
+def offset_suspected(
+    geoms, reference, *, sample: int = OFFSET_SAMPLE
+) -> tuple[str, str, float, float] | None:
+    """Whether ``geoms`` sit a web-map offset away from the boundaries of ``reference`` (both lon/lat).
+
+    Parks cut along zone lines, parcels cut along park lines: where two layers share boundaries, their
+    vertices lie on each other's lines. When they lie hundreds of metres off, and removing (or adding) a
+    GCJ-02 or BD-09 offset brings them back onto the lines, one of the two layers still carries it.
+
+    Parameters
+    ----------
+    geoms : array-like of shapely geometries
+        The layer just imported, in CGCS2000 lon/lat.
+    reference : array-like of shapely geometries
+        Polygons of a layer of the study, in CGCS2000 lon/lat.
+    sample : int, optional
+        Vertices of ``geoms`` compared (evenly spread).
+
+    Returns
+    -------
+    (system, which, gap_m, after_m) or None
+        ``which`` is ``"source"`` when the new layer carries the offset (import it with ``--from
+        system``), ``"study"`` when the reference does; the median gap now and once corrected. None when
+        the layers do not share boundaries or already meet.
+
+    Examples
+    --------
+    >>> park = shapely.box(120.80, 32.00, 120.82, 32.02)
+    >>> on_amap = apply_offset([park], "gcj02")
+    >>> system, which, gap, after = offset_suspected(on_amap, [park])
+    >>> system, which, gap > 200, after < 1
+    ('gcj02', 'source', True, True)
+    >>> offset_suspected([park], [park]) is None
+    True
+    """
+    coords = shapely.get_coordinates(np.asarray(geoms, dtype=object))
+    lines = shapely.boundary(np.asarray(reference, dtype=object))
+    lines = lines[~shapely.is_missing(lines) & ~shapely.is_empty(lines)]
+    if not len(coords) or not len(lines):
+        return None
+    pick = np.unique(np.linspace(0, len(coords) - 1, min(sample, len(coords))).astype(np.int64))
+    tree = shapely.STRtree(lines)
+    gap = _median_gap_m(shapely.points(coords[pick]), tree, lines)
+    if gap < 50:  # they meet already (or are unrelated near their lines)
+        return None
+    best = None
+    for system in OFFSET_SYSTEMS:
+        for which, fn in (("source", _TO_WGS[system]), ("study", _FROM_WGS[system])):
+            x, y = fn(coords[pick, 0], coords[pick, 1])
+            after = _median_gap_m(shapely.points(x, y), tree, lines)
+            if best is None or after < best[3]:
+                best = (system, which, gap, after)
+    assert best is not None
+    return best if best[3] < 0.2 * gap else None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections import Counter
-from collections.abc import Generator
+from collections.abc import Generator, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,10 +39,11 @@ from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
 from zonekit.geo.gpkg import StudyGoneError
 from zonekit.geo.io import SourceRead, read_source_chunks
-from zonekit.geo.offsets import OFFSET_SYSTEMS, remove_offset
+from zonekit.geo.offsets import OFFSET_SYSTEMS, offset_suspected, remove_offset
 from zonekit.geo.positions import axes_swapped, degree_problems, not_finite, outside_china
 from zonekit.geo.progress import bar
 from zonekit.geo.repair import repair_polygons
+from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.fields import load_field_map, load_value_map, map_fields, map_values, storable_names
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
 from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce
@@ -58,12 +60,12 @@ from zonekit.layers.study import (
     study_crs,
     writing,
 )
-from zonekit.vocabulary.messages import Reasons, say
+from zonekit.vocabulary.messages import Reasons, language, say
 from zonekit.vocabulary.phrases import translate
 
 MODES = ("create", "replace", "append")
 SUMMARY_REASONS = 5  # rejection reasons shown in the terminal; all are in the report and the study
-_OFFSET_LABEL = {"gcj02": "GCJ-02 lon/lat (Amap/Tencent)", "bd09": "BD-09 lon/lat (Baidu)"}
+_OFFSET_LABEL = {"gcj02": say("note.gcj02_lonlat", "en"), "bd09": say("note.bd09_lonlat", "en")}
 
 
 @dataclass
@@ -91,6 +93,7 @@ class ImportReport:
     imported_at: str
     zonekit_version: str
     rejected_reasons: dict[str, int] = field(default_factory=dict)
+    rejected_examples: dict[str, list[str]] = field(default_factory=dict)
     repairs: dict[str, tuple[int, float]] = field(default_factory=dict)
     unknown_codes: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -105,6 +108,7 @@ class ImportReport:
         """
         d = asdict(self)
         d["rejected_reasons"] = "; ".join(f"{k} ×{v}" for k, v in self.rejected_reasons.items())
+        d.pop("rejected_examples")  # the rejected rows themselves are in <layer>_rejected
         d["repairs"] = "; ".join(f"{k} ×{n} ({a:+.2f} m²)" for k, (n, a) in self.repairs.items())
         d["unknown_codes"] = ", ".join(f"{k} ×{v}" for k, v in self.unknown_codes.items())
         d["notes"] = "; ".join(self.notes)
@@ -134,7 +138,7 @@ class ImportReport:
             say("summary.encoding", encoding=self.encoding, how=self.encoding_how),
         ]
         if self.source_crs:
-            lines.append(say("summary.crs", crs=self.source_crs, how=self.crs_how))
+            lines.append(say("summary.crs", crs=translate(self.source_crs), how=self.crs_how))
         if self.offset:
             lines.append(say("summary.offset", offset=self.offset))
         if self.code_system:
@@ -145,11 +149,27 @@ class ImportReport:
             codes = ", ".join(f"{k} ×{v}" for k, v in list(self.unknown_codes.items())[:10])
             lines.append(say("summary.unknown_codes", codes=codes))
         for what, (n, change) in self.repairs.items():
-            lines.append(say("summary.repaired", n=n, what=translate(what), change=change))
+            lines.append(
+                say(
+                    "summary.repaired",
+                    n=n,
+                    what=translate(what),
+                    change=change,
+                    ha=change / M2_PER_HA,
+                    mu=change / M2_PER_MU,
+                )
+            )
         table = rejected_name(self.layer)
         reasons = list(self.rejected_reasons.items())
         for reason, n in reasons[:SUMMARY_REASONS]:
-            lines.append(say("summary.rejected", n=n, reason=translate(reason), table=table))
+            examples = self.rejected_examples.get(reason)
+            if examples:
+                more = "、".join(examples) if language() == "zh" else ", ".join(examples)
+                lines.append(
+                    say("summary.rejected_examples", n=n, reason=translate(reason), ids=more, table=table)
+                )
+            else:
+                lines.append(say("summary.rejected", n=n, reason=translate(reason), table=table))
         if len(reasons) > SUMMARY_REASONS:
             rest = reasons[SUMMARY_REASONS:]
             lines.append(
@@ -212,8 +232,35 @@ def _decide_crs(read: SourceRead, crs: str | None, from_: str | None, study_lon:
     return decision
 
 
+_REFERENCE: ContextVar[Path | None] = ContextVar("zonekit_reference_study", default=None)
+
+
+@contextlib.contextmanager
+def reference_study(study: Path | None) -> Iterator[None]:
+    """Within the block, infer a source's CRS near ``study`` instead of the study imported into.
+
+    A dry run imports into an empty throw-away study; this keeps the choice among Gauss-Krüger zones
+    what it would be in the user's study.
+
+    Parameters
+    ----------
+    study : Path or None
+        The study to read positions from (None: the one imported into).
+
+    Yields
+    ------
+    None
+    """
+    token = _REFERENCE.set(study)
+    try:
+        yield
+    finally:
+        _REFERENCE.reset(token)
+
+
 def _study_lon_range(study: Path) -> tuple[float, float] | None:
     """The longitudes the study's first non-empty spatial layer covers, from the file's metadata."""
+    study = _REFERENCE.get() or study
     tables = list_tables(study)
     for name in ("admin", "zones", "parks", "landuse"):
         if name not in tables:
@@ -281,6 +328,68 @@ def import_layer(
     InputError
         Any problem with the source or the arguments, with a message naming the file and the fix.
     """
+    return import_layers(
+        [src],
+        study,
+        as_=as_,
+        encoding=encoding,
+        crs=crs,
+        from_=from_,
+        fields=fields,
+        values=values,
+        code_system=code_system,
+        layer=layer,
+        mode=mode,
+        source_names=None if source_name is None else [source_name],
+    )[0]
+
+
+def import_layers(
+    sources: Sequence[str | Path | gpd.GeoDataFrame | pd.DataFrame],
+    study: str | Path,
+    *,
+    as_: str,
+    encoding: str | None = None,
+    crs: str | None = None,
+    from_: str | None = None,
+    fields: str | Path | dict[str, str] | None = None,
+    values: str | Path | dict[str, dict[str, str]] | None = None,
+    code_system: str | None = None,
+    layer: str | None = None,
+    mode: str = "create",
+    source_names: Sequence[str] | None = None,
+) -> list[ImportReport]:
+    """Import several sources (a county's files each) into one study layer, in one transaction.
+
+    Each source is read and decided on its own — encoding, CRS (the counties of a city may lie in two
+    Gauss-Krüger zones), field names, code system — and gets its own import record; the layer gets
+    them all, or (one source failing, one loading nothing, an id repeated across two files) none.
+
+    Parameters
+    ----------
+    sources : list of paths or frames
+        The sources, in order.
+    study : path
+        The study GeoPackage; created when it does not exist.
+    as_ : str
+        Target layer.
+    encoding, crs, from_, fields, values, code_system, layer
+        As for :func:`import_layer`, applied to every source.
+    mode : {"create", "replace", "append"}
+        What the first source does to a layer the study has; the others add to it.
+    source_names : list of str, optional
+        How each import record names its source.
+
+    Returns
+    -------
+    list of ImportReport
+        One per source.
+
+    Raises
+    ------
+    InputError
+        Naming the source and the fix; the study is unchanged.
+    """
     if as_ not in SCHEMAS:
         raise InputError("import.layer_unknown", layer=as_, layers=", ".join(SCHEMAS))
     if mode not in MODES:
@@ -288,18 +397,21 @@ def import_layer(
     if from_ is not None and from_ not in OFFSET_SYSTEMS:
         raise InputError("option.unknown", option="--from", value=from_, choices=", ".join(OFFSET_SYSTEMS))
     schema = SCHEMAS[as_]
-    if not isinstance(src, pd.DataFrame) and not Path(src).exists():
-        raise SourceReadError("source.missing", path=src)
+    for src in sources:
+        if not isinstance(src, pd.DataFrame) and not Path(src).exists():
+            raise SourceReadError("source.missing", path=src)
+    names = list(source_names) if source_names is not None else [None] * len(sources)
     study = Path(study)
     for attempt in range(3):  # again only when a first import removed the study we waited for
         created = not study.exists()
         if created:
             create_study(study)
         try:
-            with writing(study), bar("progress.import", total=IMPORT_STEPS, unit="unit.steps") as steps:
+            total = IMPORT_STEPS * len(sources)
+            with writing(study), bar("progress.import", total=total, unit="unit.steps") as steps:
                 try:
                     return _import_locked(
-                        src,
+                        list(zip(sources, names, strict=True)),
                         study,
                         as_,
                         schema,
@@ -311,7 +423,6 @@ def import_layer(
                         layer=layer,
                         mode=mode,
                         steps=steps,
-                        source_name=source_name,
                         values=values,
                     )
                 except BaseException:
@@ -346,6 +457,9 @@ class _Tally:
     outside: int = 0
     first_outside: str = ""
     values: Counter = field(default_factory=Counter)  # "column: value → value" → how many, by --values
+    examples: dict[str, list[str]] = field(default_factory=dict)  # reason → the first rejected ids
+    filled: Counter = field(default_factory=Counter)  # column → loaded rows with a value (needed ones)
+    sample: list = field(default_factory=list)  # stored geometries of the first chunk, for the offset hint
 
     def note(self, *texts: str) -> None:
         self.notes.extend(t for t in texts if t not in self.notes)
@@ -362,7 +476,7 @@ class _Decisions:
 
 
 def _import_locked(
-    src: str | Path | pd.DataFrame,
+    sources: list[tuple[str | Path | pd.DataFrame, str | None]],
     study: Path,
     as_: str,
     schema: LayerSchema,
@@ -375,72 +489,138 @@ def _import_locked(
     layer: str | None,
     mode: str,
     steps,
-    source_name: str | None = None,
     values: str | Path | dict[str, dict[str, str]] | None = None,
-) -> ImportReport:
+) -> list[ImportReport]:
     """The import proper, run while this process is the study's only zonekit writer.
 
-    The source comes in chunks (one, unless it is a large vector layer: see
+    Each source comes in chunks (one, unless it is a large vector layer: see
     :func:`~zonekit.geo.io.read_source_chunks`); the CRS, the field mapping and the code system are decided
-    on the first, and each chunk goes read → coordinates → attributes → land-use codes → geometry repair
-    into the staging file, so memory holds one chunk whatever the layer's size. Every feature a step
+    on a source's first, and each chunk goes read → coordinates → attributes → land-use codes → geometry
+    repair into the staging file, so memory holds one chunk whatever the layer's size. Every feature a step
     cannot use is rejected with its reason, never dropped; the account, the id checks and the one
-    transaction that writes the study come after the last chunk.
+    transaction that writes the study come after the last chunk of the last source.
     """
     target_crs = study_crs(study)
     if as_ in list_tables(study) and mode == "create":
         raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
     value_map = values if isinstance(values, dict) else (load_value_map(values) if values else None)
-    import_id = _next_import_id(study)
+    first_id = _next_import_id(study)
     append = {IMPORTS_TABLE, REPAIRS_TABLE} | ({as_, rejected_name(as_)} if mode == "append" else set())
-    tally, decided = _Tally(), _Decisions()
+    reports: list[ImportReport] = []
+    ids: list[tuple[pd.Series, str]] = []
+    rejects_staged = False
+    with staged_tables(
+        study, append=frozenset(append), keep_previous=frozenset({as_} if mode == "replace" else ())
+    ) as stage:
+        for k, (src, name) in enumerate(sources):
+            tally = _Tally()
+            report, first = _import_source(
+                src, name, stage, as_, schema, study, target_crs, first_id + k, tally, steps,
+                layer=layer, encoding=encoding, crs=crs, from_=from_, user_map=user_map,
+                value_map=value_map, code_system=code_system,
+                mode=mode if k == 0 else "append", layer_mode=mode,
+            )  # fmt: skip
+            reports.append(report)
+            if schema.id_column and tally.ids:
+                ids.append((pd.concat(tally.ids, ignore_index=True), report.source))
+            rejects_staged = rejects_staged or tally.rejected_staged
+        if schema.id_column:
+            _check_all_duplicates(ids, schema.id_column, study, as_, mode)
+        if not rejects_staged and mode != "append":  # a fresh layer gets its (empty) rejects table
+            stage.add(rejected_name(as_), _rejected_table(first.frame.iloc[:0], {}, first_id, 0))
+        stage.add(IMPORTS_TABLE, pd.DataFrame([r.row() for r in reports]))
+        steps.update()
+    steps.update()
+    return reports
+
+
+def _import_source(
+    src: str | Path | pd.DataFrame,
+    name: str | None,
+    stage: StagedTables,
+    as_: str,
+    schema: LayerSchema,
+    study: Path,
+    target_crs: pyproj.CRS,
+    import_id: int,
+    tally: _Tally,
+    steps,
+    *,
+    layer: str | None,
+    encoding: str | None,
+    crs: str | None,
+    from_: str | None,
+    user_map: dict[str, str] | None,
+    value_map: dict[str, dict[str, str]] | None,
+    code_system: str | None,
+    mode: str,
+    layer_mode: str,
+) -> tuple[ImportReport, SourceRead]:
+    """One source, chunk by chunk, into the staging file; its report and its first chunk."""
+    decided = _Decisions()
     first: SourceRead | None = None
-    with (
-        contextlib.closing(_reads(src, layer=layer, encoding=encoding, name=source_name)) as reads,
-        staged_tables(
-            study, append=frozenset(append), keep_previous=frozenset({as_} if mode == "replace" else ())
-        ) as stage,
-    ):
+    with contextlib.closing(_reads(src, layer=layer, encoding=encoding, name=name)) as reads:
         for read in reads:
             if first is None:
                 first = read
                 if read.declared and len(read.frame) and read.declared > len(read.frame):
-                    steps.total = STEPS_PER_CHUNK * -(-read.declared // len(read.frame)) + 2
+                    steps.total += STEPS_PER_CHUNK * (-(-read.declared // len(read.frame)) - 1)
                     steps.refresh()
                 if len(read.frame) == 0:
-                    _refuse_empty(as_, read.source, mode, read=0, reasons={})
+                    _refuse_empty(as_, read.source, layer_mode, read=0, reasons={})
             steps.update()
             _import_chunk(
                 read, stage, as_, schema, study, target_crs, import_id, tally, decided, steps,
                 crs=crs, from_=from_, user_map=user_map, value_map=value_map, code_system=code_system,
             )  # fmt: skip
-        assert first is not None
-        if tally.unknown:
-            _warn_unknown(tally.unknown, first.source, decided.system)
-        if tally.oriented:
-            tally.note(say("note.rings_oriented", "en", n=f"{tally.oriented:,}"))
-        if tally.values:
-            mapped = ", ".join(f"{k} ×{n}" if n else k for k, n in tally.values.items())
-            tally.note(say("note.values_mapped", "en", values=mapped))
-        if tally.outside:
-            label = _label(target_crs)
-            said = dict(n=tally.outside, label=label, first=tally.first_outside)
-            warnings.warn(say("crs.outside_china", path=first.source, **said), PositionWarning, stacklevel=5)
-            tally.note(say("crs.outside_china", "en", **said))
-        report = _report(first, tally, decided, import_id, as_, mode, from_, target_crs)
-        assert report.read == report.loaded + report.rejected
-        if report.loaded == 0:
-            _refuse_empty(as_, report.source, mode, read=report.read, reasons=report.rejected_reasons)
-        if schema.id_column:
-            ids = pd.concat(tally.ids, ignore_index=True) if tally.ids else pd.Series(dtype=object)
-            _check_duplicates(ids, schema.id_column, study, as_, mode, first.source)
-        if not tally.rejected_staged and mode != "append":  # a fresh layer gets its (empty) rejects table
-            stage.add(rejected_name(as_), _rejected_table(first.frame.iloc[:0], {}, import_id, 0))
-        stage.add(IMPORTS_TABLE, pd.DataFrame([report.row()]))
-        steps.update()
-    steps.update()
-    return report
+    assert first is not None
+    if tally.unknown:
+        _warn_unknown(tally.unknown, first.source, decided.system)
+    if tally.oriented:
+        tally.note(say("note.rings_oriented", "en", n=f"{tally.oriented:,}"))
+    if tally.values:
+        mapped = ", ".join(f"{k} ×{n}" if n else k for k, n in tally.values.items())
+        tally.note(say("note.values_mapped", "en", values=mapped))
+    if tally.outside:
+        label = _label(target_crs)
+        said = dict(n=tally.outside, label=label, first=tally.first_outside)
+        warnings.warn(say("crs.outside_china", path=first.source, **said), PositionWarning, stacklevel=6)
+        tally.note(say("crs.outside_china", "en", **said))
+    _note_empty_needed(tally, as_, first.source)
+    if not from_ and tally.sample and target_crs.is_geographic:
+        _hint_offset(tally, study, as_, first.source)
+    report = _report(first, tally, decided, import_id, as_, mode, from_, target_crs)
+    assert report.read == report.loaded + report.rejected
+    if report.loaded == 0:
+        _refuse_empty(as_, report.source, layer_mode, read=report.read, reasons=report.rejected_reasons)
+    return report, first
+
+
+def _check_all_duplicates(
+    ids: list[tuple[pd.Series, str]], id_col: str, study: Path, layer: str, mode: str
+) -> None:
+    """Ids repeated within a source, across the sources of one import, or (appending) in the study."""
+    if not ids:
+        return
+    if len(ids) > 1:
+        for own, source in ids:  # within one file first: its own message names it
+            _check_duplicates(own, id_col, study, layer, "create", source)
+        owner = pd.concat([pd.Series(source, index=own.index) for own, source in ids], ignore_index=True)
+        every = pd.concat([own for own, _ in ids], ignore_index=True)
+        twice = every.duplicated(keep=False).to_numpy()
+        if twice.any():
+            where = ", ".join(dict.fromkeys(owner[twice].astype(str)))
+            dup = every[twice].unique().tolist()
+            raise DuplicateIdError(
+                "import.duplicate_ids",
+                path=where,
+                n=len(dup),
+                column=id_col,
+                ids=", ".join(map(str, dup[:20])) + (" …" if len(dup) > 20 else ""),
+            )
+    every = pd.concat([own for own, _ in ids], ignore_index=True)
+    _check_duplicates(every, id_col, study, layer, mode, ids[0][1])
 
 
 def _reads(
@@ -521,6 +701,12 @@ def _import_chunk(
     tally.rejected += len(rejected_pos)
     tally.repaired += repaired
     tally.reasons.update(p[0] for p in problems.values() if p)
+    _note_examples(tally, problems, attrs, id_col, read.offset)
+    for col in NEEDED_LATER.get(as_, {}):
+        if col in out_layer.columns:
+            tally.filled[col] += int(out_layer[col].notna().sum())
+    if not tally.sample and schema.geometry != "none" and len(out_layer):
+        tally.sample = list(out_layer.geometry.values[:OFFSET_SAMPLE_FEATURES])
     for kind, (n, change) in repairs.items():
         acc = tally.repairs.setdefault(kind, [0, 0.0])
         acc[0] += n
@@ -577,8 +763,78 @@ def _report(
         rejected_reasons={str(k): int(v) for k, v in tally.reasons.most_common()},
         repairs={k: (int(n), float(a)) for k, (n, a) in tally.repairs.items()},
         unknown_codes={str(k): int(v) for k, v in tally.unknown.most_common()},
+        rejected_examples=tally.examples,
         notes=tally.notes,
     )
+
+
+NEEDED_LATER: dict[str, tuple[str, ...]] = {
+    "landuse": (
+        "build_status", "supplied", "idle", "gfa_m2", "footprint_m2", "investment_wan", "tax_wan",
+        "enterprise_id", "industry_code",
+    ),
+    "zones": ("approved_area_ha", "county_adcode", "lead_industries"),
+    "parks": ("lead_industries",),
+    "enterprises": ("tax_wan", "revenue_wan", "industry_code", "energy_tce"),
+}  # fmt: skip
+"""Schema columns whose emptiness an analysis notices: named at import (messages ``note.needs_<column>``)."""
+
+EXAMPLES_PER_REASON = 3
+OFFSET_SAMPLE_FEATURES = 500
+OFFSET_REFERENCES = {"parks": ("zones", "landuse"), "zones": ("parks",), "landuse": ("parks", "zones")}
+"""The study layers whose boundaries an imported layer shares, where it shares any (cut along them)."""
+
+
+def _note_examples(
+    tally: _Tally, problems: dict[int, list[str]], attrs: pd.DataFrame, id_col: str | None, offset: int
+) -> None:
+    """Keep the ids (else the source positions) of the first few rejected features of each reason."""
+    if not problems:
+        return
+    pos = np.fromiter(problems, dtype=np.int64, count=len(problems))
+    reason = pd.Series([problems[p][0] if problems[p] else "" for p in pos.tolist()])
+    ids = attrs[id_col].to_numpy(dtype=object)[pos] if id_col and id_col in attrs else np.full(len(pos), None)
+    label = pd.Series([f"#{p + offset + 1}" for p in pos.tolist()])
+    named = pd.Series(ids).map(lambda v: None if v is None or pd.isna(v) else str(v))
+    label = named.fillna(label)
+    for r, firsts in label.groupby(reason, sort=False).head(EXAMPLES_PER_REASON).groupby(reason, sort=False):
+        have = tally.examples.setdefault(str(r), [])
+        have.extend(firsts.tolist()[: EXAMPLES_PER_REASON - len(have)])
+
+
+def _note_empty_needed(tally: _Tally, as_: str, source: str) -> None:
+    """Name the schema columns an analysis needs that the whole layer leaves empty, with what it loses."""
+    if not tally.loaded:
+        return
+    empty = [c for c in NEEDED_LATER.get(as_, ()) if tally.filled[c] == 0]
+    for col in empty:
+        tally.note(say(f"note.needs_{col}", "en"))
+
+
+def _hint_offset(tally: _Tally, study: Path, as_: str, source: str) -> None:
+    """Warn when the layer sits a web-map offset away from a layer whose boundaries it shares."""
+    tables = list_tables(study)
+    sample = np.asarray(tally.sample, dtype=object)
+    box = shapely.bounds(shapely.GeometryCollection(list(sample[~shapely.is_missing(sample)])))
+    if not np.all(np.isfinite(box)):
+        return
+    pad = 0.02  # degrees: more than any web-map offset
+    bbox = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+    for other in OFFSET_REFERENCES.get(as_, ()):
+        if other not in tables:
+            continue
+        near = pyogrio.read_dataframe(
+            study, layer=other, columns=[], bbox=bbox, max_features=20_000, use_arrow=True
+        )
+        found = offset_suspected(sample, near.geometry.values) if len(near) else None
+        if found is None:
+            continue
+        system, which, gap, after = found
+        code = "source" if which == "source" else "study"
+        said = dict(layer=as_, other=other, system=system, gap=f"{gap:.0f}", after=f"{after:.1f}")
+        warnings.warn(say(f"crs.offset_suspected_{code}", path=source, **said), PositionWarning, stacklevel=7)
+        tally.note(say(f"note.offset_{code}", "en", **said))
+        return
 
 
 def _decide_source_crs(
@@ -848,6 +1104,8 @@ def _repairs_table(
             "area_before_m2": changes["area_before_m2"].to_numpy(),
             "area_after_m2": changes["area_after_m2"].to_numpy(),
             "area_change_m2": changes["area_change_m2"].to_numpy(),
+            "area_change_ha": changes["area_change_m2"].to_numpy() / M2_PER_HA,
+            "area_change_mu": changes["area_change_m2"].to_numpy() / M2_PER_MU,
         }
     )
 

@@ -21,7 +21,7 @@ import shapely
 from zonekit.errors import InputError, StudyError
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.encoding import codec_name
-from zonekit.geo.gpkg import staging
+from zonekit.geo.gpkg import new_file_options, staging
 from zonekit.geo.io import atomic_output
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.study import list_tables, read_table, refuse_overwriting_study
@@ -119,7 +119,9 @@ def export(
                             metadata=meta)  # fmt: skip
     if suffix == ".gpkg":
         with atomic_output(out) as tmp:
-            pyogrio.write_dataframe(df, tmp, layer=layer, driver="GPKG", promote_to_multi=spatial or None)
+            pyogrio.write_dataframe(
+                df, tmp, layer=layer, driver="GPKG", promote_to_multi=spatial or None, **new_file_options(tmp)
+            )
         return [out]
     if suffix == ".geojson":
         if not spatial:

@@ -21,6 +21,7 @@ import pandas as pd
 import pyogrio
 
 from zonekit.errors import InputError
+from zonekit.geo.gpkg import new_file_options
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
 from zonekit.reports.sheet_cells import fill_sheets
@@ -182,9 +183,13 @@ def write_tables(
         with atomic_output(out) as tmp:
             for name, df in {**tables, "metadata": meta}.items():
                 if isinstance(df, gpd.GeoDataFrame):
-                    pyogrio.write_dataframe(df, tmp, layer=name, driver="GPKG", promote_to_multi=True)
+                    pyogrio.write_dataframe(
+                        df, tmp, layer=name, driver="GPKG", promote_to_multi=True, **new_file_options(tmp)
+                    )
                 else:
-                    pyogrio.write_dataframe(_text_safe(df), tmp, layer=name, driver="GPKG")
+                    pyogrio.write_dataframe(
+                        _text_safe(df), tmp, layer=name, driver="GPKG", **new_file_options(tmp)
+                    )
         return [out]
     for name, df in {**tables, "metadata": meta}.items():
         path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")

@@ -45,6 +45,8 @@ LABELS_ZH: dict[str, str] = {
     "area_before_m2": "修复前面积(平方米)",
     "area_after_m2": "修复后面积(平方米)",
     "area_change_m2": "面积变化(平方米)",
+    "area_change_ha": "面积变化(公顷)",
+    "area_change_mu": "面积变化(亩)",
     # study info
     "features": "要素数",
     "geometry": "几何类型",

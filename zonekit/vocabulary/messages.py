@@ -284,6 +284,12 @@ MESSAGES: dict[str, Message] = {
     "source.missing": M(
         "文件不存在。", "The file does not exist.", "请检查路径和拼写。", "Check the path and the spelling."
     ),
+    "source.no_match": M(
+        "没有文件与该模式相符。",
+        "No file matches the pattern.",
+        "请检查文件夹和通配符(如 县/*.shp)。",
+        "Check the folder and the wildcard (e.g. 县/*.shp).",
+    ),
     "source.not_regular": M(
         "它不是普通文件(而是管道、套接字或设备),读取它可能永远等不到结束。",
         "It is not a regular file (it is a pipe, socket or device), and reading it might never end.",
@@ -1024,6 +1030,73 @@ MESSAGES: dict[str, Message] = {
         "features",
     ),
     "note.values_mapped": M("按 --values 替换的值:{values}", "values replaced by --values: {values}"),
+    "note.gcj02_lonlat": M("GCJ-02 经纬度(高德/腾讯)", "GCJ-02 lon/lat (Amap/Tencent)"),
+    "note.bd09_lonlat": M("BD-09 经纬度(百度)", "BD-09 lon/lat (Baidu)"),
+    "note.needs_build_status": M(
+        "建设状态(build_status)为空:无法计算建成率与供应率中的已建部分",
+        "build_status is empty: the construction rate cannot be computed",
+    ),
+    "note.needs_supplied": M(
+        "是否供应(supplied)为空:无法计算土地供应率", "supplied is empty: the supply rate cannot be computed"
+    ),
+    "note.needs_idle": M(
+        "是否闲置(idle)为空:闲置土地率将按 0 计", "idle is empty: the idle-land ratio counts as 0"
+    ),
+    "note.needs_gfa_m2": M(
+        "建筑面积(gfa_m2)为空:无法计算综合容积率与工业容积率",
+        "gfa_m2 is empty: the composite and industrial FAR cannot be computed",
+    ),
+    "note.needs_footprint_m2": M(
+        "基底面积(footprint_m2)为空:无法计算建筑密度与工业建筑系数",
+        "footprint_m2 is empty: building density and the industrial building coefficient cannot be computed",
+    ),
+    "note.needs_investment_wan": M(
+        "固定资产投资(investment_wan)为空:无法计算投资强度",
+        "investment_wan is empty: the investment intensity cannot be computed",
+    ),
+    "note.needs_tax_wan": M(
+        "税收(tax_wan)为空:无法计算地均/亩均税收",
+        "tax_wan is empty: tax per hectare and per mu cannot be computed",
+    ),
+    "note.needs_enterprise_id": M(
+        "企业代码(enterprise_id)为空:亩均评价无法把地块归到企业",
+        "enterprise_id is empty: the 亩均 evaluation cannot attribute parcels to enterprises",
+    ),
+    "note.needs_industry_code": M(
+        "行业代码(industry_code)为空:将跳过化工地块检查,控制指标按通用阈值",
+        "industry_code is empty: the chemical-parcel finding will be skipped and control indicators use the generic threshold",
+    ),
+    "note.needs_approved_area_ha": M(
+        "核准面积(approved_area_ha)为空:无法比较核准面积与实测面积",
+        "approved_area_ha is empty: approved and measured areas cannot be compared",
+    ),
+    "note.needs_county_adcode": M(
+        "所在县代码(county_adcode)为空:一县一区规则无法按县归并",
+        "county_adcode is empty: the one-county-one-zone rule cannot group zones by county",
+    ),
+    "note.needs_lead_industries": M(
+        "主导产业(lead_industries)为空:相邻整合无法比较产业相似度",
+        "lead_industries is empty: adjacent consolidation cannot compare industries",
+    ),
+    "note.needs_revenue_wan": M(
+        "营业收入(revenue_wan)为空:亩均营收无法计算",
+        "revenue_wan is empty: revenue per mu cannot be computed",
+    ),
+    "note.needs_energy_tce": M(
+        "能耗(energy_tce)为空:单位能耗税收无法计算",
+        "energy_tce is empty: tax per unit of energy cannot be computed",
+    ),
+    "note.offset_source": M(
+        "{layer} 与研究库中的 {other} 边界相差约 {gap} 米,方向与 {system} 网络地图偏移一致:去除该偏移后二者边界重合(中位距离 {after} 米)。",
+        "{layer} lies about {gap} m off the boundaries of the study's {other}, in the direction of the "
+        "{system} web-map offset: with that offset removed they meet (median gap {after} m)",
+    ),
+    "note.offset_study": M(
+        "{layer} 与研究库中的 {other} 边界相差约 {gap} 米,方向与 {system} 网络地图偏移一致:是研究库中的 {other} 带有该偏移(加上偏移后二者重合,中位距离 {after} 米)。",
+        "{layer} lies about {gap} m off the boundaries of the study's {other}, in the direction of the "
+        "{system} web-map offset: it is the study's {other} that carries it (with the offset added they "
+        "meet, median gap {after} m)",
+    ),
     "note.columns_renamed": M(
         "以下列改名保存(GeoPackage 的列名不区分大小写,fid 为要素编号专用):{columns}",
         "columns stored under new names (a GeoPackage's column names ignore case, and fid is its feature "
@@ -1218,6 +1291,10 @@ MESSAGES: dict[str, Message] = {
         "{layer}:读取 {read} = 入库 {loaded} + 拒收 {rejected}(修复 {repaired}),来源 {source}",
         "{layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired) from {source}",
     ),
+    "summary.batch": M(
+        "共导入 {files} 个文件到 {layer}:读取 {read} = 入库 {loaded} + 拒收 {rejected}(修复 {repaired})",
+        "{files} files into {layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired)",
+    ),
     "summary.encoding": M("  编码      {encoding} —— {how}", "  encoding  {encoding} — {how}"),
     "summary.crs": M("  坐标系    {crs} —— {how}", "  CRS       {crs} — {how}"),
     "summary.offset": M(
@@ -1231,8 +1308,13 @@ MESSAGES: dict[str, Message] = {
         "  unknown land-use codes (kept, class 'unknown'): {codes}",
     ),
     "summary.repaired": M(
-        "  修复      {n} × {what};面积变化 {change:+.2f} 平方米(见 zonekit_repairs)",
-        "  repaired  {n} × {what}; area change {change:+.2f} m²  (see zonekit_repairs)",
+        "  修复      {n} × {what};面积变化 {change:+.2f} 平方米({ha:+.4f} 公顷,{mu:+.3f} 亩;见 zonekit_repairs)",
+        "  repaired  {n} × {what}; area change {change:+.2f} m² ({ha:+.4f} ha, {mu:+.3f} mu)  "
+        "(see zonekit_repairs)",
+    ),
+    "summary.rejected_examples": M(
+        "  拒收      {n} × {reason}(如 {ids};保存在 {table})",
+        "  rejected  {n} × {reason}  (e.g. {ids}; kept in {table})",
     ),
     "summary.rejected": M(
         "  拒收      {n} × {reason}(保存在 {table})", "  rejected  {n} × {reason}  (kept in {table})"
@@ -1242,6 +1324,13 @@ MESSAGES: dict[str, Message] = {
         "  rejected  {n} more, for {kinds} other reason(s)  (all kept in {table})",
     ),
     "summary.note": M("  说明      {note}", "  note      {note}"),
+    "inspect.warning": M("  警告      {warning}", "  warning   {warning}"),
+    "inspect.nothing_written": M(
+        "(预演:以上是导入将作出的判断,未写入任何文件)",
+        "(dry run: this is what import would decide; nothing was written)",
+    ),
+    "inspect.sample": M("入库后的前几行:", "the first rows as they would be stored:"),
+    "inspect.rejected": M("将被拒收的前几行:", "the first rows that would be rejected:"),
     "info.head": M(
         "研究库 {study}:坐标系 {crs},{created} 由 zonekit {version} 创建",
         "study {study}: CRS {crs}, created {created} by zonekit {version}",
@@ -1280,3 +1369,21 @@ MESSAGES: dict[str, Message] = {
 for _key, _zh in CLASS_ZH.items():
     MESSAGES[f"class.{_key}"] = M(_zh, CLASS_EN[_key])
 del M, _key, _zh
+
+
+def _with_fix(code: str, fix_zh: str, fix_en: str) -> Message:
+    note = MESSAGES[code]
+    return Message(note.zh, note.en, fix_zh, fix_en)
+
+
+# warnings that are also kept as import notes: one wording, the fix added where it is shown as a warning
+MESSAGES["crs.offset_suspected_source"] = _with_fix(
+    "note.offset_source",
+    "如该数据取自高德/腾讯(或百度)地图,请加 --from {system} --replace 重新导入。",
+    "If the data came from Amap/Tencent (or Baidu) maps, import it again with --from {system} --replace.",
+)
+MESSAGES["crs.offset_suspected_study"] = _with_fix(
+    "note.offset_study",
+    "请用 --from {system} --replace 重新导入 {other}。",
+    "Import {other} again with --from {system} --replace.",
+)

@@ -25,7 +25,15 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     out = []
     for code in STORED:
         parts = re.split(r"\{(\w+)(?:[^}]*)\}", MESSAGES[code].en)
-        rx = "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.+?)" for k, p in enumerate(parts))
+        seen: set[str] = set()
+        pieces = []
+        for k, p in enumerate(parts):
+            if k % 2 == 0:
+                pieces.append(re.escape(p))
+            else:  # a blank named twice ({other} … {other}) matches the same text again
+                pieces.append(f"(?P={p})" if p in seen else f"(?P<{p}>.+?)")
+                seen.add(p)
+        rx = "".join(pieces)
         literal = sum(len(p) for p in parts[::2])
         out.append((literal, re.compile(f"^{rx}$", re.S), code))
     # the most specific first: "{indicator}: {why}" must not catch what a longer template says exactly
@@ -43,7 +51,10 @@ def _one(text: str, lang: str) -> str | None:
     for rx, code in _patterns():
         m = rx.match(text)
         if m:
-            return render(code, lang, m.groupdict())[0]
+            try:
+                return render(code, lang, m.groupdict())[0]
+            except (ValueError, KeyError, IndexError):  # a template that formats a number: shown as stored
+                return None
     return None
 
 
