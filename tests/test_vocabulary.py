@@ -113,4 +113,4 @@ def test_a_chinese_workbook_gives_the_rejection_reasons_in_chinese(tmp_path):
     out = tmp_path / "r.xlsx"
     write_tables({"rejected": rejected}, out, main="rejected", lang="zh", metadata={})
     sheet = pd.read_excel(out, sheet_name=0)
-    assert list(sheet["拒收原因"]) == ["park_id 为空"]  # header and value in Chinese
+    assert list(sheet["拒收原因"]) == ["园区代码 为空"]  # header and value in Chinese

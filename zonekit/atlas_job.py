@@ -19,6 +19,7 @@ from zonekit.geo.area import AREA_METHOD
 from zonekit.geo.gpkg import copy_database
 from zonekit.geo.io import atomic_folder
 from zonekit.geo.progress import bar
+from zonekit.layers.info import provenance
 from zonekit.layers.sample import sample_path
 from zonekit.layers.study import IMPORTS_TABLE, REPAIRS_TABLE, Study, list_tables, read_study, read_table
 from zonekit.maps.html import write_map
@@ -169,7 +170,7 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
         "study": src.name,
         "storage CRS": st.crs.to_string(),
         "area method": AREA_METHOD,
-        "layers": ", ".join(f"{k} ({len(v)})" for k, v in st.items()),
+        **provenance(src),
     }
     steps.update()
 

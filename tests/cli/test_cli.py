@@ -114,7 +114,7 @@ def test_atlas_on_the_bundled_sample(tmp_path):
     imports = pd.read_csv(out / "imports.csv", encoding="utf-8-sig")
     assert (imports["读取要素数"] == imports["入库要素数"] + imports["拒收要素数"]).all()
     scope = pd.read_csv(out / "versions.csv", encoding="utf-8-sig")
-    assert scope["version"].tolist() == [1]  # 2025: still the pre-adjustment boundary of 如皋
+    assert scope["版本"].tolist() == [1]  # 2025: still the pre-adjustment boundary of 如皋
 
 
 def test_sample_command(tmp_path):
@@ -226,7 +226,7 @@ def test_info_lists_layers_counts_and_imports_without_reading_features(sample_st
     landuse = next(line for line in lines if line.split()[:1] == ["landuse"])
     assert landuse.split()[1] == str(pyogrio.read_info(sample_study, layer="landuse")["features"])
     assert "要素数" in r.stdout and "最近的导入" in r.stdout
-    assert "data/generate_sample.py (illustrative parcels)" in r.stdout and "<frame>" not in r.stdout
+    assert "data/generate_sample.py(示意地块)" in r.stdout and "<frame>" not in r.stdout
     sources = pyogrio.read_dataframe(sample_study, layer="zonekit_imports")["source"]
     assert not any(Path(s).is_absolute() for s in sources)  # no machine paths in the sample's record
     en = run("info", str(sample_study), "--lang", "en")

@@ -524,3 +524,17 @@ def test_new_geopackages_are_version_1_3_for_qgis_3_22(tmp_path, study):
         with sqlite3.connect(path) as con:
             assert con.execute("PRAGMA user_version").fetchone()[0] == 10300
             assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
+
+
+def test_a_zipped_geodatabase_of_two_layers_names_the_archive_not_a_temporary_folder(tmp_path, study):
+    gdb = tmp_path / "两层.gdb"
+    PARKS.to_file(gdb, layer="parks", driver="OpenFileGDB")
+    PARKS.to_file(gdb, layer="zones", driver="OpenFileGDB")
+    packed = tmp_path / "两层.gdb.zip"
+    with zipfile.ZipFile(packed, "w") as zf:
+        for part in gdb.iterdir():
+            zf.write(part, f"两层.gdb/{part.name}")
+    with pytest.raises(SourceReadError, match="2 layers: parks, zones") as err:
+        import_layer(packed, study, as_="parks")
+    assert str(err.value).startswith(f"{packed}!两层.gdb") and "zonekit-" not in str(err.value)
+    assert import_layer(packed, study, as_="parks", layer="parks").loaded == 2

@@ -96,7 +96,7 @@ def test_replace_that_would_load_nothing_keeps_the_layer(small_study, tmp_path, 
         code = run_cli("import", tmp_path / src, "--into", small_study, "--as", "parks", "--replace")
         assert code == 1
     err = " ".join(capsys.readouterr().err.split())  # the message is wrapped for the terminal
-    assert "全部 1 个要素均被拒收" in err and "park_id 为空" in err  # the reason said in Chinese too
+    assert "全部 1 个要素均被拒收" in err and "园区代码 为空" in err  # the reason said in Chinese too
     assert "其中没有要素" in err and "图层保留" in err
     assert digest(small_study) == before
     with pytest.raises(InputError):

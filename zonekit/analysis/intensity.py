@@ -29,6 +29,7 @@ from zonekit.geo.overlay import apportion, intersection_areas
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
 from zonekit.layers.stream import LayerStream, stream_of
+from zonekit.vocabulary.messages import say
 
 NEGATIVE = {"idle_land_ratio"}
 EXTENSIVE = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
@@ -446,14 +447,18 @@ def evaluate_units(
                 }
             )
     meta = {
-        "by": by,
+        "by": say(f"note.unit_{by}", "en") if by in ("park", "zone") else by,
         "config": cfg["_source"],
         "units": len(out),
         "parcels": len(parcels),
         "intersecting pairs": n_pairs,
         "pairs inside (fast path)": n_inside,
-        "zone type rule": f"industrial if A2/A > {cfg['zone_type']['industrial_min_ratio']} and "
-        f"A1/A < {cfg['zone_type']['residential_max_ratio']}",
+        "zone type rule": say(
+            "note.zone_type_rule",
+            "en",
+            industrial=str(cfg["zone_type"]["industrial_min_ratio"]),
+            residential=str(cfg["zone_type"]["residential_max_ratio"]),
+        ),
     }
     return IntensityResult(out, scores, pd.DataFrame(rows), meta)
 

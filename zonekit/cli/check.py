@@ -41,4 +41,5 @@ def check(study: Path, out: Path | None, lang: str) -> None:
             out,
             lang=lang,
             metadata={"main": "findings", "study": study.name, "area method": AREA_METHOD},
+            study=study,
         )

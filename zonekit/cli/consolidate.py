@@ -50,6 +50,6 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
         admin=g("admin"),
         config=config,
     )
-    write_report(report, out, lang=lang, metadata={"study": study.name})
+    write_report(report, out, lang=lang, metadata={"study": study.name}, study=study, config=config)
     groups = report["groups"]
     show(groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]].to_string(index=False))

@@ -69,4 +69,11 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     ind = report["indicators"]
     cols = ["name", "area_ha", "score", "grade"]
     show(ind[cols].to_string(float_format=lambda v: f"{v:,.1f}"))
-    write_report(report, out, lang=lang, metadata={"study": study.name, "storage CRS": st.crs.to_string()})
+    write_report(
+        report,
+        out,
+        lang=lang,
+        metadata={"study": study.name, "storage CRS": st.crs.to_string()},
+        study=study,
+        config=config,
+    )

@@ -125,10 +125,19 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     show(textwrap.fill(f"{prefix}: {message}", width=110, subsequent_indent="  "), err=True)
 
 
+def _remember_command_line() -> None:
+    """Hand the command line to the report writers (their metadata), without importing them for --help."""
+    if not any(a in ("-h", "--help", "--version") for a in sys.argv[1:]):
+        from zonekit.reports.tables import set_command_line
+
+        set_command_line(["zonekit", *sys.argv[1:]])
+
+
 def cli() -> None:
     """Entry point of the ``zonekit`` console script."""
     debug = "--debug" in sys.argv[1:]
     warnings.showwarning = _show_warning
+    _remember_command_line()
     try:
         main.main(standalone_mode=False, prog_name="zonekit")
     except click.exceptions.Abort:

@@ -86,15 +86,33 @@ def guard_out(ctx: click.Context, param: click.Parameter, value):
     return value
 
 
-def write_report(report, out, *, lang: str, metadata: dict) -> None:
-    """Write an API result (a ``Report`` or a single frame as ``main``) to ``out`` and say what was written."""
+def write_report(report, out, *, lang: str, metadata: dict, study=None, config=None) -> None:
+    """Write an API result (a ``Report`` or a single frame as ``main``) to ``out`` and say what was written.
+
+    The metadata gets where the study's layers came from (their sources and SHA-256) and the full text of
+    a configuration file given with ``--config``.
+    """
     from zonekit.reports.tables import write_tables
 
     tables = report.tables() if hasattr(report, "tables") else {metadata.pop("main"): report}
     main = getattr(report, "main", None) or next(iter(tables))
-    meta = {**metadata, **getattr(report, "metadata", {})}
+    meta = {**metadata, **getattr(report, "metadata", {}), **provenance_of(study, config)}
     for p in write_tables(tables, out, main=main, lang=lang, metadata=meta):
         echo("cli.wrote", file=p)
+
+
+def provenance_of(study=None, config=None) -> dict:
+    """The metadata that proves where a report's numbers came from: the study's inputs and the config."""
+    out: dict = {}
+    if study is not None:
+        from zonekit.layers.info import provenance
+
+        out.update(provenance(study))
+    if config is not None:
+        from pathlib import Path as _Path
+
+        out["config text"] = _Path(config).read_text(encoding="utf-8-sig")
+    return out
 
 
 def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = (), stream: tuple[str, ...] = ()):

@@ -76,7 +76,7 @@ def overlap(
             parcels=g("landuse"),
             near_m=near,
         )
-        write_report(report, out, lang=lang, metadata={"study": study.name, "preset": preset})
+        write_report(report, out, lang=lang, metadata={"study": study.name, "preset": preset}, study=study)
         for name, t in report.frames.items():
             show(f"{name:<26} {len(t)}")
         return
@@ -84,4 +84,4 @@ def overlap(
         raise click.UsageError("give --a and at least one --b, or --preset findings")
     st = read(study, tuple(dict.fromkeys([a, *bs])))
     report = api.overlap_many(st, a, list(bs), buffer_m=buffer)
-    write_report(report, out, lang=lang, metadata={"study": study.name})
+    write_report(report, out, lang=lang, metadata={"study": study.name}, study=study)

@@ -237,6 +237,48 @@ def refuse_special(path: Path) -> None:
             raise SourceReadError("source.not_regular", path=part)
 
 
+def source_digest(path: str | Path) -> str:
+    """SHA-256 of what a source is made of, to prove which file a result came from.
+
+    A file's bytes; a shapefile's files one after the other (.shp, .shx, .dbf, .prj, .cpg, as present);
+    a folder's (a .gdb) files in the order of their names.
+
+    Parameters
+    ----------
+    path : str or Path
+        The source as the user named it.
+
+    Returns
+    -------
+    str
+        The hex digest.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = f.write_text("x")
+    >>> source_digest(f)[:16]
+    '2d711642b726b044'
+    """
+    import hashlib
+
+    path = Path(path)
+    if path.is_dir():
+        parts = sorted(p for p in path.rglob("*") if p.is_file())
+    elif path.suffix.lower() == ".shp":
+        found = {p.suffix.lower(): p for p in path.parent.glob(f"{glob_escape(path.stem)}.*")}
+        parts = [found[s] for s in SHAPEFILE_PARTS if s in found]
+    else:
+        parts = [path]
+    digest = hashlib.sha256()
+    for part in parts:
+        with open(part, "rb") as f:
+            while chunk := f.read(1 << 22):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
 def list_layers(path: Path) -> list[str]:
     """Layer names of a multi-layer dataset (GeoPackage, File Geodatabase, KML).
 
@@ -340,7 +382,7 @@ def read_source_chunks(
         with _without_bad_prj(ds, fmt) as (ds, crs_problem):
             declared = None
             if fmt in _STREAMED_FORMATS:
-                lyr = _choose_layer(ds, lyr, fmt)
+                lyr = _choose_layer(ds, lyr, fmt, display)
                 declared = _declared_count(ds, lyr, fmt)
             if declared is not None and declared > rows:
                 reads: Iterator[SourceRead] = _stream_vector(ds, display, lyr, encoding, fmt, rows, declared)
@@ -519,21 +561,27 @@ def arrow_frame(batch, geometry: str | None) -> tuple[pd.DataFrame, np.ndarray]:
     return attrs, shapely.from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
 
 
-def _choose_layer(ds: Path, layer: str | None, fmt: str) -> str | None:
+def _choose_layer(ds: Path, layer: str | None, fmt: str, display: str | None = None) -> str | None:
+    """The layer to read; the messages name ``display`` (the user's archive), never an extraction folder."""
     if fmt in ("ESRI Shapefile", "GeoJSON"):
         return None
-    names = list_layers(ds)
+    shown = display or ds
+    try:
+        names = list_layers(ds)
+    except SourceReadError as err:
+        err.path = str(shown)
+        raise
     if layer is not None:
         if layer not in names:
-            raise SourceReadError("source.no_such_layer", path=ds, layer=layer, names=", ".join(names))
+            raise SourceReadError("source.no_such_layer", path=shown, layer=layer, names=", ".join(names))
         return layer
     if len(names) == 1:
         return names[0]
-    raise SourceReadError("source.several_layers", path=ds, n=len(names), names=", ".join(names))
+    raise SourceReadError("source.several_layers", path=shown, n=len(names), names=", ".join(names))
 
 
 def _read_vector(ds: Path, *, display: str, layer: str | None, encoding: str | None, fmt: str) -> SourceRead:
-    lyr = _choose_layer(ds, layer, fmt)
+    lyr = _choose_layer(ds, layer, fmt, display)
     enc, gdal_encoding = _encoding_of(ds, encoding, fmt)
     notes: list[str] = []
     cut = gdal_encoding == "latin-1" and enc.encoding == "utf-8"

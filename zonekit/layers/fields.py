@@ -113,6 +113,15 @@ def dbf_name(name: str) -> str:
     return name.encode("utf-8")[:10].decode("utf-8", errors="ignore")
 
 
+def _toml_table(path: Path, name: str, *, unreadable: str) -> object:
+    """The table ``[name]`` of a UTF-8 TOML file (the whole file when it has none)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InputError(unreadable, path=path, err=err) from None
+    return data.get(name, data)
+
+
 def load_field_map(path: str | Path) -> dict[str, str]:
     """Read a ``[fields]`` table (source name → schema name) from a TOML file.
 
@@ -127,11 +136,7 @@ def load_field_map(path: str | Path) -> dict[str, str]:
         Source name → schema name.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise InputError("fields.unreadable", path=path, err=err) from None
-    fields = data.get("fields", data)
+    fields = _toml_table(path, "fields", unreadable="fields.unreadable")
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
         raise InputError("fields.not_a_table", path=path)
     return {str(k): v for k, v in fields.items()}
@@ -167,16 +172,12 @@ def load_value_map(path: str | Path) -> dict[str, dict[str, str]]:
         When the file cannot be read or is not tables of values.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise InputError("values.unreadable", path=path, err=err) from None
-    tables = data.get("values", data)
+    tables = _toml_table(path, "values", unreadable="values.unreadable")
     ok = isinstance(tables, dict) and all(
         isinstance(t, dict) and all(isinstance(v, str | int | float | bool) for v in t.values())
         for t in tables.values()
     )
-    if not ok or not tables:
+    if not ok or not isinstance(tables, dict) or not tables:
         raise InputError("values.not_tables", path=path)
     return {str(col): {str(k).strip(): str(v) for k, v in t.items()} for col, t in tables.items()}
 

@@ -38,7 +38,7 @@ from zonekit.errors import (
 from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
 from zonekit.geo.gpkg import StudyGoneError
-from zonekit.geo.io import SourceRead, read_source_chunks
+from zonekit.geo.io import SourceRead, read_source_chunks, source_digest
 from zonekit.geo.offsets import OFFSET_SYSTEMS, offset_suspected, remove_offset
 from zonekit.geo.positions import axes_swapped, degree_problems, not_finite, outside_china
 from zonekit.geo.progress import bar
@@ -92,6 +92,7 @@ class ImportReport:
     mode: str
     imported_at: str
     zonekit_version: str
+    source_sha256: str | None = None
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     rejected_examples: dict[str, list[str]] = field(default_factory=dict)
     repairs: dict[str, tuple[int, float]] = field(default_factory=dict)
@@ -591,6 +592,8 @@ def _import_source(
     if not from_ and tally.sample and target_crs.is_geographic:
         _hint_offset(tally, study, as_, first.source)
     report = _report(first, tally, decided, import_id, as_, mode, from_, target_crs)
+    if not isinstance(src, pd.DataFrame):
+        report.source_sha256 = source_digest(src)
     assert report.read == report.loaded + report.rejected
     if report.loaded == 0:
         _refuse_empty(as_, report.source, layer_mode, read=report.read, reasons=report.rejected_reasons)

@@ -43,27 +43,30 @@ def _escape(text: pa.Array) -> pa.Array:
     return text
 
 
-def _cells(s: pd.Series, refs: pa.Array, number_style: int) -> pa.Array:
-    """One column's ``<c>`` elements ('' where the cell is empty), by the column's type."""
+def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
+    """One column's ``<c>`` elements ('' where the cell is empty), by the column's type, in ``style``."""
     present = s.notna().to_numpy(dtype=bool)
+    styled = f'" s="{style}' if style else ""
     if pd.api.types.is_bool_dtype(s) or pd.api.types.infer_dtype(s[present]) == "boolean":
         flag = pa.array(np.where(s.fillna(False).astype(bool).to_numpy(), "1", "0"), mask=~present)
-        cell = pc.binary_join_element_wise('<c r="', refs, '" t="b"><v>', flag, "</v></c>", "")
+        cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}" t="b"><v>', flag, "</v></c>", "")
     elif pd.api.types.is_numeric_dtype(s):
         value = pa.array(s.to_numpy(dtype=float, na_value=np.nan), mask=~present)
         text = pc.cast(value, pa.string())
-        cell = pc.binary_join_element_wise('<c r="', refs, f'" s="{number_style}"><v>', text, "</v></c>", "")
+        cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', text, "</v></c>", "")
     else:
         text = pa.array(s.astype(object).where(present, None).tolist(), type=pa.string())
         spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)  # kept only when asked
         opening = pc.if_else(
-            spaced, '" t="inlineStr"><is><t xml:space="preserve">', '" t="inlineStr"><is><t>'
+            spaced,
+            f'{styled}" t="inlineStr"><is><t xml:space="preserve">',
+            f'{styled}" t="inlineStr"><is><t>',
         )
         cell = pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
     return pc.fill_null(cell, "")
 
 
-def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int) -> Iterator[bytes]:
+def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int | list[int | None]) -> Iterator[bytes]:
     """The ``<row>`` elements of ``df``'s rows, the first being sheet row ``first_row`` (1-based), in pieces.
 
     Parameters
@@ -72,8 +75,8 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int) -> Iterator[
         The table, its columns already in the types they are to have (text, numbers, booleans).
     first_row : int
         The sheet row of ``df``'s first row (2 under a header).
-    number_style : int
-        The cell format index of numbers in the workbook's styles.
+    number_style : int or list
+        The cell format index (in the workbook's styles) of the numbers, or of each column (None: none).
 
     Yields
     ------
@@ -103,15 +106,26 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int) -> Iterator[
     </row>
     """
     letters = [xl_col_to_name(j) for j in range(df.shape[1])]
+    styles = (
+        number_style
+        if isinstance(number_style, list)
+        else [_numbers_only(df, j, number_style) for j in range(df.shape[1])]
+    )
     for lo in range(0, len(df), ROWS_PER_PIECE):
         part = df.iloc[lo : lo + ROWS_PER_PIECE]
         rows = pc.cast(pa.array(np.arange(first_row + lo, first_row + lo + len(part))), pa.string())
         cells = [
-            _cells(part.iloc[:, j], pc.binary_join_element_wise(letters[j], rows, ""), number_style)
+            _cells(part.iloc[:, j], pc.binary_join_element_wise(letters[j], rows, ""), styles[j])
             for j in range(part.shape[1])
         ]
         joined = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
         yield "".join(joined.to_pylist()).encode("utf-8")
+
+
+def _numbers_only(df: pd.DataFrame, j: int, style: int) -> int | None:
+    """``style`` for a numeric column (and not a boolean one), else none."""
+    s = df.iloc[:, j]
+    return style if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) else None
 
 
 def number_style(styles: str) -> int:
@@ -164,7 +178,7 @@ def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             with dst.open(entry, "w", force_zip64=True) as out, ThreadPoolExecutor(1) as maker:
                 out.write(head)
-                pieces = row_xml(frame, first_row=2, number_style=style)
+                pieces = row_xml(frame, first_row=2, number_style=frame.attrs.get("styles", style))
                 ahead = maker.submit(next, pieces, None)  # the next rows are made while these are compressed
                 while (piece := ahead.result()) is not None:
                     ahead = maker.submit(next, pieces, None)

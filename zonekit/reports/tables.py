@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from contextvars import ContextVar
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,8 +25,10 @@ from zonekit.errors import InputError
 from zonekit.geo.gpkg import new_file_options
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
+from zonekit.reports.formats import FORMATS as NUMBER_FORMATS
+from zonekit.reports.formats import number_kind, sheet_values
 from zonekit.reports.sheet_cells import fill_sheets
-from zonekit.vocabulary.labels import SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
+from zonekit.vocabulary.labels import LAYER_ZH, SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
 from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
 
@@ -169,11 +172,14 @@ def write_tables(
             for name, df in tables.items()
             if len(df) > XLSX_MAX_ROWS
         ]
-    items = {**(metadata or {}), **{f"note {i}": n for i, n in enumerate(notes, start=1)}}
+    items = {**(metadata or {}), **run_metadata(), **{f"note {i}": n for i, n in enumerate(notes, start=1)}}
     meta = pd.DataFrame({"key": list(items), "value": [str(v) for v in items.values()]})
     if lang == "zh":  # the keys as headers are, the values as stored phrases are
+        said = [
+            LAYER_ZH.get(v, v) if k in ("a", "b", "layer") else translate(v, "zh") for k, v in items.items()
+        ]
         meta["key"] = [meta_key(k) for k in meta["key"]]
-        meta["value"] = [translate(v, "zh") for v in meta["value"]]
+        meta["value"] = [str(v) for v in said]
     if suffix == ".xlsx":
         with atomic_output(out) as tmp:
             _write_xlsx(tmp, {**tables, "metadata": meta}, lang)
@@ -202,6 +208,50 @@ def write_tables(
                 _text_safe(df).to_parquet(tmp, index=False)
         written.append(path)
     return written
+
+
+_COMMAND_LINE: ContextVar[str | None] = ContextVar("zonekit_command_line", default=None)
+_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+
+
+def set_command_line(argv: list[str]) -> None:
+    """Record the command line this process runs, for the metadata of what it writes (passwords hidden).
+
+    Parameters
+    ----------
+    argv : list of str
+        ``sys.argv``.
+
+    Examples
+    --------
+    >>> set_command_line(["zonekit", "check", "postgresql://gis:s3cret@db/zones", "--out", "c.xlsx"])
+    >>> run_metadata()["command line"]
+    'zonekit check postgresql://gis:***@db/zones --out c.xlsx'
+    >>> set_command_line([])
+    """
+    import shlex
+
+    _COMMAND_LINE.set(_PASSWORD.sub(r"\1***@", shlex.join(argv)) if argv else None)
+
+
+def run_metadata() -> dict[str, str]:
+    """When and by what a report was made: the time, zonekit's version and the command line.
+
+    Returns
+    -------
+    dict[str, str]
+        ``run at`` (local time with its offset), ``zonekit version`` and ``command line`` (or that it was
+        called from Python).
+    """
+    from datetime import datetime
+
+    from zonekit._version import __version__
+
+    return {
+        "run at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "zonekit version": __version__,
+        "command line": _COMMAND_LINE.get() or say("note.python_api", "en"),
+    }
 
 
 def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -333,8 +383,8 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
     head = wb.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
     )
-    num = wb.add_format({"num_format": "#,##0.####"})
-    wb_formats = {"head": head, "num": num}
+    wb_formats = {"head": head, "wrap": wb.add_format({"text_wrap": True, "valign": "top"})}
+    wb_formats.update({kind: wb.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()})
     used: set[str] = set()
     rows: dict[int, pd.DataFrame] = {}  # the data rows of each sheet, put in after xlsxwriter's pass
     for name, whole in tables.items():
@@ -345,32 +395,50 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
             title = sheet_title(name, lang) if k == 0 else f"{sheet_title(name, lang)[:26]} ({k + 1})"
             rows[len(rows) + 1] = _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang)
     wb.close()
+    for frame in rows.values():  # the formats' indexes are known once the workbook is written
+        frame.attrs["styles"] = [None if f is None else f.xf_index for f in frame.attrs["styles"]]
     fill_sheets(path, rows)
 
 
-def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One sheet's header, widths, frozen header and filter; returns its cells by type, for :func:`fill_sheets`.
+WRAP_WIDTH = 60  # text wider than this (in Excel units) wraps in its column
 
-    Numbers stay numbers (format ``#,##0.####``), booleans booleans, and everything else is text (codes
-    keep every digit; a date column without times shows as ``YYYY-MM-DD``); empty cells stay empty.
+
+def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One sheet's header, widths, formats, frozen header, filter and print setup; returns its cells.
+
+    Numbers stay numbers, each column in the format of its kind (:mod:`zonekit.reports.formats`: counts
+    ``#,##0``, areas and money ``#,##0.00``, rates ``0.0%``, scores ``0.0``); a text column whose values
+    are all numbers is written as numbers; booleans stay booleans; everything else is text (codes keep
+    every digit; a date column without times shows as ``YYYY-MM-DD``), wrapped when it is long; empty
+    cells stay empty. The cells come back by type, with each column's format in ``attrs["styles"]``, for
+    :func:`fill_sheets`.
     """
-    head, num = formats["head"], formats["num"]
     ws = wb.add_worksheet(title)
     widths = []
     for j, col in enumerate(df.columns):
         label = header(str(col), lang)
-        ws.write_string(0, j, label, head)
+        ws.write_string(0, j, label, formats["head"])
         widths.append(display_width(label))
     cells: dict[int, pd.Series] = {}
-    numeric: set[int] = set()
+    styles: list = []
     for j in range(len(df.columns)):
+        name = str(df.columns[j])
         s = df.iloc[:, j].reset_index(drop=True)
         present = s.notna().to_numpy(dtype=bool)
-        if pd.api.types.is_bool_dtype(s) or pd.api.types.infer_dtype(s[present]) == "boolean":
+        kind = pd.api.types.infer_dtype(s[present]) if present.any() else "empty"
+        if pd.api.types.is_bool_dtype(s) or kind == "boolean":
             cells[j] = s.astype("boolean")
-        elif pd.api.types.is_numeric_dtype(s):
-            cells[j] = s.astype(float)
-            numeric.add(j)
+            styles.append(None)
+        elif pd.api.types.is_numeric_dtype(s) or kind in (
+            "integer",
+            "floating",
+            "mixed-integer-float",
+            "decimal",
+        ):
+            numbers = pd.to_numeric(s, errors="coerce")
+            number = number_kind(name, numbers)
+            cells[j] = sheet_values(name, numbers)
+            styles.append(formats[number])
             widths[j] = max(widths[j], 12)
         else:
             text = pd.Series(None, index=s.index, dtype=object)
@@ -378,13 +446,33 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> 
             cells[j] = text
             lengths = text[present].str.len()
             longest = text[lengths.nlargest(50).index] if len(lengths) else []  # the widest is among them
-            widths[j] = max([widths[j], *(min(display_width(t), 60) for t in longest)])
+            widest = max([0, *(display_width(t) for t in longest)])
+            widths[j] = max(widths[j], min(widest, WRAP_WIDTH))
+            styles.append(formats["wrap"] if widest > WRAP_WIDTH else None)
     for j, w in enumerate(widths):
-        ws.set_column(j, j, min(max(w + 2, 8), 62), num if j in numeric else None)
+        ws.set_column(j, j, min(max(w + 2, 8), WRAP_WIDTH + 2), styles[j])
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
-    return pd.DataFrame({j: cells[j] for j in range(len(df.columns))})
+    _print_setup(ws, title)
+    frame = pd.DataFrame({j: cells[j] for j in range(len(df.columns))})
+    frame.attrs["styles"] = styles
+    return frame
+
+
+def _print_setup(ws, title: str) -> None:
+    """Landscape, fitted to the page width, the header row on every page, title and date in the margins."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_header(f'&L&"-,Bold"{_margin_text(title)}&R&D')
+    ws.set_footer("&C&P / &N")
+
+
+def _margin_text(text: str) -> str:
+    """Text for a page header: ``&`` doubled (a code character there), cut to leave room for the codes."""
+    return text.replace("&", "&&")[:100]
 
 
 def _as_text(values: pd.Series) -> list[str]:

@@ -156,6 +156,102 @@ LABELS_ZH.update(
     }
 )
 
+# layer columns, enclave, boundary-version, overlap-preset and ranking tables
+LABELS_ZH.update(
+    {
+        "adcode": "行政区代码",
+        "parent_adcode": "上级行政区代码",
+        "county": "所在县(区)",
+        "county_adcode": "所在县代码",
+        "adjusted_on": "调整日期",
+        "approved_area_ha": "核准面积(公顷)",
+        "area_id": "保护区代码",
+        "build_status": "建设状态",
+        "supplied": "是否已供应",
+        "idle": "是否闲置",
+        "is_construction": "是否建设用地",
+        "land_use_flag": "地类标记",
+        "land_use_name": "地类名称",
+        "land_area_m2": "用地面积(平方米)",
+        "source_area_m2": "原图斑面积(平方米)",
+        "lead_industries": "主导产业",
+        "parent_park_id": "上级园区代码",
+        "in_catalogue": "是否列入目录",
+        "region": "所属区域",
+        "industry_code": "行业代码",
+        "gfa_m2": "建筑面积(平方米)",
+        "footprint_m2": "建筑基底面积(平方米)",
+        "yard_m2": "露天堆场面积(平方米)",
+        "investment_wan": "固定资产投资(万元)",
+        "revenue_wan": "营业收入(万元)",
+        "tax_wan": "税收(万元)",
+        "value_added_wan": "工业增加值(万元)",
+        "energy_tce": "综合能耗(吨标准煤)",
+        "employees": "从业人数",
+        "rd_wan": "研发经费(万元)",
+        "land_m2": "用地面积(平方米)",
+        "benchmark_tax_per_mu": "亩均税收基准值(万元/亩)",
+        "benchmark_revenue_per_mu": "亩均销售收入基准值(万元/亩)",
+        "benchmark_value_added_per_mu": "亩均增加值基准值(万元/亩)",
+        "benchmark_tax_per_energy": "单位能耗税收基准值(万元/吨标准煤)",
+        "value_added_per_mu": "亩均增加值(万元/亩)",
+        "tax_per_energy": "单位能耗税收(万元/吨标准煤)",
+        "threshold": "控制值",
+        "metric": "分成指标",
+        "home_adcode": "飞出地代码",
+        "host_adcode": "飞入地代码",
+        "home_share": "飞出地分成比例",
+        "host_share": "飞入地分成比例",
+        "home_wan": "飞出地分得(万元)",
+        "host_wan": "飞入地分得(万元)",
+        "total_wan": "合计(万元)",
+        "value_wan": "金额(万元)",
+        "role": "角色",
+        "valid_from": "起始日期",
+        "valid_to": "终止日期",
+        "rule_valid_from": "分成规则起始日期",
+        "rule_valid_to": "分成规则终止日期",
+        "distance_km": "距离(公里)",
+        "year": "年份",
+        "version": "版本",
+        "from_version": "调整前版本",
+        "to_version": "调整后版本",
+        "version_1": "版本一",
+        "version_2": "版本二",
+        "added_ha": "新增面积(公顷)",
+        "added_mu": "新增面积(亩)",
+        "removed_ha": "减少面积(公顷)",
+        "removed_mu": "减少面积(亩)",
+        "parcels_in": "调入地块数",
+        "parcels_out": "调出地块数",
+        "outside_m2": "超出面积(平方米)",
+        "outside_ha": "超出面积(公顷)",
+        "outside_mu": "超出面积(亩)",
+        "pct_of_park": "占园区比例",
+        "inside": "位于保护区内",
+        "within_m": "距离(米)",
+        "b_kind": "B类别",
+        "rank_in_region": "区域内排名",
+        "zones_in_region": "区域内开发区数",
+        "utilisation": "土地利用状况得分",
+        "structure": "用地结构状况得分",
+        "intensity": "土地利用强度得分",
+        "land_use": "土地利用状况总分",
+        "efficiency": "产业用地投入产出效益得分",
+        "management": "土地利用监管绩效得分",
+        "total": "综合得分",
+        "area_change_m2": "面积变化(平方米)",
+        "area_change_ha": "面积变化(公顷)",
+        "area_change_mu": "面积变化(亩)",
+        "feature_id": "要素编号",
+        "feature_name": "要素名称",
+        "source_position": "源文件中的位置",
+        "source_sha256": "来源文件 SHA-256",
+        "gdp_wan": "地区生产总值(万元)",
+        "fdi_wan": "实际利用外资(万元)",
+    }
+)
+
 
 RULE_ZH = {
     "one_county_one_zone": "一县一区",
@@ -164,6 +260,88 @@ RULE_ZH = {
     "low_intensity": "集约度偏低",
     "redline": "占用红线或基本农田",
 }
+
+LAYER_ZH = {
+    "admin": "行政区",
+    "zones": "开发区",
+    "parks": "园区",
+    "enclaves": "飞地分成",
+    "landuse": "地块",
+    "protected": "保护区",
+    "enterprises": "企业",
+    "zone_versions": "开发区边界版本",
+    "supply": "供地",
+    "approvals": "农转用与征收批准",
+}
+CHECK_ZH = {
+    "crs_mismatch": "坐标系不一致",
+    "schema": "字段不合规",
+    "invalid_geometry": "几何无效",
+    "park_overlap": "园区相互重叠",
+    "same_zone": "同一开发区内重叠",
+    "two_zones": "跨开发区重叠",
+    "theme_without_parent": "主题园缺少上级园区",
+    "theme_parent_missing": "主题园的上级园区不存在",
+    "theme_outside_parent": "主题园超出上级园区",
+    "park_zone_missing": "园区所属开发区不存在",
+    "park_outside_zone": "园区超出开发区边界",
+    "host_outside_admin": "飞入地代码与行政区不符",
+    "host_adcode_mismatch": "园区所在行政区代码不符",
+    "enclave_host_is_home": "飞出地与飞入地相同",
+    "share_sum": "分成比例之和不为 1",
+    "share_overlap": "分成期间重叠",
+    "enclave_park_missing": "飞地园区不存在",
+    "enclave_without_rules": "飞地缺少分成规则",
+    "unknown_land_use_code": "未识别的地类编码",
+}
+KIND_ZH = {
+    "main": "主园区",
+    "sub": "分园区",
+    "theme": "主题园",
+    "enclave": "飞地园区",
+    "eco_redline": "生态保护红线",
+    "basic_farmland": "永久基本农田",
+    "nature_reserve": "自然保护地",
+    "water_source": "饮用水水源保护区",
+    "other": "其他",
+    "province": "省",
+    "city": "市",
+    "county": "县(区)",
+    "town": "乡镇",
+}
+LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "other": "其他"}
+TYPE_ZH = {
+    "etdz": "经济技术开发区",
+    "hitech": "高新技术产业开发区",
+    "bonded": "海关特殊监管区域",
+    "border": "边境/跨境经济合作区",
+    "other": "其他",
+}
+REGION_ZH = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北"}
+METRIC_ZH = {
+    "gdp": "地区生产总值",
+    "tax": "税收",
+    "output": "产值",
+    "revenue": "营业收入",
+    "investment": "固定资产投资",
+    "fdi": "实际利用外资",
+}
+MODE_ZH = {"create": "新建", "replace": "替换", "append": "追加"}
+CODE_SYSTEM_ZH = {
+    "gb21010_2017": "GB/T 21010-2017",
+    "sandiao": "三调工作分类",
+    "ydyh_2020": "国土空间用地用海分类(2020)",
+    "ydyh_2023": "国土空间用地用海分类(2023)",
+}
+ROLE_ZH = {"home": "飞出地", "host": "飞入地"}
+INDICATOR_ZH = LABELS_ZH | {"far": "容积率", "investment_intensity": "投资强度"}  # indicator names as values
+BUILD_ZH = {
+    "built": "已建成",
+    "serviced": "已达供地条件",
+    "unserviced": "未达供地条件",
+    "unbuildable": "不可建设",
+}
+GROUP_ZH = {"(outside parks)": "(园区以外)"}
 VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code by code
     "unit": {"ha": "公顷", "share": "比例"},
     "suggested_action": ACTION_ZH,
@@ -172,6 +350,26 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
     "rule": RULE_ZH,
     "rules": RULE_ZH,
     "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
+    "weights_used": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
+    "version_1": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
+    "version_2": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
+    "check": CHECK_ZH,
+    "layer": LAYER_ZH,
+    "a_layer": LAYER_ZH,
+    "b_layer": LAYER_ZH,
+    "kind": KIND_ZH,
+    "b_kind": KIND_ZH,
+    "b_class": KIND_ZH,
+    "level": {**LEVEL_ZH, **KIND_ZH},
+    "type": TYPE_ZH,
+    "region": REGION_ZH,
+    "metric": METRIC_ZH,
+    "mode": MODE_ZH,
+    "code_system": CODE_SYSTEM_ZH,
+    "role": ROLE_ZH,
+    "build_status": BUILD_ZH,
+    "group": GROUP_ZH,
+    "indicator": INDICATOR_ZH,
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SHEET_ZH = {
@@ -219,6 +417,17 @@ META_ZH = {
     "preset": "预设",
     "by": "评价单元",
     "main": "主表",
+    "run at": "运行时间",
+    "zonekit version": "zonekit 版本",
+    "command line": "命令行",
+    "config text": "配置全文",
+    "units": "评价单元数",
+    "parcels": "地块数",
+    "intersecting pairs": "相交的评价单元与地块对数",
+    "pairs inside (fast path)": "整块位于单元内的地块对数",
+    "zone type rule": "评价类型判定规则",
+    "layer": "图层",
+    "features": "要素数",
 }
 
 
@@ -242,6 +451,8 @@ def meta_key(key: str) -> str:
     """
     if key.startswith("note "):
         return "说明 " + key[5:]
+    if key.startswith("input "):
+        return "输入图层:" + LAYER_ZH.get(key[6:], key[6:])
     return META_ZH.get(key, LABELS_ZH.get(key, key))
 
 
@@ -260,7 +471,28 @@ def header(column: str, lang: str) -> str:
     str
         The header for ``column`` in ``lang`` (``zh`` or ``en``).
     """
-    return LABELS_ZH.get(column, column) if lang == "zh" else column
+    if lang != "zh":
+        return column
+    if column in LABELS_ZH:
+        return LABELS_ZH[column]
+    for prefix, pattern in PATTERNS_ZH:
+        if column.startswith(prefix) and len(column) > len(prefix):
+            rest = column[len(prefix) :]
+            return pattern.format(_bare(LABELS_ZH.get(rest, rest)))
+    return column
+
+
+PATTERNS_ZH = (
+    ("score_", "{}得分"),
+    ("share_", "{}类占比"),
+    ("benchmark_", "{}基准值"),
+)
+"""Headers made from a prefix and another column's name (``score_supply_rate`` → 土地供应率得分)."""
+
+
+def _bare(label: str) -> str:
+    """A label without its unit: ``投资强度(万元/公顷)`` → ``投资强度``."""
+    return label.split("(", 1)[0]
 
 
 def sheet_title(table: str, lang: str) -> str:

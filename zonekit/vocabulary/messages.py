@@ -200,6 +200,10 @@ def render(code: str, lang: str | None = None, values: Mapping[str, object] | No
             from zonekit.vocabulary.phrases import translate
 
             vals[k] = translate(v, "zh")
+        elif lang == "zh" and k == "system" and isinstance(v, str):  # a land-use code system by its name
+            from zonekit.vocabulary.labels import CODE_SYSTEM_ZH
+
+            vals[k] = CODE_SYSTEM_ZH.get(v, v)
     problem, fix = (msg.zh, msg.fix_zh) if lang == "zh" else (msg.en, msg.fix_en)
     return problem.format_map(vals), fix.format_map(vals)
 
@@ -1097,6 +1101,14 @@ MESSAGES: dict[str, Message] = {
         "{system} web-map offset: it is the study's {other} that carries it (with the offset added they "
         "meet, median gap {after} m)",
     ),
+    "note.input_layer": M("{n} 个要素,来自 {sources}", "{n} features from {sources}"),
+    "note.zone_type_rule": M(
+        "A2/A > {industrial} 且 A1/A < {residential} 时为工业主导型",
+        "industrial if A2/A > {industrial} and A1/A < {residential}",
+    ),
+    "note.unit_park": M("园区", "park"),
+    "note.unit_zone": M("开发区", "zone"),
+    "note.python_api": M("(Python 接口调用)", "(called from Python)"),
     "note.columns_renamed": M(
         "以下列改名保存(GeoPackage 的列名不区分大小写,fid 为要素编号专用):{columns}",
         "columns stored under new names (a GeoPackage's column names ignore case, and fid is its feature "

@@ -7,7 +7,7 @@ the same whatever language wrote it; :func:`translate` recognises such text and 
 Text it does not recognise is shown as it is.
 
 >>> translate("park_id is empty; made valid (Self-intersection[1 1])", "zh")
-'park_id 为空;已修复为有效几何(Self-intersection[1 1])'
+'园区代码 为空;已修复为有效几何(Self-intersection[1 1])'
 """
 
 from __future__ import annotations
@@ -51,8 +51,13 @@ def _one(text: str, lang: str) -> str | None:
     for rx, code in _patterns():
         m = rx.match(text)
         if m:
+            values = m.groupdict()
+            if lang == "zh" and "col" in values:  # a study column is named as its header says it
+                from zonekit.vocabulary.labels import LABELS_ZH
+
+                values["col"] = LABELS_ZH.get(values["col"], values["col"])
             try:
-                return render(code, lang, m.groupdict())[0]
+                return render(code, lang, values)[0]
             except (ValueError, KeyError, IndexError):  # a template that formats a number: shown as stored
                 return None
     return None

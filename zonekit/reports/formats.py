@@ -1,0 +1,92 @@
+"""How each kind of number shows in a workbook, decided by its column: counts, areas and money, rates, scores.
+
+One table of rules serves every sheet, so 2026 parcels never show as ``2,026.``, a development rate of
+0.8082 shows as ``80.8%``, an area as ``1,099.76`` and a score as ``93.2``. Values stay numbers (Excel
+sums and sorts them); only their look changes. Percentages that zonekit keeps as 0–100 (``pct_of_a``)
+are divided by 100 for the sheet, so that ``%`` shows them right.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+FORMATS = {
+    "count": "#,##0",
+    "year": "0",
+    "measure": "#,##0.00",
+    "percent": "0.0%",
+    "score": "0.0",
+    "ratio": "0.00",
+}
+"""Excel number formats by kind."""
+
+_RULES: tuple[tuple[str, str], ...] = (
+    (r"^(year|.*_year)$", "year"),
+    (r"^(pct_.*|.*_pct|rank_pct|share_.*|.*_share)$", "percent"),
+    (r"^(.*_rate|.*_ratio|building_density|industrial_building_coefficient)$", "percent"),
+    (r"^(score|score_.*|.*_score|total|utilisation|structure|intensity|land_use|efficiency|management)$", "score"),
+    (r"^(.*_far|far|composite_far|similarity|ratio|national)$", "ratio"),
+    (r"^(.*_(m2|ha|mu|km|m|wan|tce)|.*_per_(ha|mu|energy)|investment_intensity|threshold|quantity|value)$", "measure"),
+    (r"^(parcels|parcels_.*|read|loaded|repaired|rejected|features|import_id|source_position|employees|"
+     r"rank_in_region|zones_in_region|units|priority|n_.*|.*_count)$", "count"),
+)  # fmt: skip
+HUNDREDS = re.compile(r"^(pct_.*|.*_pct)$")
+"""Columns zonekit keeps as 0–100 (``rank_pct`` is a fraction and is not among them)."""
+
+
+def number_kind(column: str, values: pd.Series) -> str:
+    """The kind of a numeric column: by its name, else whole numbers are counts and the rest measures.
+
+    Parameters
+    ----------
+    column : str
+        The machine name of the column.
+    values : pandas.Series
+        Its values (numbers).
+
+    Returns
+    -------
+    str
+        A key of :data:`FORMATS`.
+
+    Examples
+    --------
+    >>> s = pd.Series([1.5])
+    >>> [number_kind(c, s) for c in ("development_rate", "area_ha", "score", "year", "composite_far")]
+    ['percent', 'measure', 'score', 'year', 'ratio']
+    >>> number_kind("something", pd.Series([3.0, 4.0])), number_kind("something", pd.Series([0.25]))
+    ('count', 'measure')
+    """
+    for pattern, kind in _RULES:
+        if re.match(pattern, column):
+            return kind
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    v = v[np.isfinite(v)]
+    return "count" if len(v) and bool(np.all(v == np.round(v))) else "measure"
+
+
+def sheet_values(column: str, values: pd.Series) -> pd.Series:
+    """The numbers as the sheet holds them: 0–100 percentages as fractions, the rest as they are.
+
+    Parameters
+    ----------
+    column : str
+        The machine name of the column.
+    values : pandas.Series
+        Its values (numbers).
+
+    Returns
+    -------
+    pandas.Series
+        float64.
+
+    Examples
+    --------
+    >>> sheet_values("pct_of_a", pd.Series([17.3, 100.0])).tolist(), sheet_values("rank_pct", pd.Series([0.5])).tolist()
+    ([0.17300000000000001, 1.0], [0.5])
+    """
+    out = values.astype(float)
+    return out / 100.0 if HUNDREDS.match(column) and column != "rank_pct" else out
