@@ -176,7 +176,8 @@ def write_tables(
     meta = pd.DataFrame({"key": list(items), "value": [str(v) for v in items.values()]})
     if lang == "zh":  # the keys as headers are, the values as stored phrases are
         said = [
-            LAYER_ZH.get(v, v) if k in ("a", "b", "layer") else translate(v, "zh") for k, v in items.items()
+            LAYER_ZH.get(str(v), v) if k in ("a", "b", "layer") else translate(v, "zh")
+            for k, v in items.items()
         ]
         meta["key"] = [meta_key(k) for k in meta["key"]]
         meta["value"] = [str(v) for v in said]
