@@ -88,3 +88,26 @@ def test_csv_text_never_runs_as_a_formula_and_numbers_round_trip(tmp_path):
     assert said[5] == "园区 A" and pd.isna(said[6])
     np.testing.assert_array_equal(back["value"].to_numpy(), t["value"].to_numpy())  # exact round trip
     assert all(not str(v).startswith(("=", "+", "-", "@")) for v in said if isinstance(v, str))
+
+
+def test_csv_codes_keep_their_digits_in_excel_and_numbers_their_documented_precision(tmp_path):
+    t = pd.DataFrame(
+        {
+            "parcel_id": ["3206120001234567", "L-1", "0601"],
+            "name": ['=HYPERLINK("x")', "园区", "+1+1"],
+            "area_ha": [1.23456789, 2.0, 0.5],
+            "overlap_m2": [12.3456, 1.0, 0.0],
+            "development_rate": [0.80820804, 1.0, 0.0],
+        }
+    )
+    zh, en = tmp_path / "zh.csv", tmp_path / "en.csv"
+    write_tables({"t": t}, zh, main="t", lang="zh")
+    write_tables({"t": t}, en, main="t", lang="en")
+    text = zh.read_text(encoding="utf-8-sig")
+    assert '"=""3206120001234567"""' in text and '"=""0601"""' in text  # Excel shows 3206120001234567
+    assert "'=HYPERLINK" in text and "'+1+1" in text  # the data's formulas stay text (OWASP)
+    plain = pd.read_csv(en, encoding="utf-8-sig", dtype={"parcel_id": str})
+    assert plain["parcel_id"].tolist() == ["3206120001234567", "L-1", "0601"]  # scripts read them plain
+    assert plain["area_ha"].tolist() == [1.234568, 2.0, 0.5]
+    assert plain["overlap_m2"].tolist() == [12.35, 1.0, 0.0]
+    assert plain["development_rate"].tolist() == [0.808208, 1.0, 0.0]

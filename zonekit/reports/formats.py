@@ -33,6 +33,44 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"^(parcels|parcels_.*|read|loaded|repaired|rejected|features|import_id|source_position|employees|"
      r"rank_in_region|zones_in_region|units|priority|n_.*|.*_count)$", "count"),
 )  # fmt: skip
+DECIMALS = {"count": 0, "year": 0, "measure": 4, "percent": 6, "score": 2, "ratio": 4}
+"""Decimals a CSV keeps, by kind; areas keep more where their unit is larger (see :func:`csv_decimals`)."""
+_UNIT_DECIMALS = ((r".*_m2$", 2), (r".*_ha$", 6), (r".*_mu$", 4), (r"^(pct_.*|.*_pct)$", 4), (r".*_wan$", 2))
+
+
+def csv_decimals(column: str, values: pd.Series) -> int:
+    """How many decimals a CSV keeps of a numeric column.
+
+    m² 2 (1 cm²), 公顷 6 (1 cm²), 亩 4, 万元 2, rates and shares 6, 0–100 percentages 4, scores 2,
+    ratios 4, counts 0, other measures 4.
+
+    Parameters
+    ----------
+    column : str
+        The machine name of the column.
+    values : pandas.Series
+        Its values.
+
+    Returns
+    -------
+    int
+        Decimals.
+
+    Examples
+    --------
+    >>> [csv_decimals(c, pd.Series([0.5])) for c in ("overlap_m2", "area_ha", "development_rate", "score")]
+    [2, 6, 6, 2]
+    """
+    for pattern, n in _UNIT_DECIMALS:
+        if re.match(pattern, column):
+            return n
+    return DECIMALS[number_kind(column, values)]
+
+
+LONG_DIGITS = re.compile(r"^(0\d+|\d{12,})$")
+"""Text that Excel would turn into a number and spoil: a leading zero (0601) or 12 digits and more."""
+
+
 HUNDREDS = re.compile(r"^(pct_.*|.*_pct)$")
 """Columns zonekit keeps as 0–100 (``rank_pct`` is a fraction and is not among them)."""
 

@@ -55,7 +55,11 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
         text = pc.cast(value, pa.string())
         cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', text, "</v></c>", "")
     else:
-        text = pa.array(s.astype(object).where(present, None).tolist(), type=pa.string())
+        values = s.astype(object).where(present, None)
+        number = np.zeros(len(s), dtype=bool)
+        if pd.api.types.infer_dtype(s[present]) == "mixed":  # numbers among text: each cell by its own type
+            number = np.fromiter((isinstance(v, float) for v in values.to_numpy()), dtype=bool, count=len(s))
+        text = pa.array(values.where(~number, None).tolist(), type=pa.string())
         spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)  # kept only when asked
         opening = pc.if_else(
             spaced,
@@ -63,6 +67,12 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
             f'{styled}" t="inlineStr"><is><t>',
         )
         cell = pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
+        if number.any():
+            amounts = pc.cast(
+                pa.array(np.where(number, values.to_numpy(), np.nan).astype(float)), pa.string()
+            )
+            as_number = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', amounts, "</v></c>", "")
+            cell = pc.if_else(pa.array(number), as_number, cell)
     return pc.fill_null(cell, "")
 
 

@@ -26,7 +26,7 @@ from zonekit.geo.gpkg import new_file_options
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
 from zonekit.reports.formats import FORMATS as NUMBER_FORMATS
-from zonekit.reports.formats import number_kind, sheet_values
+from zonekit.reports.formats import LONG_DIGITS, csv_decimals, number_kind, sheet_values
 from zonekit.reports.sheet_cells import fill_sheets
 from zonekit.vocabulary.labels import LAYER_ZH, SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
 from zonekit.vocabulary.messages import check_language, say
@@ -202,7 +202,8 @@ def write_tables(
         path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
         with atomic_output(path) as tmp:
             if suffix == ".csv":
-                write_csv(_plain(df, lang).rename(columns=lambda c: header(str(c), lang)), tmp)
+                rounded = csv_rounded(_plain(df, lang), keep_digits=lang == "zh")
+                write_csv(rounded.rename(columns=lambda c: header(str(c), lang)), tmp)
             elif isinstance(df, gpd.GeoDataFrame):
                 df.to_parquet(tmp, index=False, row_group_size=100_000)
             else:
@@ -295,6 +296,7 @@ def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
 
 
 _FORMULA_START = r"^[=+\-@\t\r]"  # what a spreadsheet would read as the start of a formula
+_DIGITS_AS_TEXT = r'="\d+"'  # how csv_rounded keeps a code's digits: a formula giving only that text
 
 
 def inert_text(df: pd.DataFrame) -> pd.DataFrame:
@@ -324,12 +326,56 @@ def inert_text(df: pd.DataFrame) -> pd.DataFrame:
         if s.dtype == object or pd.api.types.is_string_dtype(s):
             try:  # non-text values in an object column are no formula (``.str`` gives them NaN)
                 bad = s.str.contains(_FORMULA_START, regex=True, na=False).to_numpy(dtype=bool)
+                bad = bad & ~s.str.fullmatch(_DIGITS_AS_TEXT, na=False).to_numpy(dtype=bool)
             except AttributeError:  # no text in the column at all
                 continue
             if bad.any():
                 out = out.copy() if out is df else out
                 fixed = s.astype(object)
                 fixed[bad] = "'" + s[bad].astype(str)
+                out[c] = fixed
+    return out
+
+
+def csv_rounded(df: pd.DataFrame, *, keep_digits: bool) -> pd.DataFrame:
+    """``df`` for a CSV: numbers rounded to their column's precision, codes kept from Excel's spoiling.
+
+    Each number column keeps :func:`~zonekit.reports.formats.csv_decimals` decimals. In a CSV meant for
+    Excel (``keep_digits``), codes that Excel would turn into numbers (``0601``, a 16-digit parcel id) are
+    written as ``="0601"``, which Excel shows as the text itself.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The table under its machine column names.
+    keep_digits : bool
+        Protect digit codes from Excel (the Chinese CSV, opened by people); the English CSV, read by
+        scripts, keeps them plain.
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy where anything changed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"parcel_id": ["3206120001234567", "L1"], "area_ha": [1.23456789, 2.0]})
+    >>> csv_rounded(t, keep_digits=True).values.tolist()
+    [['="3206120001234567"', 1.234568], ['L1', 2.0]]
+    """
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if pd.api.types.is_float_dtype(s):
+            out[c] = s.round(csv_decimals(str(c), s))
+        elif keep_digits and (s.dtype == object or pd.api.types.is_string_dtype(s)):
+            try:
+                spoilt = s.str.match(LONG_DIGITS, na=False).to_numpy(dtype=bool)
+            except AttributeError:  # no text in the column
+                continue
+            if spoilt.any():
+                fixed = s.astype(object)
+                fixed[spoilt] = '="' + s[spoilt].astype(str) + '"'
                 out[c] = fixed
     return out
 
@@ -444,6 +490,19 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> 
         else:
             text = pd.Series(None, index=s.index, dtype=object)
             text[present] = _as_text(s[present])
+            if kind in ("mixed", "mixed-integer"):  # numbers among text (indicators by version) stay numbers
+                cell_values = s.to_numpy(dtype=object)
+                is_number = np.fromiter(
+                    (isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in cell_values),
+                    dtype=bool,
+                    count=len(cell_values),
+                )
+                text = text.astype(object)
+                text[is_number] = cell_values[is_number].astype(float)
+                styles.append(formats["measure"])
+                cells[j] = text
+                widths[j] = max(widths[j], 12)
+                continue
             cells[j] = text
             lengths = text[present].str.len()
             longest = text[lengths.nlargest(50).index] if len(lengths) else []  # the widest is among them

@@ -334,7 +334,13 @@ CODE_SYSTEM_ZH = {
     "ydyh_2023": "国土空间用地用海分类(2023)",
 }
 ROLE_ZH = {"home": "飞出地", "host": "飞入地"}
-INDICATOR_ZH = LABELS_ZH | {"far": "容积率", "investment_intensity": "投资强度"}  # indicator names as values
+INDICATOR_ZH = LABELS_ZH | {
+    "far": "容积率",
+    "investment_intensity": "投资强度",
+    "building_coefficient": "建筑系数",
+    "admin_share": "行政办公及生活服务设施用地所占比重",
+    "green_ratio": "绿地率",
+}  # indicator names as values
 BUILD_ZH = {
     "built": "已建成",
     "serviced": "已达供地条件",
