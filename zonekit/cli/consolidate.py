@@ -39,6 +39,7 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
     Candidates that link zones form groups (connected components); each group gets a priority.
     """
     from zonekit import api
+    from zonekit.reports.tables import localised
 
     st = read(study, ("zones", "parks"), ("landuse", "protected", "admin"), stream=("landuse",))
     g = st.get
@@ -52,4 +53,5 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
     )
     write_report(report, out, lang=lang, metadata={"study": study.name}, study=study, config=config)
     groups = report["groups"]
-    show(groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]].to_string(index=False))
+    table = groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]]
+    show(localised(table, lang).to_string(index=False))

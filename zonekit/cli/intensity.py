@@ -54,6 +54,7 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
       zonekit intensity study.gpkg --out intensity.xlsx --by zone --config my-province.toml
     """
     from zonekit import api
+    from zonekit.reports.tables import localised
 
     st = read(study, ("parks", "landuse"), ("zones", "enterprises"), stream=("landuse",))
     g = st.get
@@ -68,7 +69,7 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
     )
     ind = report["indicators"]
     cols = ["name", "area_ha", "score", "grade"]
-    show(ind[cols].to_string(float_format=lambda v: f"{v:,.1f}"))
+    show(localised(ind[cols].reset_index(), lang).to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
     write_report(
         report,
         out,

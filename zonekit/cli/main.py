@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import os
 import sys
 import textwrap
 import warnings
@@ -100,7 +101,7 @@ class ZonekitGroup(click.Group):
                 raise
             raise UserError(err.message) from None
         except OSError as err:
-            if debug:
+            if debug or isinstance(err, BrokenPipeError):
                 raise
             raise UserError(os_error_message(err)) from None
 
@@ -154,6 +155,9 @@ def cli() -> None:
     except KeyboardInterrupt:
         show(say("interrupted"), err=True)
         sys.exit(130)
+    except BrokenPipeError:  # the reader went away (`zonekit check s.gpkg | head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except Exception as err:
         if debug:
             raise

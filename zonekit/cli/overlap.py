@@ -63,6 +63,7 @@ def overlap(
       zonekit overlap study.gpkg --a landuse --b protected --buffer 500 --out near_water.xlsx
     """
     from zonekit import api
+    from zonekit.vocabulary.labels import sheet_title
 
     if preset == "findings":
         st = read(study, ("parks",), ("protected", "zones", "admin", "landuse"), stream=("landuse",))
@@ -78,7 +79,7 @@ def overlap(
         )
         write_report(report, out, lang=lang, metadata={"study": study.name, "preset": preset}, study=study)
         for name, t in report.frames.items():
-            show(f"{name:<26} {len(t)}")
+            show(f"{sheet_title(name, lang):<26} {len(t)}")
         return
     if a is None or not bs:
         raise click.UsageError("give --a and at least one --b, or --preset findings")

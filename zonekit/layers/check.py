@@ -21,7 +21,8 @@ from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.stream import LayerStream, narrowed
 from zonekit.layers.study import Study, read_study
-from zonekit.vocabulary.messages import render, say
+from zonekit.vocabulary.labels import CHECK_ZH
+from zonekit.vocabulary.messages import language, render, say
 
 FINDING_COLUMNS = ["severity", "check", "layer", "ids", "message", "quantity", "unit", "message_zh"]
 SEVERITIES = ("error", "warning", "info")
@@ -514,6 +515,7 @@ def summarise(findings: pd.DataFrame) -> str:
             counts=", ".join(f"{n} {say('severity.' + s)}" for s, n in by_severity.items()),
         )
     ]
+    names = CHECK_ZH if language() == "zh" else {}
     for (sev, chk), n in counts.items():
-        parts.append(f"  {say('severity.' + sev):<7} {chk:<24} {n}")
+        parts.append(f"  {say('severity.' + sev):<7} {names.get(chk, chk):<24} {n}")
     return "\n".join(parts)

@@ -109,6 +109,29 @@ def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return df
 
 
+def localised(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` as a reader sees it in ``lang``: code values said and headers named (a terminal's table).
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        A result table under its machine names.
+    lang : {"zh", "en"}
+        The language.
+
+    Returns
+    -------
+    pd.DataFrame
+        The table to show.
+
+    Examples
+    --------
+    >>> localised(pd.DataFrame({"check": ["park_overlap"], "quantity": [1.5]}), "zh").columns.tolist()
+    ['检查项', '数值']
+    """
+    return _plain(df, lang).rename(columns=lambda c: header(str(c), lang))
+
+
 def _say_values(s: pd.Series, names: dict) -> pd.Series:
     """``s`` with each value found in ``names`` replaced by its name (a vectorised lookup).
 
