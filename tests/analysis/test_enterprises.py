@@ -148,3 +148,36 @@ def test_enterprises_from_chunks_equal_the_whole_layer(sample_study):
     firms = lu[lu["enterprise_id"].notna()]
     no_tax = firms.groupby("enterprise_id")["tax_wan"].count() == 0
     assert whole.set_index("enterprise_id")["tax_wan"].isna().eq(no_tax).all()
+
+
+def test_the_enterprises_own_records_feed_mujun_and_the_control_thresholds(ranked):
+    from zonekit.analysis.enterprises import enterprise_part, enterprise_totals, unmatched_enterprises
+
+    lu, parks = ranked["landuse"], ranked["parks"]
+    # the enterprises layer: E05 pays no tax this year, E06 has no tax figure (its parcels' 90 stand),
+    # E07 is a chemical plant by its record; one enterprise has no parcels; ids written in lower case
+    layer = pd.DataFrame(
+        {
+            "enterprise_id": ["e05", "E06", "E07", "GHOST"],
+            "name": ["五", "六", "七", "无地企业"],
+            "tax_wan": [0.0, np.nan, 105.0, 50.0],
+            "industry_code": [None, None, "C26", "C13"],
+        }
+    )
+    firms = enterprise_totals([enterprise_part(lu, parks)], layer).set_index("enterprise_id")
+    assert firms.loc["E05", "tax_wan"] == 0.0 and firms.loc["E05", "figures_from"] == "enterprise_record"
+    assert firms.loc["E06", "tax_wan"] == pytest.approx(90.0) and firms.loc["E06", "name"] == "六"
+    assert firms.loc["E08", "figures_from"] == "parcels"
+    ent, _ = mujun(ranked, firms=firms.reset_index())
+    e = ent.set_index("enterprise_id")
+    assert e.loc["E05", "tax_per_mu"] == 0.0  # was 5 from the parcels
+    assert e.loc["E06", "tax_per_mu"] == pytest.approx(6.0, rel=1e-6)
+    # E07 builds at FAR 0 on its hectare: against C26's 0.6 (its record), not the generic 0.7
+    v = control_violations(
+        ranked, firms=firms.reset_index().assign(gfa_m2=0.0, footprint_m2=0.0, yard_m2=0.0)
+    )
+    far = v[(v["enterprise_id"] == "E07") & (v["indicator"] == "far")].iloc[0]
+    assert far["threshold"] == 0.6
+    missing = unmatched_enterprises(firms.reset_index(), layer)
+    assert missing[missing["problem"] == "no_parcels"]["enterprise_id"].tolist() == ["GHOST"]
+    assert len(missing[missing["problem"] == "no_record"]) == 21 - 3  # the parcels' other enterprises

@@ -138,13 +138,110 @@ def enterprise_totals(
         agg["park_id"] = best.set_index("enterprise_id")["park_id"]
     elif parts:
         agg["park_id"] = pd.Series(None, index=agg.index, dtype=object)
-    if enterprises is not None:
-        ent = enterprises.set_index("enterprise_id")
-        for c in ("value_added_wan", "energy_tce", "employees", "name"):
-            if c in ent:
-                agg[c] = ent[c]
+    if enterprises is not None and len(enterprises):
+        agg = _with_records(agg, enterprises)
     agg["land_mu"] = agg["land_m2"] / M2_PER_MU
     return agg.reset_index()
+
+
+FIRM_FIGURES = (
+    "tax_wan",
+    "revenue_wan",
+    "investment_wan",
+    "value_added_wan",
+    "energy_tce",
+    "employees",
+    "rd_wan",
+)
+"""What an enterprise's own record says better than the sum of its parcels' attributes."""
+
+
+def firm_key(ids: pd.Series) -> pd.Series:
+    """Enterprise ids as they are matched: trimmed, upper-case (统一社会信用代码 are written either way).
+
+    Parameters
+    ----------
+    ids : pandas.Series
+        Enterprise ids.
+
+    Returns
+    -------
+    pandas.Series
+        The keys (missing where the id is).
+
+    Examples
+    --------
+    >>> firm_key(pd.Series([" 91320600ma1xyz ", None])).tolist()
+    ['91320600MA1XYZ', None]
+    """
+    keys = ids.astype("string").str.strip().str.upper()
+    return keys.astype(object).where(keys.notna(), None)
+
+
+def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """The enterprise table with each enterprise's own record joined in.
+
+    Its figures where the record has them (the parcels' sums only where it has none), its industry code
+    and name; ``figures_from`` says which.
+    """
+    ent = enterprises.assign(_key=firm_key(enterprises["enterprise_id"])).dropna(subset=["_key"])
+    ent = ent.drop_duplicates("_key").set_index("_key")
+    keys = pd.Index(firm_key(agg.index.to_series()))
+    agg = agg.copy()
+    has_record = keys.isin(ent.index)
+    for c in FIRM_FIGURES:
+        if c not in ent:
+            continue
+        own = pd.to_numeric(ent[c], errors="coerce").reindex(keys).to_numpy(dtype=float)
+        mine = agg[c].to_numpy(dtype=float) if c in agg else np.full(len(agg), np.nan)
+        agg[c] = np.where(np.isnan(own), mine, own)
+    for c in ("industry_code", "name"):
+        if c in ent:
+            own = ent[c].reindex(keys).to_numpy(dtype=object)
+            mine = agg[c].to_numpy(dtype=object) if c in agg else np.full(len(agg), None, dtype=object)
+            agg[c] = np.where(pd.isna(own), mine, own)
+    agg["figures_from"] = np.where(has_record, "enterprise_record", "parcels")
+    return agg
+
+
+def unmatched_enterprises(firms: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Enterprises of the layer that no parcel names, and parcels' enterprise ids the layer lacks.
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        The enterprise table from the parcels (:func:`enterprise_totals`).
+    enterprises : pandas.DataFrame
+        The ``enterprises`` layer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``enterprise_id``, ``name`` and ``problem`` (``no_parcels``: no land to judge per 亩;
+        ``no_record``: the figures are the parcels' own).
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"enterprise_id": ["A", "B"]})
+    >>> layer = pd.DataFrame({"enterprise_id": ["a", "C"], "name": ["甲", "丙"]})
+    >>> unmatched_enterprises(firms, layer).values.tolist()
+    [['C', '丙', 'no_parcels'], ['B', None, 'no_record']]
+    """
+    on_parcels = set(firm_key(firms["enterprise_id"]).dropna())
+    keys = firm_key(enterprises["enterprise_id"])
+    listed = set(keys.dropna())
+    lonely = enterprises[~keys.isin(on_parcels).to_numpy(dtype=bool)]
+    stray = firms[~firm_key(firms["enterprise_id"]).isin(listed).to_numpy(dtype=bool)]
+    names = lonely["name"] if "name" in lonely else pd.Series(None, index=lonely.index, dtype=object)
+    return pd.DataFrame(
+        {
+            "enterprise_id": [*lonely["enterprise_id"].astype(str), *stray["enterprise_id"].astype(str)],
+            "name": pd.Series(
+                [*names.astype(object).where(names.notna(), None), *([None] * len(stray))], dtype=object
+            ),
+            "problem": ["no_parcels"] * len(lonely) + ["no_record"] * len(stray),
+        }
+    )
 
 
 def enterprise_table(study) -> pd.DataFrame:

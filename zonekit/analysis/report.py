@@ -13,10 +13,12 @@ from zonekit.analysis.enterprises import (
     enterprise_part,
     enterprise_totals,
     mujun,
+    unmatched_enterprises,
 )
 from zonekit.analysis.intensity import land_intensity, regional_ranking
 from zonekit.geo.raster import zonal_summary
 from zonekit.layers.stream import stream_of
+from zonekit.vocabulary.messages import say
 
 
 def intensity_tables(
@@ -56,6 +58,7 @@ def intensity_tables(
         each=enterprises_of if firms_too else None,
         columns=PARCEL_COLUMNS if firms_too else (),
     )
+    meta = dict(res.metadata)
     tables: dict[str, pd.DataFrame] = {
         "indicators": res.indicators,
         "scores": res.scores,
@@ -64,13 +67,25 @@ def intensity_tables(
     if by == "zone":
         tables["ranking"] = regional_ranking(res.indicators, config=config)
     if firms_too:  # the enterprise table once, for 亩均 and the control indicators
-        firms = enterprise_totals(parts, study.get("enterprises"))
+        layer = study.get("enterprises")
+        firms = enterprise_totals(parts, layer)
         ent, park_classes = mujun(study, config=config, firms=firms)
         tables |= {
             "mujun": ent,
             "mujun_parks": park_classes,
             "control": control_violations(study, config=config, firms=firms),
         }
+        if layer is not None and len(layer):
+            unmatched = unmatched_enterprises(firms, layer)
+            tables["unmatched"] = unmatched
+            from_layer = int((firms.get("figures_from") == "enterprise_record").sum())
+            meta["enterprise figures"] = say(
+                "note.enterprise_figures",
+                "en",
+                records=str(from_layer),
+                parcels=str(len(firms) - from_layer),
+                lonely=str(int((unmatched["problem"] == "no_parcels").sum())),
+            )
     if raster is not None:
         key = "park_id" if by == "park" else "zone_id"
         summary = zonal_summary(res.indicators, raster, id_column=key)
@@ -79,4 +94,4 @@ def intensity_tables(
         if present:
             summary.insert(1, "built_share", summary[present].sum(axis=1))
         tables["raster"] = summary
-    return tables, res.metadata
+    return tables, meta

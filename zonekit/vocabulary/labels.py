@@ -248,6 +248,8 @@ LABELS_ZH.update(
         "source_position": "源文件中的位置",
         "source_sha256": "来源文件 SHA-256",
         "gdp_wan": "地区生产总值(万元)",
+        "figures_from": "数据来源",
+        "problem": "问题",
         "fdi_wan": "实际利用外资(万元)",
     }
 )
@@ -375,6 +377,8 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
     "role": ROLE_ZH,
     "build_status": BUILD_ZH,
     "group": GROUP_ZH,
+    "figures_from": {"enterprise_record": "企业名录", "parcels": "地块属性"},
+    "problem": {"no_parcels": "名录企业无对应地块", "no_record": "地块企业不在名录中"},
     "indicator": INDICATOR_ZH,
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -406,6 +410,7 @@ SHEET_ZH = {
     "scope": "统计口径",
     "changes": "边界变化",
     "coverage": "覆盖统计",
+    "unmatched": "未匹配企业",
 }
 
 
@@ -434,6 +439,7 @@ META_ZH = {
     "zone type rule": "评价类型判定规则",
     "layer": "图层",
     "features": "要素数",
+    "enterprise figures": "企业数据来源",
 }
 
 

@@ -1101,6 +1101,12 @@ MESSAGES: dict[str, Message] = {
         "{system} web-map offset: it is the study's {other} that carries it (with the offset added they "
         "meet, median gap {after} m)",
     ),
+    "note.enterprise_figures": M(
+        "{records} 家企业的税收、营收等数据取自企业名录(名录缺项时用其地块数据),{parcels} 家仅有地块数据;名录中 {lonely} 家企业没有对应地块(见“未匹配企业”表)",
+        "{records} enterprises' tax, revenue and other figures from the enterprises layer (their parcels' where "
+        "the record has none), {parcels} from their parcels only; {lonely} enterprises of the layer have no "
+        "parcels (see the unmatched table)",
+    ),
     "note.input_layer": M("{n} 个要素,来自 {sources}", "{n} features from {sources}"),
     "note.zone_type_rule": M(
         "A2/A > {industrial} 且 A1/A < {residential} 时为工业主导型",
