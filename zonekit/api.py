@@ -266,13 +266,29 @@ def consolidate(
     """
     st = study_of(zones=zones, parks=parks, landuse=parcels, protected=protected, admin=admin)
     ind = intensity.reset_index() if intensity is not None and intensity.index.name else intensity
+    if ind is None and parcels is not None and len(parcels):  # once, for the rule and the before/after
+        from zonekit.analysis.intensity import land_intensity
+
+        ind = land_intensity(st, by="park").indicators
     cand, groups = _consolidate.consolidation_candidates(
         st, config=config, intensity=ind, protected_pairs=protected_pairs
     )
+    weights = _consolidate.load_config("consolidate", config)["priority"]
     meta = {
-        "config": str(config) if config else say("note.default_config", "en", file="consolidate_default.toml")
+        "config": str(config)
+        if config
+        else say("note.default_config", "en", file="consolidate_default.toml"),
+        "priority": say(
+            "note.priority_rule", "en", weights=", ".join(f"{r} {w:g}" for r, w in weights.items())
+        ),
     }
-    return Report({"groups": groups, "candidates": cand}, meta, "groups")
+    tables = {
+        "groups": groups,
+        "candidates": cand,
+        "counties": _consolidate.county_summary(st, cand),
+        "before_after": _consolidate.before_after(st, cand, ind),
+    }
+    return Report(tables, meta, "groups")
 
 
 def enclaves(

@@ -147,11 +147,15 @@ def test_sample_planted_cases_and_nothing_else(sample_study):
         ("scattered", "NT01", "", "NT01-3"),
         ("redline", "NT01", "", "NT01-1"),
         ("redline", "NT03", "", "NT03-1"),
+        ("outside_zone", "NT01", "", "NT01-3"),  # the far sub-park lies wholly outside the zone line
+        ("outside_zone", "NT06", "", "NT06-1"),  # a main park reaching 133 ha past it
     }
-    # the low-intensity rule, worked out here from the intensity table: the bottom 20 % of scored parks
+    # the low-intensity rule, worked out here from the intensity table: grades C and D, and the bottom
+    # 20 % of scored parks unless of grade A
     ind = land_intensity(study, by="park").indicators
     scored = ind[ind["kind"] != "theme"].dropna(subset=["score"])
-    low = scored[scored["score"] <= scored["score"].quantile(0.2)]
+    bottom = scored["score"] <= scored["score"].quantile(0.2)
+    low = scored[scored["grade"].isin(["C", "D"]) | (bottom & (scored["grade"] != "A"))]
     assert {"NT08-1", "NT09-1"} <= set(low["park_id"])  # the two planted low-intensity plates
     expected = planted | {
         ("low_intensity", z, "", p) for z, p in zip(low["zone_id"], low["park_id"], strict=True)
@@ -177,3 +181,115 @@ def test_evidence_in_both_languages_with_the_numbers(sample_study):
         f"{red['overlap_ha']:.1f} ha" in red["evidence"]
         and f"{red['overlap_ha']:.1f} 公顷" in red["evidence_zh"]
     )
+
+
+def _geod_ha(geom, crs=CRS) -> float:
+    lonlat = gpd.GeoSeries([geom], crs=crs).to_crs(4490).iloc[0]
+    return abs(pyproj.Geod(ellps="GRS80").geometry_area_perimeter(lonlat)[0]) / 1e4
+
+
+def test_low_intensity_is_absolute_by_grade_and_relative_only_below_grade_a():
+    ind = pd.DataFrame(
+        {
+            "park_id": ["A1", "A2", "B1", "B2", "C1"],
+            "zone_id": "Z",
+            "name": ["甲", "乙", "丙", "丁", "戊"],
+            "kind": "main",
+            "score": [95.0, 90.0, 80.0, 75.0, 65.0],
+            "grade": ["A", "A", "B", "B", "C"],
+            "area_ha": 1.0,
+            "development_rate": 0.9,
+        }
+    )
+    from zonekit.analysis.config import load_config
+    from zonekit.analysis.consolidate import low_intensity_parks
+
+    cfg = load_config("consolidate", {"low_intensity": {"quantile": 0.4}})
+    low = low_intensity_parks(ind, cfg).set_index("park_id")
+    assert list(low.index) == ["B2", "C1"]  # C1 by its grade; B2 in the bottom 40 % (cut 75 + 0.6·5 = 78)
+    assert "grade C, a low grade" in low.loc["C1", "evidence"]
+    assert "in the bottom 40% of the parks (at most 78.0)" in low.loc["B2", "evidence"]
+    only_a = ind[ind["grade"] == "A"]  # a study of grade-A parks has no low-intensity park
+    assert len(low_intensity_parks(only_a, cfg)) == 0
+
+
+def test_outside_the_zone_over_the_approved_area_and_the_priority_formula():
+    zone_line = sq(0, 0, 2000)  # the zone's approved boundary: 2 km × 2 km
+    zones = gpd.GeoDataFrame(
+        {"zone_id": ["Z"], "name": ["开发区"], "level": ["provincial"], "approved_area_ha": [200.0]},
+        geometry=[zone_line],
+        crs=CRS,
+    )
+    main = sq(0, 0, 1500)
+    sub = shapely.box(X + 1800, Y, X + 2600, Y + 500)  # 200 m of its 800 inside, 600 outside
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["Z-1", "Z-2"], "zone_id": "Z", "name": ["主园", "分园"], "kind": ["main", "sub"]},
+        geometry=[main, sub],
+        crs=CRS,
+    )
+    st = Study(Path("mem.gpkg"), pyproj.CRS.from_user_input(CRS), {"zones": zones, "parks": parks})
+    cand, groups = consolidation_candidates(st)
+    out = cand[cand["rule"] == "outside_zone"].set_index("park_id")
+    assert list(out.index) == ["Z-2"]
+    assert out.loc["Z-2", "area_ha"] == pytest.approx(_geod_ha(sub.difference(zone_line)), rel=1e-6)
+    assert "(75 % of the park)" in out.loc["Z-2", "evidence"]
+    over = cand[cand["rule"] == "over_approved"].iloc[0]
+    measured = _geod_ha(shapely.union_all([main, sub]))
+    assert over["area_ha"] == pytest.approx(measured, rel=1e-6)
+    assert f"{100 * (measured / 200 - 1):.0f} % over its approved 200 ha" in over["evidence"]
+    g = groups.iloc[0]
+    # the 40-ha sub-park is also small (under 50 ha): scattered fires with it
+    assert (
+        g["priority"] == 8.0 and g["priority_formula"] == "outside_zone 4 + over_approved 3 + scattered 1 = 8"
+    )
+    assert g["priority_formula_zh"] == "超出开发区边界 4 + 超出核准面积 3 + 园区分散或过小 1 = 8"
+
+
+def test_county_summary_and_before_after_on_known_plates():
+    from zonekit.analysis.consolidate import before_after, county_summary
+
+    zones = [
+        {
+            "zone_id": "Z1",
+            "name": "县开发区",
+            "level": "provincial",
+            "in_catalogue": True,
+            "county_adcode": "1",
+        },
+        {"zone_id": "P1", "name": "甲集中区", "level": "other", "in_catalogue": False, "county_adcode": "1"},
+        {
+            "zone_id": "Z2",
+            "name": "邻县开发区",
+            "level": "provincial",
+            "in_catalogue": True,
+            "county_adcode": "2",
+        },
+    ]
+    parks = [
+        {"park_id": "Z1-1", "zone_id": "Z1", "kind": "main", "name": "主园", "geometry": sq(0, 0)},
+        {"park_id": "Z1-2", "zone_id": "Z1", "kind": "sub", "name": "远园", "geometry": sq(20_000, 0, 500)},
+        {"park_id": "P1-1", "zone_id": "P1", "kind": "main", "name": "甲", "geometry": sq(5000, 0, 400)},
+        {"park_id": "Z2-1", "zone_id": "Z2", "kind": "main", "name": "邻", "geometry": sq(0, 50_000)},
+    ]
+    st = make_study(zones, parks)
+    cand, _ = consolidation_candidates(st)
+    counties = county_summary(st, cand).set_index("county_adcode")
+    assert counties.loc["1", ["zone_count", "catalogued", "not_catalogued", "zones_after"]].tolist() == [
+        2,
+        1,
+        1,
+        1,
+    ]
+    assert counties.loc["1", "merges"] == "甲集中区 → 县开发区"
+    area = {p["park_id"]: _geod_ha(p["geometry"]) for p in parks}
+    assert counties.loc["1", "area_ha"] == pytest.approx(area["Z1-1"] + area["Z1-2"] + area["P1-1"], rel=1e-6)
+    assert counties.loc["1", "catalogued_ha"] == pytest.approx(area["Z1-1"] + area["Z1-2"], rel=1e-6)
+    scores = pd.DataFrame({"park_id": ["Z1-1", "Z1-2", "P1-1", "Z2-1"], "score": [90.0, 50.0, 70.0, 80.0]})
+    ba = before_after(st, cand, scores).set_index("measure")
+    # P1 is absorbed into Z1; the far, small sub-park Z1-2 is proposed to consolidate or exit
+    assert ba.loc["zones", ["before", "after"]].tolist() == [3, 2]
+    assert ba.loc["parks", ["before", "after"]].tolist() == [4, 3]
+    assert ba.loc["area_ha", "after"] == pytest.approx(sum(area.values()) - area["Z1-2"], rel=1e-9)
+    kept = {k: v for k, v in area.items() if k != "Z1-2"}
+    want = sum(kept[k] * s for k, s in zip(["Z1-1", "P1-1", "Z2-1"], [90.0, 70.0, 80.0], strict=True))
+    assert ba.loc["mean_score", "after"] == pytest.approx(want / sum(kept.values()), rel=1e-9)

@@ -292,7 +292,11 @@ def scattered_parks(parks: gpd.GeoDataFrame, metric_crs: object, cfg: Mapping) -
 
 
 def low_intensity_parks(intensity: pd.DataFrame, cfg: Mapping) -> pd.DataFrame:
-    """Parks whose intensity score is in the bottom ``low_intensity.quantile``: shrink (核减) or redevelop.
+    """Parks of low intensity: shrink (核减) or redevelop.
+
+    Absolute: a grade in ``low_intensity.grades`` (C, D). Relative: a score in the bottom
+    ``low_intensity.quantile`` of the study, unless the grade is one of ``spared_grades`` (A) — so a study
+    of grade-A and -B parks does not call its B parks low for being last. The evidence says which.
 
     Parameters
     ----------
@@ -307,10 +311,15 @@ def low_intensity_parks(intensity: pd.DataFrame, cfg: Mapping) -> pd.DataFrame:
     DataFrame
         One candidate per such park (theme parks and parks without a score are not ranked).
     """
-    q = cfg["low_intensity"]["quantile"]
+    lcfg = cfg["low_intensity"]
+    q = lcfg["quantile"]
     scored = intensity[intensity["kind"] != "theme"].dropna(subset=["score"])
+    grade = scored["grade"].astype(str) if "grade" in scored else pd.Series("", index=scored.index)
     cut = scored["score"].quantile(q)
-    low = scored[scored["score"] <= cut]
+    absolute = grade.isin(list(lcfg["grades"])).to_numpy(dtype=bool)
+    relative = ((scored["score"] <= cut) & ~grade.isin(list(lcfg["spared_grades"]))).to_numpy(dtype=bool)
+    hit = absolute | relative
+    low, absolute = scored[hit], absolute[hit]
     return _rows(
         "low_intensity",
         "shrink",
@@ -318,6 +327,8 @@ def low_intensity_parks(intensity: pd.DataFrame, cfg: Mapping) -> pd.DataFrame:
         {
             "park": low["name"].astype(str).to_numpy(),
             "score": low["score"].to_numpy(),
+            "grade": grade[hit].to_numpy(),
+            "why": np.where(absolute, "evidence.low_grade", "evidence.low_rank"),
             "q": q,
             "cut": cut,
             "rate": low["development_rate"].to_numpy(),
@@ -326,6 +337,88 @@ def low_intensity_parks(intensity: pd.DataFrame, cfg: Mapping) -> pd.DataFrame:
         park_id=low["park_id"].astype(str).to_numpy(),
         score=low["score"].to_numpy(),
         area_ha=low["area_ha"].to_numpy(),
+    )
+
+
+def outside_zone_parks(parks: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, cfg: Mapping) -> pd.DataFrame:
+    """Parks reaching beyond their zone's own boundary (where the zones layer has geometry): adjust it.
+
+    Parameters
+    ----------
+    parks : GeoDataFrame
+        Parks with ``park_id``, ``zone_id`` and ``name``.
+    zones : GeoDataFrame
+        The ``zones`` layer (its own boundaries; zones without geometry are skipped).
+    cfg : mapping
+        The resolved consolidation configuration.
+
+    Returns
+    -------
+    DataFrame
+        One candidate per park with at least ``outside_zone.min_outside_ha`` outside its zone.
+    """
+    if not isinstance(zones, gpd.GeoDataFrame) or zones.geometry.isna().all():
+        return _rows("outside_zone", "adjust_boundary", "evidence.outside_zone", {}, zone_id=[])
+    bounds = pd.Series(zones.geometry.values, index=zones["zone_id"].astype(str))
+    bounds = bounds[~shapely.is_missing(bounds.to_numpy())]
+    zone = parks["zone_id"].astype(str)
+    has = zone.isin(bounds.index).to_numpy(dtype=bool) & (parks["kind"].astype(str) != "theme").to_numpy()
+    own = parks.geometry.to_numpy()[has]
+    outside = shapely.difference(own, bounds.reindex(zone[has]).to_numpy())
+    out_ha = ellipsoidal_area(outside, parks.crs) / M2_PER_HA
+    park_ha = ellipsoidal_area(own, parks.crs) / M2_PER_HA
+    hit = out_ha >= cfg["outside_zone"]["min_outside_ha"]
+    rows = np.flatnonzero(has)[hit]
+    return _rows(
+        "outside_zone",
+        "adjust_boundary",
+        "evidence.outside_zone",
+        {
+            "park": parks["name"].astype(str).to_numpy()[rows],
+            "ha": out_ha[hit],
+            "pct": 100 * out_ha[hit] / np.maximum(park_ha[hit], 1e-12),
+            "zone": zone.to_numpy()[rows],
+        },
+        zone_id=zone.to_numpy()[rows],
+        park_id=parks["park_id"].astype(str).to_numpy()[rows],
+        area_ha=out_ha[hit],
+    )
+
+
+def over_approved_zones(zones: gpd.GeoDataFrame, cfg: Mapping) -> pd.DataFrame:
+    """Zones whose measured area (the union of their parks) exceeds their 核准面积 beyond the tolerance.
+
+    Parameters
+    ----------
+    zones : GeoDataFrame
+        Zones indexed by ``zone_id`` with ``approved_area_ha`` and the union of their parks as geometry.
+    cfg : mapping
+        The resolved consolidation configuration.
+
+    Returns
+    -------
+    DataFrame
+        One candidate (shrink) per such zone, with both areas.
+    """
+    if "approved_area_ha" not in zones:
+        return _rows("over_approved", "shrink", "evidence.over_approved", {}, zone_id=[])
+    approved = pd.to_numeric(zones["approved_area_ha"], errors="coerce").to_numpy(dtype=float)
+    measured = ellipsoidal_area(zones.geometry.to_numpy(), zones.crs) / M2_PER_HA
+    with np.errstate(invalid="ignore"):
+        hit = (approved > 0) & (measured > approved * (1 + cfg["approved_area"]["tolerance"]))
+    names = zones["name"].astype(str).to_numpy() if "name" in zones else zones.index.to_numpy()
+    return _rows(
+        "over_approved",
+        "shrink",
+        "evidence.over_approved",
+        {
+            "zone": names[hit],
+            "measured": measured[hit],
+            "approved": approved[hit],
+            "pct": 100 * (measured[hit] / approved[hit] - 1),
+        },
+        zone_id=zones.index.to_numpy()[hit],
+        area_ha=measured[hit],
     )
 
 
@@ -407,6 +500,8 @@ def consolidation_candidates(
         one_county_one_zone(zones, metric, cfg),
         adjacent_zones(zones, metric, cfg),
         scattered_parks(parks, metric.crs, cfg),
+        outside_zone_parks(parks, study["zones"], cfg),
+        over_approved_zones(zones, cfg),
     ]
     if intensity is not None or ("landuse" in study and len(study["landuse"])):  # no parcels: no such rule
         found.append(
@@ -419,6 +514,15 @@ def consolidation_candidates(
         found.append(redline_parks(parks, pp, cfg))
     cand = pd.concat([f for f in found if len(f)] or [found[0]], ignore_index=True)
     return cand, _groups(cand, zones, parks, cfg)
+
+
+def _formula(rules: list[str], weights: Mapping, lang: str) -> str:
+    """How a group's priority adds up: ``redline 5 + scattered 1 = 6`` (rules by their names in ``lang``)."""
+    from zonekit.vocabulary.labels import RULE_ZH
+
+    named = RULE_ZH if lang == "zh" else {}
+    terms = [f"{named.get(r, r)} {weights.get(r, 0.0):g}" for r in rules]
+    return f"{' + '.join(terms)} = {sum(weights.get(r, 0.0) for r in rules):g}"
 
 
 def _groups(
@@ -462,9 +566,134 @@ def _groups(
                 "suggested_action": action,
                 "actions": ",".join(sorted(set(grp["action"]), key=order.index)),
                 "priority": float(sum(weights.get(r, 0.0) for r in rules)),
+                "priority_formula": _formula(rules, weights, "en"),
+                "priority_formula_zh": _formula(rules, weights, "zh"),
                 "evidence": " | ".join(grp["evidence"]),
                 "evidence_zh": " | ".join(grp["evidence_zh"]),
             }
         )
         geoms.append(shapely.union_all(member_parks.geometry.values) if len(member_parks) else None)
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=parks.crs)
+
+
+def county_summary(study, cand: pd.DataFrame) -> pd.DataFrame:
+    """一县一区 county by county: zones, catalogue, areas, and what merging the plates would give.
+
+    Parameters
+    ----------
+    study : Study or mapping
+        ``zones`` and ``parks``; ``admin`` for the county names when present.
+    cand : DataFrame
+        The candidates (:func:`consolidation_candidates`).
+
+    Returns
+    -------
+    DataFrame
+        One row per county: ``county_adcode``, ``county`` (name), ``zone_count``, ``catalogued``,
+        ``not_catalogued``, ``area_ha``, ``catalogued_ha``, ``merges`` (plate → zone, from the
+        one-county-one-zone candidates) and ``zones_after``.
+    """
+    zones = _zone_shapes(study)
+    if "county_adcode" not in zones or not len(zones):
+        return pd.DataFrame(columns=["county_adcode", "county", "zone_count", "catalogued", "area_ha"])
+    area = ellipsoidal_area(zones.geometry.to_numpy(), zones.crs) / M2_PER_HA
+    listed = zones["in_catalogue"].fillna(False).astype(bool) if "in_catalogue" in zones else False
+    frame = pd.DataFrame(
+        {
+            "county_adcode": zones["county_adcode"].astype("string").to_numpy(),
+            "catalogued": np.asarray(listed, dtype=bool) if not isinstance(listed, bool) else False,
+            "area_ha": area,
+        },
+        index=zones.index,
+    ).dropna(subset=["county_adcode"])
+    by = frame.groupby("county_adcode")
+    out = pd.DataFrame(
+        {
+            "zone_count": by.size(),
+            "catalogued": by["catalogued"].sum().astype(int),
+            "area_ha": by["area_ha"].sum(),
+            "catalogued_ha": frame.assign(a=frame["area_ha"].where(frame["catalogued"], 0.0))
+            .groupby("county_adcode")["a"]
+            .sum(),
+        }
+    )
+    out.insert(2, "not_catalogued", out["zone_count"] - out["catalogued"])
+    names = zones["name"].astype(str) if "name" in zones else pd.Series(zones.index, index=zones.index)
+    merges = cand[cand["rule"] == "one_county_one_zone"]
+    if len(merges):
+        county_of = frame["county_adcode"]
+        said = merges.assign(
+            county_adcode=county_of.reindex(merges["zone_id"]).to_numpy(),
+            text=names.reindex(merges["zone_id"]).to_numpy()
+            + " → "
+            + names.reindex(merges["other_zone_id"]).to_numpy(),
+        )
+        out["merges"] = said.groupby("county_adcode")["text"].agg("; ".join)
+        out["zones_after"] = out["zone_count"] - said.groupby("county_adcode").size().reindex(
+            out.index
+        ).fillna(0)
+    else:
+        out["merges"] = None
+        out["zones_after"] = out["zone_count"]
+    out["zones_after"] = out["zones_after"].astype(int)
+    admin = study.get("admin", None)
+    if admin is not None and len(admin) and "adcode" in admin:
+        out.insert(0, "county", admin.set_index(admin["adcode"].astype(str))["name"].reindex(out.index))
+    else:
+        out.insert(0, "county", None)
+    return out.reset_index()
+
+
+def before_after(study, cand: pd.DataFrame, intensity: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What the proposed consolidation would give: zones, parks, total area and the mean score, now and after.
+
+    After: zones absorbed, merged or entrusted count as part of the zone they join; sub-parks proposed to
+    consolidate or exit are gone; boundaries adjusted drop the parts of parks in red lines or outside their
+    zone; the mean score is the area-weighted score of the parks that remain. An estimate for discussion,
+    not a plan: the evidence of each step is in the candidates.
+
+    Parameters
+    ----------
+    study : Study or mapping
+        ``zones`` and ``parks``.
+    cand : DataFrame
+        The candidates (:func:`consolidation_candidates`).
+    intensity : DataFrame, optional
+        The per-park indicators (for the mean score).
+
+    Returns
+    -------
+    DataFrame
+        ``measure`` (zones, parks, area_ha, mean_score), ``before``, ``after``, ``change``.
+    """
+    parks = study["parks"]
+    top = parks[parks["kind"].astype(str) != "theme"]
+    area = pd.Series(
+        ellipsoidal_area(top.geometry.to_numpy(), top.crs) / M2_PER_HA, index=top["park_id"].astype(str)
+    )
+    joined = cand[cand["action"].isin(["absorb", "merge", "entrust"])]["zone_id"].astype(str)
+    zones_now = top["zone_id"].astype(str).nunique()
+    exit_ids = set(cand.loc[cand["action"] == "consolidate_or_exit", "park_id"].dropna().astype(str))
+    cut = cand[cand["rule"].isin(["redline", "outside_zone"])]
+    trimmed = cut.assign(ha=cut["overlap_ha"].fillna(cut["area_ha"]))
+    trimmed = trimmed[~trimmed["park_id"].astype(str).isin(exit_ids)].groupby("park_id")["ha"].sum()
+    after = area.drop(index=list(exit_ids & set(area.index)))
+    after = after.sub(trimmed.reindex(after.index).fillna(0.0)).clip(lower=0.0)
+
+    def mean_score(weights: pd.Series) -> float:
+        if intensity is None or "score" not in intensity:
+            return np.nan
+        score = pd.Series(intensity["score"].to_numpy(dtype=float), index=intensity["park_id"].astype(str))
+        s = score.reindex(weights.index)
+        ok = s.notna() & (weights > 0)
+        return float((s[ok] * weights[ok]).sum() / weights[ok].sum()) if ok.any() else np.nan
+
+    rows = {
+        "zones": (zones_now, zones_now - joined.nunique()),
+        "parks": (len(area), len(after)),
+        "area_ha": (float(area.sum()), float(after.sum())),
+        "mean_score": (mean_score(area), mean_score(after)),
+    }
+    return pd.DataFrame(
+        [{"measure": k, "before": b, "after": a, "change": a - b} for k, (b, a) in rows.items()]
+    )

@@ -249,6 +249,18 @@ LABELS_ZH.update(
         "source_sha256": "来源文件 SHA-256",
         "gdp_wan": "地区生产总值(万元)",
         "figures_from": "数据来源",
+        "priority_formula": "优先级计算",
+        "zone_count": "开发区数",
+        "catalogued": "目录内开发区数",
+        "not_catalogued": "目录外开发区数",
+        "catalogued_ha": "目录内面积(公顷)",
+        "merges": "一县一区归并",
+        "zones_after": "整合后开发区数",
+        "measure": "项目",
+        "before": "整合前",
+        "after": "整合后(估计)",
+        "change": "变化",
+        "mean_score": "面积加权平均集约度分值",
         "problem": "问题",
         "fdi_wan": "实际利用外资(万元)",
     }
@@ -261,6 +273,8 @@ RULE_ZH = {
     "scattered": "园区分散或过小",
     "low_intensity": "集约度偏低",
     "redline": "占用红线或基本农田",
+    "outside_zone": "超出开发区边界",
+    "over_approved": "超出核准面积",
 }
 
 LAYER_ZH = {
@@ -378,6 +392,12 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
     "build_status": BUILD_ZH,
     "group": GROUP_ZH,
     "figures_from": {"enterprise_record": "企业名录", "parcels": "地块属性"},
+    "measure": {
+        "zones": "开发区数",
+        "parks": "园区数",
+        "area_ha": "总面积(公顷)",
+        "mean_score": "面积加权平均集约度分值",
+    },
     "problem": {"no_parcels": "名录企业无对应地块", "no_record": "地块企业不在名录中"},
     "indicator": INDICATOR_ZH,
 }
@@ -411,6 +431,8 @@ SHEET_ZH = {
     "changes": "边界变化",
     "coverage": "覆盖统计",
     "unmatched": "未匹配企业",
+    "counties": "分县汇总",
+    "before_after": "整合前后对比",
 }
 
 
@@ -440,6 +462,7 @@ META_ZH = {
     "layer": "图层",
     "features": "要素数",
     "enterprise figures": "企业数据来源",
+    "priority": "优先级规则",
 }
 
 

@@ -917,8 +917,20 @@ MESSAGES: dict[str, Message] = {
         "距主园 {km:.1f} 公里;仅 {ha:.0f} 公顷", "{km:.1f} km from the main park; only {ha:.0f} ha"
     ),
     "evidence.low_intensity": M(
-        "园区{park}:集约度分值 {score:.1f} 处于后 {q:.0%}(不高于 {cut:.1f});土地开发率 {rate:.0%}",
-        "park {park}: intensity score {score:.1f} is in the bottom {q:.0%} (at most {cut:.1f}); development rate {rate:.0%}",
+        "园区{park}:集约度分值 {score:.1f},等级 {grade},{why};土地开发率 {rate:.0%}",
+        "park {park}: intensity score {score:.1f}, grade {grade}, {why}; development rate {rate:.0%}",
+    ),
+    "evidence.low_grade": M("等级属于低效等级", "a low grade"),
+    "evidence.low_rank": M(
+        "处于全部园区的后 {q:.0%}(不高于 {cut:.1f})", "in the bottom {q:.0%} of the parks (at most {cut:.1f})"
+    ),
+    "evidence.outside_zone": M(
+        "园区{park}有 {ha:.1f} 公顷(占园区 {pct:.0f}%)位于开发区 {zone} 的边界之外",
+        "park {park} has {ha:.1f} ha ({pct:.0f} % of the park) outside the boundary of zone {zone}",
+    ),
+    "evidence.over_approved": M(
+        "开发区{zone}实测面积 {measured:.0f} 公顷,超出核准面积 {approved:.0f} 公顷 {pct:.0f}%",
+        "zone {zone} measures {measured:.0f} ha, {pct:.0f} % over its approved {approved:.0f} ha",
     ),
     "evidence.redline": M(
         "园区{park}与{area}重叠 {ha:.1f} 公顷(占园区 {pct:.1f}%)",
@@ -1106,6 +1118,10 @@ MESSAGES: dict[str, Message] = {
         "{records} enterprises' tax, revenue and other figures from the enterprises layer (their parcels' where "
         "the record has none), {parcels} from their parcels only; {lonely} enterprises of the layer have no "
         "parcels (see the unmatched table)",
+    ),
+    "note.priority_rule": M(
+        "一组的优先级为组内触发的各条规则的权重之和({weights})",
+        "a group's priority is the sum of the weights of the rules that fired in it ({weights})",
     ),
     "note.input_layer": M("{n} 个要素,来自 {sources}", "{n} features from {sources}"),
     "note.zone_type_rule": M(

@@ -56,6 +56,12 @@ def _one(text: str, lang: str) -> str | None:
                 from zonekit.vocabulary.labels import LABELS_ZH
 
                 values["col"] = LABELS_ZH.get(values["col"], values["col"])
+            if lang == "zh" and "weights" in values:  # consolidation rules by their names
+                from zonekit.vocabulary.labels import RULE_ZH
+
+                values["weights"] = re.sub(
+                    r"[a-z][a-z_]+", lambda w: RULE_ZH.get(w.group(), w.group()), values["weights"]
+                ).replace(", ", "、")
             try:
                 return render(code, lang, values)[0]
             except (ValueError, KeyError, IndexError):  # a template that formats a number: shown as stored
