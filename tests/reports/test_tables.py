@@ -48,7 +48,7 @@ def test_unknown_extension(tmp_path):
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     import zonekit.reports.tables as tables
 
-    def half_then_fail(path, *_args):
+    def half_then_fail(path, *_args, **_kwargs):
         path.write_bytes(b"half a workbook")
         raise RuntimeError("disk full")
 

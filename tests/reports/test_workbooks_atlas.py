@@ -112,7 +112,7 @@ def test_sheets_print_landscape_fitted_with_the_header_repeated(atlas_zh):
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # one page wide
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows.replace("$", "") == "1:1"
-    assert "集约利用指标" in ws.oddHeader.left.text
+    assert ws.oddHeader.left.text.endswith("study.gpkg · 集约利用指标")
 
 
 def test_the_metadata_proves_where_the_numbers_came_from(atlas_zh):

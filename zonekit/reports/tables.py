@@ -206,7 +206,7 @@ def write_tables(
         meta["value"] = [str(v) for v in said]
     if suffix == ".xlsx":
         with atomic_output(out) as tmp:
-            _write_xlsx(tmp, {**tables, "metadata": meta}, lang)
+            _write_xlsx(tmp, {**tables, "metadata": meta}, lang, study=str((metadata or {}).get("study", "")))
         return [out]
     written = []
     if suffix == ".gpkg":
@@ -438,7 +438,7 @@ def _text_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
+def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str, *, study: str = "") -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(
@@ -463,7 +463,7 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
         for k in range(n_sheets):
             df = whole.iloc[k * XLSX_MAX_ROWS : (k + 1) * XLSX_MAX_ROWS]
             title = sheet_title(name, lang) if k == 0 else f"{sheet_title(name, lang)[:26]} ({k + 1})"
-            rows[len(rows) + 1] = _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang)
+            rows[len(rows) + 1] = _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang, study)
     wb.close()
     for frame in rows.values():  # the formats' indexes are known once the workbook is written
         frame.attrs["styles"] = [None if f is None else f.xf_index for f in frame.attrs["styles"]]
@@ -473,7 +473,7 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str) -> None:
 WRAP_WIDTH = 60  # text wider than this (in Excel units) wraps in its column
 
 
-def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, study: str = "") -> pd.DataFrame:
     """One sheet's header, widths, formats, frozen header, filter and print setup; returns its cells.
 
     Numbers stay numbers, each column in the format of its kind (:mod:`zonekit.reports.formats`: counts
@@ -537,7 +537,7 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str) -> 
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
-    _print_setup(ws, title)
+    _print_setup(ws, f"{study} · {title}" if study else title)
     frame = pd.DataFrame({j: cells[j] for j in range(len(df.columns))})
     frame.attrs["styles"] = styles
     return frame
