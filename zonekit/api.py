@@ -444,6 +444,8 @@ def map(
     lang: str = "zh",
     tianditu_key: str | None = None,
     indicator: str = "investment_intensity",
+    title: str | None = None,
+    config: str | Path | dict | None = None,
 ):
     """The interactive study map (a ``folium.Map``); write it with :func:`zonekit.maps.html.write_map`.
 
@@ -478,6 +480,10 @@ def map(
         The Tianditu key (else the TIANDITU_KEY environment variable).
     indicator : str, default 'investment_intensity'
         The indicator column.
+    title : str, optional
+        The page's title (e.g. the study's name).
+    config : path or dict, optional
+        Intensity configuration, for the grade thresholds in the legend.
 
     Returns
     -------
@@ -496,6 +502,8 @@ def map(
         lang=lang,
         tianditu_key=tianditu_key,
         indicator=indicator,
+        title=title,
+        grade_cuts=_consolidate.load_config("intensity", config)["scoring"]["grades"],
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from zonekit import api
+from zonekit.analysis.config import load_config
 from zonekit.analysis.overlap import park_protected_pairs, park_self_pairs
 from zonekit.errors import StudyError
 from zonekit.geo.area import AREA_METHOD
@@ -221,6 +222,8 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
             findings=red,
             basemap="none",
             lang=lang,
+            title=f"{say('index.sample', lang) if bundled else src.stem} — zonekit",
+            grade_cuts=load_config("intensity")["scoring"]["grades"],
         )
         write_map(m, out / "map.html", offline=True)
     steps.update()

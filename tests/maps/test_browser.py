@@ -136,3 +136,162 @@ def test_search_finds_parks_by_zone_name(browser, sample_study, tmp_path):
     tips = page.locator(".search-tip").all_inner_texts()
     assert any("海安开发区主园区" in t for t in tips) and any("海安高新区主园区" in t for t in tips)
     assert log["errors"] == []
+
+
+# a planner's map: click, search, read, print (1280×720 and 1920×1080, offline) -------------------------
+
+
+@pytest.fixture(scope="module")
+def planner_map(tmp_path_factory) -> Path:
+    """The atlas map of the bundled sample, as a planner opens it: every default layer on."""
+    import zonekit
+
+    out = tmp_path_factory.mktemp("planner") / "atlas"
+    zonekit.atlas(None, out, lang="zh", year=2026)  # the bundled sample
+    return out / "map.html"
+
+
+def _page(browser, path: Path, width: int, height: int):
+    ctx = browser.new_context(offline=True, viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))")
+    return page, errors
+
+
+def _inside_points(parks) -> list[tuple[str, str, float, float]]:
+    """A point inside each park that lies in no smaller park (a theme park sits inside its parent)."""
+    import shapely
+
+    out = []
+    geoms = parks.to_crs(4326).geometry
+    for pid, name, g in zip(parks["park_id"], parks["name"], geoms, strict=True):
+        others = shapely.union_all(
+            [o for o, p in zip(geoms, parks["park_id"], strict=True) if p != pid and o.within(g)]
+        )
+        free = g.difference(others) if not others.is_empty else g
+        pt = free.representative_point()
+        out.append((str(pid), str(name), pt.y, pt.x))
+    return out
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_a_click_inside_any_park_opens_its_chinese_panel_whatever_lies_on_top(
+    browser, planner_map, sample_study, width, height
+):
+    parks = read_study(sample_study, layers=["parks"])["parks"]
+    page, errors = _page(browser, planner_map, width, height)
+    for k, (pid, name, lat, lon) in enumerate(_inside_points(parks)):
+        shift = 120 * (k % 2) - 60  # successive clicks apart, never read as a double-click
+        xy = page.evaluate(
+            f"""() => {{ const m = {MAP_VAR}; m.setView([{lat}, {lon}], 15, {{animate: false}});
+                 m.panBy([{shift}, 0], {{animate: false}});
+                 const p = m.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}"""
+        )
+        page.mouse.click(xy[0], xy[1])
+        page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        panel = page.locator(".leaflet-popup-content").inner_text()
+        assert name in panel and pid in panel and "集约度分值" in panel and "公顷" in panel, (
+            pid,
+            panel[:200],
+        )
+    red = page.locator(".leaflet-popup-content").inner_text()
+    assert errors == []
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"planner-click-{width}.png"))
+    del red
+
+
+def test_the_panel_names_the_findings_and_candidates_of_its_park(browser, planner_map, sample_study):
+    parks = read_study(sample_study, layers=["parks"])["parks"]
+    page, errors = _page(browser, planner_map, 1280, 720)
+    point = next(p for p in _inside_points(parks) if p[0] == "NT01-1")  # in a red line, candidate G01
+    xy = page.evaluate(
+        f"""() => {{ const m = {MAP_VAR}; m.setView([{point[2]}, {point[3]}], 14, {{animate: false}});
+             const p = m.latLngToContainerPoint([{point[2]}, {point[3]}]); return [p.x, p.y]; }}"""
+    )
+    page.mouse.click(xy[0], xy[1])
+    panel = page.locator(".leaflet-popup-content").inner_text()
+    assert "园区占用红线" in panel and "狼山生态保护红线" in panel and "公顷" in panel
+    assert "整合候选" in panel and "调整边界" in panel
+    assert "土地开发率" in panel and "%" in panel  # a rate as a percentage
+    assert errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_search_by_name_or_code_and_enter_zooms_there_and_opens_the_panel(
+    browser, planner_map, width, height
+):
+    for text, expect in (("如东开发区主园区", "如东开发区主园区"), ("nt06-1", "启东开发区主园区")):
+        page, errors = _page(browser, planner_map, width, height)
+        before = page.evaluate(f"{MAP_VAR}.getZoom()")
+        box = page.locator(".leaflet-control-search input.search-input")
+        box.click()
+        box.press_sequentially(text, delay=30)
+        page.wait_for_timeout(400)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        assert page.evaluate(f"{MAP_VAR}.getZoom()") >= before + 3
+        assert expect in page.locator(".leaflet-popup-content").inner_text()
+        assert errors == []
+        if text.startswith("如东"):
+            page.screenshot(path=str(OUTPUT / f"planner-search-{width}.png"))
+    width_px = page.locator(".leaflet-control-search input.search-input").bounding_box()["width"]
+    assert width_px >= 150  # a Chinese placeholder fits
+
+
+def test_the_legend_is_small_folded_and_follows_the_layers(browser, planner_map):
+    page, errors = _page(browser, planner_map, 1280, 720)
+    box = page.locator("#zonekit-legend").bounding_box()
+    assert box["width"] * box["height"] <= 0.06 * 1280 * 720
+    assert "示例数据" in page.locator("#zonekit-legend").inner_text()  # the notice, even folded
+    page.locator("#zonekit-legend summary").click()
+    land = page.locator("#zonekit-legend [data-layer='土地利用']")
+    assert land.count() == 1 and not land.is_visible()  # the land-use layer is off: its section too
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-overlays label:has-text('土地利用') input").check()
+    assert land.is_visible()
+    kinds = page.locator("#zonekit-legend [data-layer='园区'] span").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).borderTopStyle + ' ' + getComputedStyle(e).backgroundColor)"
+    )
+    assert len(set(kinds)) == 4  # main, sub, theme and enclave parks look different
+    assert errors == []
+    page.screenshot(path=str(OUTPUT / "planner-legend-1280.png"))
+    big, _ = _page(browser, planner_map, 1920, 1080)
+    assert (
+        big.locator("#zonekit-legend details").get_attribute("open") is not None
+    )  # unfolded on a big screen
+
+
+def test_the_measuring_tool_speaks_chinese_in_hectares_and_mu(browser, planner_map):
+    page, errors = _page(browser, planner_map, 1280, 720)
+    page.locator(".zonekit-measure").click()
+    for x, y in ((500, 300), (700, 300), (700, 450)):
+        page.mouse.click(x, y)
+        page.wait_for_timeout(150)
+    tip = page.locator(".leaflet-tooltip").last.inner_text()
+    assert "距离" in tip and "面积" in tip and "公顷" in tip and "亩" in tip
+    assert errors == []
+
+
+def test_printing_gives_title_legend_north_arrow_and_scale_without_controls(browser, planner_map):
+    page, errors = _page(browser, planner_map, 1280, 720)
+    assert page.title().endswith("zonekit") and "示例" in page.title()
+    page.emulate_media(media="print")
+    head = page.locator("#zonekit-print-head")
+    assert head.is_visible() and "▲" in head.inner_text() and "北" in head.inner_text()
+    assert page.title() in head.inner_text() and "制图日期" in head.inner_text()
+    assert page.locator("#zonekit-legend").is_visible()
+    assert page.locator(".leaflet-control-scale").is_visible()
+    for control in (
+        ".leaflet-control-zoom",
+        ".leaflet-control-layers",
+        ".leaflet-control-search",
+        ".zonekit-measure",
+    ):
+        assert not page.locator(control).is_visible(), control
+    assert errors == []
+    page.screenshot(path=str(OUTPUT / "planner-print.png"))

@@ -81,5 +81,6 @@ def map_command(
         lang=lang,
         tianditu_key=tianditu_key,
         indicator=indicator,
+        title=f"{study.stem} — zonekit",
     )
     echo("cli.wrote", file=write_map(m, out, offline=offline))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+from importlib import resources
 
 import folium
 import geopandas as gpd
@@ -123,20 +125,46 @@ def _fmt(v: object, digits: int = 2) -> str:
 
 
 class _PageStyle(MacroElement):
-    """Local CJK fonts (never web fonts) and a metric-only scale bar."""
+    """The page's title, local CJK fonts (never web fonts), a metric scale bar, and how it prints.
+
+    Printed, the page drops its controls and shows a title block (title, date, north arrow), the legend
+    unfolded and the data notice; the scale bar stays.
+    """
 
     _template = Template("""
         {% macro header(this, kwargs) %}
-        <style>.leaflet-container, #zonekit-legend { font-family: "Microsoft YaHei", "PingFang SC",
-          "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei", sans-serif; }</style>
+        <title>{{ this.title }}</title>
+        <style>.leaflet-container, #zonekit-legend, #zonekit-print-head { font-family: "Microsoft YaHei",
+          "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei", sans-serif; }
+        .leaflet-control-search .search-input { width: 14em; }
+        .zonekit-measure { display:block; width:30px; height:30px; line-height:30px; text-align:center;
+          background:#fff; text-decoration:none; font-size:16px; }
+        .zonekit-measure.zonekit-on { background:#ffe08a; }
+        #zonekit-print-head { display:none; }
+        @media print {
+          .leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-search, .zonekit-measure,
+          .leaflet-control-fullscreen, .leaflet-popup-pane { display:none !important; }
+          #zonekit-print-head { display:block; position:fixed; top:8px; left:12px; right:12px; z-index:10000;
+            background:#fff; padding:6px 10px; border:1px solid #999; }
+          #zonekit-print-head .north { float:right; font:bold 14px sans-serif; text-align:center; }
+          #zonekit-legend { max-height:none !important; overflow:visible !important; }
+          #zonekit-legend details::details-content { content-visibility: visible; display: contents; }
+        }</style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div id="zonekit-print-head"><span class="north">▲<br>{{ this.north }}</span>
+          <b style="font-size:16px">{{ this.title }}</b><br><span>{{ this.printed }}</span></div>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self) -> None:
+    def __init__(self, title: str = "zonekit", *, north: str = "N", printed: str = "") -> None:
         super().__init__()
         self._name = "ZonekitPageStyle"
+        self.title = markupsafe.escape(title)
+        self.north = markupsafe.escape(north)
+        self.printed = markupsafe.escape(printed)
 
 
 class _Legend(MacroElement):
@@ -144,9 +172,9 @@ class _Legend(MacroElement):
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div id="zonekit-legend" style="position:fixed;bottom:24px;left:12px;z-index:9999;background:#fff;
-             padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif;max-height:60vh;
-             overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">{{ this.body }}</div>
+        <div id="zonekit-legend" style="position:fixed;bottom:40px;left:12px;z-index:800;background:#fff;
+             padding:4px 8px;border:1px solid #999;border-radius:4px;font:12px sans-serif;max-height:45vh;
+             max-width:260px;overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">{{ this.body }}</div>
         {% endmacro %}""")
 
     def __init__(self, title: str, sections: list[dict], notes: list[str]) -> None:
@@ -195,6 +223,8 @@ def study_map(
     tianditu_key: str | None = None,
     indicator: str = "investment_intensity",
     max_vector_parcels: int = MAX_VECTOR_PARCELS,
+    title: str | None = None,
+    grade_cuts: list | tuple | None = None,
 ) -> folium.Map:
     """Build the study map: one layer and one legend section per part of the study given.
 
@@ -218,6 +248,10 @@ def study_map(
         The indicator of the second choropleth.
     max_vector_parcels : int
         Above this many parcels, land use is drawn as an image.
+    title : str, optional
+        The page's title (the study's name); printed in the title block.
+    grade_cuts : list of (score, grade), optional
+        The intensity grades' thresholds (``intensity_default.toml`` ``scoring.grades``) for the legend.
 
     Returns
     -------
@@ -247,7 +281,13 @@ def study_map(
         prefer_canvas=True,
         control_scale=False,
     )
-    m.add_child(_PageStyle())
+    from datetime import date
+
+    m.add_child(
+        _PageStyle(
+            title or lab["title"], north=lab["north"], printed=f"{lab['printed']} {date.today():%Y-%m-%d}"
+        )
+    )
     _basemap(m, basemap, tianditu_key)
 
     sections: list[dict] = []
@@ -255,14 +295,14 @@ def study_map(
         sections.append(_admin_layer(m, _display(study["admin"], basemap), lab))
     if zones_tab is not None:
         sections.append(_zones_layer(m, parks, zones_tab, basemap, lab, colour, zone_name))
-    park_layer, section = _parks_layer(m, parks, intensity, lab, colour, zone_name)
+    park_layer, section = _parks_layer(m, parks, intensity, lab, colour, zone_name, groups, findings, lang)
     sections.append(section)
     if "enclaves" in study and "admin" in study:
         sections.append(_enclave_links(m, parks, study["enclaves"], study["admin"], basemap, lab))
     if "landuse" in study:
         sections.append(_landuse_layer(m, study["landuse"], basemap, lab, max_vector_parcels))
     if intensity is not None:
-        sections += _choropleths(m, parks, intensity, indicator, lab)
+        sections += _choropleths(m, parks, intensity, indicator, lab, park_layer, grade_cuts)
     if groups is not None and len(groups):
         sections.append(_groups_layer(m, _display(groups[groups.geometry.notna()], basemap), lab, lang))
     if "protected" in study:
@@ -280,7 +320,9 @@ def study_map(
     if basemap == "gaode":
         notes.append(lab["gaode"])
     m.get_root().add_child(_Legend(lab["legend"], sections, notes))
-    _controls(m, park_layer, lab)
+    search = _controls(m, park_layer, lab)
+    hidden = [s["layer"] for s in sections if s.get("layer") and not s.get("shown", True)]
+    m.add_child(_PageScript(park_layer, search, lab, hidden))
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m
 
@@ -291,11 +333,17 @@ def _admin_layer(m: folium.Map, admin: gpd.GeoDataFrame, lab: dict) -> dict:
     folium.GeoJson(
         _light(_props(admin, {"name": "name", "adcode": "adcode"})),
         name=lab["admin"],
-        style_function=lambda f: {"color": "#555", "weight": 1, "fill": False, "dashArray": "4 3"},
-        tooltip=folium.GeoJsonTooltip(["name"], aliases=[lab["name"]]),
+        style_function=lambda f: {
+            "color": "#777",
+            "weight": 1,
+            "fillColor": "#f4f1e8",  # a light ground where there are no tiles
+            "fillOpacity": 0.7,
+            "dashArray": "4 3",
+            "interactive": False,  # never in the way of a click on a park
+        },
     ).add_to(fg)
     fg.add_to(m)
-    return {"items": [_item("#555", lab["admin"], line=True, dash="4 3")]}
+    return {"layer": lab["admin"], "items": [_item("#555", lab["admin"], line=True, dash="4 3")]}
 
 
 def _zones_layer(
@@ -332,26 +380,44 @@ def _zones_layer(
                 },
             )
         ),
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3, "fill": False},
-        tooltip=folium.GeoJsonTooltip(["name"], aliases=[lab["zones"]]),
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 3,
+            "fill": False,
+            "interactive": False,
+        },
     ).add_to(fg)
     fg.add_to(m)
     return {
+        "layer": lab["zones"],
         "title": lab["zones"],
         "items": [_item(colour[z], zone_name.get(z, z), line=True) for z in colour],
     }
 
 
 def _park_popups(
-    parks: gpd.GeoDataFrame, intensity: pd.DataFrame | None, lab: dict, zone_name: dict
+    parks: gpd.GeoDataFrame,
+    intensity: pd.DataFrame | None,
+    lab: dict,
+    zone_name: dict,
+    groups: pd.DataFrame | None = None,
+    findings: pd.DataFrame | None = None,
+    lang: str = "zh",
 ) -> list[str]:
-    """One popup per park: name, zone, kind and, with intensity, its area and indicators."""
+    """One panel per park: who it is, its numbers, and the findings and candidates that concern it.
+
+    Name, code, zone, kind, area, score, grade and key indicators with units; then its red-line overlaps
+    and the consolidation candidates that concern it.
+    """
     ind = intensity.set_index(intensity["park_id"].astype(str)) if intensity is not None else None
+    overlaps = _overlaps_by_park(findings, lab)
+    candidates = _groups_by_park(groups, parks, lab, lang)
     popups = []
     for p in parks.itertuples():
         rows = [
             (lab["name"], p.name),
-            (lab["zones"], zone_name.get(str(p.zone_id), p.zone_id)),
+            (lab["code"], p.park_id),
+            (lab["zones"], f"{zone_name.get(str(p.zone_id), p.zone_id)}({p.zone_id})"),
             (lab["kind"], lab.get(p.kind, p.kind)),
         ]
         if ind is not None and str(p.park_id) in ind.index:
@@ -364,10 +430,54 @@ def _park_popups(
                 (lab["far"], _fmt(r["composite_far"])),
                 (f"{lab['investment']} ({lab['wan_per_ha']})", _fmt(r["investment_intensity"], 0)),
                 (f"{lab['tax']} ({lab['wan_per_ha']})", _fmt(r["tax_per_ha"], 0)),
-                (lab["development_rate"], _fmt(r["development_rate"], 3)),
+                (lab["development_rate"], _pct(r["development_rate"])),
             ]
+        rows += [(lab["findings"], text) for text in overlaps.get(str(p.park_id), [])]
+        rows += [(lab["consolidation"], text) for text in candidates.get(str(p.park_id), [])]
         popups.append(_popup(rows))
     return popups
+
+
+def _pct(v: object) -> str:
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1%}"  # type: ignore[arg-type]
+
+
+def _overlaps_by_park(findings: pd.DataFrame | None, lab: dict) -> dict[str, list[str]]:
+    """Each park's red-line overlaps as lines: the area and how many hectares."""
+    if findings is None or not len(findings) or "a_id" not in findings:
+        return {}
+    out: dict[str, list[str]] = {}
+    for a, b, ha in zip(
+        findings["a_id"].astype(str), findings["b_name"], findings["overlap_ha"], strict=True
+    ):
+        out.setdefault(a, []).append(f"{b} {float(ha):,.1f} {lab['ha']}")
+    return out
+
+
+def _groups_by_park(
+    groups: pd.DataFrame | None, parks: gpd.GeoDataFrame, lab: dict, lang: str
+) -> dict[str, list[str]]:
+    """Each park's consolidation candidates: the group, its action, and the evidence that names it.
+
+    For a zone-level rule (no park named), the first evidence of the group.
+    """
+    if groups is None or not len(groups):
+        return {}
+    evidence = "evidence_zh" if lang == "zh" and "evidence_zh" in groups else "evidence"
+    out: dict[str, list[str]] = {}
+    names = dict(zip(parks["park_id"].astype(str), parks["name"].astype(str), strict=True))
+    zone_of = dict(zip(parks["park_id"].astype(str), parks["zone_id"].astype(str), strict=True))
+    for g in groups.itertuples():
+        flagged = set(str(getattr(g, "parks", "") or "").split(","))
+        zones = set(str(getattr(g, "zones", "") or "").split(","))
+        parts = [t.strip() for t in str(getattr(g, evidence, "") or "").split("|") if t.strip()]
+        action = lab.get(g.suggested_action, g.suggested_action)
+        for pid, name in names.items():
+            if pid not in flagged and zone_of[pid] not in zones:
+                continue
+            said = [t for t in parts if name in t] or ([] if pid in flagged else parts[:2])
+            out.setdefault(pid, []).append(f"{g.group_id} {action}:" + ";".join(said))
+    return out
 
 
 def _parks_layer(
@@ -377,6 +487,9 @@ def _parks_layer(
     lab: dict,
     colour: dict[str, str],
     zone_name: dict,
+    groups: pd.DataFrame | None = None,
+    findings: pd.DataFrame | None = None,
+    lang: str = "zh",
 ) -> tuple[folium.GeoJson, dict]:
     """The parks, clickable and searchable by park or zone name; returned for the search control."""
     props = _props(
@@ -384,16 +497,18 @@ def _parks_layer(
         {
             "park_id": "park_id",
             "name": "name",
-            "search": [
-                f"{n} {zone_name.get(str(z), z)}"
-                for n, z in zip(parks["name"], parks["zone_id"], strict=True)
+            "search": [  # a park is found by its name, its zone's name, or either code
+                f"{n} {zone_name.get(str(z), z)} {pid} {z}"
+                for n, z, pid in zip(parks["name"], parks["zone_id"], parks["park_id"], strict=True)
             ],
             "kind": [lab.get(k, k) for k in parks["kind"]],
             "colour": [colour[str(z)] for z in parks["zone_id"]],
             "dash": [PARK_KIND_DASH.get(k) or "" for k in parks["kind"]],
         },
     )
-    props["popup_html"] = _park_popups(parks, intensity, lab, zone_name)  # autoescaped by the template
+    props["popup_html"] = _park_popups(
+        parks, intensity, lab, zone_name, groups, findings, lang
+    )  # autoescaped
     fg = folium.FeatureGroup(name=lab["parks"], show=True)
     layer = folium.GeoJson(
         _light(props),
@@ -407,12 +522,23 @@ def _parks_layer(
         },
         highlight_function=lambda f: {"weight": 4, "fillOpacity": 0.55},
         tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=[lab["name"], lab["kind"]]),
-        popup=folium.GeoJsonPopup(["popup_html"], labels=False),
+        popup=folium.GeoJsonPopup(["popup_html"], labels=False, max_width=360),
     )
     layer.add_to(fg)
     fg.add_to(m)
-    items = [_item("#333", lab[k], line=True, dash=PARK_KIND_DASH[k]) for k in PARK_KIND_DASH]
-    return layer, {"title": lab["parks"], "items": items}
+    items = [
+        {**_item("#333", lab[k], line=True, dash=PARK_KIND_DASH[k]), **PARK_KIND_SWATCH[k]}
+        for k in PARK_KIND_DASH
+    ]
+    return layer, {"layer": lab["parks"], "title": lab["parks"], "items": items}
+
+
+PARK_KIND_SWATCH = {  # how the legend tells the kinds apart at swatch size
+    "main": {"border": "solid", "fill": "#999"},
+    "sub": {"border": "dashed", "fill": "#ddd"},
+    "theme": {"border": "dotted", "fill": "transparent"},
+    "enclave": {"border": "double", "fill": "#e8dcf2"},
+}
 
 
 def _enclave_links(
@@ -444,19 +570,57 @@ def _enclave_links(
                 (h.y, h.x), radius=6, color="#6a3d9a", fill=True, tooltip=folium.Tooltip(text)
             ).add_to(fg)
     fg.add_to(m)
-    return {"items": [_item("#6a3d9a", lab["enclave_links"], line=True, dash="8 6")]}
+    return {
+        "layer": lab["enclave_links"],
+        "items": [_item("#6a3d9a", lab["enclave_links"], line=True, dash="8 6")],
+    }
+
+
+GRADE_COLOURS = {"A": "#1a9641", "B": "#a6d96a", "C": "#fdae61", "D": "#d7191c"}
 
 
 def _choropleths(
-    m: folium.Map, parks: gpd.GeoDataFrame, intensity: pd.DataFrame, indicator: str, lab: dict
+    m: folium.Map,
+    parks: gpd.GeoDataFrame,
+    intensity: pd.DataFrame,
+    indicator: str,
+    lab: dict,
+    park_layer: folium.GeoJson,
+    grade_cuts: list | tuple | None = None,
 ) -> list[dict]:
-    """The intensity score and one indicator, each a choropleth of the parks (hidden until chosen)."""
-    scored = parks.merge(intensity[["park_id", "score", indicator]], on="park_id", how="left")
+    """The intensity grades and one indicator's ramp, each a layer of the parks hidden until chosen.
+
+    Grades A/B/C/D in fixed colours, the legend with their thresholds; a click on either layer opens the
+    park's panel.
+    """
+    cols = ["park_id", "score", indicator] + (["grade"] if "grade" in intensity else [])
+    scored = parks.merge(intensity[cols], on="park_id", how="left")
     sections: list[dict] = []
-    for column, name in (("score", lab["intensity"]), (indicator, f"{lab['indicator']}: {indicator}")):
-        vals = scored[column].astype(float)
-        if vals.notna().sum() == 0:
-            continue
+    if "grade" in scored and scored["grade"].notna().any():
+        grade = scored["grade"].astype(object).where(scored["grade"].notna(), None)
+        fg = folium.FeatureGroup(name=lab["intensity"], show=False)
+        folium.GeoJson(
+            _light(_props(scored, {"colour": [GRADE_COLOURS.get(g, "#cccccc") for g in grade]})),
+            style_function=lambda f: {
+                "color": "#333",
+                "weight": 1,
+                "fillColor": f["properties"]["colour"],
+                "fillOpacity": 0.8,
+                "interactive": False,
+            },
+        ).add_to(fg)
+        fg.add_to(m)
+        cuts = {g: c for c, g in (grade_cuts or [])}
+        items = [
+            _item(c, f"{g}" + (f"(≥{cuts[g]:g})" if g in cuts and cuts[g] > 0 else ""))
+            for g, c in GRADE_COLOURS.items()
+        ]
+        sections.append(
+            {"layer": lab["intensity"], "title": lab["intensity"], "items": items, "shown": False}
+        )
+    name = f"{lab['indicator']}:{lab.get(indicator, indicator)}"
+    vals = scored[indicator].astype(float)
+    if vals.notna().sum():
         cmap = LinearColormap(
             ["#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"],
             vmin=float(vals.min()),
@@ -464,14 +628,7 @@ def _choropleths(
             caption=escape_for_script(name),
         )
         fg = folium.FeatureGroup(name=name, show=False)
-        props = _props(
-            scored,
-            {
-                "name": "name",
-                "value": [float(v) if not math.isnan(v) else None for v in vals],
-                "colour": [cmap(v) if not math.isnan(v) else "#cccccc" for v in vals],
-            },
-        )
+        props = _props(scored, {"colour": [cmap(v) if not math.isnan(v) else "#cccccc" for v in vals]})
         folium.GeoJson(
             _light(props),
             style_function=lambda f: {
@@ -479,13 +636,19 @@ def _choropleths(
                 "weight": 1,
                 "fillColor": f["properties"]["colour"],
                 "fillOpacity": 0.8,
+                "interactive": False,
             },
-            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=[lab["name"], name]),
         ).add_to(fg)
         fg.add_to(m)
         ramp = [cmap(float(v)) for v in np.linspace(cmap.vmin, cmap.vmax, 5)]
         sections.append(
-            {"title": name, "items": [], "ramp": {"colours": ramp, "vmin": cmap.vmin, "vmax": cmap.vmax}}
+            {
+                "layer": name,
+                "title": name,
+                "items": [],
+                "ramp": {"colours": ramp, "vmin": cmap.vmin, "vmax": cmap.vmax},
+                "shown": False,
+            }
         )
     return sections
 
@@ -512,13 +675,13 @@ def _groups_layer(m: folium.Map, g: gpd.GeoDataFrame, lab: dict, lang: str) -> d
             "weight": 4,
             "fill": False,
             "dashArray": "2 6",
+            "interactive": False,  # the evidence is in the panel of each park it concerns
         },
-        tooltip=folium.GeoJsonTooltip(["group", "action", "zones"], aliases=["", "", ""]),
-        popup=folium.GeoJsonPopup(["evidence"], labels=False),
     ).add_to(fg)
     fg.add_to(m)
-    items = [_item(c, lab[a], line=True, dash="2 6") for a, c in ACTION_COLOURS.items()]
-    return {"title": lab["consolidation"], "items": items}
+    used = set(g["suggested_action"])
+    items = [_item(c, lab[a], line=True, dash="2 6") for a, c in ACTION_COLOURS.items() if a in used]
+    return {"layer": lab["consolidation"], "title": lab["consolidation"], "items": items}
 
 
 def _protected_layer(m: folium.Map, prot: gpd.GeoDataFrame, lab: dict) -> dict:
@@ -531,11 +694,14 @@ def _protected_layer(m: folium.Map, prot: gpd.GeoDataFrame, lab: dict) -> dict:
             "fillColor": PROTECTED_COLOUR,
             "fillOpacity": 0.12,
             "dashArray": "5 3",
+            "interactive": False,
         },
-        tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=[lab["name"], lab["kind"]]),
     ).add_to(fg)
     fg.add_to(m)
-    return {"items": [_item(PROTECTED_COLOUR, lab["protected"], line=True, dash="5 3")]}
+    return {
+        "layer": lab["protected"],
+        "items": [_item(PROTECTED_COLOUR, lab["protected"], line=True, dash="5 3")],
+    }
 
 
 def _findings_layer(m: folium.Map, f: gpd.GeoDataFrame, lab: dict) -> dict:
@@ -556,32 +722,73 @@ def _findings_layer(m: folium.Map, f: gpd.GeoDataFrame, lab: dict) -> dict:
             "weight": 1,
             "fillColor": "#7f0000",
             "fillOpacity": 0.6,
+            "interactive": False,  # the overlap is listed in the park's panel
         },
-        tooltip=folium.GeoJsonTooltip(["park", "area", "overlap_ha"], aliases=["", "", lab["area_ha"]]),
     ).add_to(fg)
     fg.add_to(m)
-    return {"items": [_item("#7f0000", lab["findings"])]}
+    return {"layer": lab["findings"], "items": [_item("#7f0000", lab["findings"])]}
 
 
-def _controls(m: folium.Map, park_layer: folium.GeoJson, lab: dict) -> None:
-    """Search (parks by park or zone name), full screen, measuring in m, ha and 亩, the layer switcher."""
-    plugins.Search(
+def _controls(m: folium.Map, park_layer: folium.GeoJson, lab: dict) -> plugins.Search:
+    """Search (parks by name or code, or their zone's), full screen and the layer switcher (folded).
+
+    Measuring is the page script's own tool (in 米, 公顷 and 亩).
+    """
+    search = plugins.Search(
         layer=park_layer,
         search_label="search",
         placeholder=lab["search"],
         collapsed=False,
         position="topright",
         initial=False,
-    ).add_to(m)
-    plugins.Fullscreen().add_to(m)
-    plugins.MeasureControl(
-        primary_length_unit="meters",
-        secondary_length_unit="kilometers",
-        primary_area_unit="hectares",
-        secondary_area_unit="mu",
-        units={"mu": {"factor": 0.0015, "display": lab["mu"], "decimals": 1}},
-    ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+        geom_type="Polygon",
+    )
+    search.add_to(m)
+    plugins.Fullscreen(title=lab["fullscreen"], title_cancel=lab["fullscreen_exit"]).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return search
+
+
+class _PageScript(MacroElement):
+    """The page's behaviour (``templates/page.js``): the park under a click, search, the legend, measuring."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.code }}
+        {% endmacro %}""")
+
+    def __init__(self, parks: folium.GeoJson, search: plugins.Search, lab: dict, hidden: list[str]) -> None:
+        super().__init__()
+        self._name = "ZonekitPageScript"
+        self._parks, self._search, self._lab, self._hidden = parks, search, lab, hidden
+
+    def render(self, **kwargs) -> str:
+
+        l10n = {k: self._lab[k] for k in ("distance", "area", "m", "km", "ha", "mu", "measure")}
+        code = resources.files("zonekit.maps").joinpath("templates", "page.js").read_text(encoding="utf-8")
+        assert self._parent is not None
+        values = {
+            "map": self._parent.get_name(),
+            "parks": self._parks.get_name(),
+            "search": self._search.layer.get_name() + "searchControl",  # what folium's template names it
+            "l10n": _script_json(l10n),
+            "hidden": _script_json(self._hidden),
+        }
+        self.code = re.sub(r"\{\{ (\w+) \}\}", lambda mm: values[mm.group(1)], code)
+        return super().render(**kwargs)
+
+
+def _script_json(value: object) -> str:
+    """``value`` as JSON that may stand inside a ``<script>`` block (no ``</script>`` can end it early).
+
+    Examples
+    --------
+    >>> _script_json({"a": "</script><b>"}) == '{"a": "' + chr(92) + 'u003c/script>' + chr(92) + 'u003cb>"}'
+    True
+    """
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _landuse_layer(m: folium.Map, parcels, basemap: str, lab: dict, max_vector: int) -> dict:
@@ -615,8 +822,8 @@ def _landuse_layer(m: folium.Map, parcels, basemap: str, lab: dict, max_vector: 
                 "weight": 0.3,
                 "fillColor": f["properties"]["colour"],
                 "fillOpacity": 0.6,
+                "interactive": False,
             },
-            tooltip=folium.GeoJsonTooltip(["class", "code", "parcel_id"], aliases=["", "", ""]),
         ).add_to(fg)
     else:
         image, bounds = rasterise_classes(parcels, basemap=basemap)
@@ -624,7 +831,8 @@ def _landuse_layer(m: folium.Map, parcels, basemap: str, lab: dict, max_vector: 
             image, bounds=bounds, opacity=0.65, mercator_project=False, name=lab["landuse"]
         ).add_to(fg)
     fg.add_to(m)
-    return {"title": lab["landuse"], "items": [_item(c, lab[k]) for k, c in CLASS_COLOURS.items()]}
+    items = [_item(c, lab[k]) for k, c in CLASS_COLOURS.items()]
+    return {"layer": lab["landuse"], "title": lab["landuse"], "items": items, "shown": False}
 
 
 def rasterise_classes(parcels, *, basemap: str = "osm", max_side: int = 2048) -> tuple[np.ndarray, list]:

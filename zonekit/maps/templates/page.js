@@ -1,0 +1,147 @@
+// zonekit's page behaviour: parks open on click whatever is on top, search zooms there, the legend
+// follows the layers that are on and folds away on small screens, a measuring tool in 米/公顷/亩.
+(function () {
+  var map = {{ map }};
+  var parks = {{ parks }};
+  var L10N = {{ l10n }};
+  function parkAt(latlng) {  // the smallest park containing the point (a theme park inside its parent)
+    var best = null, bestArea = Infinity;
+    parks.eachLayer(function (layer) {
+      if (!layer.getBounds || !layer.getBounds().contains(latlng)) { return; }
+      if (!inside(latlng, layer.getLatLngs())) { return; }
+      var b = layer.getBounds(), area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+      if (area < bestArea) { best = layer; bestArea = area; }
+    });
+    return best;
+  }
+  function inside(p, rings) {  // even-odd rule over every ring of a (multi)polygon
+    var hit = false;
+    (function walk(r) {
+      if (r.length && r[0] instanceof L.LatLng) {
+        for (var i = 0, j = r.length - 1; i < r.length; j = i++) {
+          var a = r[i], b = r[j];
+          if ((a.lat > p.lat) !== (b.lat > p.lat) &&
+              p.lng < (b.lng - a.lng) * (p.lat - a.lat) / (b.lat - a.lat) + a.lng) { hit = !hit; }
+        }
+      } else { r.forEach(walk); }
+    })(rings);
+    return hit;
+  }
+  function openPark(park, latlng) {  // folium binds the panels on the parks' layer: open it for this park
+    var open = map._popup;
+    if (open && open.isOpen && open.isOpen() && open._source === park) { return; }
+    park.fire('click', {latlng: latlng, layerPoint: map.latLngToLayerPoint(latlng),
+                        containerPoint: map.latLngToContainerPoint(latlng)}, true);
+  }
+  map.on('click', function (e) {  // what the parks did not catch themselves (overlays above them)
+    if (measuring) { return; }
+    var park = parkAt(e.latlng);
+    if (park) { openPark(park, e.latlng); }
+  });
+  // search: zoom to the park and open its panel
+  map.whenReady(function () {
+    map.eachLayer(function () {});
+    var search = {{ search }};
+    if (search) {
+      // Enter takes the highlighted suggestion, else the first: a name, a code or part of either is enough
+      var input = search.getContainer().querySelector('input.search-input');
+      var typing = null;
+      input.addEventListener('input', function () {  // Chinese comes through an IME: no key-up to go by
+        clearTimeout(typing);
+        typing = setTimeout(function () { if (input.value && search._fillRecordsCache) { search._fillRecordsCache(); } }, 250);
+      });
+      input.addEventListener('keydown', function (ev) {
+        if (ev.key !== 'Enter' || ev.isComposing) { return; }
+        ev.preventDefault(); ev.stopImmediatePropagation();
+        var tip = search.getContainer().querySelector('.search-tip-select') ||
+                  search.getContainer().querySelector('.search-tip');
+        if (tip) { tip.click(); return; }
+        var text = input.value.trim().toLowerCase(), found = null;
+        if (!text) { return; }
+        parks.eachLayer(function (layer) {
+          var key = String((layer.feature.properties || {}).search || '').toLowerCase();
+          if (!found && key.indexOf(text) >= 0) { found = layer; }
+        });
+        if (found) { search.fire('search:locationfound', {layer: found, latlng: found.getBounds().getCenter(), text: input.value}); }
+      }, true);
+      input.addEventListener('keyup', function (ev) {  // Enter was handled on key-down
+        if (ev.key === 'Enter') { ev.preventDefault(); ev.stopImmediatePropagation(); }
+      }, true);
+      search.on('search:locationfound', function (e) {
+        if (e.layer && e.layer.getBounds) {
+          var target = e.layer;
+          map.stop();  // the plugin's own flight, if any
+          map.fitBounds(target.getBounds(), {maxZoom: 16, padding: [40, 40], animate: false});
+          setTimeout(function () { openPark(target, target.getBounds().getCenter()); }, 50);
+        }
+      });
+    }
+  });
+  // the legend: sections of layers that are off are hidden; folded by default under 1400 px
+  var legend = document.getElementById('zonekit-legend');
+  if (legend) {
+    var box = legend.querySelector('details');
+    if (box && window.innerWidth < 1400) { box.removeAttribute('open'); }
+    window.addEventListener('beforeprint', function () { if (box) { box.setAttribute('open', ''); } });
+    function sync(name, on) {
+      legend.querySelectorAll('[data-layer]').forEach(function (s) {
+        if (s.getAttribute('data-layer') === name) { s.style.display = on ? '' : 'none'; }
+      });
+    }
+    map.on('overlayadd', function (e) { sync(e.name, true); });
+    map.on('overlayremove', function (e) { sync(e.name, false); });
+    {{ hidden }}.forEach(function (name) { sync(name, false); });
+  }
+  // measuring: click points, double-click to finish; distance along the line, area of the polygon
+  var measuring = false, points = [], line = null, tip = null;
+  var R = 6378137;
+  function ringArea(ll) {  // spherical excess on the CGCS2000 semi-major axis, m²
+    var s = 0;
+    for (var i = 0; i < ll.length; i++) {
+      var a = ll[i], b = ll[(i + 1) % ll.length];
+      s += (b.lng - a.lng) * Math.PI / 180 * (2 + Math.sin(a.lat * Math.PI / 180) + Math.sin(b.lat * Math.PI / 180));
+    }
+    return Math.abs(s * R * R / 2);
+  }
+  function say() {
+    var d = 0;
+    for (var i = 1; i < points.length; i++) { d += map.distance(points[i - 1], points[i]); }
+    var text = L10N.distance + ' ' + (d < 1000 ? d.toFixed(0) + ' ' + L10N.m : (d / 1000).toFixed(2) + ' ' + L10N.km);
+    if (points.length > 2) {
+      var a = ringArea(points);
+      text += '<br>' + L10N.area + ' ' + (a / 10000).toFixed(2) + ' ' + L10N.ha + ' · ' + (a / 666.6667).toFixed(1) + ' ' + L10N.mu;
+    }
+    return text;
+  }
+  function clear() {
+    points = []; if (line) { map.removeLayer(line); line = null; } if (tip) { map.removeLayer(tip); tip = null; }
+  }
+  var Measure = L.Control.extend({
+    options: {position: 'topleft'},
+    onAdd: function () {
+      var b = L.DomUtil.create('a', 'leaflet-bar zonekit-measure');
+      b.href = '#'; b.title = L10N.measure; b.setAttribute('role', 'button'); b.setAttribute('aria-label', L10N.measure);
+      b.innerHTML = '<svg width="18" height="18" viewBox="0 0 18 18" style="vertical-align:middle"><path d="M2 12 L12 2 L16 6 L6 16 Z" fill="none" stroke="#333" stroke-width="1.5"/><path d="M5 9 l2 2 M7 7 l1.5 1.5 M9 5 l2 2 M11 3 l1.5 1.5" stroke="#333" stroke-width="1.2"/></svg>';
+      L.DomEvent.on(b, 'click', function (ev) {
+        L.DomEvent.stop(ev);
+        measuring = !measuring; clear();
+        b.classList.toggle('zonekit-on', measuring);
+        map.getContainer().style.cursor = measuring ? 'crosshair' : '';
+        if (measuring) { map.doubleClickZoom.disable(); } else { map.doubleClickZoom.enable(); }
+      });
+      return b;
+    }
+  });
+  new Measure().addTo(map);
+  map.on('click', function (e) {
+    if (!measuring) { return; }
+    map.closePopup();
+    points.push(e.latlng);
+    if (!line) { line = L.polyline(points, {color: '#000', weight: 2, dashArray: '4 4', interactive: false}).addTo(map); }
+    line.setLatLngs(points.length > 2 ? points.concat([points[0]]) : points);
+    if (!tip) { tip = L.tooltip({permanent: true, direction: 'right'}).setLatLng(e.latlng).addTo(map); }
+    tip.setLatLng(e.latlng).setContent(say());
+  });
+  map.on('dblclick', function () { if (measuring) { measuring = false; map.getContainer().style.cursor = ''; map.doubleClickZoom.enable(); document.querySelector('.zonekit-measure').classList.remove('zonekit-on'); } });
+  document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') { clear(); } });
+})();
