@@ -38,13 +38,6 @@ PACKAGES = {
         ],
         "license.txt",
     ),
-    "leaflet-measure@2.1.7": (
-        [
-            ("dist/leaflet-measure.min.js", "leaflet-measure.min.js"),
-            ("dist/leaflet-measure.css", "leaflet-measure.css"),
-        ],
-        "LICENSE",
-    ),
 }
 URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
 

@@ -1,7 +1,7 @@
 """Writing a map as one HTML file: online (pinned CDN assets) or offline (every asset inlined).
 
-Only what the map uses is loaded — Leaflet, jQuery (folium's popups use it) and the Fullscreen, Search and
-Measure plugins; folium's Bootstrap, icon fonts and marker icons are dropped. Offline, each of those is
+Only what the map uses is loaded — Leaflet, jQuery (folium's popups use it) and the Fullscreen and Search
+plugins (measuring is zonekit's own script); folium's Bootstrap, icon fonts and marker icons are dropped. Offline, each of those is
 replaced by the vendored copy in ``zonekit/maps/assets`` (versions pinned, licences beside them, images
 inside the stylesheets as data URIs), so the page requests nothing from any host.
 """
@@ -26,8 +26,6 @@ ASSETS = {
     "Control.FullScreen.css": "Control.FullScreen.css",
     "Leaflet.Search.js": "leaflet-search.min.js",
     "Leaflet.Search.css": "leaflet-search.min.css",
-    "leaflet_measure_js": "leaflet-measure.min.js",
-    "leaflet_measure_css": "leaflet-measure.css",
 }
 _SCHEME = "zonekit-asset:"
 _SCRIPT = re.compile(r'<script src="zonekit-asset:([^"]+)"></script>')
