@@ -295,3 +295,33 @@ def test_printing_gives_title_legend_north_arrow_and_scale_without_controls(brow
         assert not page.locator(control).is_visible(), control
     assert errors == []
     page.screenshot(path=str(OUTPUT / "planner-print.png"))
+
+
+def test_map_figures_for_a_report_are_drawn_headlessly(tmp_path):
+    """``zonekit map --png/--pdf``: the view and the print view, by the same Chromium, offline."""
+    import struct
+    import subprocess
+    import sys
+
+    zonekit = str(Path(sys.executable).with_name("zonekit"))
+    from zonekit.layers.sample import sample_path
+
+    png, pdf = tmp_path / "园区图.png", tmp_path / "园区图.pdf"
+    r = subprocess.run(
+        [zonekit, "map", str(sample_path()), "--out", str(tmp_path / "m.html"), "--offline", "--png", str(png),
+         "--pdf", str(pdf), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (1600, 1000)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+    OUTPUT.mkdir(exist_ok=True)
+    shutil.copy(png, OUTPUT / "map-figure.png")
+    missing = subprocess.run(
+        [zonekit, "map", str(sample_path()), "--out", str(tmp_path / "n.html"), "--png", str(tmp_path / "n.png")],
+        capture_output=True, text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "ZONEKIT_CHROMIUM": "/nonexistent"},
+    )  # fmt: skip
+    assert (
+        missing.returncode == 1 and "ZONEKIT_CHROMIUM" in missing.stderr and "Traceback" not in missing.stderr
+    )

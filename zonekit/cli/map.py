@@ -38,6 +38,16 @@ from zonekit.cli.options import echo, guard_out, lang_option, quiet_option, read
     show_default=True,
     help="The indicator of the second choropleth.",
 )
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the map as it opens into this PNG, for a report (headless Chromium).",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the print view (title, date, north arrow, legend, scale) into this PDF (headless Chromium).",
+)
 @lang_option
 @quiet_option
 def map_command(
@@ -47,6 +57,8 @@ def map_command(
     basemap: str | None,
     tianditu_key: str | None,
     indicator: str,
+    png: Path | None,
+    pdf: Path | None,
     lang: str,
 ) -> None:
     """Draw STUDY as an interactive HTML map.
@@ -54,15 +66,18 @@ def map_command(
     \b
     Layers (each toggleable, each in the legend): admin boundaries, zones, parks (coloured by zone, the kind
     shown by the outline), enclave → home links, land use by class (an image past 20,000 parcels), intensity
-    score and one indicator, consolidation candidates, protected areas, parks in red lines. Popups give
-    each park's key indicators (公顷, 亩, 万元/公顷). Search by park or zone name, fullscreen, measure (亩
-    too), scale bar. Every name from the data is escaped: a hostile name shows as text and runs nothing.
+    grades (A-D) and one indicator, consolidation candidates, protected areas, parks in red lines. A click
+    inside a park opens its panel (area in 公顷 and 亩, score, grade, indicators, its red lines and
+    candidates) whatever lies on top. Search by park or zone name or code (Enter zooms there), fullscreen,
+    measuring in 米/公顷/亩, scale bar; prints with a title, date, north arrow and legend. Every name from the
+    data is escaped: a hostile name shows as text and runs nothing.
 
     \b
     Examples:
       zonekit map study.gpkg --out map.html
       zonekit map study.gpkg --out map.html --offline            # intranet: no internet needed
       zonekit map study.gpkg --out map.html --basemap tianditu --tianditu-key KEY
+      zonekit map study.gpkg --out map.html --offline --png 园区图.png --pdf 园区图.pdf   # figures for a report
     """
     from zonekit import api
     from zonekit.maps.html import write_map
@@ -84,3 +99,8 @@ def map_command(
         title=f"{study.stem} — zonekit",
     )
     echo("cli.wrote", file=write_map(m, out, offline=offline))
+    for figure in (png, pdf):
+        if figure is not None:
+            from zonekit.maps.html import write_figure
+
+            echo("cli.wrote", file=write_figure(m, figure))

@@ -141,15 +141,9 @@ class _PageStyle(MacroElement):
           background:#fff; text-decoration:none; font-size:16px; }
         .zonekit-measure.zonekit-on { background:#ffe08a; }
         #zonekit-print-head { display:none; }
-        @media print {
-          .leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-search, .zonekit-measure,
-          .leaflet-control-fullscreen, .leaflet-popup-pane { display:none !important; }
-          #zonekit-print-head { display:block; position:fixed; top:8px; left:12px; right:12px; z-index:10000;
-            background:#fff; padding:6px 10px; border:1px solid #999; }
-          #zonekit-print-head .north { float:right; font:bold 14px sans-serif; text-align:center; }
-          #zonekit-legend { max-height:none !important; overflow:visible !important; }
-          #zonekit-legend details::details-content { content-visibility: visible; display: contents; }
-        }</style>
+        @media print { {{ this.figure_css("") }} }
+        {{ this.figure_css(".zonekit-figure ") }}
+        </style>
         {% endmacro %}
         {% macro html(this, kwargs) %}
         <div id="zonekit-print-head"><span class="north">▲<br>{{ this.north }}</span>
@@ -158,6 +152,25 @@ class _PageStyle(MacroElement):
         {% macro script(this, kwargs) %}
         L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
+
+    @staticmethod
+    def figure_css(scope: str) -> str:
+        """How the page looks printed, or drawn as a figure (``scope`` ``.zonekit-figure``).
+
+        No controls, the title block shown, the legend whole.
+        """
+        rules = {
+            ".leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-search, .zonekit-measure, "
+            ".leaflet-control-fullscreen, .leaflet-popup-pane": "display:none !important;",
+            "#zonekit-print-head": "display:block; position:fixed; top:8px; left:12px; right:12px; z-index:10000;"
+            " background:#fff; padding:6px 10px; border:1px solid #999;",
+            "#zonekit-print-head .north": "float:right; font:bold 14px sans-serif; text-align:center;",
+            "#zonekit-legend": "max-height:none !important; overflow:visible !important;",
+            "#zonekit-legend details::details-content": "content-visibility:visible; display:contents;",
+        }
+        scoped = (", ".join(scope + part.strip() for part in sel.split(",")) for sel in rules)
+        css = " ".join(f"{s} {{ {r} }}" for s, r in zip(scoped, rules.values(), strict=True))
+        return markupsafe.Markup(css)  # noqa: S704 — zonekit's own CSS, no data in it
 
     def __init__(self, title: str = "zonekit", *, north: str = "N", printed: str = "") -> None:
         super().__init__()

@@ -880,6 +880,19 @@ MESSAGES: dict[str, Message] = {
         "请选择新的或空的文件夹(早先的图集文件夹会按预期被替换)。",
         "Choose a new or empty folder (an earlier atlas folder is replaced, as expected).",
     ),
+    "map.no_chromium": M(
+        "绘制静态图需要 Chromium 浏览器,但本机没有找到。",
+        "A static figure is drawn with the Chromium browser, and none was found on this machine.",
+        "请安装(Debian/Ubuntu:apt-get install chromium),或用环境变量 ZONEKIT_CHROMIUM 指明其路径;交互式地图(.html)不需要它。",
+        "Install it (Debian/Ubuntu: apt-get install chromium) or name its path in ZONEKIT_CHROMIUM; the "
+        "interactive map (.html) does not need it.",
+    ),
+    "map.figure_failed": M(
+        "Chromium 未能绘出静态图({err})。",
+        "Chromium could not draw the figure ({err}).",
+        "请确认 Chromium 可以运行(chromium --headless --version),然后重试。",
+        "Check that Chromium runs (chromium --headless --version), then try again.",
+    ),
     "map.tianditu_key": M(
         "天地图底图需要密钥(tk),但未提供。",
         "The Tianditu basemap needs a key (tk), and none was given.",

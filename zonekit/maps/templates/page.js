@@ -78,10 +78,11 @@
     }
   });
   // the legend: sections of layers that are off are hidden; folded by default under 1400 px
+  if (location.hash === '#figure') { document.body.classList.add('zonekit-figure'); }  // a report's figure
   var legend = document.getElementById('zonekit-legend');
   if (legend) {
     var box = legend.querySelector('details');
-    if (box && window.innerWidth < 1400) { box.removeAttribute('open'); }
+    if (box && window.innerWidth < 1400 && location.hash !== '#figure') { box.removeAttribute('open'); }
     window.addEventListener('beforeprint', function () { if (box) { box.setAttribute('open', ''); } });
     function sync(name, on) {
       legend.querySelectorAll('[data-layer]').forEach(function (s) {
