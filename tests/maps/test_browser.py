@@ -325,3 +325,31 @@ def test_map_figures_for_a_report_are_drawn_headlessly(tmp_path):
     assert (
         missing.returncode == 1 and "ZONEKIT_CHROMIUM" in missing.stderr and "Traceback" not in missing.stderr
     )
+
+
+def test_labels_name_counties_overview_and_parks_close_up_never_overlapping(browser, planner_map):
+    page, errors = _page(browser, planner_map, 1280, 720)
+    page.wait_for_timeout(300)
+
+    def shown(kind: str) -> list[dict]:
+        return page.evaluate(
+            f"""() => Array.from(document.querySelectorAll('.zonekit-label-{kind} span'))
+                 .filter(s => s.style.visibility === 'visible')
+                 .map(s => {{ const r = s.getBoundingClientRect();
+                              return {{t: s.textContent, l: r.left, r: r.right, top: r.top, b: r.bottom}}; }})"""
+        )
+
+    counties = shown("county")
+    assert len(counties) >= 5 and not shown("park") and "海门区" in {c["t"] for c in counties}
+    page.evaluate(f"() => {{ {MAP_VAR}.setView([32.0, 121.03], 13, {{animate: false}}); return 1; }}")
+    page.wait_for_timeout(300)
+    parks = shown("park")
+    assert parks and not shown("county")
+    for i, a in enumerate(parks):  # no two labels shown on top of each other
+        for b in parks[i + 1 :]:
+            assert not (a["l"] < b["r"] and a["r"] > b["l"] and a["top"] < b["b"] and a["b"] > b["top"]), (
+                a,
+                b,
+            )
+    assert errors == []
+    page.screenshot(path=str(OUTPUT / "planner-labels.png"))

@@ -140,6 +140,10 @@ class _PageStyle(MacroElement):
         .zonekit-measure { display:block; width:30px; height:30px; line-height:30px; text-align:center;
           background:#fff; text-decoration:none; font-size:16px; }
         .zonekit-measure.zonekit-on { background:#ffe08a; }
+        .zonekit-label { pointer-events:none; }
+        .zonekit-label span { display:inline-block; transform:translate(-50%, -50%); white-space:nowrap;
+          font-size:12px; color:#222; text-shadow:0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+        .zonekit-label-county span { font-size:13px; color:#666; letter-spacing:2px; }
         #zonekit-print-head { display:none; }
         @media print { {{ this.figure_css("") }} }
         {{ this.figure_css(".zonekit-figure ") }}
@@ -332,12 +336,42 @@ def study_map(
         notes.append(lab["illustrative"])
     if basemap == "gaode":
         notes.append(lab["gaode"])
+    _labels(m, parks, _display(study["admin"], basemap) if "admin" in study else None)
     m.get_root().add_child(_Legend(lab["legend"], sections, notes))
     search = _controls(m, park_layer, lab)
     hidden = [s["layer"] for s in sections if s.get("layer") and not s.get("shown", True)]
     m.add_child(_PageScript(park_layer, search, lab, hidden))
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m
+
+
+def _labels(m: folium.Map, parks: gpd.GeoDataFrame, admin: gpd.GeoDataFrame | None) -> None:
+    """Names on the map: parks from a zoom where they are big enough to read, counties below it.
+
+    The page script shows each kind at its zooms and drops a label that would overlap one already shown
+    (larger features first); labels never take a click.
+    """
+    fg = folium.FeatureGroup(name="labels", control=False)
+    for kind, frame in (("park", parks), ("county", admin)):
+        if frame is None or not len(frame) or "name" not in frame:
+            continue
+        if kind == "county" and "level" in frame:
+            frame = frame[frame["level"].isin(["county", "city"])]
+        order = np.argsort(-shapely.area(np.asarray(frame.geometry.values, dtype=object)))  # big ones win
+        points = shapely.point_on_surface(np.asarray(frame.geometry.values, dtype=object))
+        names = frame["name"].astype(str).to_numpy()
+        for rank, i in enumerate(order.tolist()):
+            folium.Marker(
+                [points[i].y, points[i].x],
+                icon=folium.DivIcon(
+                    html=f'<span data-rank="{rank}">{escape_for_script(names[i])}</span>',
+                    class_name=f"zonekit-label zonekit-label-{kind}",
+                    icon_size=(0, 0),
+                ),
+                interactive=False,
+                keyboard=False,
+            ).add_to(fg)
+    fg.add_to(m)
 
 
 def _admin_layer(m: folium.Map, admin: gpd.GeoDataFrame, lab: dict) -> dict:

@@ -93,6 +93,27 @@
     map.on('overlayremove', function (e) { sync(e.name, false); });
     {{ hidden }}.forEach(function (name) { sync(name, false); });
   }
+  // labels: parks from zoom 12 (counties below it); a label overlapping one already shown is hidden
+  function placeLabels() {
+    var z = map.getZoom(), kept = [];
+    var spans = Array.prototype.slice.call(document.querySelectorAll('.zonekit-label span'));
+    spans.sort(function (a, b) {
+      var pa = a.parentNode.classList.contains('zonekit-label-park') ? 0 : 1;
+      var pb = b.parentNode.classList.contains('zonekit-label-park') ? 0 : 1;
+      return pa - pb || (+a.getAttribute('data-rank')) - (+b.getAttribute('data-rank'));
+    });
+    spans.forEach(function (s) {
+      var park = s.parentNode.classList.contains('zonekit-label-park');
+      var show = park ? z >= 12 : z <= 11;
+      s.style.visibility = 'hidden';
+      if (!show) { return; }
+      var r = s.getBoundingClientRect();
+      var clash = kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+      if (!clash) { s.style.visibility = 'visible'; kept.push(r); }
+    });
+  }
+  map.on('zoomend moveend', placeLabels);
+  map.whenReady(function () { setTimeout(placeLabels, 0); });
   // measuring: click points, double-click to finish; distance along the line, area of the polygon
   var measuring = false, points = [], line = null, tip = null;
   var R = 6378137;
