@@ -248,6 +248,11 @@ def test_the_legend_is_small_folded_and_follows_the_layers(browser, planner_map)
     box = page.locator("#zonekit-legend").bounding_box()
     assert box["width"] * box["height"] <= 0.06 * 1280 * 720
     assert "示例数据" in page.locator("#zonekit-legend").inner_text()  # the notice, even folded
+    z = page.evaluate(
+        """() => [getComputedStyle(document.getElementById('zonekit-legend')).zIndex,
+                  getComputedStyle(document.querySelector('.leaflet-popup-pane')).zIndex].map(Number)"""
+    )
+    assert z[0] < z[1]  # an open panel is never hidden under the legend
     page.locator("#zonekit-legend summary").click()
     land = page.locator("#zonekit-legend [data-layer='土地利用']")
     assert land.count() == 1 and not land.is_visible()  # the land-use layer is off: its section too

@@ -189,7 +189,7 @@ class _Legend(MacroElement):
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div id="zonekit-legend" style="position:fixed;bottom:40px;left:12px;z-index:800;background:#fff;
+        <div id="zonekit-legend" style="position:fixed;bottom:40px;left:12px;z-index:650;background:#fff;
              padding:4px 8px;border:1px solid #999;border-radius:4px;font:12px sans-serif;max-height:45vh;
              max-width:260px;overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">{{ this.body }}</div>
         {% endmacro %}""")
