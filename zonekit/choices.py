@@ -14,6 +14,8 @@ LAYER_NAMES = (
     "protected",
     "enterprises",
     "zone_versions",
+    "supply",
+    "approvals",
 )
 """The study's layers, in the order a study lists them."""
 

@@ -66,6 +66,7 @@ REGIONS = ("east", "central", "west", "northeast")
 PARK_KINDS = ("main", "sub", "theme", "enclave")
 BUILD_STATUS = ("built", "serviced", "unserviced", "unbuildable")
 PROTECTED_KINDS = ("eco_redline", "basic_farmland", "nature_reserve", "water_source", "other")
+APPROVAL_KINDS = ("conversion", "requisition")
 SHARE_METRICS = ("gdp", "tax", "output", "revenue", "investment", "fdi")
 ADMIN_LEVELS = ("province", "city", "county", "town")
 
@@ -197,11 +198,50 @@ SCHEMAS: dict[str, LayerSchema] = {
         ),
         None,
     ),
+    "supply": LayerSchema(  # land-supply contracts, as the land-market monitoring system exports them
+        "supply",
+        (
+            C("supply_id", required=True, not_null=True, unique=True),
+            C("project_name"),
+            C("holder"),
+            C("land_use_code"),
+            C("supply_method"),
+            C("area_ha", "float"),
+            C("contract_date", "date"),
+            C("agreed_start", "date"),
+            C("agreed_completion", "date"),
+            C("actual_start", "date"),
+            C("actual_completion", "date"),
+            C("agreed_far_min", "float"),
+            C("agreed_far_max", "float"),
+            C("agreed_investment_wan_per_mu", "float"),
+            C("agreed_tax_wan_per_mu", "float"),
+            C("source"),
+        ),
+        "supply_id",
+    ),
+    "approvals": LayerSchema(  # 农用地转用 / 土地征收 approvals
+        "approvals",
+        (
+            C("approval_id", required=True, not_null=True, unique=True),
+            C("approved_date", "date", required=True, not_null=True),
+            C("approval_kind", choices=APPROVAL_KINDS),
+            C("approval_area_ha", "float"),
+            C("source"),
+        ),
+        "approval_id",
+    ),
 }
 assert tuple(SCHEMAS) == LAYER_NAMES
 
 # Chinese (and other common) spellings of enumerated values → schema values
 VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "approval_kind": {
+        "转用": "conversion",
+        "农用地转用": "conversion",
+        "征收": "requisition",
+        "土地征收": "requisition",
+    },
     "level": {
         "国家级": "national",
         "国家": "national",
