@@ -45,6 +45,7 @@ _LAZY = {
     "findings": "zonekit.api",
     "consolidate": "zonekit.api",
     "enclaves": "zonekit.api",
+    "potential": "zonekit.api",
     "versions": "zonekit.api",
     "map": "zonekit.api",
     "atlas": "zonekit.atlas_job",

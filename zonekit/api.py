@@ -291,6 +291,60 @@ def consolidate(
     return Report(tables, meta, "groups")
 
 
+def potential(
+    parks: gpd.GeoDataFrame,
+    /,
+    *,
+    date: str | date,
+    parcels: gpd.GeoDataFrame | None = None,
+    supply: gpd.GeoDataFrame | None = None,
+    approvals: gpd.GeoDataFrame | None = None,
+    config: str | Path | dict | None = None,
+) -> Report:
+    """Where land can be freed on a statistics date: low-efficiency land and potential.
+
+    The five kinds of low-efficiency land, per plot, and each park's and zone's potential (扩展, 强度, 管理).
+
+    Parameters
+    ----------
+    parks : GeoDataFrame
+        Parks (``park_id``, ``zone_id``, ``kind``).
+    date : str or date
+        The statistics date (统计时点).
+    parcels : GeoDataFrame, optional
+        Land-use parcels (build status, supplied, idle, floor area, footprint, money).
+    supply : GeoDataFrame, optional
+        Land-supply contracts.
+    approvals : GeoDataFrame, optional
+        农用地转用 / 土地征收 approvals.
+    config : path or dict, optional
+        Overrides of ``potential_default.toml``.
+
+    Returns
+    -------
+    Report
+        ``plots`` (one row per plot of each kind, with its evidence), ``parks_potential`` and
+        ``zones_potential``.
+    """
+    from zonekit.analysis import potential as _potential
+
+    st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals)
+    plots = _potential.low_efficiency_land(st, date=pd.Timestamp(date), config=config)
+    per_park = _potential.park_potential(st, plots, config=config)
+    cfg = _potential.load_config("potential", config)
+    meta = {
+        "statistics date": f"{pd.Timestamp(date):%Y-%m-%d}",
+        "config": str(config) if config else say("note.default_config", "en", file="potential_default.toml"),
+        "thresholds": "; ".join(f"{k}: {v}" for k, v in cfg.items() if not str(k).startswith("_")),
+    }
+    tables = {
+        "plots": plots,
+        "parks_potential": per_park,
+        "zones_potential": _potential.zone_potential(per_park),
+    }
+    return Report(tables, meta, "plots")
+
+
 def enclaves(
     rules: pd.DataFrame,
     parks: gpd.GeoDataFrame,

@@ -35,6 +35,7 @@ Examples:
   zonekit intensity s.gpkg --out intensity.xlsx      land-use intensity per park (--by zone per zone)
   zonekit overlap s.gpkg --a parks --b protected --out o.xlsx   parks in red lines and farmland
   zonekit consolidate s.gpkg --out c.xlsx            consolidation candidates, grouped
+  zonekit potential s.gpkg --date 2025-12-31 --out p.xlsx   the five kinds of low-efficiency land, potential
   zonekit map s.gpkg --out map.html --offline        an interactive map that needs no internet
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
@@ -50,6 +51,7 @@ COMMANDS = {
     "intensity": "zonekit.cli.intensity:intensity",
     "overlap": "zonekit.cli.overlap:overlap",
     "consolidate": "zonekit.cli.consolidate:consolidate",
+    "potential": "zonekit.cli.potential:potential",
     "map": "zonekit.cli.map:map_command",
     "atlas": "zonekit.cli.atlas:atlas",
 }

@@ -949,6 +949,26 @@ MESSAGES: dict[str, Message] = {
         "园区{park}与{area}重叠 {ha:.1f} 公顷(占园区 {pct:.1f}%)",
         "park {park} overlaps {area} by {ha:.1f} ha ({pct:.1f} % of the park)",
     ),
+    "evidence.approved_not_supplied": M(
+        "批准于 {date},距统计时点 {years:.1f} 年,其中 {ha:.2f} 公顷仍未供应",
+        "approved on {date}, {years:.1f} years before the statistics date; {ha:.2f} ha not yet supplied",
+    ),
+    "evidence.supplied_not_used": M(
+        "约定 {date} 开工,至统计时点逾期 {years:.1f} 年仍未开工,地上无建成地块",
+        "agreed to start on {date}, {years:.1f} years before the statistics date; not started, nothing built on it",
+    ),
+    "evidence.used_not_fully": M(
+        "已建容积率 {far:.2f}(下限 {floor:.2f}),建筑系数 {cover:.0%}(下限 {cover_min:.0%})",
+        "built FAR {far:.2f} (minimum {floor:.2f}), building coefficient {cover:.0%} (minimum {cover_min:.0%})",
+    ),
+    "evidence.built_not_producing": M(
+        "{date} 竣工,已 {years:.1f} 年,地上企业无营业收入",
+        "completed on {date}, {years:.1f} years ago; no enterprise on it reports revenue",
+    ),
+    "evidence.producing_below_standard": M(
+        "投资强度 {inv:.0f} 万元/亩(约定 {want_inv:.0f}),亩均税收 {tax:.1f} 万元/亩(约定 {want_tax:.1f})",
+        "investment {inv:.0f} 万元/亩 (agreed {want_inv:.0f}), tax {tax:.1f} 万元/亩 (agreed {want_tax:.1f})",
+    ),
     # how an import decided what it decided (the imports table keeps these in both languages)
     "how.encoding_option": M("由 --encoding 指定", "--encoding"),
     "how.crs_option": M("由 --crs 指定", "--crs"),

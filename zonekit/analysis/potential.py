@@ -1,0 +1,411 @@
+"""Where land can be freed (潜力测算): the five kinds of low-efficiency land, and each park's potential.
+
+On a statistics date (统计时点), from the approvals (农用地转用/土地征收), the land-supply contracts, the
+parcels and the enterprises:
+
+- 批而未供 ``approved_not_supplied``: land approved more than ``approved_years`` before the date that no
+  supply contract signed by then covers (the uncovered part);
+- 供而未用 ``supplied_not_used``: a contract whose agreed start is more than ``idle_years`` past with no
+  actual start and no built parcel on it (two years or more: liable to be taken back, 闲置土地处置办法);
+- 用而未尽 ``used_not_fully``: land in use whose built FAR is below the contract's minimum (or the configured
+  floor where the contract names none), or whose building coefficient is below the minimum;
+- 建而未投 ``built_not_producing``: completed more than ``ramp_years`` before the date, and no revenue on it;
+- 投而未达标 ``producing_below_standard``: investment or tax per 亩 on the contract's land below the 标准地
+  terms written into the contract.
+
+Per park (and zone): 扩展潜力 (land allowed for construction not yet supplied), 强度潜力 (the floor area
+industrial land lacks against the target FAR, and the land that equals), 管理潜力 (idle land and 供而未用),
+and the five kinds' totals. Every threshold is in ``potential_default.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zonekit.analysis.config import load_config
+from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.overlay import intersection_areas
+from zonekit.geo.units import M2_PER_HA, M2_PER_MU
+from zonekit.layers.stream import stream_of
+from zonekit.vocabulary.messages import say
+
+KINDS = (
+    "approved_not_supplied",
+    "supplied_not_used",
+    "used_not_fully",
+    "built_not_producing",
+    "producing_below_standard",
+)
+"""The five kinds of low-efficiency land (批而未供, 供而未用, 用而未尽, 建而未投, 投而未达标)."""
+
+PARCEL_COLUMNS = (
+    "analysis_class",
+    "build_status",
+    "supplied",
+    "idle",
+    "gfa_m2",
+    "footprint_m2",
+    "yard_m2",
+    "investment_wan",
+    "revenue_wan",
+    "tax_wan",
+)
+PLOT_COLUMNS = ["kind", "record_id", "park_id", "area_ha", "area_mu", "evidence", "evidence_zh", "liable"]
+DAYS_PER_YEAR = 365.25
+
+
+def _years(later: pd.Timestamp, earlier: pd.Series) -> np.ndarray:
+    return ((later - pd.to_datetime(earlier)).dt.days / DAYS_PER_YEAR).to_numpy(dtype=float)
+
+
+def _top(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return parks[parks["kind"].astype(str) != "theme"] if "kind" in parks else parks
+
+
+def _park_of(parks: gpd.GeoDataFrame, geoms: np.ndarray, crs) -> np.ndarray:
+    """The park holding most of each geometry (None where none does)."""
+    top = _top(parks)
+    out = np.full(len(geoms), None, dtype=object)
+    if not len(top) or not len(geoms):
+        return out
+    pairs = intersection_areas(top.geometry.values, geoms, crs)
+    if len(pairs):
+        best = pairs.sort_values(["b", "area_m2"], ascending=[True, False]).drop_duplicates("b")
+        out[best["b"].to_numpy()] = top["park_id"].astype(str).to_numpy()[best["a"].to_numpy()]
+    return out
+
+
+def _rows(kind: str, ids, parks_of, area_m2, code: str, values: dict, liable=None) -> pd.DataFrame:
+    n = len(ids)
+    area = np.asarray(area_m2, dtype=float)
+
+    def said(lang: str) -> list[str]:
+        return [
+            say(
+                code,
+                lang,
+                **{
+                    k: (v[i] if isinstance(v, list | np.ndarray | pd.Series) else v)
+                    for k, v in values.items()
+                },
+            )
+            for i in range(n)
+        ]
+
+    return pd.DataFrame(
+        {
+            "kind": [kind] * n,
+            "record_id": [str(i) for i in ids],
+            "park_id": list(parks_of),
+            "area_ha": area / M2_PER_HA,
+            "area_mu": area / M2_PER_MU,
+            "evidence": said("en"),
+            "evidence_zh": said("zh"),
+            "liable": np.asarray(liable if liable is not None else np.zeros(n, dtype=bool), dtype=bool),
+        },
+        columns=PLOT_COLUMNS,
+    )
+
+
+def _on_contracts(supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs) -> pd.DataFrame:
+    """Per contract: its area, the built area on it, and its parcels' figures apportioned to it.
+
+    Floor area, footprint, yard, investment, revenue and tax go by the share of each parcel inside it.
+    """
+    area = ellipsoidal_area(supply.geometry.values, crs)
+    out = pd.DataFrame({"area_m2": area}, index=np.arange(len(supply)))
+    sums = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
+    for c in (*sums, "built_m2"):
+        out[c] = 0.0
+    out["has_gfa"] = False
+    if parcels is None or not len(parcels):
+        return out
+    pairs = intersection_areas(supply.geometry.values, parcels.geometry.values, crs)
+    if not len(pairs):
+        return out
+    a, b, share = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["b_share"].to_numpy()
+    built = (
+        (parcels["build_status"].astype(str).to_numpy()[b] == "built") if "build_status" in parcels else False
+    )
+    frame = pd.DataFrame({"a": a, "built_m2": np.where(built, pairs["area_m2"].to_numpy(), 0.0)})
+    for c in sums:
+        if c in parcels:
+            vals = pd.to_numeric(parcels[c], errors="coerce").to_numpy(dtype=float)[b]
+            frame[c] = np.nan_to_num(vals) * share
+            if c == "gfa_m2":
+                frame["has_gfa"] = ~np.isnan(vals)
+    summed = frame.groupby("a").sum(numeric_only=True)
+    for c in summed.columns:
+        if c == "has_gfa":  # how many of its parcels carry a floor area: any will do
+            out.loc[summed.index, c] = summed[c].to_numpy() > 0
+        else:
+            out.loc[summed.index, c] = summed[c].to_numpy()
+    return out
+
+
+def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.DataFrame:
+    """The five kinds of low-efficiency land on the statistics date, one row per plot found.
+
+    Parameters
+    ----------
+    study : Study or mapping
+        ``parks``; ``approvals``, ``supply``, ``landuse`` when present (a kind whose data are missing
+        finds nothing).
+    date : str or Timestamp
+        The statistics date (统计时点), e.g. ``"2025-12-31"``.
+    config : path or dict, optional
+        Overrides of ``potential_default.toml``.
+
+    Returns
+    -------
+    DataFrame
+        ``kind``, ``record_id`` (批准文号 or 电子监管号), ``park_id``, ``area_ha``, ``area_mu``, the evidence in
+        numbers (``evidence``, ``evidence_zh``) and ``liable`` (供而未用 two years or more: liable to be taken
+        back).
+    """
+    cfg = load_config("potential", config)
+    day = pd.Timestamp(date)
+    parks = study["parks"]
+    crs = parks.crs
+    found: list[pd.DataFrame] = []
+    supply = study.get("supply") if hasattr(study, "get") else None
+    approvals = study.get("approvals") if hasattr(study, "get") else None
+    parcels = study.get("landuse") if hasattr(study, "get") else None
+    if parcels is not None:
+        parcels = stream_of(parcels, "landuse").select([c for c in PARCEL_COLUMNS if c in parcels.columns])
+    if approvals is not None and len(approvals):
+        found.append(_approved_not_supplied(approvals, supply, parks, day, cfg))
+    if supply is not None and len(supply):
+        supply = supply.reset_index(drop=True)
+        on = _on_contracts(supply, parcels, crs)
+        where = _park_of(parks, supply.geometry.values, crs)
+        found += [
+            _supplied_not_used(supply, on, where, day, cfg),
+            _used_not_fully(supply, on, where, day, cfg),
+            _built_not_producing(supply, on, where, day, cfg),
+            _below_standard(supply, on, where, day, cfg),
+        ]
+    found = [f for f in found if len(f)]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PLOT_COLUMNS)
+
+
+def _approved_not_supplied(approvals, supply, parks, day: pd.Timestamp, cfg: Mapping) -> pd.DataFrame:
+    k = cfg["approved_not_supplied"]
+    old = approvals[
+        pd.to_datetime(approvals["approved_date"]) <= day - pd.DateOffset(years=k["approved_years"])
+    ]
+    geoms = old.geometry.values
+    if supply is not None and len(supply):
+        signed = pd.to_datetime(supply["contract_date"])
+        covering = supply[signed.isna() | (signed <= day)]
+        cover = shapely.union_all(np.asarray(covering.geometry.values, dtype=object))
+        geoms = shapely.difference(np.asarray(geoms, dtype=object), cover)
+    area = ellipsoidal_area(geoms, approvals.crs)
+    hit = area >= k["min_area_m2"]
+    old, area, geoms = old[hit], area[hit], np.asarray(geoms, dtype=object)[hit]
+    years = _years(day, old["approved_date"])
+    return _rows(
+        "approved_not_supplied",
+        old["approval_id"].astype(str).to_numpy(),
+        _park_of(parks, geoms, approvals.crs),
+        area,
+        "evidence.approved_not_supplied",
+        {
+            "date": [f"{d:%Y-%m-%d}" for d in pd.to_datetime(old["approved_date"])],
+            "years": years,
+            "ha": area / M2_PER_HA,
+        },
+    )
+
+
+def _supplied_not_used(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.DataFrame:
+    k = cfg["supplied_not_used"]
+    agreed = pd.to_datetime(supply["agreed_start"])
+    actual = pd.to_datetime(supply["actual_start"])
+    late = (agreed <= day - pd.DateOffset(years=k["idle_years"])).to_numpy(dtype=bool)
+    not_started = (actual.isna() | (actual > day)).to_numpy(dtype=bool)
+    unbuilt = (on["built_m2"] < k["built_share_max"] * on["area_m2"]).to_numpy(dtype=bool)
+    hit = late & not_started & unbuilt
+    years = _years(day, agreed[hit])
+    return _rows(
+        "supplied_not_used",
+        supply["supply_id"].astype(str).to_numpy()[hit],
+        where[hit],
+        on["area_m2"].to_numpy()[hit],
+        "evidence.supplied_not_used",
+        {"date": [f"{d:%Y-%m-%d}" for d in agreed[hit]], "years": years},
+        liable=years >= k["reclaim_years"],
+    )
+
+
+def _in_use(supply, on, day: pd.Timestamp, cfg: Mapping) -> np.ndarray:
+    actual = pd.to_datetime(supply["actual_start"])
+    started = (actual.notna() & (actual <= day)).to_numpy(dtype=bool)
+    return (
+        started | (on["built_m2"] >= cfg["supplied_not_used"]["built_share_max"] * on["area_m2"]).to_numpy()
+    )
+
+
+def _used_not_fully(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.DataFrame:
+    k = cfg["used_not_fully"]
+    far = (on["gfa_m2"] / on["area_m2"]).to_numpy(dtype=float)
+    coefficient = ((on["footprint_m2"] + on["yard_m2"]) / on["area_m2"]).to_numpy(dtype=float)
+    floor = (
+        pd.to_numeric(supply["agreed_far_min"], errors="coerce").fillna(k["far_floor"]).to_numpy(dtype=float)
+    )
+    known = on["has_gfa"].to_numpy(dtype=bool)  # without floor areas on its parcels, nothing is judged
+    low_far, low_cover = far < floor, coefficient < k["building_coefficient_min"]
+    hit = _in_use(supply, on, day, cfg) & known & (low_far | low_cover)
+    return _rows(
+        "used_not_fully",
+        supply["supply_id"].astype(str).to_numpy()[hit],
+        where[hit],
+        on["area_m2"].to_numpy()[hit],
+        "evidence.used_not_fully",
+        {
+            "far": far[hit],
+            "floor": floor[hit],
+            "cover": coefficient[hit],
+            "cover_min": k["building_coefficient_min"],
+        },
+    )
+
+
+def _built_not_producing(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.DataFrame:
+    k = cfg["built_not_producing"]
+    done = pd.to_datetime(supply["actual_completion"])
+    ramped = (done <= day - pd.DateOffset(years=k["ramp_years"])).to_numpy(dtype=bool)
+    idle = (on["revenue_wan"] <= 0).to_numpy(dtype=bool)
+    hit = ramped & idle
+    return _rows(
+        "built_not_producing",
+        supply["supply_id"].astype(str).to_numpy()[hit],
+        where[hit],
+        on["area_m2"].to_numpy()[hit],
+        "evidence.built_not_producing",
+        {"date": [f"{d:%Y-%m-%d}" for d in done[hit]], "years": _years(day, done[hit])},
+    )
+
+
+def _below_standard(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.DataFrame:
+    mu = on["area_m2"].to_numpy(dtype=float) / M2_PER_MU
+    inv = on["investment_wan"].to_numpy(dtype=float) / mu
+    tax = on["tax_wan"].to_numpy(dtype=float) / mu
+    want_inv = pd.to_numeric(supply["agreed_investment_wan_per_mu"], errors="coerce").to_numpy(dtype=float)
+    want_tax = pd.to_numeric(supply["agreed_tax_wan_per_mu"], errors="coerce").to_numpy(dtype=float)
+    producing = (on["revenue_wan"] > 0).to_numpy(dtype=bool) & _in_use(supply, on, day, cfg)
+    with np.errstate(invalid="ignore"):
+        short = (inv < want_inv) | (tax < want_tax)
+    hit = producing & short
+    return _rows(
+        "producing_below_standard",
+        supply["supply_id"].astype(str).to_numpy()[hit],
+        where[hit],
+        on["area_m2"].to_numpy()[hit],
+        "evidence.producing_below_standard",
+        {"inv": inv[hit], "want_inv": want_inv[hit], "tax": tax[hit], "want_tax": want_tax[hit]},
+    )
+
+
+def park_potential(study, plots: pd.DataFrame, *, config=None) -> pd.DataFrame:
+    """Each park's potential: 扩展潜力, 强度潜力, 管理潜力 and the five kinds' totals.
+
+    强度潜力 is the floor area industrial land lacks against the target FAR, and the land that equals; all
+    in 公顷 and 亩 (floor area in m²).
+
+    Parameters
+    ----------
+    study : Study or mapping
+        ``parks`` and ``landuse``.
+    plots : DataFrame
+        The five kinds (:func:`low_efficiency_land`).
+    config : path or dict, optional
+        Overrides of ``potential_default.toml`` (the target FAR by evaluation type).
+
+    Returns
+    -------
+    DataFrame
+        One row per park (theme parks are counted in their parent).
+    """
+    cfg = load_config("potential", config)
+    parks = _top(study["parks"]).reset_index(drop=True)
+    out = pd.DataFrame({"park_id": parks["park_id"].astype(str), "zone_id": parks["zone_id"].astype(str)})
+    if "name" in parks:
+        out.insert(1, "name", parks["name"].astype(str).to_numpy())
+    for c in ("expansion_m2", "extra_gfa_m2", "equivalent_m2", "idle_m2"):
+        out[c] = 0.0
+    parcels = study.get("landuse") if hasattr(study, "get") else None
+    if parcels is not None and len(parcels):
+        lu = stream_of(parcels, "landuse").select([c for c in PARCEL_COLUMNS if c in parcels.columns])
+        pairs = intersection_areas(parks.geometry.values, lu.geometry.values, parks.crs)
+        a, b, area = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["area_m2"].to_numpy()
+
+        def col(name: str, default: object = None) -> np.ndarray:
+            return lu[name].to_numpy()[b] if name in lu else np.full(len(b), default, dtype=object)
+
+        status = col("build_status").astype(str)
+        supplied = pd.array(col("supplied"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+        idle = pd.array(col("idle"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+        open_land = np.isin(status, ["serviced", "unserviced"]) & ~supplied
+        target = float(cfg["intensity"]["target_far"])
+        industrial = col("analysis_class").astype(str) == "industrial"
+        gfa = pd.to_numeric(pd.Series(col("gfa_m2", np.nan)), errors="coerce").to_numpy(dtype=float)
+        share = pairs["b_share"].to_numpy()
+        far = gfa / np.maximum(area / np.maximum(share, 1e-12), 1e-9)  # the parcel's own FAR
+        short = industrial & (status == "built") & ~np.isnan(gfa) & (far < target)
+        sums = (
+            pd.DataFrame(
+                {
+                    "a": a,
+                    "expansion_m2": np.where(open_land, area, 0.0),
+                    "extra_gfa_m2": np.where(short, target * area - gfa * share, 0.0),
+                    "equivalent_m2": np.where(short, area * (1 - far / target), 0.0),
+                    "idle_m2": np.where(idle, area, 0.0),
+                }
+            )
+            .groupby("a")
+            .sum()
+        )
+        for c in sums.columns:
+            out.loc[sums.index, c] = sums[c].to_numpy()
+    kinds = (
+        plots.pivot_table(index="park_id", columns="kind", values="area_ha", aggfunc="sum")
+        if len(plots)
+        else None
+    )
+    for k in KINDS:
+        out[f"{k}_ha"] = (
+            kinds[k].reindex(out["park_id"]).fillna(0.0).to_numpy()
+            if kinds is not None and k in kinds
+            else 0.0
+        )
+    out["expansion_ha"] = out.pop("expansion_m2") / M2_PER_HA + out["approved_not_supplied_ha"]
+    out["expansion_mu"] = out["expansion_ha"] * M2_PER_HA / M2_PER_MU
+    out["intensity_extra_gfa_m2"] = out.pop("extra_gfa_m2")
+    out["intensity_equivalent_ha"] = out.pop("equivalent_m2") / M2_PER_HA
+    out["intensity_equivalent_mu"] = out["intensity_equivalent_ha"] * M2_PER_HA / M2_PER_MU
+    out["management_ha"] = out.pop("idle_m2") / M2_PER_HA + out["supplied_not_used_ha"]
+    out["management_mu"] = out["management_ha"] * M2_PER_HA / M2_PER_MU
+    return out
+
+
+def zone_potential(per_park: pd.DataFrame) -> pd.DataFrame:
+    """The parks' potential added up per zone.
+
+    Parameters
+    ----------
+    per_park : DataFrame
+        :func:`park_potential`.
+
+    Returns
+    -------
+    DataFrame
+        One row per zone, every area and floor-area column summed.
+    """
+    numbers = per_park.select_dtypes("number").columns
+    return per_park.groupby("zone_id")[list(numbers)].sum().reset_index()
