@@ -422,6 +422,85 @@ def plant_cases(
     return lu
 
 
+SUPPLY_PARK = "NT07-1"  # 如东开发区主园区: where the land-supply cases are planted (data/README.md)
+
+
+def _around(c: shapely.Point, x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
+    return shapely.box(c.x + x0, c.y + y0, c.x + x1, c.y + y1)
+
+
+def build_supply(
+    parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Land-supply contracts and approvals in 如东开发区主园区, one planted case of each low-efficiency kind.
+
+    The parcels under each contract are set to what the case needs (built or not, floor area, money).
+    """
+    c = parks.set_index("park_id").loc[SUPPLY_PARK].geometry.centroid
+    boxes = {
+        "3206232021B00101": _around(c, -800, -600, -500, -300),  # 供而未用
+        "3206232019B00088": _around(c, 100, -600, 400, -300),  # 用而未尽 and 建而未投
+        "3206232020B00031": _around(c, 650, -600, 950, -300),  # 投而未达标
+        "3206232020B00047": _around(c, 100, 0, 400, 300),  # a contract kept: nothing to find
+    }  # 250 m apart and more: no parcel (blocks of 185 × 135 m) lies under two of them
+    supply = gpd.GeoDataFrame(
+        {
+            "supply_id": list(boxes),
+            "project_name": ["示意项目甲", "示意项目乙", "示意项目丙", "示意项目丁"],
+            "holder": ["示意公司甲", "示意公司乙", "示意公司丙", "示意公司丁"],
+            "land_use_code": ["0601"] * 4,
+            "supply_method": ["挂牌出让"] * 4,
+            "contract_date": pd.to_datetime(["2021-09-15", "2019-04-01", "2020-03-01", "2020-05-01"]),
+            "agreed_start": pd.to_datetime(["2022-03-01", "2019-10-01", "2020-09-01", "2020-11-01"]),
+            "agreed_completion": pd.to_datetime(["2024-03-01", "2021-10-01", "2022-09-01", "2022-11-01"]),
+            "actual_start": pd.to_datetime([None, "2019-10-01", "2020-09-01", "2020-11-01"]),
+            "actual_completion": pd.to_datetime([None, "2020-12-31", "2022-06-30", "2022-06-30"]),
+            "agreed_far_min": [1.0, 1.2, 1.2, 1.0],
+            "agreed_far_max": [2.5, 2.5, 2.5, 2.5],
+            "agreed_investment_wan_per_mu": [None, None, 300.0, 300.0],
+            "agreed_tax_wan_per_mu": [None, None, 10.0, 20.0],
+            "source": ILLUSTRATIVE,
+        },
+        geometry=list(boxes.values()),
+        crs=lu.crs,
+    )
+    approvals = gpd.GeoDataFrame(
+        {
+            "approval_id": ["苏政地〔2021〕12号", "苏政地〔2025〕31号"],
+            "approved_date": pd.to_datetime(["2021-05-20", "2025-06-01"]),
+            "approval_kind": ["转用", "征收"],
+            "source": ILLUSTRATIVE,
+        },
+        # the first: half of it under the 供而未用 contract, half never supplied (批而未供); the second: recent
+        geometry=[_around(c, -800, -600, -200, -300), _around(c, -800, 200, -500, 500)],
+        crs=lu.crs,
+    )
+    lu = lu.copy()
+    geoms = lu.geometry.values
+    # (contract, build status, FAR, coefficient, revenue 万元/亩, investment 万元/亩, tax 万元/亩)
+    cases = [
+        ("3206232021B00101", "serviced", None, None, None, None, None),
+        ("3206232019B00088", "built", 0.5, 0.4, 0.0, 150.0, 0.0),
+        ("3206232020B00031", "built", 2.0, 0.5, 800.0, 100.0, 20.0),
+        ("3206232020B00047", "built", 2.0, 0.5, 900.0, 400.0, 30.0),
+    ]
+    for sid, status, far, cover, revenue, invest, tax in cases:
+        on = shapely.intersects(geoms, boxes[sid]) & ~lu["_road"].to_numpy()
+        mu = lu.loc[on, "TBMJ"].to_numpy(dtype=float) / (10_000 / 15)
+        lu.loc[on, ["DLBM", "DLMC", "build_status", "supplied", "idle"]] = ["0601", "工业用地", status, "是", "否"]
+        if far is None:
+            lu.loc[on, ["gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan"]] = np.nan
+            continue
+        area = lu.loc[on, "TBMJ"].to_numpy(dtype=float)
+        lu.loc[on, "gfa_m2"] = np.round(area * far, 1)
+        lu.loc[on, "footprint_m2"] = np.round(area * cover, 1)
+        lu.loc[on, "yard_m2"] = 0.0
+        lu.loc[on, "revenue_wan"] = np.round(mu * revenue, 2)
+        lu.loc[on, "investment_wan"] = np.round(mu * invest, 2)
+        lu.loc[on, "tax_wan"] = np.round(mu * tax, 2)
+    return supply, approvals, lu
+
+
 def build_protected(parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     p = parks.set_index("park_id").geometry
     main = p["NT01-1"]
@@ -587,6 +666,7 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     protected = build_protected(parks)
     lu = build_landuse(rng, parks, block)
     lu = plant_cases(rng, lu, protected)
+    supply, approvals, lu = build_supply(parks, lu)
     enclaves = ENCLAVE_RULES.assign(host_adcode=parks.set_index("park_id").loc["NT10-1", "host_adcode"])
 
     made = "data/generate_sample.py(示意{})".format  # how the import records name these made-up layers
@@ -597,6 +677,8 @@ def generate(out_dir: Path, *, parcels: int | None = None, seed: int = SEED) -> 
     zonekit.import_layer(protected, tmp_study, as_="protected", source_name=made("保护区"))
     lu_out = lu.drop(columns=[c for c in lu.columns if c.startswith("_")]).assign(source=ILLUSTRATIVE)
     zonekit.import_layer(lu_out, tmp_study, as_="landuse", code_system="sandiao", source_name=made("地块"))
+    zonekit.import_layer(supply, tmp_study, as_="supply", source_name=made("供地合同"))
+    zonekit.import_layer(approvals, tmp_study, as_="approvals", source_name=made("农转用与征收批文"))
     landcover(lu, tmp_dir / "landcover.tif")
     tmp_study.replace(study)
     (tmp_dir / "landcover.tif").replace(out_dir / "landcover.tif")

@@ -166,3 +166,36 @@ def test_the_command_writes_chinese_tables(tmp_path):
     assert {"低效用地(五类)", "园区潜力", "开发区潜力", "元数据"} <= set(wb.sheetnames)
     heads = [c.value for c in wb["园区潜力"][1]]
     assert "扩展潜力(公顷)" in heads and "强度潜力:可增建筑面积(平方米)" in heads and "管理潜力(亩)" in heads
+
+
+def test_the_samples_planted_cases_each_found_once_with_hand_worked_areas(sample_study):
+    from zonekit import read_study
+
+    st = read_study(sample_study)
+    plots = low_efficiency_land(st, date=DATE)
+    assert sorted(zip(plots["kind"], plots["record_id"], strict=True)) == sorted(
+        [
+            ("approved_not_supplied", "苏政地〔2021〕12号"),
+            ("supplied_not_used", "3206232021B00101"),
+            ("used_not_fully", "3206232019B00088"),
+            ("built_not_producing", "3206232019B00088"),
+            ("producing_below_standard", "3206232020B00031"),
+        ]
+    )  # the kept contract 3206232020B00047 and the 2025 approval find nothing
+    assert set(plots["park_id"]) == {"NT07-1"}
+    geod = pyproj.Geod(ellps="GRS80")
+
+    def ha(geom) -> float:
+        return abs(geod.geometry_area_perimeter(geom)[0]) / 1e4
+
+    approval = st["approvals"].set_index("approval_id").geometry["苏政地〔2021〕12号"]
+    contracts = st["supply"].set_index("supply_id").geometry
+    by = plots.set_index(["kind", "record_id"])["area_ha"]
+    assert by[("approved_not_supplied", "苏政地〔2021〕12号")] == pytest.approx(
+        ha(approval.difference(shapely.union_all(contracts.values))), rel=1e-6
+    )
+    for kind, sid in (
+        ("supplied_not_used", "3206232021B00101"),
+        ("producing_below_standard", "3206232020B00031"),
+    ):
+        assert by[(kind, sid)] == pytest.approx(ha(contracts[sid]), rel=1e-6)

@@ -22,8 +22,9 @@ def st(sample_study):
 
 
 def test_layers_and_provenance(st):
-    assert set(st) == {"admin", "zones", "parks", "enclaves", "landuse", "protected", "zone_versions"}
-    for name in ("zones", "parks", "enclaves", "landuse", "protected", "zone_versions"):
+    layers = {"admin", "zones", "parks", "enclaves", "landuse", "protected", "zone_versions", "supply", "approvals"}
+    assert set(st) == layers
+    for name in ("zones", "parks", "enclaves", "landuse", "protected", "zone_versions", "supply", "approvals"):
         assert (st[name]["source"] == "illustrative").all(), name
     assert st["admin"]["source"].str.contains("cnmaps").all()
     assert 20_000 <= len(st["landuse"]) <= 60_000

@@ -55,6 +55,8 @@ PARCEL_COLUMNS = (
     "revenue_wan",
     "tax_wan",
 )
+BUILDING_CLASSES = ("industrial", "logistics", "commercial", "residential", "public_services")
+"""Analysis classes whose built parcels are buildings (a built road or square is not)."""
 PLOT_COLUMNS = ["kind", "record_id", "park_id", "area_ha", "area_mu", "evidence", "evidence_zh", "liable"]
 DAYS_PER_YEAR = 365.25
 
@@ -132,6 +134,8 @@ def _on_contracts(supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs) -> p
     built = (
         (parcels["build_status"].astype(str).to_numpy()[b] == "built") if "build_status" in parcels else False
     )
+    if "analysis_class" in parcels:  # a built road or green is no building on the contract's land
+        built = built & np.isin(parcels["analysis_class"].astype(str).to_numpy()[b], BUILDING_CLASSES)
     frame = pd.DataFrame({"a": a, "built_m2": np.where(built, pairs["area_m2"].to_numpy(), 0.0)})
     for c in sums:
         if c in parcels:
