@@ -487,9 +487,17 @@ def build_supply(
     for sid, status, far, cover, revenue, invest, tax in cases:
         on = shapely.intersects(geoms, boxes[sid]) & ~lu["_road"].to_numpy()
         mu = lu.loc[on, "TBMJ"].to_numpy(dtype=float) / (10_000 / 15)
-        lu.loc[on, ["DLBM", "DLMC", "build_status", "supplied", "idle"]] = ["0601", "工业用地", status, "是", "否"]
+        lu.loc[on, ["DLBM", "DLMC", "build_status", "supplied", "idle"]] = [
+            "0601",
+            "工业用地",
+            status,
+            "是",
+            "否",
+        ]
         if far is None:
-            lu.loc[on, ["gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan"]] = np.nan
+            lu.loc[on, ["gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan"]] = (
+                np.nan
+            )
             continue
         area = lu.loc[on, "TBMJ"].to_numpy(dtype=float)
         lu.loc[on, "gfa_m2"] = np.round(area * far, 1)
