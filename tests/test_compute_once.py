@@ -68,4 +68,4 @@ def test_the_atlas_runs_each_overlay_and_each_analysis_once(counted, tmp_path):
     assert calls["enterprise_totals"] == 1 and calls["consolidation_candidates"] == 1  # the sample has firms
     assert calls["findings"] == 1 and calls["park_protected_pairs"] == 1
     info = config_module._from_file.cache_info()
-    assert info.misses == 2  # intensity and consolidate defaults, each parsed once
+    assert info.misses == 3  # intensity, consolidate and potential defaults, each parsed once

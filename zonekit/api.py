@@ -335,7 +335,17 @@ def potential(
     meta = {
         "statistics date": f"{pd.Timestamp(date):%Y-%m-%d}",
         "config": str(config) if config else say("note.default_config", "en", file="potential_default.toml"),
-        "thresholds": "; ".join(f"{k}: {v}" for k, v in cfg.items() if not str(k).startswith("_")),
+        "thresholds": say(
+            "note.potential_thresholds",
+            "en",
+            approved=f"{cfg['approved_not_supplied']['approved_years']:g}",
+            idle=f"{cfg['supplied_not_used']['idle_years']:g}",
+            reclaim=f"{cfg['supplied_not_used']['reclaim_years']:g}",
+            far=f"{cfg['used_not_fully']['far_floor']:g}",
+            cover=f"{cfg['used_not_fully']['building_coefficient_min']:g}",
+            ramp=f"{cfg['built_not_producing']['ramp_years']:g}",
+            target=f"{cfg['intensity']['target_far']:g}",
+        ),
     }
     tables = {
         "plots": plots,

@@ -42,6 +42,7 @@ FILES = [  # file, and the message id of what it holds
     ("consolidate.xlsx", "file.consolidate"),
     ("enclaves.xlsx", "file.enclaves"),
     ("versions.xlsx", "file.versions"),
+    ("potential.xlsx", "file.potential"),
     ("landcover.tif", "file.landcover"),
 ]
 
@@ -212,6 +213,15 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
     if {"zone_versions", "landuse"} <= has:
         ver = api.versions(st["zone_versions"], st["landuse"], year=year)
         _write_all(ver, out, "versions", (".xlsx", ".csv"), lang, meta)
+    if {"supply", "approvals"} & has:  # the statistics date: the end of the atlas's year
+        pot = api.potential(
+            st["parks"],
+            date=f"{year}-12-31",
+            parcels=g("landuse"),
+            supply=g("supply"),
+            approvals=g("approvals"),
+        )
+        _write_all(pot, out, "potential", (".xlsx", ".csv"), lang, meta)
     steps.update()
     if "parks" in has:
         shown = {n: st[n] for n in has}

@@ -504,6 +504,8 @@ META_ZH = {
     "layer": "图层",
     "features": "要素数",
     "enterprise figures": "企业数据来源",
+    "statistics date": "统计时点",
+    "thresholds": "判定阈值",
     "priority": "优先级规则",
 }
 

@@ -1156,6 +1156,13 @@ MESSAGES: dict[str, Message] = {
         "一组的优先级为组内触发的各条规则的权重之和({weights})",
         "a group's priority is the sum of the weights of the rules that fired in it ({weights})",
     ),
+    "note.potential_thresholds": M(
+        "批而未供:批准满 {approved} 年;供而未用:约定开工逾期 {idle} 年(满 {reclaim} 年可依法收回);用而未尽:合同未约定时容积率下限 {far},建筑系数下限 {cover};建而未投:竣工满 {ramp} 年;强度潜力:目标容积率 {target}",
+        "approved_not_supplied: approved {approved} years before; supplied_not_used: the agreed start {idle} "
+        "year(s) past ({reclaim} years: liable to be taken back); used_not_fully: FAR floor {far} where the "
+        "contract names none, building coefficient {cover}; built_not_producing: completed {ramp} year(s) "
+        "before; intensity potential: target FAR {target}",
+    ),
     "note.input_layer": M("{n} 个要素,来自 {sources}", "{n} features from {sources}"),
     "note.zone_type_rule": M(
         "A2/A > {industrial} 且 A1/A < {residential} 时为工业主导型",
@@ -1328,6 +1335,7 @@ MESSAGES: dict[str, Message] = {
     "file.enclaves": M("飞地利益分成", "enclave benefit sharing"),
     "file.versions": M("边界版本与统计口径", "boundary versions and statistical scope"),
     "file.landcover": M("土地覆盖栅格", "land-cover raster"),
+    "file.potential": M("低效用地(五类)与潜力测算", "low-efficiency land (five kinds) and potential"),
     # errors of the operating system and of zonekit itself
     "os.disk_full": M(
         "磁盘已满:请清理空间后重新运行;没有留下写了一半的文件。",

@@ -20,6 +20,16 @@ from zonekit.vocabulary.messages import MESSAGES, language, render
 STORED = tuple(code for code in MESSAGES if code.split(".")[0] in ("row", "repair", "note", "how"))
 
 
+def _literal(text: str, lang: str) -> int:
+    """How much of ``text`` the template that recognises it spells out (0: none does): its specificity."""
+    head = _COUNTED.match(text)
+    text = head.group(1) if head else text
+    for rx, code in _patterns():
+        if rx.match(text):
+            return sum(len(p) for p in re.split(r"\{\w+(?:[^}]*)\}", MESSAGES[code].en))
+    return 0
+
+
 @functools.cache
 def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     out = []
@@ -89,9 +99,13 @@ def translate(text: object, lang: str | None = None) -> object:
         return text
     parts = text.split("; ")
     said = [_one(p, lang) for p in parts]
-    if len(parts) > 1 and all(s is not None for s in said):  # several reasons, each known: said one by
-        return ";".join(s for s in said if s is not None)  # one, so a template's last blank takes no more
     whole = _one(text, lang)
+    # several reasons, each known: said one by one (a template's last blank must not swallow the reasons
+    # after it) — unless one template spells out more of the whole than they do together (a stored phrase
+    # with "; " of its own)
+    each = len(parts) > 1 and all(s is not None for s in said)
+    if each and (whole is None or sum(_literal(p, lang) for p in parts) >= _literal(text, lang)):
+        return ";".join(s for s in said if s is not None)
     if whole is not None:
         return whole
     if any(s is not None for s in said):
