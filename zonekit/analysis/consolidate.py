@@ -21,7 +21,7 @@ from zonekit.analysis.intensity import land_intensity
 from zonekit.analysis.overlap import metric_crs, park_protected_pairs
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA
-from zonekit.vocabulary.messages import say
+from zonekit.vocabulary.messages import say_each
 
 LEVEL_RANK = {"national": 0, "provincial": 1, "municipal": 2, "other": 3}
 CANDIDATE_COLUMNS = [
@@ -100,17 +100,7 @@ def _rows(rule: str, action, code: str, values: dict[str, object], **columns) ->
     cols = {c: columns.get(c, np.full(n, None, dtype=object)) for c in CANDIDATE_COLUMNS}
     cols["rule"], cols["action"] = np.full(n, rule, dtype=object), action
     for lang, col in (("en", "evidence"), ("zh", "evidence_zh")):
-        cols[col] = [
-            say(
-                code,
-                lang,
-                **{
-                    k: (v[i] if isinstance(v, list | np.ndarray | pd.Series) else v)
-                    for k, v in values.items()
-                },
-            )
-            for i in range(n)
-        ]
+        cols[col] = say_each(code, lang, n, values)
     return pd.DataFrame(cols, columns=[*CANDIDATE_COLUMNS, "evidence_zh"])
 
 

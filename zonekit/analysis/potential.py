@@ -32,7 +32,7 @@ from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.stream import stream_of
-from zonekit.vocabulary.messages import say
+from zonekit.vocabulary.messages import say_each
 
 KINDS = (
     "approved_not_supplied",
@@ -86,19 +86,6 @@ def _rows(kind: str, ids, parks_of, area_m2, code: str, values: dict, liable=Non
     n = len(ids)
     area = np.asarray(area_m2, dtype=float)
 
-    def said(lang: str) -> list[str]:
-        return [
-            say(
-                code,
-                lang,
-                **{
-                    k: (v[i] if isinstance(v, list | np.ndarray | pd.Series) else v)
-                    for k, v in values.items()
-                },
-            )
-            for i in range(n)
-        ]
-
     return pd.DataFrame(
         {
             "kind": [kind] * n,
@@ -106,8 +93,8 @@ def _rows(kind: str, ids, parks_of, area_m2, code: str, values: dict, liable=Non
             "park_id": list(parks_of),
             "area_ha": area / M2_PER_HA,
             "area_mu": area / M2_PER_MU,
-            "evidence": said("en"),
-            "evidence_zh": said("zh"),
+            "evidence": say_each(code, "en", n, values),
+            "evidence_zh": say_each(code, "zh", n, values),
             "liable": np.asarray(liable if liable is not None else np.zeros(n, dtype=bool), dtype=bool),
         },
         columns=PLOT_COLUMNS,

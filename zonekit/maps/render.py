@@ -626,6 +626,20 @@ def _enclave_links(
 GRADE_COLOURS = {"A": "#1a9641", "B": "#a6d96a", "C": "#fdae61", "D": "#d7191c"}
 
 
+def _coloured_parks(parks: gpd.GeoDataFrame, colours: list[str]) -> folium.GeoJson:
+    """The parks filled each in its colour, not catching clicks (the park's own panel answers them)."""
+    return folium.GeoJson(
+        _light(_props(parks, {"colour": colours})),
+        style_function=lambda f: {
+            "color": "#333",
+            "weight": 1,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.8,
+            "interactive": False,
+        },
+    )
+
+
 def _choropleths(
     m: folium.Map,
     parks: gpd.GeoDataFrame,
@@ -646,16 +660,7 @@ def _choropleths(
     if "grade" in scored and scored["grade"].notna().any():
         grade = scored["grade"].astype(object).where(scored["grade"].notna(), None)
         fg = folium.FeatureGroup(name=lab["intensity"], show=False)
-        folium.GeoJson(
-            _light(_props(scored, {"colour": [GRADE_COLOURS.get(g, "#cccccc") for g in grade]})),
-            style_function=lambda f: {
-                "color": "#333",
-                "weight": 1,
-                "fillColor": f["properties"]["colour"],
-                "fillOpacity": 0.8,
-                "interactive": False,
-            },
-        ).add_to(fg)
+        _coloured_parks(scored, [GRADE_COLOURS.get(g, "#cccccc") for g in grade]).add_to(fg)
         fg.add_to(m)
         cuts = {g: c for c, g in (grade_cuts or [])}
         items = [
@@ -675,17 +680,7 @@ def _choropleths(
             caption=escape_for_script(name),
         )
         fg = folium.FeatureGroup(name=name, show=False)
-        props = _props(scored, {"colour": [cmap(v) if not math.isnan(v) else "#cccccc" for v in vals]})
-        folium.GeoJson(
-            _light(props),
-            style_function=lambda f: {
-                "color": "#333",
-                "weight": 1,
-                "fillColor": f["properties"]["colour"],
-                "fillOpacity": 0.8,
-                "interactive": False,
-            },
-        ).add_to(fg)
+        _coloured_parks(scored, [cmap(v) if not math.isnan(v) else "#cccccc" for v in vals]).add_to(fg)
         fg.add_to(m)
         ramp = [cmap(float(v)) for v in np.linspace(cmap.vmin, cmap.vmax, 5)]
         sections.append(

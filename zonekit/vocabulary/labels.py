@@ -364,6 +364,7 @@ TYPE_ZH = {
     "border": "边境/跨境经济合作区",
     "other": "其他",
 }
+ZONE_TYPE_ZH = {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"}
 REGION_ZH = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北"}
 METRIC_ZH = {
     "gdp": "地区生产总值",
@@ -402,10 +403,10 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
     "actions": ACTION_ZH,
     "rule": RULE_ZH,
     "rules": RULE_ZH,
-    "zone_type": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
-    "weights_used": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
-    "version_1": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
-    "version_2": {"industrial": "工业主导型", "integrated": "产城融合型", "other": "其他类型"},
+    "zone_type": ZONE_TYPE_ZH,
+    "weights_used": ZONE_TYPE_ZH,
+    "version_1": ZONE_TYPE_ZH,  # the indicators-by-version table: the evaluation type row among numbers
+    "version_2": ZONE_TYPE_ZH,
     "check": CHECK_ZH,
     "layer": LAYER_ZH,
     "a_layer": LAYER_ZH,

@@ -231,6 +231,39 @@ def say(code: str, lang: str | None = None, /, *, path: object = None, **values:
     return paragraph(path, problem, fix, lang)
 
 
+def say_each(code: str, lang: str, n: int, values: Mapping[str, object]) -> list[str]:
+    """Message ``code`` once per row: a value that is a sequence gives each row its own, a scalar all.
+
+    Parameters
+    ----------
+    code : str
+        A key of :data:`MESSAGES`.
+    lang : {"zh", "en"}
+        The language.
+    n : int
+        How many rows.
+    values : mapping
+        The blanks' values: sequences of length ``n``, or scalars.
+
+    Returns
+    -------
+    list of str
+        One message per row.
+
+    Examples
+    --------
+    >>> say_each("row.empty", "en", 2, {"col": ["name", "park_id"]})
+    ['name is empty', 'park_id is empty']
+    """
+    import numpy as np
+    import pandas as pd
+
+    def at(v: object, i: int) -> object:
+        return v[i] if isinstance(v, list | tuple | np.ndarray | pd.Series) else v
+
+    return [say(code, lang, **{k: at(v, i) for k, v in values.items()}) for i in range(n)]
+
+
 def paragraph(path: object, problem: str, fix: str, lang: str | None = None) -> str:
     """``path: problem fix`` — sentences run on without a space in Chinese, with one in English.
 
