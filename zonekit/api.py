@@ -510,6 +510,8 @@ def map(
     indicator: str = "investment_intensity",
     title: str | None = None,
     config: str | Path | dict | None = None,
+    supply: gpd.GeoDataFrame | None = None,
+    approvals: gpd.GeoDataFrame | None = None,
 ):
     """The interactive study map (a ``folium.Map``); write it with :func:`zonekit.maps.html.write_map`.
 
@@ -548,6 +550,8 @@ def map(
         The page's title (e.g. the study's name).
     config : path or dict, optional
         Intensity configuration, for the grade thresholds in the legend.
+    supply, approvals : GeoDataFrame, optional
+        Land-supply contracts and approvals: the low-efficiency land on the map (at the end of this year).
 
     Returns
     -------
@@ -557,7 +561,14 @@ def map(
     from zonekit.maps.render import study_map
 
     st = study_of(
-        parks=parks, zones=zones, landuse=parcels, admin=admin, protected=protected, enclaves=enclave_rules
+        parks=parks,
+        zones=zones,
+        landuse=parcels,
+        admin=admin,
+        protected=protected,
+        enclaves=enclave_rules,
+        supply=supply,
+        approvals=approvals,
     )
     return study_map(
         st,
@@ -599,7 +610,12 @@ def map_results(st: Study, intensity=None, groups=None, redlines=None) -> dict:
         groups = _consolidate.consolidation_candidates(st, intensity=intensity)[1]
     if redlines is None and "protected" in has:
         redlines = _overlap.findings(st).get("parks_in_redlines")
-    return {"intensity": intensity, "groups": groups, "findings": redlines}
+    low = None
+    if {"supply", "approvals"} & has:  # on the last day of this year, as the atlas counts
+        from zonekit.analysis import potential as _potential
+
+        low = _potential.low_efficiency_land(st, date=f"{this_year()}-12-31")
+    return {"intensity": intensity, "groups": groups, "findings": redlines, "low_efficiency": low}
 
 
 def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, findings_count: int) -> dict:

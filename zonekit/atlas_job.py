@@ -213,6 +213,7 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
     if {"zone_versions", "landuse"} <= has:
         ver = api.versions(st["zone_versions"], st["landuse"], year=year)
         _write_all(ver, out, "versions", (".xlsx", ".csv"), lang, meta)
+    low = None
     if {"supply", "approvals"} & has:  # the statistics date: the end of the atlas's year
         pot = api.potential(
             st["parks"],
@@ -222,6 +223,7 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
             approvals=g("approvals"),
         )
         _write_all(pot, out, "potential", (".xlsx", ".csv"), lang, meta)
+        low = pot["plots"]
     steps.update()
     if "parks" in has:
         shown = {n: st[n] for n in has}
@@ -234,6 +236,7 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
             lang=lang,
             title=f"{say('index.sample', lang) if bundled else src.stem} — zonekit",
             grade_cuts=load_config("intensity")["scoring"]["grades"],
+            low_efficiency=low,
         )
         write_map(m, out / "map.html", offline=True)
     steps.update()

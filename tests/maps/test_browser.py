@@ -358,3 +358,27 @@ def test_labels_name_counties_overview_and_parks_close_up_never_overlapping(brow
             )
     assert errors == []
     page.screenshot(path=str(OUTPUT / "planner-labels.png"))
+
+
+def test_the_low_efficiency_land_is_drawn_and_listed_in_its_parks_panel(browser, planner_map, sample_study):
+    parks = read_study(sample_study, layers=["parks"])["parks"]
+    page, errors = _page(browser, planner_map, 1280, 720)
+    point = next(p for p in _inside_points(parks) if p[0] == "NT07-1")
+    xy = page.evaluate(
+        f"""() => {{ const m = {MAP_VAR}; m.setView([{point[2]}, {point[3]}], 14, {{animate: false}});
+             const p = m.latLngToContainerPoint([{point[2]}, {point[3]}]); return [p.x, p.y]; }}"""
+    )
+    page.mouse.click(xy[0], xy[1])
+    panel = page.locator(".leaflet-popup-content").inner_text()
+    for kind, record in (
+        ("批而未供", "苏政地〔2021〕12号"),
+        ("供而未用", "3206232021B00101"),
+        ("用而未尽", "3206232019B00088"),
+        ("建而未投", "3206232019B00088"),
+        ("投而未达标", "3206232020B00031"),
+    ):
+        assert f"{kind} {record}" in panel
+    page.locator("#zonekit-legend summary").click()
+    assert page.locator("#zonekit-legend [data-layer='低效用地']").is_visible()
+    assert errors == []
+    page.screenshot(path=str(OUTPUT / "planner-low-efficiency.png"))

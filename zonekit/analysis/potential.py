@@ -82,7 +82,9 @@ def _park_of(parks: gpd.GeoDataFrame, geoms: np.ndarray, crs) -> np.ndarray:
     return out
 
 
-def _rows(kind: str, ids, parks_of, area_m2, code: str, values: dict, liable=None) -> pd.DataFrame:
+def _rows(
+    kind: str, ids, parks_of, area_m2, code: str, values: dict, liable=None, geoms=None
+) -> pd.DataFrame:
     n = len(ids)
     area = np.asarray(area_m2, dtype=float)
 
@@ -96,8 +98,9 @@ def _rows(kind: str, ids, parks_of, area_m2, code: str, values: dict, liable=Non
             "evidence": say_each(code, "en", n, values),
             "evidence_zh": say_each(code, "zh", n, values),
             "liable": np.asarray(liable if liable is not None else np.zeros(n, dtype=bool), dtype=bool),
+            "geometry": list(geoms) if geoms is not None else [None] * n,
         },
-        columns=PLOT_COLUMNS,
+        columns=[*PLOT_COLUMNS, "geometry"],
     )
 
 
@@ -182,7 +185,10 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.D
             _below_standard(supply, on, where, day, cfg),
         ]
     found = [f for f in found if len(f)]
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PLOT_COLUMNS)
+    plots = (
+        pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=[*PLOT_COLUMNS, "geometry"])
+    )
+    return gpd.GeoDataFrame(plots, geometry="geometry", crs=crs)
 
 
 def _approved_not_supplied(approvals, supply, parks, day: pd.Timestamp, cfg: Mapping) -> pd.DataFrame:
@@ -211,6 +217,7 @@ def _approved_not_supplied(approvals, supply, parks, day: pd.Timestamp, cfg: Map
             "years": years,
             "ha": area / M2_PER_HA,
         },
+        geoms=geoms,
     )
 
 
@@ -231,6 +238,7 @@ def _supplied_not_used(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd
         "evidence.supplied_not_used",
         {"date": [f"{d:%Y-%m-%d}" for d in agreed[hit]], "years": years},
         liable=years >= k["reclaim_years"],
+        geoms=supply.geometry.values[hit],
     )
 
 
@@ -264,6 +272,7 @@ def _used_not_fully(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.Da
             "cover": coefficient[hit],
             "cover_min": k["building_coefficient_min"],
         },
+        geoms=supply.geometry.values[hit],
     )
 
 
@@ -280,6 +289,7 @@ def _built_not_producing(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> 
         on["area_m2"].to_numpy()[hit],
         "evidence.built_not_producing",
         {"date": [f"{d:%Y-%m-%d}" for d in done[hit]], "years": _years(day, done[hit])},
+        geoms=supply.geometry.values[hit],
     )
 
 
@@ -300,6 +310,7 @@ def _below_standard(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.Da
         on["area_m2"].to_numpy()[hit],
         "evidence.producing_below_standard",
         {"inv": inv[hit], "want_inv": want_inv[hit], "tax": tax[hit], "want_tax": want_tax[hit]},
+        geoms=supply.geometry.values[hit],
     )
 
 

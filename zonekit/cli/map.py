@@ -82,7 +82,7 @@ def map_command(
     from zonekit import api
     from zonekit.maps.html import write_map
 
-    layers = ("zones", "landuse", "admin", "protected", "enclaves", "enterprises")
+    layers = ("zones", "landuse", "admin", "protected", "enclaves", "enterprises", "supply", "approvals")
     st = read(study, ("parks",), layers, stream=("landuse",))  # parcels chunk by chunk
     g = st.get
     m = api.map(
@@ -92,6 +92,8 @@ def map_command(
         admin=g("admin"),
         protected=g("protected"),
         enclave_rules=g("enclaves"),
+        supply=g("supply"),
+        approvals=g("approvals"),
         basemap=basemap or ("none" if offline else "osm"),
         lang=lang,
         tianditu_key=tianditu_key,

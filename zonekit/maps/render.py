@@ -37,6 +37,7 @@ from zonekit.maps.styles import (
     ACTION_COLOURS,
     CLASS_COLOURS,
     LABELS,
+    LOW_EFFICIENCY_COLOURS,
     PARK_KIND_DASH,
     PROTECTED_COLOUR,
     ZONE_COLOURS,
@@ -242,6 +243,7 @@ def study_map(
     max_vector_parcels: int = MAX_VECTOR_PARCELS,
     title: str | None = None,
     grade_cuts: list | tuple | None = None,
+    low_efficiency: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the study map: one layer and one legend section per part of the study given.
 
@@ -269,6 +271,8 @@ def study_map(
         The page's title (the study's name); printed in the title block.
     grade_cuts : list of (score, grade), optional
         The intensity grades' thresholds (``intensity_default.toml`` ``scoring.grades``) for the legend.
+    low_efficiency : GeoDataFrame, optional
+        The five kinds of low-efficiency land (``zonekit.potential(...)["plots"]``), with geometry.
 
     Returns
     -------
@@ -312,7 +316,12 @@ def study_map(
         sections.append(_admin_layer(m, _display(study["admin"], basemap), lab))
     if zones_tab is not None:
         sections.append(_zones_layer(m, parks, zones_tab, basemap, lab, colour, zone_name))
-    park_layer, section = _parks_layer(m, parks, intensity, lab, colour, zone_name, groups, findings, lang)
+    plots = None
+    if low_efficiency is not None and len(low_efficiency) and low_efficiency.geometry.notna().any():
+        plots = _display(low_efficiency[low_efficiency.geometry.notna()], basemap)
+    park_layer, section = _parks_layer(
+        m, parks, intensity, lab, colour, zone_name, groups, findings, lang, plots
+    )
     sections.append(section)
     if "enclaves" in study and "admin" in study:
         sections.append(_enclave_links(m, parks, study["enclaves"], study["admin"], basemap, lab))
@@ -322,6 +331,8 @@ def study_map(
         sections += _choropleths(m, parks, intensity, indicator, lab, park_layer, grade_cuts)
     if groups is not None and len(groups):
         sections.append(_groups_layer(m, _display(groups[groups.geometry.notna()], basemap), lab, lang))
+    if plots is not None:
+        sections.append(_low_efficiency_layer(m, plots, lab))
     if "protected" in study:
         sections.append(_protected_layer(m, _display(study["protected"], basemap), lab))
     if findings is not None and len(findings):
@@ -450,6 +461,7 @@ def _park_popups(
     groups: pd.DataFrame | None = None,
     findings: pd.DataFrame | None = None,
     lang: str = "zh",
+    plots: pd.DataFrame | None = None,
 ) -> list[str]:
     """One panel per park: who it is, its numbers, and the findings and candidates that concern it.
 
@@ -458,6 +470,7 @@ def _park_popups(
     """
     ind = intensity.set_index(intensity["park_id"].astype(str)) if intensity is not None else None
     overlaps = _overlaps_by_park(findings, lab)
+    low = _plots_by_park(plots, lab)
     candidates = _groups_by_park(groups, parks, lab, lang)
     popups = []
     for p in parks.itertuples():
@@ -481,6 +494,7 @@ def _park_popups(
             ]
         rows += [(lab["findings"], text) for text in overlaps.get(str(p.park_id), [])]
         rows += [(lab["consolidation"], text) for text in candidates.get(str(p.park_id), [])]
+        rows += [(lab["low_efficiency"], text) for text in low.get(str(p.park_id), [])]
         popups.append(_popup(rows))
     return popups
 
@@ -499,6 +513,38 @@ def _overlaps_by_park(findings: pd.DataFrame | None, lab: dict) -> dict[str, lis
     ):
         out.setdefault(a, []).append(f"{b} {float(ha):,.1f} {lab['ha']}")
     return out
+
+
+def _plots_by_park(plots: pd.DataFrame | None, lab: dict) -> dict[str, list[str]]:
+    """Each park's low-efficiency plots as lines: the kind, the record and its area."""
+    if plots is None or not len(plots):
+        return {}
+    out: dict[str, list[str]] = {}
+    for k, rid, pid, ha in zip(
+        plots["kind"], plots["record_id"], plots["park_id"], plots["area_ha"], strict=True
+    ):
+        if pid is not None and not pd.isna(pid):
+            out.setdefault(str(pid), []).append(f"{lab.get(k, k)} {rid} {float(ha):,.2f} {lab['ha']}")
+    return out
+
+
+def _low_efficiency_layer(m: folium.Map, plots: gpd.GeoDataFrame, lab: dict) -> dict:
+    """The five kinds of low-efficiency land, each in its colour; listed in the panel of the park."""
+    fg = folium.FeatureGroup(name=lab["low_efficiency"], show=True)
+    folium.GeoJson(
+        _light(_props(plots, {"colour": [LOW_EFFICIENCY_COLOURS.get(k, "#999") for k in plots["kind"]]})),
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 2,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.45,
+            "interactive": False,
+        },
+    ).add_to(fg)
+    fg.add_to(m)
+    kinds = set(plots["kind"])
+    items = [_item(c, lab[k]) for k, c in LOW_EFFICIENCY_COLOURS.items() if k in kinds]
+    return {"layer": lab["low_efficiency"], "title": lab["low_efficiency"], "items": items}
 
 
 def _groups_by_park(
@@ -537,6 +583,7 @@ def _parks_layer(
     groups: pd.DataFrame | None = None,
     findings: pd.DataFrame | None = None,
     lang: str = "zh",
+    plots: pd.DataFrame | None = None,
 ) -> tuple[folium.GeoJson, dict]:
     """The parks, clickable and searchable by park or zone name; returned for the search control."""
     props = _props(
@@ -553,9 +600,9 @@ def _parks_layer(
             "dash": [PARK_KIND_DASH.get(k) or "" for k in parks["kind"]],
         },
     )
-    props["popup_html"] = _park_popups(
-        parks, intensity, lab, zone_name, groups, findings, lang
-    )  # autoescaped
+    props["popup_html"] = _park_popups(  # autoescaped
+        parks, intensity, lab, zone_name, groups, findings, lang, plots
+    )
     fg = folium.FeatureGroup(name=lab["parks"], show=True)
     layer = folium.GeoJson(
         _light(props),

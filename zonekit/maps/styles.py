@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from zonekit.vocabulary.classes import ACTION_ZH, CLASS_COLOURS, CLASS_EN, CLASS_ZH
 
-__all__ = ["ACTION_COLOURS", "CLASS_COLOURS", "LABELS", "PARK_KIND_DASH", "PROTECTED_COLOUR", "ZONE_COLOURS"]
+__all__ = [
+    "ACTION_COLOURS",
+    "CLASS_COLOURS",
+    "LABELS",
+    "LOW_EFFICIENCY_COLOURS",
+    "PARK_KIND_DASH",
+    "PROTECTED_COLOUR",
+    "ZONE_COLOURS",
+]
 
 # 16 distinguishable zone colours (colour-blind friendly first)
 ZONE_COLOURS = [
@@ -35,6 +43,13 @@ ACTION_COLOURS = {
     "consolidate_or_exit": "#636363",
 }
 PROTECTED_COLOUR = "#e31a1c"
+LOW_EFFICIENCY_COLOURS = {  # the five kinds of low-efficiency land
+    "approved_not_supplied": "#fee08b",
+    "supplied_not_used": "#f46d43",
+    "used_not_fully": "#fdae61",
+    "built_not_producing": "#9e0142",
+    "producing_below_standard": "#5e4fa2",
+}
 
 LABELS = {
     "zh": {
@@ -80,6 +95,12 @@ LABELS = {
         "measure": "测量距离与面积(单击加点,双击结束,Esc 清除)",
         "fullscreen": "全屏",
         "fullscreen_exit": "退出全屏",
+        "low_efficiency": "低效用地",
+        "approved_not_supplied": "批而未供",
+        "supplied_not_used": "供而未用",
+        "used_not_fully": "用而未尽",
+        "built_not_producing": "建而未投",
+        "producing_below_standard": "投而未达标",
     },
     "en": {
         "admin": "Admin boundaries",
@@ -131,6 +152,12 @@ LABELS = {
         "measure": "Measure distance and area (click to add points, double-click to finish, Esc to clear)",
         "fullscreen": "Full screen",
         "fullscreen_exit": "Exit full screen",
+        "low_efficiency": "Low-efficiency land",
+        "approved_not_supplied": "approved, not supplied",
+        "supplied_not_used": "supplied, not used",
+        "used_not_fully": "used, not fully",
+        "built_not_producing": "built, not producing",
+        "producing_below_standard": "below the contract's standard",
     },
 }
 LABELS["en"].update(CLASS_EN)
