@@ -618,7 +618,15 @@ def map_results(st: Study, intensity=None, groups=None, redlines=None) -> dict:
     return {"intensity": intensity, "groups": groups, "findings": redlines, "low_efficiency": low}
 
 
-def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, findings_count: int) -> dict:
+def headline(
+    st: Study,
+    *,
+    intensity: pd.DataFrame | None,
+    groups,
+    redlines,
+    findings_count: int,
+    low_efficiency: pd.DataFrame | None = None,
+) -> dict:
     """The headline numbers of the atlas index page, as numbers keyed by what they count.
 
     Parameters
@@ -633,6 +641,8 @@ def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, fin
         Parks ∩ red lines (``overlap_ha``).
     findings_count : int
         The number of check findings.
+    low_efficiency : DataFrame, optional
+        The five kinds of low-efficiency land (``area_ha``).
 
     Returns
     -------
@@ -657,6 +667,8 @@ def headline(st: Study, *, intensity: pd.DataFrame | None, groups, redlines, fin
         out["redlines"] = (len(redlines), float(redlines["overlap_ha"].sum()))
     if groups is not None:
         out["groups"] = len(groups)
+    if low_efficiency is not None:
+        out["low_efficiency"] = (len(low_efficiency), float(low_efficiency["area_ha"].sum()))
     out["findings"] = findings_count
     return out
 

@@ -246,7 +246,9 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
     write_index(
         out,
         title=f"zonekit atlas — {say('index.sample', lang) if bundled else src.stem}",
-        headline=api.headline(st, intensity=park_ind, groups=groups, redlines=red, findings_count=len(check)),
+        headline=api.headline(
+            st, intensity=park_ind, groups=groups, redlines=red, findings_count=len(check), low_efficiency=low
+        ),
         intensity=park_ind,
         files=list(FILES),
         notes=[say("index.illustrative", lang)] if illustrative else [],

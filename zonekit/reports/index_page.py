@@ -153,6 +153,8 @@ def headline_cards(numbers: dict[str, object], lang: str = "zh") -> list[tuple[s
             text = " ".join(f"{g} {n}" for g, n in v.items())
         elif key == "redlines":
             text = _word("index.redlines_value", lang, n=v[0], ha=v[1])
+        elif key == "low_efficiency":
+            text = _word("index.low_efficiency_value", lang, n=v[0], ha=v[1], mu=float(v[1]) * MU_PER_HA)
         else:
             text = f"{v:,}" if isinstance(v, int) else str(v)
         out.append((_word(f"index.{key}", lang), text))

@@ -1346,6 +1346,10 @@ MESSAGES: dict[str, Message] = {
     "index.redlines": M("红线冲突", "red-line conflicts"),
     "index.redlines_value": M("{n} 处({ha:,.1f} 公顷)", "{n} ({ha:,.1f} ha)"),
     "index.groups": M("整合候选组", "candidate groups"),
+    "index.low_efficiency": M("低效用地(五类)", "low-efficiency land (five kinds)"),
+    "index.low_efficiency_value": M(
+        "{n} 处,{ha:,.1f} 公顷 / {mu:,.0f} 亩", "{n} plots, {ha:,.1f} ha / {mu:,.0f} mu"
+    ),
     "index.findings": M("检查发现", "check findings"),
     "index.sample": M("示例研究", "bundled sample"),
     "index.illustrative": M(
