@@ -114,6 +114,7 @@ def test_atlas_index_and_map_open(browser, tmp_path):
     page.goto((out / "index.html").as_uri(), wait_until="load")
     text = page.inner_text("body")
     assert "13" in text and "候选组" in text and "示例数据" in text  # headline numbers and the notice
+    assert "低效用地(五类)" in text and "5 处" in text  # the sample's five planted plots
     assert page.locator("svg rect").count() > 50  # the charts
     for href in page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))"):
         assert (out / href).exists(), href  # every link points at a written file
