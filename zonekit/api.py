@@ -300,6 +300,7 @@ def potential(
     supply: gpd.GeoDataFrame | None = None,
     approvals: gpd.GeoDataFrame | None = None,
     config: str | Path | dict | None = None,
+    enterprises: pd.DataFrame | None = None,
 ) -> Report:
     """Where land can be freed on a statistics date: low-efficiency land and potential.
 
@@ -319,6 +320,8 @@ def potential(
         农用地转用 / 土地征收 approvals.
     config : path or dict, optional
         Overrides of ``potential_default.toml``.
+    enterprises : DataFrame, optional
+        The enterprises' own records: their revenue decides 建而未投 where they report one.
 
     Returns
     -------
@@ -328,7 +331,7 @@ def potential(
     """
     from zonekit.analysis import potential as _potential
 
-    st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals)
+    st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
     plots = _potential.low_efficiency_land(st, date=pd.Timestamp(date), config=config)
     per_park = _potential.park_potential(st, plots, config=config)
     cfg = _potential.load_config("potential", config)

@@ -221,6 +221,7 @@ def _write_atlas(out: Path, src: Path, *, bundled: bool, lang: str, year: int) -
             parcels=g("landuse"),
             supply=g("supply"),
             approvals=g("approvals"),
+            enterprises=g("enterprises"),
         )
         _write_all(pot, out, "potential", (".xlsx", ".csv"), lang, meta)
         low = pot["plots"]

@@ -199,3 +199,16 @@ def test_the_samples_planted_cases_each_found_once_with_hand_worked_areas(sample
         ("producing_below_standard", "3206232020B00031"),
     ):
         assert by[(kind, sid)] == pytest.approx(ha(contracts[sid]), rel=1e-6)
+
+
+def test_an_enterprise_reporting_revenue_in_its_own_record_is_producing(study):
+    study.layers["landuse"] = study["landuse"].assign(enterprise_id=["e2", "e3", None, None])
+    assert ("built_not_producing", "S2") in {
+        (r.kind, r.record_id) for r in low_efficiency_land(study, date=DATE).itertuples()
+    }
+    study.layers["enterprises"] = pd.DataFrame(
+        {"enterprise_id": ["E2"], "revenue_wan": [500.0]}
+    )  # 'e2', written big
+    kinds = {(r.kind, r.record_id) for r in low_efficiency_land(study, date=DATE).itertuples()}
+    assert ("built_not_producing", "S2") not in kinds  # its record says it produces, whatever its parcels say
+    assert ("used_not_fully", "S2") in kinds

@@ -54,6 +54,7 @@ PARCEL_COLUMNS = (
     "investment_wan",
     "revenue_wan",
     "tax_wan",
+    "enterprise_id",
 )
 BUILDING_CLASSES = ("industrial", "logistics", "commercial", "residential", "public_services")
 """Analysis classes whose built parcels are buildings (a built road or square is not)."""
@@ -104,7 +105,9 @@ def _rows(
     )
 
 
-def _on_contracts(supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs) -> pd.DataFrame:
+def _on_contracts(
+    supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs, enterprises: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per contract: its area, the built area on it, and its parcels' figures apportioned to it.
 
     Floor area, footprint, yard, investment, revenue and tax go by the share of each parcel inside it.
@@ -133,6 +136,28 @@ def _on_contracts(supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs) -> p
             frame[c] = np.nan_to_num(vals) * share
             if c == "gfa_m2":
                 frame["has_gfa"] = ~np.isnan(vals)
+    out["record_revenue_wan"] = np.nan  # what the enterprises on it report in their own records
+    if (
+        enterprises is not None
+        and len(enterprises)
+        and "revenue_wan" in enterprises
+        and "enterprise_id" in parcels
+    ):
+        from zonekit.analysis.enterprises import firm_key
+
+        revenue = pd.to_numeric(enterprises["revenue_wan"], errors="coerce")
+        own = (
+            pd.Series(revenue.to_numpy(), index=firm_key(enterprises["enterprise_id"]))
+            .groupby(level=0)
+            .first()
+        )
+        firms = pd.DataFrame(
+            {"a": a, "key": firm_key(parcels["enterprise_id"].iloc[b].reset_index(drop=True))}
+        )
+        firms = firms.dropna().drop_duplicates()
+        firms["revenue"] = own.reindex(firms["key"]).to_numpy()
+        reported = firms.dropna(subset=["revenue"]).groupby("a")["revenue"].sum()
+        out.loc[reported.index, "record_revenue_wan"] = reported.to_numpy()
     summed = frame.groupby("a").sum(numeric_only=True)
     for c in summed.columns:
         if c == "has_gfa":  # how many of its parcels carry a floor area: any will do
@@ -148,8 +173,8 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.D
     Parameters
     ----------
     study : Study or mapping
-        ``parks``; ``approvals``, ``supply``, ``landuse`` when present (a kind whose data are missing
-        finds nothing).
+        ``parks``; ``approvals``, ``supply``, ``landuse`` and ``enterprises`` (their own revenue records)
+        when present (a kind whose data are missing finds nothing).
     date : str or Timestamp
         The statistics date (统计时点), e.g. ``"2025-12-31"``.
     config : path or dict, optional
@@ -176,7 +201,8 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.D
         found.append(_approved_not_supplied(approvals, supply, parks, day, cfg))
     if supply is not None and len(supply):
         supply = supply.reset_index(drop=True)
-        on = _on_contracts(supply, parcels, crs)
+        firms = study.get("enterprises") if hasattr(study, "get") else None
+        on = _on_contracts(supply, parcels, crs, firms)
         where = _park_of(parks, supply.geometry.values, crs)
         found += [
             _supplied_not_used(supply, on, where, day, cfg),
@@ -280,7 +306,8 @@ def _built_not_producing(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> 
     k = cfg["built_not_producing"]
     done = pd.to_datetime(supply["actual_completion"])
     ramped = (done <= day - pd.DateOffset(years=k["ramp_years"])).to_numpy(dtype=bool)
-    idle = (on["revenue_wan"] <= 0).to_numpy(dtype=bool)
+    revenue = on["record_revenue_wan"].fillna(on["revenue_wan"])  # the firms' own records where they report
+    idle = (revenue <= 0).to_numpy(dtype=bool)
     hit = ramped & idle
     return _rows(
         "built_not_producing",

@@ -69,7 +69,7 @@ def potential(study: Path, day: str, out: Path, config: Path | None, lang: str) 
     from zonekit import api
     from zonekit.reports.tables import localised
 
-    st = read(study, ("parks",), ("landuse", "supply", "approvals"), stream=("landuse",))
+    st = read(study, ("parks",), ("landuse", "supply", "approvals", "enterprises"), stream=("landuse",))
     g = st.get
     report = api.potential(
         st["parks"],
@@ -77,6 +77,7 @@ def potential(study: Path, day: str, out: Path, config: Path | None, lang: str) 
         parcels=g("landuse"),
         supply=g("supply"),
         approvals=g("approvals"),
+        enterprises=g("enterprises"),
         config=config,
     )
     totals = report["plots"].groupby("kind")[["area_ha", "area_mu"]].sum().reset_index()
