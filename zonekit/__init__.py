@@ -46,6 +46,7 @@ _LAZY = {
     "consolidate": "zonekit.api",
     "enclaves": "zonekit.api",
     "potential": "zonekit.api",
+    "monitor": "zonekit.api",
     "versions": "zonekit.api",
     "map": "zonekit.api",
     "atlas": "zonekit.atlas_job",

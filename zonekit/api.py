@@ -13,7 +13,7 @@ st["landuse"], zones=st.get("zones"))``, or :func:`from_study` does it for you.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -356,6 +356,43 @@ def potential(
         "zones_potential": _potential.zone_potential(per_park),
     }
     return Report(tables, meta, "plots")
+
+
+def monitor(
+    parks: gpd.GeoDataFrame,
+    /,
+    *,
+    dates: Sequence[str | date],
+    parcels: gpd.GeoDataFrame | None = None,
+    supply: gpd.GeoDataFrame | None = None,
+    approvals: gpd.GeoDataFrame | None = None,
+    enterprises: pd.DataFrame | None = None,
+    config: str | Path | dict | None = None,
+) -> Report:
+    """Each park's low-efficiency land and potential on several statistics dates, and what changed.
+
+    Parameters
+    ----------
+    parks : GeoDataFrame
+        Parks.
+    dates : list of str or date
+        The statistics dates.
+    parcels, supply, approvals, enterprises : frames, optional
+        As for :func:`potential`.
+    config : path or dict, optional
+        Overrides of ``potential_default.toml``.
+
+    Returns
+    -------
+    Report
+        ``by_date`` (park × date) and ``change`` (first to last date, with the flags of what grew).
+    """
+    from zonekit.analysis import potential as _potential
+
+    st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
+    every, change = _potential.monitor(st, dates=[pd.Timestamp(d) for d in dates], config=config)
+    meta = {"statistics date": ", ".join(sorted(every["date"].unique()))}
+    return Report({"change": change, "by_date": every}, meta, "change")
 
 
 def enclaves(

@@ -212,3 +212,16 @@ def test_an_enterprise_reporting_revenue_in_its_own_record_is_producing(study):
     kinds = {(r.kind, r.record_id) for r in low_efficiency_land(study, date=DATE).itertuples()}
     assert ("built_not_producing", "S2") not in kinds  # its record says it produces, whatever its parcels say
     assert ("used_not_fully", "S2") in kinds
+
+
+def test_monitoring_two_dates_flags_what_grew(study):
+    from zonekit.analysis.potential import monitor
+
+    every, change = monitor(study, dates=["2025-12-31", "2021-12-31"])
+    assert sorted(every["date"].unique()) == ["2021-12-31", "2025-12-31"]
+    p = change.set_index("park_id").loc["P"]
+    # end of 2021: the 2020 approval is not two years old and S1's start is not yet due; by 2025 both count
+    uncovered = box(0, 0, 1000, 1000).difference(box(0, 0, 400, 1000))
+    assert p["approved_not_supplied_ha_change"] == pytest.approx(geod_ha(uncovered), rel=1e-6)
+    assert p["supplied_not_used_ha_change"] == pytest.approx(geod_ha(box(0, 0, 400, 1000)), rel=1e-6)
+    assert p["flags"] == "approved_not_supplied_grew,supplied_not_used_grew,management_grew"

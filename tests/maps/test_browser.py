@@ -232,9 +232,9 @@ def test_search_by_name_or_code_and_enter_zooms_there_and_opens_the_panel(
         box = page.locator(".leaflet-control-search input.search-input")
         box.click()
         box.press_sequentially(text, delay=30)
-        page.wait_for_timeout(400)
+        page.wait_for_selector(".search-tip", timeout=10_000)  # the suggestions, as a user sees them
         page.keyboard.press("Enter")
-        page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        page.wait_for_selector(".leaflet-popup-content", timeout=10_000)
         assert page.evaluate(f"{MAP_VAR}.getZoom()") >= before + 3
         assert expect in page.locator(".leaflet-popup-content").inner_text()
         assert errors == []

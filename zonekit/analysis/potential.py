@@ -20,7 +20,7 @@ and the five kinds' totals. Every threshold is in ``potential_default.toml``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -438,3 +438,49 @@ def zone_potential(per_park: pd.DataFrame) -> pd.DataFrame:
     """
     numbers = per_park.select_dtypes("number").columns
     return per_park.groupby("zone_id")[list(numbers)].sum().reset_index()
+
+
+def monitor(study, *, dates: Sequence[str | pd.Timestamp], config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The five kinds and each park's potential on several statistics dates, and what changed.
+
+    The approvals and contracts carry their own dates, so what counts as 批而未供, 供而未用 … moves with
+    the statistics date; the parcels and enterprises are the study's one snapshot.
+
+    Parameters
+    ----------
+    study : Study or mapping
+        As for :func:`low_efficiency_land`.
+    dates : list of str or Timestamp
+        Statistics dates, in any order (reported in order).
+    config : path or dict, optional
+        Overrides of ``potential_default.toml``.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Per park and date: the five kinds' hectares and the potential (``date`` a column); and per park
+        the change from the first date to the last, with ``flags`` naming what grew.
+    """
+    days = sorted(pd.Timestamp(d) for d in dates)
+    per_date = []
+    for day in days:
+        plots = low_efficiency_land(study, date=day, config=config)
+        table = park_potential(study, plots, config=config)
+        table.insert(0, "date", f"{day:%Y-%m-%d}")
+        per_date.append(table)
+    every = pd.concat(per_date, ignore_index=True)
+    numbers = [c for c in every.select_dtypes("number").columns]
+    first = every[every["date"] == f"{days[0]:%Y-%m-%d}"].set_index("park_id")[numbers]
+    last = every[every["date"] == f"{days[-1]:%Y-%m-%d}"].set_index("park_id")[numbers]
+    change = (last - first).add_suffix("_change").reset_index()
+    grew = {
+        "approved_not_supplied_ha_change": "approved_not_supplied_grew",
+        "supplied_not_used_ha_change": "supplied_not_used_grew",
+        "management_ha_change": "management_grew",
+    }
+    parts = [
+        pd.Series(np.where(change[col] > 1e-9, flag, ""), index=change.index) for col, flag in grew.items()
+    ]
+    flags = parts[0].str.cat(parts[1:], sep=",").str.replace(r",+", ",", regex=True).str.strip(",")
+    change.insert(1, "flags", flags)
+    return every, change

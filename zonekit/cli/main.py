@@ -52,6 +52,7 @@ COMMANDS = {
     "overlap": "zonekit.cli.overlap:overlap",
     "consolidate": "zonekit.cli.consolidate:consolidate",
     "potential": "zonekit.cli.potential:potential",
+    "monitor": "zonekit.cli.monitor:monitor",
     "map": "zonekit.cli.map:map_command",
     "atlas": "zonekit.cli.atlas:atlas",
 }

@@ -252,6 +252,8 @@ LABELS_ZH.update(
         "priority_formula": "优先级计算",
         "zone_count": "开发区数",
         "record_id": "记录编号",
+        "date": "统计时点",
+        "flags": "变化提示",
         "liable": "可依法收回",
         "expansion_ha": "扩展潜力(公顷)",
         "expansion_mu": "扩展潜力(亩)",
@@ -432,6 +434,11 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
     "approval_kind": {"conversion": "农用地转用", "requisition": "土地征收"},
     "group": GROUP_ZH,
     "figures_from": {"enterprise_record": "企业名录", "parcels": "地块属性"},
+    "flags": {
+        "approved_not_supplied_grew": "批而未供增加",
+        "supplied_not_used_grew": "供而未用增加",
+        "management_grew": "管理潜力增加",
+    },
     "measure": {
         "zones": "开发区数",
         "parks": "园区数",
@@ -474,6 +481,8 @@ SHEET_ZH = {
     "plots": "低效用地(五类)",
     "parks_potential": "园区潜力",
     "zones_potential": "开发区潜力",
+    "change": "变化",
+    "by_date": "各统计时点",
     "counties": "分县汇总",
     "before_after": "整合前后对比",
 }
