@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import config_option, guard_out, lang_option, quiet_option, read, show, write_report
 
 
 @click.command()
@@ -18,11 +18,7 @@ from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show
     callback=guard_out,
     help="Output: .xlsx, .csv (groups; candidates beside it), .gpkg (group geometries for maps), .parquet.",
 )
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="TOML overriding the thresholds of consolidate_default.toml.",
-)
+@config_option("consolidate")
 @lang_option
 @quiet_option
 def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:

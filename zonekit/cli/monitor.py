@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import (
+    config_option,
+    guard_out,
+    lang_option,
+    potential_inputs,
+    quiet_option,
+    show,
+    write_report,
+)
 
 
 def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
@@ -36,11 +44,7 @@ def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
     callback=guard_out,
     help="Output: .xlsx (the change, then park × date), .csv, .gpkg, .parquet.",
 )
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="TOML overriding the thresholds of potential_default.toml.",
-)
+@config_option("potential")
 @lang_option
 @quiet_option
 def monitor(study: Path, days: list[str], out: Path, config: Path | None, lang: str) -> None:
@@ -57,17 +61,8 @@ def monitor(study: Path, days: list[str], out: Path, config: Path | None, lang: 
     from zonekit import api
     from zonekit.reports.tables import localised
 
-    st = read(study, ("parks",), ("landuse", "supply", "approvals", "enterprises"), stream=("landuse",))
-    g = st.get
-    report = api.monitor(
-        st["parks"],
-        dates=days,
-        parcels=g("landuse"),
-        supply=g("supply"),
-        approvals=g("approvals"),
-        enterprises=g("enterprises"),
-        config=config,
-    )
+    inputs = potential_inputs(study)
+    report = api.monitor(inputs.pop("parks"), dates=days, config=config, **inputs)
     flagged = report["change"][report["change"]["flags"] != ""][["park_id", "flags"]]
     if len(flagged):
         show(localised(flagged, lang).to_string(index=False))

@@ -162,3 +162,28 @@ SOURCE_OPTIONS = [
     ),
     click.option("--layer", help="Layer, sheet or dataset inside SRC when it holds several."),
 ]
+
+
+def config_option(name: str):
+    """``--config``: a TOML file overriding ``<name>_default.toml`` (shared by the analysis commands)."""
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help=f"TOML overriding the thresholds of {name}_default.toml (copy it and change what you need).",
+    )
+
+
+POTENTIAL_LAYERS = ("landuse", "supply", "approvals", "enterprises")
+
+
+def potential_inputs(study) -> dict:
+    """The parks and the layers the potential and monitoring commands read (parcels chunk by chunk)."""
+    st = read(study, ("parks",), POTENTIAL_LAYERS, stream=("landuse",))
+    g = st.get
+    return {
+        "parks": st["parks"],
+        "parcels": g("landuse"),
+        "supply": g("supply"),
+        "approvals": g("approvals"),
+        "enterprises": g("enterprises"),
+    }

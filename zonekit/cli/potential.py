@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import (
+    config_option,
+    guard_out,
+    lang_option,
+    potential_inputs,
+    quiet_option,
+    show,
+    write_report,
+)
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -36,11 +44,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     callback=guard_out,
     help="Output: .xlsx (plots, parks, zones), .csv (plots; the others beside it), .gpkg, .parquet.",
 )
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="TOML overriding the thresholds of potential_default.toml.",
-)
+@config_option("potential")
 @lang_option
 @quiet_option
 def potential(study: Path, day: str, out: Path, config: Path | None, lang: str) -> None:
@@ -69,17 +73,8 @@ def potential(study: Path, day: str, out: Path, config: Path | None, lang: str) 
     from zonekit import api
     from zonekit.reports.tables import localised
 
-    st = read(study, ("parks",), ("landuse", "supply", "approvals", "enterprises"), stream=("landuse",))
-    g = st.get
-    report = api.potential(
-        st["parks"],
-        date=day,
-        parcels=g("landuse"),
-        supply=g("supply"),
-        approvals=g("approvals"),
-        enterprises=g("enterprises"),
-        config=config,
-    )
+    inputs = potential_inputs(study)
+    report = api.potential(inputs.pop("parks"), date=day, config=config, **inputs)
     totals = report["plots"].groupby("kind")[["area_ha", "area_mu"]].sum().reset_index()
     show(localised(totals, lang).to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     write_report(report, out, lang=lang, metadata={"study": study.name}, study=study, config=config)
