@@ -76,7 +76,7 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
     return pc.fill_null(cell, "")
 
 
-def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int | list[int | None]) -> Iterator[bytes]:
+def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[int | None]) -> Iterator[bytes]:
     """The ``<row>`` elements of ``df``'s rows, the first being sheet row ``first_row`` (1-based), in pieces.
 
     Parameters
@@ -85,8 +85,8 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int | list[int | 
         The table, its columns already in the types they are to have (text, numbers, booleans).
     first_row : int
         The sheet row of ``df``'s first row (2 under a header).
-    number_style : int or list
-        The cell format index (in the workbook's styles) of the numbers, or of each column (None: none).
+    styles : list of int or None
+        Each column's cell format index in the workbook's styles (None: the default).
 
     Yields
     ------
@@ -95,7 +95,7 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int | list[int | 
 
     Examples
     --------
-    >>> xml = b"".join(row_xml(pd.DataFrame({"n": [1.5, None], "t": ["a&b", "园"]}), first_row=2, number_style=2))
+    >>> xml = b"".join(row_xml(pd.DataFrame({"n": [1.5, None], "t": ["a&b", "园"]}), first_row=2, styles=[2, None]))
     >>> print(xml.decode().replace("><", ">\\n<"))
     <row r="2">
     <c r="A2" s="2">
@@ -116,11 +116,6 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int | list[int | 
     </row>
     """
     letters = [xl_col_to_name(j) for j in range(df.shape[1])]
-    styles = (
-        number_style
-        if isinstance(number_style, list)
-        else [_numbers_only(df, j, number_style) for j in range(df.shape[1])]
-    )
     for lo in range(0, len(df), ROWS_PER_PIECE):
         part = df.iloc[lo : lo + ROWS_PER_PIECE]
         rows = pc.cast(pa.array(np.arange(first_row + lo, first_row + lo + len(part))), pa.string())
@@ -132,30 +127,6 @@ def row_xml(df: pd.DataFrame, *, first_row: int, number_style: int | list[int | 
         yield "".join(joined.to_pylist()).encode("utf-8")
 
 
-def _numbers_only(df: pd.DataFrame, j: int, style: int) -> int | None:
-    """``style`` for a numeric column (and not a boolean one), else none."""
-    s = df.iloc[:, j]
-    return style if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) else None
-
-
-def number_style(styles: str) -> int:
-    """The index in ``cellXfs`` of the number format ``#,##0.####`` (custom format 164), else 0.
-
-    Parameters
-    ----------
-    styles : str
-        ``xl/styles.xml`` as xlsxwriter wrote it.
-
-    Returns
-    -------
-    int
-        The ``s`` attribute of a number cell.
-    """
-    m = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, flags=re.S)
-    xfs = re.findall(r"<xf\b[^>]*>", m.group(1)) if m else []
-    return next((i for i, xf in enumerate(xfs) if 'numFmtId="164"' in xf), 0)
-
-
 def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
     """Put the data rows into the sheets of the workbook xlsxwriter wrote at ``path`` (which hold headers).
 
@@ -164,14 +135,14 @@ def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
     path : Path
         The workbook; rewritten into a sibling file, then moved over it.
     rows : dict
-        Sheet number (1-based, as in ``xl/worksheets/sheetN.xml``) → its data rows (sheet rows 2, 3, …).
+        Sheet number (1-based, as in ``xl/worksheets/sheetN.xml``) → its data rows (sheet rows 2, 3, …),
+        each column's cell format index in ``attrs["styles"]``.
     """
     tmp = path.with_name(path.name + ".cells")
     with (
         zipfile.ZipFile(path) as src,
         zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
     ):
-        style = number_style(src.read("xl/styles.xml").decode("utf-8"))
         for info in src.infolist():
             data = src.read(info.filename)
             m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
@@ -188,7 +159,7 @@ def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             with dst.open(entry, "w", force_zip64=True) as out, ThreadPoolExecutor(1) as maker:
                 out.write(head)
-                pieces = row_xml(frame, first_row=2, number_style=frame.attrs.get("styles", style))
+                pieces = row_xml(frame, first_row=2, styles=frame.attrs["styles"])
                 ahead = maker.submit(next, pieces, None)  # the next rows are made while these are compressed
                 while (piece := ahead.result()) is not None:
                     ahead = maker.submit(next, pieces, None)
