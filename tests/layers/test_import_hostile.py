@@ -28,6 +28,7 @@ from zonekit import import_layer
 from zonekit.analysis.config import load_config
 from zonekit.errors import CRSError, InputError, SourceReadError, UnsafeArchiveError
 from zonekit.geo import archive
+from zonekit.geo.encoding import SHAPEFILE_PARTS
 from zonekit.layers.study import read_table
 from zonekit.vocabulary.messages import using
 
@@ -44,7 +45,6 @@ PARKS = gpd.GeoDataFrame(
     geometry=[shapely.box(120.80, 32.00, 120.81, 32.01), shapely.box(120.82, 32.00, 120.83, 32.01)],
     crs=4490,
 )
-SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
 def _shapefile(folder: Path, stem: str = "parks") -> Path:

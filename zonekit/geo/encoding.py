@@ -195,6 +195,27 @@ class DbfHeader:
         return bool((self.records(path)[:, 0] == 0x2A).any())
 
 
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+"""A shapefile's files, in the order they are read."""
+
+
+def shapefile_set(shp: Path) -> dict[str, Path]:
+    """The files of a shapefile's set, by lower-case suffix (``.shp`` … ``.cpg``), whatever their case.
+
+    Parameters
+    ----------
+    shp : Path
+        The .shp file.
+
+    Returns
+    -------
+    dict[str, Path]
+        Suffix → file, in the order of :data:`SHAPEFILE_PARTS`, for the files present.
+    """
+    found = {p.suffix.lower(): p for p in shp.parent.iterdir() if p.stem == shp.stem}
+    return {s: found[s] for s in SHAPEFILE_PARTS if s in found}
+
+
 def sidecar(shp: Path, suffix: str) -> Path | None:
     """The file of a shapefile's set with ``suffix`` (``.dbf``, ``.cpg`` …), whatever the case of its suffix.
 
@@ -210,10 +231,9 @@ def sidecar(shp: Path, suffix: str) -> Path | None:
     Path or None
         The file, or None when the set lacks it.
     """
-    for p in shp.parent.iterdir():
-        if p.stem == shp.stem and p.suffix.lower() == suffix:
-            return p
-    return None
+    if suffix in SHAPEFILE_PARTS:
+        return shapefile_set(shp).get(suffix)
+    return next((p for p in shp.parent.iterdir() if p.stem == shp.stem and p.suffix.lower() == suffix), None)
 
 
 def read_dbf_header(path: Path) -> DbfHeader:

@@ -36,6 +36,7 @@ from zonekit.geo.encoding import (
     decide_from_bytes,
     read_dbf_header,
     shapefile_encoding,
+    shapefile_set,
     sidecar,
 )
 from zonekit.geo.progress import tracked
@@ -198,9 +199,6 @@ def _opened(path: Path, layer: str | None) -> Iterator[tuple[Path, str | None, s
     yield path, layer, str(path)
 
 
-SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-
-
 def refuse_special(path: Path) -> None:
     """Stop on a source that is not a regular file or folder (a FIFO or a device would hang or never end).
 
@@ -226,11 +224,7 @@ def refuse_special(path: Path) -> None:
     ...
     zonekit.errors.SourceReadError: ...
     """
-    parts = [path]
-    if path.suffix.lower() == ".shp":
-        parts += [
-            p for p in path.parent.glob(f"{glob_escape(path.stem)}.*") if p.suffix.lower() in SHAPEFILE_PARTS
-        ]
+    parts = [path, *shapefile_set(path).values()] if path.suffix.lower() == ".shp" else [path]
     for part in parts:
         mode = part.stat().st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
@@ -267,8 +261,7 @@ def source_digest(path: str | Path) -> str:
     if path.is_dir():
         parts = sorted(p for p in path.rglob("*") if p.is_file())
     elif path.suffix.lower() == ".shp":
-        found = {p.suffix.lower(): p for p in path.parent.glob(f"{glob_escape(path.stem)}.*")}
-        parts = [found[s] for s in SHAPEFILE_PARTS if s in found]
+        parts = list(shapefile_set(path).values())
     else:
         parts = [path]
     digest = hashlib.sha256()
@@ -471,12 +464,8 @@ def _without_bad_prj(ds: Path, fmt: str | None) -> Iterator[tuple[Path, str | No
         yield ds, None
         return
     with tempfile.TemporaryDirectory(prefix="zonekit-") as tmp:
-        for part in ds.parent.iterdir():
-            if (
-                part.stem == ds.stem
-                and part.suffix.lower() in SHAPEFILE_PARTS
-                and part.suffix.lower() != ".prj"
-            ):
+        for suffix, part in shapefile_set(ds).items():
+            if suffix != ".prj":
                 (Path(tmp) / part.name).symlink_to(part.resolve())
         yield Path(tmp) / ds.name, problem
 

@@ -1200,7 +1200,8 @@ def _rejected_table(
         }
     )
     names = [f"src_{col}" for col in attrs.columns]
-    names = [storable_names(names).get(n, n) for n in names]
+    renamed = storable_names(names)
+    names = [renamed.get(n, n) for n in names]
     for col, name in zip(attrs.columns, names, strict=True):
         out[name] = [None if pd.isna(v) else str(v) for v in attrs[col].to_numpy(dtype=object)]
     return out
