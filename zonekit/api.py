@@ -332,8 +332,9 @@ def potential(
     from zonekit.analysis import potential as _potential
 
     st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
-    plots = _potential.low_efficiency_land(st, date=pd.Timestamp(date), config=config)
-    per_park = _potential.park_potential(st, plots, config=config)
+    layers = _potential.inputs(st)
+    plots = _potential.low_efficiency_land(layers, date=pd.Timestamp(date), config=config)
+    per_park = _potential.park_potential(layers, plots, config=config)
     cfg = _potential.load_config("potential", config)
     meta = {
         "statistics date": f"{pd.Timestamp(date):%Y-%m-%d}",

@@ -167,6 +167,41 @@ def _on_contracts(
     return out
 
 
+def inputs(study) -> dict:
+    """The layers the potential reads, each read once: the parcels with only the columns it uses.
+
+    Pass the result in place of the study to read nothing again (:func:`monitor` does, for every date).
+
+    Parameters
+    ----------
+    study : Study or mapping
+        ``parks``; ``approvals``, ``supply``, ``landuse`` and ``enterprises`` when present.
+
+    Returns
+    -------
+    dict
+        Those five names, ``None`` for a layer the study lacks.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> lu = gpd.GeoDataFrame({"idle": [True], "note": ["x"]}, geometry=[box(0, 0, 1, 1)], crs=4547)
+    >>> got = inputs({"parks": lu.iloc[:0], "landuse": lu})
+    >>> list(got["landuse"].columns), got["supply"] is None
+    (['idle', 'geometry'], True)
+    """
+    get = study.get if hasattr(study, "get") else (lambda name: None)
+    got = {name: get(name) for name in ("approvals", "supply", "enterprises", "landuse")}
+    got["parks"] = study["parks"]
+    parcels = got["landuse"]
+    if parcels is not None:
+        got["landuse"] = stream_of(parcels, "landuse").select(
+            [c for c in PARCEL_COLUMNS if c in parcels.columns]
+        )
+    return got
+
+
 def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.DataFrame:
     """The five kinds of low-efficiency land on the statistics date, one row per plot found.
 
@@ -189,20 +224,15 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.D
     """
     cfg = load_config("potential", config)
     day = pd.Timestamp(date)
-    parks = study["parks"]
+    layers = inputs(study)
+    parks, supply, approvals, parcels = (layers[k] for k in ("parks", "supply", "approvals", "landuse"))
     crs = parks.crs
     found: list[pd.DataFrame] = []
-    supply = study.get("supply") if hasattr(study, "get") else None
-    approvals = study.get("approvals") if hasattr(study, "get") else None
-    parcels = study.get("landuse") if hasattr(study, "get") else None
-    if parcels is not None:
-        parcels = stream_of(parcels, "landuse").select([c for c in PARCEL_COLUMNS if c in parcels.columns])
     if approvals is not None and len(approvals):
         found.append(_approved_not_supplied(approvals, supply, parks, day, cfg))
     if supply is not None and len(supply):
         supply = supply.reset_index(drop=True)
-        firms = study.get("enterprises") if hasattr(study, "get") else None
-        on = _on_contracts(supply, parcels, crs, firms)
+        on = _on_contracts(supply, parcels, crs, layers["enterprises"])
         where = _park_of(parks, supply.geometry.values, crs)
         found += [
             _supplied_not_used(supply, on, where, day, cfg),
@@ -361,16 +391,21 @@ def park_potential(study, plots: pd.DataFrame, *, config=None) -> pd.DataFrame:
     DataFrame
         One row per park (theme parks are counted in their parent).
     """
-    cfg = load_config("potential", config)
-    parks = _top(study["parks"]).reset_index(drop=True)
+    layers = inputs(study)
+    return _with_kinds(
+        _parcel_part(layers["parks"], layers["landuse"], load_config("potential", config)), plots
+    )
+
+
+def _parcel_part(parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame | None, cfg: Mapping) -> pd.DataFrame:
+    """Each top park's potential from the parcels alone (open, under-built and idle land, in m²)."""
+    parks = _top(parks).reset_index(drop=True)
     out = pd.DataFrame({"park_id": parks["park_id"].astype(str), "zone_id": parks["zone_id"].astype(str)})
     if "name" in parks:
         out.insert(1, "name", parks["name"].astype(str).to_numpy())
     for c in ("expansion_m2", "extra_gfa_m2", "equivalent_m2", "idle_m2"):
         out[c] = 0.0
-    parcels = study.get("landuse") if hasattr(study, "get") else None
-    if parcels is not None and len(parcels):
-        lu = stream_of(parcels, "landuse").select([c for c in PARCEL_COLUMNS if c in parcels.columns])
+    if lu is not None and len(lu):
         pairs = intersection_areas(parks.geometry.values, lu.geometry.values, parks.crs)
         a, b, area = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["area_m2"].to_numpy()
 
@@ -402,6 +437,12 @@ def park_potential(study, plots: pd.DataFrame, *, config=None) -> pd.DataFrame:
         )
         for c in sums.columns:
             out.loc[sums.index, c] = sums[c].to_numpy()
+    return out
+
+
+def _with_kinds(parcel_part: pd.DataFrame, plots: pd.DataFrame) -> pd.DataFrame:
+    """The park table: the parcels' part (:func:`_parcel_part`) with the five kinds added in 公顷 and 亩."""
+    out = parcel_part.copy()
     kinds = (
         plots.pivot_table(index="park_id", columns="kind", values="area_ha", aggfunc="sum")
         if len(plots)
@@ -462,10 +503,14 @@ def monitor(study, *, dates: Sequence[str | pd.Timestamp], config=None) -> tuple
         the change from the first date to the last, with ``flags`` naming what grew.
     """
     days = sorted(pd.Timestamp(d) for d in dates)
+    layers = inputs(study)
+    cfg = load_config("potential", config)
+    parcel_part = _parcel_part(
+        layers["parks"], layers["landuse"], cfg
+    )  # the one snapshot: the same every date
     per_date = []
     for day in days:
-        plots = low_efficiency_land(study, date=day, config=config)
-        table = park_potential(study, plots, config=config)
+        table = _with_kinds(parcel_part, low_efficiency_land(layers, date=day, config=cfg))
         table.insert(0, "date", f"{day:%Y-%m-%d}")
         per_date.append(table)
     every = pd.concat(per_date, ignore_index=True)
