@@ -39,9 +39,8 @@ from zonekit.geo.io import pid_alive
 from zonekit.vocabulary.messages import say
 
 STAGE_PREFIX = "zonekit-stage-"
-GPKG_VERSION = (
-    "1.3"  # QGIS 3.22 (Debian's) warns that 1.4, GDAL 3.12's default, "may only be partially supported"
-)
+# QGIS 3.22 (Debian's) warns that 1.4, GDAL 3.12's default, "may only be partially supported".
+GPKG_VERSION = "1.3"
 
 
 def new_file_options(path: str | Path) -> dict:

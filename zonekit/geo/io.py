@@ -876,6 +876,7 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
             raise SourceReadError("source.no_such_sheet", path=display, sheet=sheet, names=", ".join(book))
         df = book[sheet]
         enc = EncodingDecision("utf-8", Reasons.of("how.xlsx"))
+        problems: dict[int, str] = {}
     else:
         raw = ds.read_bytes()
         if encoding:
@@ -892,8 +893,6 @@ def _read_table(ds: Path, *, display: str, layer: str | None, encoding: str | No
         problems = dict(ragged)
     df = df.reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
-    if ds.suffix.lower() == ".xlsx":
-        problems = {}
     wkt = _find_col(list(df.columns), WKT_COLUMNS)
     lon = _find_col(list(df.columns), LON_COLUMNS)
     lat = _find_col(list(df.columns), LAT_COLUMNS)
