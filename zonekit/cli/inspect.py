@@ -39,14 +39,13 @@ def inspect_command(src: Path, as_: str, study: Path | None, rows: int, lang: st
       zonekit inspect 企业.csv --as enterprises --from gcj02 --rows 10
     """
     from zonekit.layers.inspect import inspect
-    from zonekit.vocabulary.labels import header
-    from zonekit.vocabulary.phrases import translate
+    from zonekit.reports.tables import localised
 
     found = inspect(src, as_=as_, into=study, rows=rows, **source)
     show(found.summary())
 
     def table(df) -> str:
-        return df.rename(columns=lambda c: header(str(c), lang)).to_string(
+        return localised(df, lang).to_string(
             index=False, float_format=lambda v: f"{v:.4f}", na_rep="", max_colwidth=60
         )
 
@@ -56,4 +55,4 @@ def inspect_command(src: Path, as_: str, study: Path | None, rows: int, lang: st
     if len(found.rejected):
         echo("inspect.rejected")
         rejected = found.rejected.drop(columns=["import_id", "original_wkt"], errors="ignore")
-        show(table(rejected.assign(reason=rejected["reason"].map(translate))))
+        show(table(rejected))
