@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zonekit.vocabulary.classes import ACTION_ZH
+from zonekit.vocabulary.classes import ACTION_ZH, CLASS_ZH
 
 LABELS_ZH: dict[str, str] = {
     # findings
@@ -423,6 +423,7 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
     "code_system": CODE_SYSTEM_ZH,
     "role": ROLE_ZH,
     "build_status": BUILD_ZH,
+    "analysis_class": CLASS_ZH,
     "kind": {
         **KIND_ZH,
         "approved_not_supplied": "批而未供",
