@@ -226,24 +226,40 @@ def test_the_panel_names_the_findings_and_candidates_of_its_park(browser, planne
 def test_search_by_name_or_code_and_enter_zooms_there_and_opens_the_panel(
     browser, planner_map, width, height
 ):
-    for text, expect in (("如东开发区主园区", "如东开发区主园区"), ("nt06-1", "启东开发区主园区")):
+    # typed fast and typed slowly: Enter goes by the text in the box, not by suggestions older than it
+    cases = (("如东开发区主园区", 0), ("nt06-1", 0), ("如东开发区主园区", 60))
+    for (text, delay), expect in zip(
+        cases, ("如东开发区主园区", "启东开发区主园区", "如东开发区主园区"), strict=True
+    ):
         page, errors = _page(browser, planner_map, width, height)
         before = page.evaluate(f"{MAP_VAR}.getZoom()")
         box = page.locator(".leaflet-control-search input.search-input")
         box.click()
-        box.press_sequentially(text, delay=30)
-        page.wait_for_timeout(
-            800
-        )  # a user reads before pressing Enter (Enter works with or without suggestions)
+        box.press_sequentially(text, delay=delay)
         page.keyboard.press("Enter")
         page.wait_for_selector(".leaflet-popup-content", timeout=10_000)
-        assert page.evaluate(f"{MAP_VAR}.getZoom()") >= before + 3
+        page.wait_for_function(f"{MAP_VAR}.getZoom() >= {before + 3}", timeout=10_000)
         assert expect in page.locator(".leaflet-popup-content").inner_text()
         assert errors == []
-        if text.startswith("如东"):
+        if delay:
             page.screenshot(path=str(OUTPUT / f"planner-search-{width}.png"))
     width_px = page.locator(".leaflet-control-search input.search-input").bounding_box()["width"]
     assert width_px >= 150  # a Chinese placeholder fits
+
+
+def test_search_for_what_no_park_holds_says_so_and_stays(browser, planner_map):
+    page, errors = _page(browser, planner_map, 1280, 720)
+    before = page.evaluate(f"{MAP_VAR}.getZoom()")
+    box = page.locator(".leaflet-control-search input.search-input")
+    box.click()
+    box.press_sequentially("<b>不存在的园区", delay=0)
+    page.keyboard.press("Enter")
+    alert = page.locator(".leaflet-control-search .search-alert")
+    alert.wait_for(state="visible", timeout=5_000)
+    assert "没有" in alert.inner_text()
+    assert page.evaluate(f"{MAP_VAR}.getZoom()") == before
+    assert page.locator(".leaflet-popup-content").count() == 0
+    assert errors == []
 
 
 def test_the_legend_is_small_folded_and_follows_the_layers(browser, planner_map):

@@ -853,7 +853,7 @@ class _PageScript(MacroElement):
 
     def render(self, **kwargs) -> str:
 
-        l10n = {k: self._lab[k] for k in ("distance", "area", "m", "km", "ha", "mu", "measure")}
+        l10n = {k: self._lab[k] for k in ("distance", "area", "m", "km", "ha", "mu", "measure", "not_found")}
         code = resources.files("zonekit.maps").joinpath("templates", "page.js").read_text(encoding="utf-8")
         assert self._parent is not None
         values = {

@@ -43,26 +43,38 @@
     map.eachLayer(function () {});
     var search = {{ search }};
     if (search) {
-      // Enter takes the highlighted suggestion, else the first: a name, a code or part of either is enough
+      // Enter takes the suggestion chosen with the arrow keys; else the park the text names: its name or
+      // code exactly, else a name that starts with it, else the first whose name, zone or code holds it.
+      // The suggestions on screen may be older than the last keystroke, so they are not what Enter goes by.
       var input = search.getContainer().querySelector('input.search-input');
       var typing = null;
+      search.options.autoType = false; search._autoTypeTmp = false;  // no completion typed over the user's text
       input.addEventListener('input', function () {  // Chinese comes through an IME: no key-up to go by
         clearTimeout(typing);
         typing = setTimeout(function () { if (input.value && search._fillRecordsCache) { search._fillRecordsCache(); } }, 250);
       });
+      function named(text) {
+        var best = null, rank = 4;
+        parks.eachLayer(function (layer) {
+          var p = layer.feature.properties || {};
+          var name = String(p.name || '').toLowerCase(), code = String(p.park_id || '').toLowerCase();
+          var r = (name === text || code === text) ? 0 : name.indexOf(text) === 0 ? 1 :
+                  String(p.search || '').toLowerCase().indexOf(text) >= 0 ? 2 : 4;
+          if (r < rank) { best = layer; rank = r; }
+        });
+        return best;
+      }
       input.addEventListener('keydown', function (ev) {
         if (ev.key !== 'Enter' || ev.isComposing) { return; }
         ev.preventDefault(); ev.stopImmediatePropagation();
-        var tip = search.getContainer().querySelector('.search-tip-select') ||
-                  search.getContainer().querySelector('.search-tip');
-        if (tip) { tip.click(); return; }
-        var text = input.value.trim().toLowerCase(), found = null;
-        if (!text) { return; }
-        parks.eachLayer(function (layer) {
-          var key = String((layer.feature.properties || {}).search || '').toLowerCase();
-          if (!found && key.indexOf(text) >= 0) { found = layer; }
-        });
+        clearTimeout(typing);
+        var chosen = search.getContainer().querySelector('.search-tip-select');
+        if (chosen) { chosen.click(); return; }
+        var text = input.value.trim().toLowerCase();
+        var found = text ? named(text) : null;
+        search._hideTooltip();
         if (found) { search.fire('search:locationfound', {layer: found, latlng: found.getBounds().getCenter(), text: input.value}); }
+        else if (text) { search.showAlert(L10N.not_found); }  // a fixed label (the plugin writes it as HTML), never the text
       }, true);
       input.addEventListener('keyup', function (ev) {  // Enter was handled on key-down
         if (ev.key === 'Enter') { ev.preventDefault(); ev.stopImmediatePropagation(); }
