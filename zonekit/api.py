@@ -368,9 +368,12 @@ def monitor(
     supply: gpd.GeoDataFrame | None = None,
     approvals: gpd.GeoDataFrame | None = None,
     enterprises: pd.DataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    snapshots: Mapping[str | date, Mapping[str, pd.DataFrame]] | None = None,
     config: str | Path | dict | None = None,
+    intensity_config: str | Path | dict | None = None,
 ) -> Report:
-    """Each park's low-efficiency land and potential on several statistics dates, and what changed.
+    """Each park's intensity, grade, low-efficiency land and potential on several statistics dates; the change.
 
     Parameters
     ----------
@@ -380,19 +383,44 @@ def monitor(
         The statistics dates.
     parcels, supply, approvals, enterprises : frames, optional
         As for :func:`potential`.
-    config : path or dict, optional
-        Overrides of ``potential_default.toml``.
+    zones : GeoDataFrame, optional
+        Zones (their evaluation type sets the scoring).
+    snapshots : mapping, optional
+        Snapshot date → ``{"parcels": …, "enterprises": …}`` as they were on it; each statistics date is
+        served by the latest snapshot on or before it (``parcels``/``enterprises`` are then not used).
+    config, intensity_config : path or dict, optional
+        Overrides of ``potential_default.toml`` and ``intensity_default.toml``.
 
     Returns
     -------
     Report
-        ``by_date`` (park × date) and ``change`` (first to last date, with the flags of what grew).
+        ``change`` (first to last date, with the flags of what got worse: a grade dropped, idle land,
+        批而未供, 供而未用 or management potential grew) and ``by_date`` (park × date).
     """
     from zonekit.analysis import potential as _potential
 
-    st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
-    every, change = _potential.monitor(st, dates=[pd.Timestamp(d) for d in dates], config=config)
-    meta = {"statistics date": ", ".join(sorted(every["date"].unique()))}
+    st = study_of(
+        parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises, zones=zones
+    )
+    dated = None
+    if snapshots:
+        names = {"parcels": "landuse", "enterprises": "enterprises"}
+        dated = {  # checked and brought to the study's CRS like the other frames
+            pd.Timestamp(k): dict(study_of(crs=st.crs, **{names[n]: v for n, v in got.items() if n in names}))
+            for k, got in snapshots.items()
+        }
+    every, change = _potential.monitor(
+        st,
+        dates=[pd.Timestamp(d) for d in dates],
+        config=config,
+        snapshots=dated,
+        intensity_config=intensity_config,
+    )
+    served = every.drop_duplicates("date").set_index("date")["snapshot"]
+    meta = {
+        "statistics date": ", ".join(served.index),
+        "snapshots": "; ".join(f"{d} ← {s}" for d, s in served.items() if s) or "-",
+    }
     return Report({"change": change, "by_date": every}, meta, "change")
 
 

@@ -62,6 +62,7 @@ def study() -> Study:
         {
             "parcel_id": ["L2", "L3", "L4", "L5"],
             "analysis_class": ["industrial", "industrial", "industrial", "industrial"],
+            "is_construction": [True, True, True, True],
             "build_status": ["built", "built", "serviced", "built"],
             "supplied": [True, True, False, True],
             "idle": [False, False, False, True],
@@ -225,3 +226,61 @@ def test_monitoring_two_dates_flags_what_grew(study):
     assert p["approved_not_supplied_ha_change"] == pytest.approx(geod_ha(uncovered), rel=1e-6)
     assert p["supplied_not_used_ha_change"] == pytest.approx(geod_ha(box(0, 0, 400, 1000)), rel=1e-6)
     assert p["flags"] == "approved_not_supplied_grew,supplied_not_used_grew,management_grew"
+
+
+def test_monitoring_serves_each_date_from_its_snapshot_and_flags_idle_land_and_score(study):
+    """Two surveys: on 2025-12-31 L2 has been left idle and L3 pays no tax; a date between is the 2024 one's."""
+    from zonekit.analysis.potential import monitor
+
+    before = study["landuse"].assign(idle=[False, False, False, False])  # L5 not idle yet either
+    after = study["landuse"].assign(idle=[True, False, False, True], tax_wan=[0.0, 0.0, np.nan, np.nan])
+    snaps = {pd.Timestamp("2024-12-31"): {"landuse": before}, pd.Timestamp("2025-12-31"): {"landuse": after}}
+    every, change = monitor(study, dates=["2025-12-31", "2024-12-31", "2025-06-30"], snapshots=snaps)
+    served = every.drop_duplicates("date").set_index("date")["snapshot"].to_dict()
+    assert served == {"2024-12-31": "2024-12-31", "2025-06-30": "2024-12-31", "2025-12-31": "2025-12-31"}
+    on = every.set_index(["date", "park_id"])
+    idle_now = geod_ha(box(1000, 0, 1200, 500)) + geod_ha(box(1400, 500, 2000, 1000))  # L2 and L5
+    assert on.loc[("2024-12-31", "P"), "G_ha"] == pytest.approx(0.0, abs=1e-12)
+    assert on.loc[("2025-06-30", "P"), "G_ha"] == pytest.approx(0.0, abs=1e-12)
+    assert on.loc[("2025-12-31", "P"), "G_ha"] == pytest.approx(idle_now, rel=1e-9)
+    # tax per 公顷 of built construction land (L2, L3, L5): 1,500 万元 on 2024's survey, nothing on 2025's
+    built_ha = sum(
+        geod_ha(b) for b in (box(1000, 0, 1200, 500), box(1200, 0, 1400, 500), box(1400, 500, 2000, 1000))
+    )
+    assert on.loc[("2024-12-31", "P"), "tax_per_ha"] == pytest.approx(1500.0 / built_ha, rel=1e-9)
+    assert on.loc[("2025-12-31", "P"), "tax_per_ha"] == pytest.approx(0.0, abs=1e-12)
+    p = change.set_index("park_id").loc["P"]
+    assert p["G_ha_change"] == pytest.approx(idle_now, rel=1e-9)
+    assert p["score_change"] < 0
+    assert "idle_grew" in p["flags"].split(",")
+    # management potential = idle land + 供而未用: it grew by the idle land (S1 was already late in 2024)
+    assert p["management_ha_change"] == pytest.approx(idle_now, rel=1e-9)
+
+
+def test_a_grade_that_drops_is_flagged_and_one_that_rises_is_not():
+    from zonekit.analysis.config import load_config
+    from zonekit.analysis.potential import _change
+
+    every = pd.DataFrame(
+        {
+            "date": ["2024-12-31"] * 3 + ["2025-12-31"] * 3,
+            "park_id": ["A", "B", "C"] * 2,
+            "grade": ["A", "C", "B", "B", "B", "B"],
+            "score": [90.0, 65.0, 75.0, 80.0, 75.0, 75.0],
+        }
+    )
+    days = [pd.Timestamp("2024-12-31"), pd.Timestamp("2025-12-31")]
+    got = _change(every, days, load_config("intensity", None)).set_index("park_id")
+    assert got["flags"].to_dict() == {"A": "grade_dropped", "B": "", "C": ""}
+    assert got.loc["A", "grade_first"] == "A" and got.loc["A", "grade_last"] == "B"
+    assert got.loc["B", "score_change"] == pytest.approx(10.0)
+
+
+def test_a_date_before_every_snapshot_is_refused_with_the_dates_there_are(study):
+    from zonekit.analysis.potential import monitor
+    from zonekit.errors import StudyError
+
+    snaps = {pd.Timestamp("2024-12-31"): {"landuse": study["landuse"]}}
+    with pytest.raises(StudyError, match="2024-12-31") as err:
+        monitor(study, dates=["2023-12-31", "2025-12-31"], snapshots=snaps)
+    assert "2023-12-31" in str(err.value)

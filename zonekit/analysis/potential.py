@@ -481,51 +481,129 @@ def zone_potential(per_park: pd.DataFrame) -> pd.DataFrame:
     return per_park.groupby("zone_id")[list(numbers)].sum().reset_index()
 
 
-def monitor(study, *, dates: Sequence[str | pd.Timestamp], config=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The five kinds and each park's potential on several statistics dates, and what changed.
+MONITOR_INDICATORS = (
+    "development_rate",
+    "supply_rate",
+    "construction_rate",
+    "composite_far",
+    "industrial_far",
+    "tax_per_ha",
+    "idle_land_ratio",
+    "G_ha",
+    "score",
+    "grade",
+)
+"""The intensity columns monitoring follows on every date (``G_ha`` is the idle land)."""
+
+
+def monitor(
+    study,
+    *,
+    dates: Sequence[str | pd.Timestamp],
+    config=None,
+    snapshots: Mapping[pd.Timestamp, Mapping] | None = None,
+    intensity_config=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each park's intensity, score, grade, five kinds and potential on several statistics dates; the change.
 
     The approvals and contracts carry their own dates, so what counts as 批而未供, 供而未用 … moves with
-    the statistics date; the parcels and enterprises are the study's one snapshot.
+    the statistics date. The parcels and enterprises are those of the snapshot serving each date (the
+    latest on or before it, see :mod:`zonekit.layers.snapshots`), or the study's own on every date when
+    there are no snapshots.
 
     Parameters
     ----------
     study : Study or mapping
-        As for :func:`low_efficiency_land`.
+        As for :func:`low_efficiency_land`; ``zones`` too when present (the evaluation type).
     dates : list of str or Timestamp
         Statistics dates, in any order (reported in order).
     config : path or dict, optional
         Overrides of ``potential_default.toml``.
+    snapshots : mapping, optional
+        Snapshot date → its ``landuse`` and ``enterprises`` (frames or streams), standing in for the
+        study's on the dates they serve.
+    intensity_config : path or dict, optional
+        Overrides of ``intensity_default.toml`` (scores and grades).
 
     Returns
     -------
     (DataFrame, DataFrame)
-        Per park and date: the five kinds' hectares and the potential (``date`` a column); and per park
-        the change from the first date to the last, with ``flags`` naming what grew.
+        Per park and date (``date`` and ``snapshot`` columns): the intensity indicators, score and grade,
+        the five kinds' hectares and the potential; and per park the change from the first date to the
+        last, with ``flags`` naming what got worse (``grade_dropped``, ``idle_grew``,
+        ``approved_not_supplied_grew``, ``supplied_not_used_grew``, ``management_grew``).
     """
+    from zonekit.analysis.intensity import land_intensity
+    from zonekit.layers.snapshots import serving
+
     days = sorted(pd.Timestamp(d) for d in dates)
-    layers = inputs(study)
     cfg = load_config("potential", config)
-    parcel_part = _parcel_part(
-        layers["parks"], layers["landuse"], cfg
-    )  # the one snapshot: the same every date
+    icfg = load_config("intensity", intensity_config)
+    base = dict(study.items()) if hasattr(study, "items") else {"parks": study["parks"]}
+    path = getattr(study, "path", "")
+    per_snapshot: dict[object, tuple[dict, pd.DataFrame, pd.DataFrame]] = {}
     per_date = []
     for day in days:
+        key = serving(list(snapshots), day, layer="landuse", study=path) if snapshots else None
+        if key not in per_snapshot:  # each snapshot overlaid once, whatever the dates it serves
+            merged = {**base, **dict(snapshots[key])} if snapshots and key is not None else base
+            layers = inputs(merged)
+            parcel_part = _parcel_part(layers["parks"], layers["landuse"], cfg)
+            measured = _intensity_on(land_intensity, merged, icfg)
+            per_snapshot[key] = (layers, parcel_part, measured)
+        layers, parcel_part, measured = per_snapshot[key]
         table = _with_kinds(parcel_part, low_efficiency_land(layers, date=day, config=cfg))
+        table = table.merge(measured, on="park_id", how="left")
         table.insert(0, "date", f"{day:%Y-%m-%d}")
+        table.insert(1, "snapshot", "" if key is None else f"{key:%Y-%m-%d}")
         per_date.append(table)
     every = pd.concat(per_date, ignore_index=True)
+    return every, _change(every, days, icfg)
+
+
+def _intensity_on(land_intensity, layers: Mapping, icfg: Mapping) -> pd.DataFrame:
+    """The intensity columns monitoring follows, per park, on one snapshot's parcels."""
+    parcels = layers.get("landuse")
+    if parcels is None or not len(parcels):
+        return pd.DataFrame({"park_id": pd.Series(dtype=str)})
+    if isinstance(parcels, pd.DataFrame) and "is_construction" not in parcels:  # a bare frame: typed first
+        from zonekit.layers.frames import prepare
+
+        parcels = prepare(parcels, "landuse")
+    st = {"parks": layers["parks"], "landuse": parcels, "zones": layers.get("zones")}
+    table = land_intensity({k: v for k, v in st.items() if v is not None}, by="park", config=icfg).indicators
+    keep = ["park_id", *(c for c in MONITOR_INDICATORS if c in table.columns)]
+    return pd.DataFrame(table[keep]).assign(park_id=lambda t: t["park_id"].astype(str))
+
+
+def _change(every: pd.DataFrame, days: list[pd.Timestamp], icfg: Mapping) -> pd.DataFrame:
+    """Per park, the change from the first date to the last, and the flags of what got worse."""
     numbers = [c for c in every.select_dtypes("number").columns]
-    first = every[every["date"] == f"{days[0]:%Y-%m-%d}"].set_index("park_id")[numbers]
-    last = every[every["date"] == f"{days[-1]:%Y-%m-%d}"].set_index("park_id")[numbers]
-    change = (last - first).add_suffix("_change").reset_index()
+    first = every[every["date"] == f"{days[0]:%Y-%m-%d}"].set_index("park_id")
+    last = every[every["date"] == f"{days[-1]:%Y-%m-%d}"].set_index("park_id")
+    change = (last[numbers] - first[numbers]).add_suffix("_change").reset_index()
+    order = {g: k for k, (_, g) in enumerate(icfg["scoring"]["grades"])}  # 0 = the best grade
+    if "grade" in every:
+        was = first["grade"].reindex(change["park_id"]).to_numpy(dtype=object)
+        now = last["grade"].reindex(change["park_id"]).to_numpy(dtype=object)
+        change.insert(1, "grade_first", was)
+        change.insert(2, "grade_last", now)
+        r_now, r_was = (pd.Series(g).map(order).fillna(-1).to_numpy() for g in (now, was))
+        dropped = (r_now > r_was) & (r_was >= 0)
+    else:
+        dropped = np.zeros(len(change), dtype=bool)
     grew = {
+        "G_ha_change": "idle_grew",
         "approved_not_supplied_ha_change": "approved_not_supplied_grew",
         "supplied_not_used_ha_change": "supplied_not_used_grew",
         "management_ha_change": "management_grew",
     }
-    parts = [
-        pd.Series(np.where(change[col] > 1e-9, flag, ""), index=change.index) for col, flag in grew.items()
+    parts = [pd.Series(np.where(dropped, "grade_dropped", ""), index=change.index)]
+    parts += [
+        pd.Series(np.where(change[col].fillna(0) > 1e-9, flag, ""), index=change.index)
+        for col, flag in grew.items()
+        if col in change
     ]
     flags = parts[0].str.cat(parts[1:], sep=",").str.replace(r",+", ",", regex=True).str.strip(",")
     change.insert(1, "flags", flags)
-    return every, change
+    return change

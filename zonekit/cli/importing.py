@@ -28,6 +28,12 @@ from zonekit.cli.options import lang_option, quiet_option, show, source_options
     help="Replace the layer if the study has it; the replaced one is kept as <layer>_previous.",
 )
 @click.option("--append", "mode", flag_value="append", help="Append to the layer if the study has it.")
+@click.option(
+    "--stat-date",
+    metavar="YYYY-MM-DD",
+    help="landuse/enterprises: the statistics date the data describe; the layer is also kept as its dated "
+    "snapshot (landuse_20241231) for zonekit monitor.",
+)
 @lang_option
 @quiet_option
 def import_command(
@@ -42,6 +48,7 @@ def import_command(
     code_system: str | None,
     layer: str | None,
     mode: str | None,
+    stat_date: str | None,
     lang: str,
 ) -> None:
     """Import SRC into a study layer, accounting for every feature.
@@ -70,6 +77,8 @@ def import_command(
       zonekit import 三调/*/DLTB.shp --into study.gpkg --as landuse --code-system sandiao
       zonekit import 园区.shp --into study.gpkg --as parks --values 园区类型.toml
       zonekit import 园区.gpkg --into study.gpkg --as parks --replace   (the old layer kept as parks_previous)
+      zonekit import 2025/DLTB.shp --into study.gpkg --as landuse --replace --stat-date 2025-12-31
+                (the current parcels, and their snapshot for zonekit monitor --dates 2024-12-31,2025-12-31)
     """
     from zonekit.geo.io import expand_sources
     from zonekit.layers.importer import import_layers
@@ -88,6 +97,7 @@ def import_command(
         code_system=code_system,
         layer=layer,
         mode=mode or "create",
+        stat_date=stat_date,
     )
     for report in reports:
         show(report.summary())

@@ -36,6 +36,8 @@ Examples:
   zonekit overlap s.gpkg --a parks --b protected --out o.xlsx   parks in red lines and farmland
   zonekit consolidate s.gpkg --out c.xlsx            consolidation candidates, grouped
   zonekit potential s.gpkg --date 2025-12-31 --out p.xlsx   the five kinds of low-efficiency land, potential
+  zonekit snapshot s.gpkg --date 2024-12-31          keep this year's parcels and enterprises for monitoring
+  zonekit monitor s.gpkg --dates 2024-12-31,2025-12-31 --out m.xlsx   each park on each date, and the change
   zonekit map s.gpkg --out map.html --offline        an interactive map that needs no internet
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
@@ -53,6 +55,7 @@ COMMANDS = {
     "consolidate": "zonekit.cli.consolidate:consolidate",
     "potential": "zonekit.cli.potential:potential",
     "monitor": "zonekit.cli.monitor:monitor",
+    "snapshot": "zonekit.cli.snapshot:snapshot",
     "map": "zonekit.cli.map:map_command",
     "atlas": "zonekit.cli.atlas:atlas",
 }

@@ -48,21 +48,44 @@ def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
 @lang_option
 @quiet_option
 def monitor(study: Path, days: list[str], out: Path, config: Path | None, lang: str) -> None:
-    """Yearly monitoring (监测统计): each park's low-efficiency land and potential on every date, and the change.
+    """Yearly monitoring (监测统计): each park on every statistics date, and what changed.
 
-    The approvals and supply contracts carry their own dates, so 批而未供, 供而未用 and the others move
-    with the statistics date; parks whose 批而未供, 供而未用 or management potential grew are flagged.
-    The parcels and enterprises are the study's one snapshot.
+    For every date: the intensity indicators, score and grade, the five kinds of low-efficiency land and
+    the potential. The parcels and enterprises are the snapshot serving the date (the latest on or before
+    it: keep one with zonekit snapshot, or import with --stat-date); without snapshots, the study's own
+    on every date. The approvals and supply contracts carry their own dates, so 批而未供, 供而未用 and the
+    others move with the date. Parks whose grade dropped, or whose idle land, 批而未供, 供而未用 or
+    management potential grew, are flagged.
 
     \b
     Examples:
+      zonekit snapshot study.gpkg --date 2024-12-31
+      zonekit import 2025/DLTB.shp --into study.gpkg --as landuse --replace --stat-date 2025-12-31
       zonekit monitor study.gpkg --dates 2024-12-31,2025-12-31 --out 监测.xlsx
     """
+    import pandas as pd
+
     from zonekit import api
+    from zonekit.layers.snapshots import serving, snapshot_dates
+    from zonekit.layers.study import list_tables, read_study
     from zonekit.reports.tables import localised
 
     inputs = potential_inputs(study)
-    report = api.monitor(inputs.pop("parks"), dates=days, config=config, **inputs)
+    present = list_tables(study)
+    keys = sorted({d for days_ in snapshot_dates(present).values() for d in days_})
+    wanted = [
+        n for n in ("landuse", "enterprises") if n in present or any(k.startswith(n + "_") for k in present)
+    ]
+    for day in days if keys else ():  # a date no snapshot serves: said with the study's name, before any work
+        serving(keys, pd.Timestamp(day), layer="landuse", study=study)
+    snapshots = {}
+    for key in keys:  # read lazily: the parcels stream through the analysis chunk by chunk
+        st = read_study(study, layers=wanted, stream=("landuse",), on=key)
+        snapshots[key] = {"parcels": st.get("landuse"), "enterprises": st.get("enterprises")}
+    zones = read_study(study, layers=["zones"])["zones"] if "zones" in present else None
+    report = api.monitor(
+        inputs.pop("parks"), dates=days, config=config, zones=zones, snapshots=snapshots or None, **inputs
+    )
     flagged = report["change"][report["change"]["flags"] != ""][["park_id", "flags"]]
     if len(flagged):
         show(localised(flagged, lang).to_string(index=False))

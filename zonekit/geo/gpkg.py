@@ -22,6 +22,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -362,15 +363,85 @@ def _rename(con: sqlite3.Connection, old: str, new: str) -> None:
         con.execute("UPDATE main.gpkg_contents SET identifier = ? WHERE identifier = ?", (new, old))
     if "sqlite_sequence" in present:
         con.execute("UPDATE main.sqlite_sequence SET name = ? WHERE name = ?", (new, old))
-    for _, sql in triggers:  # GDAL's R-tree and feature-count triggers, named after the table
-        for before, after in (
-            (f"rtree_{old}_{geom}", f"rtree_{new}_{geom}"),
-            (f'_feature_count_{old}"', f'_feature_count_{new}"'),
-            (f" ON {_q(old)}", f" ON {_q(new)}"),
-            (f"lower('{old}')", f"lower('{new}')"),
-        ):
-            sql = sql.replace(before, after)
-        con.execute(sql)
+    for _, sql in triggers:
+        con.execute(_retargeted(sql, old, new, geom))
+
+
+def _retargeted(sql: str, old: str, new: str, geom: str | None) -> str:
+    """A GDAL trigger of layer ``old`` (its R-tree and feature count, named after the table) made for ``new``.
+
+    Examples
+    --------
+    >>> sql = 'CREATE TRIGGER "t_feature_count_a" AFTER INSERT ON "a" BEGIN SELECT lower(' + "'a'); END"
+    >>> print(_retargeted(sql, "a", "a_2024", "geom"))
+    CREATE TRIGGER "t_feature_count_a_2024" AFTER INSERT ON "a_2024" BEGIN SELECT lower('a_2024'); END
+    """
+    for before, after in (
+        (f"rtree_{old}_{geom}", f"rtree_{new}_{geom}"),
+        (f'_feature_count_{old}"', f'_feature_count_{new}"'),
+        (f" ON {_q(old)}", f" ON {_q(new)}"),
+        (f"lower('{old}')", f"lower('{new}')"),
+    ):
+        sql = sql.replace(before, after)
+    return sql
+
+
+def _copy_within(con: sqlite3.Connection, src: str, dst: str) -> None:
+    """Copy the layer ``src`` of ``main`` to ``dst`` (replacing one there): rows, R-tree, metadata, triggers.
+
+    Inside the caller's transaction. The R-tree is copied as it is (its shadow tables), not rebuilt.
+    """
+    _drop(con, dst)
+    ddl = con.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (src,)
+    ).fetchone()
+    head = re.compile(r'^\s*CREATE\s+TABLE\s+(?:"[^"]+"|\w+)', re.IGNORECASE)
+    con.execute(head.sub(f"CREATE TABLE main.{_q(dst)}", ddl[0], count=1))
+    cols = ", ".join(_q(c) for c, _ in _columns(con, "main", src))
+    con.execute(f"INSERT INTO main.{_q(dst)} ({cols}) SELECT {cols} FROM main.{_q(src)}")
+    index = re.compile(r'^\s*(CREATE\s+(?:UNIQUE\s+)?INDEX\s+)("[^"]+"|\w+)(\s+ON\s+)("[^"]+"|\w+)', re.I)
+    for (sql,) in con.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (src,)
+    ).fetchall():
+        con.execute(
+            index.sub(
+                lambda m: f"{m[1]}main.{_q(m[2].strip(chr(34)) + '_' + dst)}{m[3]}{_q(dst)}", sql, count=1
+            )
+        )
+    geom = _geometry_column(con, "main", src)
+    rtree = f"rtree_{src}_{geom}"
+    if geom is not None and rtree in _tables(con, "main"):
+        copy = f"rtree_{dst}_{geom}"
+        con.execute(f"CREATE VIRTUAL TABLE main.{_q(copy)} USING rtree(id, minx, maxx, miny, maxy)")
+        for part in ("node", "parent", "rowid"):
+            con.execute(f"DELETE FROM main.{_q(f'{copy}_{part}')}")
+            con.execute(f"INSERT INTO main.{_q(f'{copy}_{part}')} SELECT * FROM main.{_q(f'{rtree}_{part}')}")
+    present = _tables(con, "main")
+    for meta in _META_TABLES:
+        if meta in present:
+            names = [c for c, _ in _columns(con, "main", meta)]
+            picked = ", ".join(
+                "?1"
+                if c == "table_name"
+                else "?1"
+                if c == "identifier" and meta == "gpkg_contents"
+                else _q(c)
+                for c in names
+            )
+            con.execute(
+                f"INSERT OR REPLACE INTO main.{meta} ({', '.join(map(_q, names))}) SELECT {picked} "
+                f"FROM main.{meta} WHERE lower(table_name) = lower(?2)",
+                (dst, src),
+            )
+    if "sqlite_sequence" in present:
+        con.execute(
+            "INSERT INTO main.sqlite_sequence (name, seq) SELECT ?, seq FROM main.sqlite_sequence WHERE name = ?",
+            (dst, src),
+        )
+    for (sql,) in con.execute(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (src,)
+    ).fetchall():
+        con.execute(_retargeted(sql, src, dst, geom))
 
 
 def _ensure_meta_tables(con: sqlite3.Connection) -> None:
@@ -531,6 +602,7 @@ def staged_layers(
     append: frozenset[str] = frozenset(),
     timeout: float | None = None,
     keep_previous: frozenset[str] = frozenset(),
+    copies: Mapping[str, str] | None = None,
 ) -> Iterator[Staged]:
     """Stage layers, then replace (or append to) them in the GeoPackage ``path`` in one transaction.
 
@@ -548,6 +620,9 @@ def staged_layers(
     keep_previous : set of str
         Names whose existing layer is kept as ``<name>_previous`` (replacing an older one) instead of
         dropped.
+    copies : mapping, optional
+        Layer → name of a copy made of it in the same transaction, after the staged layers are in (a
+        dated snapshot of what was just imported); a copy replaces a layer of its name.
 
     Yields
     ------
@@ -564,18 +639,20 @@ def staged_layers(
         stage = Staged(tmp)
         yield stage
         if stage.names:
-            _commit(path, stage, append, LOCK_TIMEOUT_S if timeout is None else timeout, keep_previous)
+            wait = LOCK_TIMEOUT_S if timeout is None else timeout
+            _commit(path, stage, append, wait, keep_previous, copies)
 
 
 PREVIOUS_SUFFIX = "_previous"
 
 
-def _commit(
-    path: Path, stage: Staged, append: frozenset[str], timeout: float, keep_previous: frozenset[str]
-) -> None:
+@contextlib.contextmanager
+def _transaction(path: Path, timeout: float, stage: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """One immediate write transaction on ``path`` (with ``stage`` attached): committed, or rolled back."""
     con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
-        con.execute("ATTACH DATABASE ? AS stage", (str(stage.file),))
+        if stage is not None:
+            con.execute("ATTACH DATABASE ? AS stage", (str(stage),))
         try:
             con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
@@ -583,17 +660,7 @@ def _commit(
                 raise StudyLockedError(path, holders(path), timeout) from None
             raise
         try:
-            _ensure_meta_tables(con)
-            existing = {t.lower() for t in _tables(con, "main")}
-            for name in stage.names:
-                if name in append and name.lower() in existing:
-                    _append(con, name)
-                    continue
-                if name in keep_previous and name.lower() in existing:
-                    _rename(con, name, f"{name}{PREVIOUS_SUFFIX}")
-                else:
-                    _drop(con, name)
-                _copy_new(con, name)
+            yield con
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
@@ -601,6 +668,53 @@ def _commit(
             raise
     finally:
         con.close()
+
+
+def _commit(
+    path: Path,
+    stage: Staged,
+    append: frozenset[str],
+    timeout: float,
+    keep_previous: frozenset[str],
+    copies: Mapping[str, str] | None = None,
+) -> None:
+    with _transaction(path, timeout, stage.file) as con:
+        _ensure_meta_tables(con)
+        existing = {t.lower() for t in _tables(con, "main")}
+        for name in stage.names:
+            if name in append and name.lower() in existing:
+                _append(con, name)
+                continue
+            if name in keep_previous and name.lower() in existing:
+                _rename(con, name, f"{name}{PREVIOUS_SUFFIX}")
+            else:
+                _drop(con, name)
+            _copy_new(con, name)
+        for src, dst in (copies or {}).items():
+            _copy_within(con, src, dst)
+
+
+def copy_layers(path: str | Path, copies: Mapping[str, str], *, timeout: float | None = None) -> None:
+    """Copy layers of the GeoPackage ``path`` under new names, in one transaction, in place.
+
+    Parameters
+    ----------
+    path : str or Path
+        An existing GeoPackage.
+    copies : mapping
+        Layer → name of its copy (a layer of that name is replaced).
+    timeout : float, optional
+        Seconds to wait for SQLite's write lock (default ``ZONEKIT_LOCK_TIMEOUT`` or 60).
+
+    Raises
+    ------
+    ReadOnlyError, StudyLockedError, sqlite3.Error
+    """
+    path = Path(os.path.realpath(path))
+    check_writable(path)
+    with _transaction(path, LOCK_TIMEOUT_S if timeout is None else timeout) as con:
+        for src, dst in copies.items():
+            _copy_within(con, src, dst)
 
 
 def write_layers(

@@ -46,7 +46,8 @@ from zonekit.geo.repair import repair_polygons
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.fields import load_field_map, load_value_map, map_fields, map_values, storable_names
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
-from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce
+from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce, parse_dates
+from zonekit.layers.snapshots import SNAPSHOT_LAYERS, snapshot_name
 from zonekit.layers.study import (
     IMPORTS_TABLE,
     REPAIRS_TABLE,
@@ -289,6 +290,7 @@ def import_layer(
     mode: str = "create",
     source_name: str | None = None,
     values: str | Path | dict[str, dict[str, str]] | None = None,
+    stat_date: str | None = None,
 ) -> ImportReport:
     """Import one layer of a source file (or an in-memory frame) into a study.
 
@@ -319,6 +321,9 @@ def import_layer(
     values : path or dict, optional
         Value mapping per column (``{"kind": {"综合园区": "main"}}``), a TOML file of ``[values.<column>]``
         tables; applied after the field names are mapped, before the values are checked.
+    stat_date : str, optional
+        The statistics date the data describe (``landuse`` and ``enterprises`` only): the layer is also
+        kept as its dated snapshot (``landuse_20241231``) for monitoring, in the same transaction.
 
     Returns
     -------
@@ -342,6 +347,7 @@ def import_layer(
         layer=layer,
         mode=mode,
         source_names=None if source_name is None else [source_name],
+        stat_date=stat_date,
     )[0]
 
 
@@ -359,6 +365,7 @@ def import_layers(
     layer: str | None = None,
     mode: str = "create",
     source_names: Sequence[str] | None = None,
+    stat_date: str | None = None,
 ) -> list[ImportReport]:
     """Import several sources (a county's files each) into one study layer, in one transaction.
 
@@ -380,6 +387,8 @@ def import_layers(
         What the first source does to a layer the study has; the others add to it.
     source_names : list of str, optional
         How each import record names its source.
+    stat_date : str, optional
+        As for :func:`import_layer`: the layer is also kept as its snapshot on that date.
 
     Returns
     -------
@@ -397,6 +406,14 @@ def import_layers(
         raise InputError("option.unknown", option="mode", value=mode, choices=", ".join(MODES))
     if from_ is not None and from_ not in OFFSET_SYSTEMS:
         raise InputError("option.unknown", option="--from", value=from_, choices=", ".join(OFFSET_SYSTEMS))
+    copies = None
+    if stat_date is not None:
+        if as_ not in SNAPSHOT_LAYERS:
+            raise InputError("import.stat_date_layer", layer=as_, layers=", ".join(SNAPSHOT_LAYERS))
+        day = parse_dates(np.array([stat_date], dtype=object)).iloc[0]
+        if pd.isna(day):
+            raise InputError("import.stat_date_bad", value=stat_date)
+        copies = {as_: snapshot_name(as_, day)}
     schema = SCHEMAS[as_]
     for src in sources:
         if not isinstance(src, pd.DataFrame) and not Path(src).exists():
@@ -425,6 +442,7 @@ def import_layers(
                         mode=mode,
                         steps=steps,
                         values=values,
+                        copies=copies,
                     )
                 except BaseException:
                     if created:  # a failed first import leaves no file behind
@@ -491,6 +509,7 @@ def _import_locked(
     mode: str,
     steps,
     values: str | Path | dict[str, dict[str, str]] | None = None,
+    copies: dict[str, str] | None = None,
 ) -> list[ImportReport]:
     """The import proper, run while this process is the study's only zonekit writer.
 
@@ -512,7 +531,10 @@ def _import_locked(
     ids: list[tuple[pd.Series, str]] = []
     rejects_staged = False
     with staged_tables(
-        study, append=frozenset(append), keep_previous=frozenset({as_} if mode == "replace" else ())
+        study,
+        append=frozenset(append),
+        keep_previous=frozenset({as_} if mode == "replace" else ()),
+        copies=copies,
     ) as stage:
         for k, (src, name) in enumerate(sources):
             tally = _Tally()

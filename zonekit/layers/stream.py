@@ -79,6 +79,8 @@ class LayerStream:
     strict: bool = True
     """Raise on values that do not fit the schema (else they are read as missing, as ``zonekit check``
     reports them)."""
+    table: str | None = None
+    """The table read when it is not ``name`` (a dated snapshot, ``landuse_20241231``, read as ``landuse``)."""
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int | None = None) -> LayerStream:
@@ -111,6 +113,7 @@ class LayerStream:
         *,
         chunk_rows: int | None = None,
         strict: bool = True,
+        table: str | None = None,
     ) -> LayerStream:
         """A layer of a study file, read only when iterated.
 
@@ -127,6 +130,8 @@ class LayerStream:
         strict : bool, default True
             Raise a :class:`~zonekit.errors.SchemaError` when the layer is in another CRS than the study's,
             or when its values do not fit the schema (else they are read as missing).
+        table : str, optional
+            The table to read, when it is not ``name`` (a dated snapshot of the layer).
 
         Returns
         -------
@@ -134,7 +139,7 @@ class LayerStream:
             Feature count and columns from the file's metadata (``pyogrio.read_info``), nothing read yet.
         """
         path = Path(path)
-        info = pyogrio.read_info(path, layer=name, force_total_bounds=True)
+        info = pyogrio.read_info(path, layer=table or name, force_total_bounds=True)
         found = pyproj.CRS.from_user_input(info["crs"]) if info.get("crs") else None
         if strict and found is not None and not found.equals(crs):
             raise_if_invalid(
@@ -145,7 +150,9 @@ class LayerStream:
         box = tuple(float(v) for v in box) if box is not None and np.all(np.isfinite(box)) else None
         fields = tuple(map(str, info["fields"]))
         n = int(info["features"])
-        return cls(name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=strict)
+        return cls(
+            name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=strict, table=table
+        )
 
     def __len__(self) -> int:
         return self.n
@@ -179,7 +186,9 @@ class LayerStream:
             b = shapely.bounds(self.frame.geometry.values)
             near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
             return self.frame.loc[near, [*wanted, self.frame.geometry.name]].reset_index(drop=True)
-        found = pyogrio.read_dataframe(self.path, layer=self.name, columns=wanted, bbox=box, use_arrow=True)
+        found = pyogrio.read_dataframe(
+            self.path, layer=self.table or self.name, columns=wanted, bbox=box, use_arrow=True
+        )
         if found.geometry.name != "geometry":
             found = found.rename_geometry("geometry")
         found = found.set_crs(self.crs, allow_override=True)
@@ -252,7 +261,11 @@ class LayerStream:
         problems: list[str] = []
         start = 0
         with pyogrio.open_arrow(
-            self.path, layer=self.name, columns=wanted, batch_size=self.chunk_rows, use_pyarrow=True
+            self.path,
+            layer=self.table or self.name,
+            columns=wanted,
+            batch_size=self.chunk_rows,
+            use_pyarrow=True,
         ) as (meta, reader):
             geometry = meta["geometry_name"] or "wkb_geometry"
             for batch in reader:

@@ -257,6 +257,8 @@ class Study(Mapping):
     path: Path
     crs: pyproj.CRS
     layers: dict[str, pd.DataFrame | LayerStream] = field(default_factory=dict)
+    snapshots: dict[str, str] = field(default_factory=dict)
+    """Layer → the dated snapshot read for it (``landuse`` → ``landuse_20241231``), when read with ``on=``."""
 
     def __getitem__(self, name: str) -> Any:  # a (Geo)DataFrame; a LayerStream if read with ``stream=``
         try:
@@ -307,7 +309,9 @@ class Study(Mapping):
         return len(self.layers)
 
 
-def read_table(path: str | Path, name: str, *, problems: list[str] | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path, name: str, *, problems: list[str] | None = None, schema: str | None = None
+) -> pd.DataFrame:
     """Read one layer or table of a study (a GeoDataFrame when it has geometry).
 
     A study layer comes back with its schema's types (:func:`~zonekit.layers.schema.conform`); values
@@ -321,6 +325,8 @@ def read_table(path: str | Path, name: str, *, problems: list[str] | None = None
         The name.
     problems : list[str], optional
         Problems found so far; appended to.
+    schema : str, optional
+        The layer whose schema the table follows, when it is not ``name`` (a dated snapshot).
 
     Returns
     -------
@@ -331,8 +337,9 @@ def read_table(path: str | Path, name: str, *, problems: list[str] | None = None
     df = pyogrio.read_dataframe(path, layer=name, use_arrow=True)  # columnar: about half the time of rows
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name != "geometry":
         df = df.rename_geometry("geometry")
-    if name in SCHEMAS:
-        df = conform(df, SCHEMAS[name], problems)
+    kind = schema or name
+    if kind in SCHEMAS:
+        df = conform(df, SCHEMAS[kind], problems)
     return df
 
 
@@ -342,6 +349,7 @@ def read_study(
     layers: list[str] | None = None,
     validate_schema: bool = True,
     stream: tuple[str, ...] = (),
+    on: str | pd.Timestamp | None = None,
 ) -> Study:
     """Read a study's layers.
 
@@ -357,24 +365,38 @@ def read_study(
     stream : tuple of str, optional
         Layers not read now but given as a :class:`~zonekit.layers.stream.LayerStream`, read chunk by
         chunk (and checked) by the analysis that takes them: a province's parcels in bounded memory.
+    on : str or Timestamp, optional
+        A statistics date: ``landuse`` and ``enterprises`` are read from their snapshot serving it (the
+        latest on or before it, :mod:`zonekit.layers.snapshots`) where the study keeps snapshots of them.
 
     Returns
     -------
     Study
         A mapping of layer name → GeoDataFrame (DataFrame for ``enclaves``).
     """
+    from zonekit.layers.snapshots import serving, snapshot_dates, snapshot_name
+
     path = Path(path)
     meta = study_meta(path)
     crs = pyproj.CRS.from_user_input(meta["crs"])
     present = list_tables(path)
+    tables: dict[str, str] = {}
+    if on is not None:
+        for layer, days in snapshot_dates(present).items():
+            day = serving(days, pd.Timestamp(on), layer=layer, study=path)
+            tables[layer] = snapshot_name(layer, day)
+    present = [*present, *(n for n in tables if n not in present)]
     wanted = [n for n in (layers or LAYER_NAMES) if n in present]
     out: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     for name in wanted:
+        table = tables.get(name, name)
         if name in stream:
-            out[name] = LayerStream.from_study(path, name, crs, strict=validate_schema)
+            out[name] = LayerStream.from_study(
+                path, name, crs, strict=validate_schema, table=None if table == name else table
+            )
             continue
-        df = read_table(path, name, problems=problems if validate_schema else None)
+        df = read_table(path, table, problems=problems if validate_schema else None, schema=name)
         if (
             validate_schema
             and isinstance(df, gpd.GeoDataFrame)
@@ -390,7 +412,7 @@ def read_study(
         if missing:
             raise StudyError("study.no_layers", path=path, layers=", ".join(missing))
     raise_if_invalid(problems, path=str(path))
-    return Study(path, crs, out)
+    return Study(path, crs, out, {k: v for k, v in tables.items() if k in out})
 
 
 def _study_error(err: Exception, path: Path) -> StudyError:
@@ -463,7 +485,11 @@ class StagedTables:
 
 @contextlib.contextmanager
 def staged_tables(
-    path: str | Path, *, append: frozenset[str] = frozenset(), keep_previous: frozenset[str] = frozenset()
+    path: str | Path,
+    *,
+    append: frozenset[str] = frozenset(),
+    keep_previous: frozenset[str] = frozenset(),
+    copies: dict[str, str] | None = None,
 ) -> Iterator[StagedTables]:
     """Stage layers and tables, then write them into the study in one transaction on the file itself.
 
@@ -475,6 +501,8 @@ def staged_tables(
         Names to append to instead of replacing.
     keep_previous : set of str
         Names whose existing layer is kept as ``<name>_previous`` when replaced.
+    copies : dict, optional
+        Layer → a copy of it made in the same transaction once the staged tables are in (a dated snapshot).
 
     Yields
     ------
@@ -484,7 +512,7 @@ def staged_tables(
     path = Path(path)
     in_block = False  # the block's own errors (a bad source, a refusal) pass through unchanged
     try:
-        with gpkg.staged_layers(path, append=append, keep_previous=keep_previous) as stage:
+        with gpkg.staged_layers(path, append=append, keep_previous=keep_previous, copies=copies) as stage:
             in_block = True
             yield StagedTables(stage, path)
             in_block = False

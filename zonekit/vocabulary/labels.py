@@ -253,6 +253,7 @@ LABELS_ZH.update(
         "zone_count": "开发区数",
         "record_id": "记录编号",
         "date": "统计时点",
+        "snapshot": "所用快照(地块与企业)",
         "flags": "变化提示",
         "liable": "可依法收回",
         "expansion_ha": "扩展潜力(公顷)",
@@ -439,6 +440,8 @@ VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code 
         "approved_not_supplied_grew": "批而未供增加",
         "supplied_not_used_grew": "供而未用增加",
         "management_grew": "管理潜力增加",
+        "grade_dropped": "等级下降",
+        "idle_grew": "闲置土地增加",
     },
     "measure": {
         "zones": "开发区数",
@@ -516,6 +519,7 @@ META_ZH = {
     "features": "要素数",
     "enterprise figures": "企业数据来源",
     "statistics date": "统计时点",
+    "snapshots": "各统计时点所用快照",
     "thresholds": "判定阈值",
     "priority": "优先级规则",
 }
@@ -565,11 +569,20 @@ def header(column: str, lang: str) -> str:
         return column
     if column in LABELS_ZH:
         return LABELS_ZH[column]
+    for suffix, word in SUFFIXES_ZH:  # management_ha_change → 管理潜力变化(公顷)
+        base = column.removesuffix(suffix)
+        if base != column and base in LABELS_ZH:
+            name, _, unit = LABELS_ZH[base].partition("(")
+            return f"{name}{word}({unit}" if unit else f"{name}{word}"
     for prefix, pattern in PATTERNS_ZH:
         if column.startswith(prefix) and len(column) > len(prefix):
             rest = column[len(prefix) :]
             return pattern.format(_bare(LABELS_ZH.get(rest, rest)))
     return column
+
+
+SUFFIXES_ZH = (("_change", "变化"), ("_first", "(首个时点)"), ("_last", "(末个时点)"))
+"""Headers made from another column's name and a suffix (``score_change`` → 集约度分值变化)."""
 
 
 PATTERNS_ZH = (

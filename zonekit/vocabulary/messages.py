@@ -814,6 +814,27 @@ MESSAGES: dict[str, Message] = {
         "请用 zonekit import 源文件 --into 研究库 --as 图层 导入。",
         "Import it with zonekit import SRC --into STUDY --as LAYER.",
     ),
+    "import.stat_date_layer": M(
+        "只有 {layers} 可以按统计时点保存快照,{layer} 不行。",
+        "Only {layers} are kept by statistics date, not {layer}.",
+        "导入 {layer} 时请去掉 --stat-date;供地与批准记录自带日期。",
+        "Import {layer} without --stat-date; supply and approval records carry their own dates.",
+    ),
+    "import.stat_date_bad": M(
+        "--stat-date 的值“{value}”不是日期。",
+        '--stat-date "{value}" is not a date.',
+        "请写成 YYYY-MM-DD,例如 --stat-date 2024-12-31。",
+        "Write it as YYYY-MM-DD, e.g. --stat-date 2024-12-31.",
+    ),
+    "snapshot.none_before": M(
+        "{layer} 的快照日期为 {dates},没有一个在统计时点 {day} 当天或之前;用之后的调查代替之前的时点会得出错误的结果。",
+        "The snapshots of {layer} are dated {dates}; none is on or before the statistics date {day}, and a "
+        "later survey must not stand for an earlier date.",
+        "请选择不早于第一个快照的统计时点,或导入该时点的数据:zonekit import 源文件 --into 研究库 --as {layer} "
+        "--stat-date {day}。",
+        "Choose statistics dates on or after the first snapshot, or import that date's data with zonekit import "
+        "SRC --into STUDY --as {layer} --stat-date {day}.",
+    ),
     "study.layer_empty": M(
         "研究库的 '{layer}' 图层为空(0 个要素),而{purpose}需要它。",
         "The study's '{layer}' layer is empty (0 features), and {purpose} needs it.",
@@ -1403,6 +1424,7 @@ MESSAGES: dict[str, Message] = {
         "{layer}:读取 {read} = 入库 {loaded} + 拒收 {rejected}(修复 {repaired}),来源 {source}",
         "{layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired) from {source}",
     ),
+    "snapshot.made": M("已保存快照 {layer}(统计时点 {day})", "Kept snapshot {layer} (statistics date {day})"),
     "summary.batch": M(
         "共导入 {files} 个文件到 {layer}:读取 {read} = 入库 {loaded} + 拒收 {rejected}(修复 {repaired})",
         "{files} files into {layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired)",
