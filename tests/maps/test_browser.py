@@ -401,3 +401,95 @@ def test_the_low_efficiency_land_is_drawn_and_listed_in_its_parks_panel(browser,
     assert page.locator("#zonekit-legend [data-layer='低效用地']").is_visible()
     assert errors == []
     page.screenshot(path=str(OUTPUT / "planner-low-efficiency.png"))
+
+
+def _parcel_inside(study_path, park_id: str):
+    """A parcel lying wholly in ``park_id`` and in no other park, a point inside it, and its area (Geod)."""
+    import pyproj
+    import shapely
+
+    st = read_study(study_path, layers=["parks", "landuse"])
+    parks, lu = st["parks"].to_crs(4326), st["landuse"].to_crs(4326)
+    park = parks.loc[parks["park_id"] == park_id].geometry.iloc[0]
+    others = shapely.union_all(parks.loc[parks["park_id"] != park_id].geometry.values)
+    ok = lu.geometry.within(park) & ~lu.geometry.intersects(others) & (lu["analysis_class"] == "industrial")
+    row = lu[ok].iloc[len(lu[ok]) // 2]
+    pt = row.geometry.representative_point()
+    m2 = abs(pyproj.Geod(ellps="GRS80").geometry_area_perimeter(row.geometry)[0])
+    return str(row["parcel_id"]), str(row["land_use_code"]), pt.y, pt.x, m2
+
+
+def test_land_use_at_park_scale_is_vector_and_a_click_names_the_parcel(browser, planner_map, sample_study):
+    pid, code, lat, lon, m2 = _parcel_inside(sample_study, "NT01-2")
+    page, errors = _page(browser, planner_map, 1280, 720)
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-overlays label:has-text('土地利用') input").check()
+    image = page.locator(".leaflet-image-layer")
+    assert (
+        image.count() == 1 and float(image.evaluate("e => getComputedStyle(e).opacity")) > 0.5
+    )  # zoomed out
+    page.mouse.move(640, 700)  # off the layer switcher, which folds away
+    xy = page.evaluate(
+        f"""() => {{ const m = {MAP_VAR}; m.setView([{lat}, {lon}], 17, {{animate: false}});
+             const p = m.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}"""
+    )
+    page.wait_for_function("document.querySelector('.leaflet-zonekitParcels-pane canvas') !== null")
+    assert float(image.evaluate("e => getComputedStyle(e).opacity")) == 0  # the parcels stand in for it
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_selector(".leaflet-popup-content .zonekit-parcel", timeout=5_000)
+    panel = page.locator(".leaflet-popup-content").inner_text()
+    assert "南通开发区竹行分园" in panel  # the park's panel first
+    parcel = page.locator(".leaflet-popup-content .zonekit-parcel").inner_text()
+    assert "点击处地块" in parcel and pid in parcel and "工业" in parcel and code in parcel
+    assert f"{m2 / 1e4:.2f} 公顷" in parcel and f"{m2 * 15 / 1e4:.1f} 亩" in parcel
+    assert errors == []
+    page.wait_for_timeout(400)  # the panel's fade-in
+    page.screenshot(path=str(OUTPUT / "planner-parcel-1280.png"))
+    # with land use off the panel is the park's alone
+    page.keyboard.press("Escape")
+    page.evaluate(f"() => {{ {MAP_VAR}.closePopup(); }}")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-overlays label:has-text('土地利用') input").uncheck()
+    page.mouse.move(640, 700)
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    assert page.locator(".leaflet-popup-content .zonekit-parcel").count() == 0
+    assert errors == []
+
+
+def test_a_hostile_parcel_number_is_shown_as_text(browser, hostile_study, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    parks = hostile_study["parks"]
+    cells = [shapely.box(120.9 + i * 0.02, 32.0, 120.915 + i * 0.02, 32.015) for i in range(len(HOSTILE))]
+    lu = gpd.GeoDataFrame(
+        {
+            "parcel_id": HOSTILE,
+            "land_use_code": HOSTILE,
+            "analysis_class": "industrial",
+            "is_construction": True,
+        },
+        geometry=cells,
+        crs=4490,
+    )
+    layers = {**dict(hostile_study.items()), "landuse": lu}
+    st = type(hostile_study)(hostile_study.path, hostile_study.crs, layers)
+    out = write_map(study_map(st, basemap="none", max_vector_parcels=0), tmp_path / "h.html", offline=True)
+    page, log = open_page(browser, out)
+    c = parks.geometry.iloc[0].representative_point()
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-overlays label:has-text('土地利用') input").check()
+    page.mouse.move(700, 880)
+    page.evaluate(f"() => {{ {MAP_VAR}.setView([{c.y}, {c.x}], 16, {{animate: false}}); }}")
+    xy = page.evaluate(
+        f"() => {{ const p = {MAP_VAR}.latLngToContainerPoint([{c.y}, {c.x}]); return [p.x, p.y]; }}"
+    )
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_selector(".leaflet-popup-content .zonekit-parcel", timeout=5_000)
+    text = page.locator(".leaflet-popup-content .zonekit-parcel").inner_text()
+    assert HOSTILE[0] in text  # literally
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".zonekit-parcel img").count() == 0
+    assert log["errors"] == []

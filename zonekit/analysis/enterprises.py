@@ -188,16 +188,20 @@ def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
     ent = ent.drop_duplicates("_key").set_index("_key")
     keys = pd.Index(firm_key(agg.index.to_series()))
     agg = agg.copy()
-    has_record = keys.isin(ent.index)
+    at = ent.index.get_indexer(keys)  # each enterprise's record, looked up once for every column
+    has_record = at >= 0
+    rows = np.where(has_record, at, 0)
     for c in FIRM_FIGURES:
         if c not in ent:
             continue
-        own = pd.to_numeric(ent[c], errors="coerce").reindex(keys).to_numpy(dtype=float)
+        own = pd.to_numeric(ent[c], errors="coerce").to_numpy(dtype=float)[rows] if len(ent) else np.nan
+        own = np.where(has_record, own, np.nan)
         mine = agg[c].to_numpy(dtype=float) if c in agg else np.full(len(agg), np.nan)
         agg[c] = np.where(np.isnan(own), mine, own)
     for c in ("industry_code", "name"):
         if c in ent:
-            own = ent[c].reindex(keys).to_numpy(dtype=object)
+            own = ent[c].to_numpy(dtype=object)[rows] if len(ent) else np.full(len(agg), None, dtype=object)
+            own[~has_record] = None
             mine = agg[c].to_numpy(dtype=object) if c in agg else np.full(len(agg), None, dtype=object)
             agg[c] = np.where(pd.isna(own), mine, own)
     agg["figures_from"] = np.where(has_record, "enterprise_record", "parcels")

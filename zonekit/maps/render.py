@@ -33,6 +33,7 @@ from zonekit.geo.burn import Grid, burn
 from zonekit.geo.offsets import apply_offset, wgs84_to_gcj02
 from zonekit.layers.stream import stream_of
 from zonekit.maps.escape import escape_for_script
+from zonekit.maps.parcels import MAX_PARK_PARCELS, pack_park_parcels
 from zonekit.maps.styles import (
     ACTION_COLOURS,
     CLASS_COLOURS,
@@ -241,6 +242,7 @@ def study_map(
     tianditu_key: str | None = None,
     indicator: str = "investment_intensity",
     max_vector_parcels: int = MAX_VECTOR_PARCELS,
+    max_park_parcels: int = MAX_PARK_PARCELS,
     title: str | None = None,
     grade_cuts: list | tuple | None = None,
     low_efficiency: gpd.GeoDataFrame | None = None,
@@ -267,6 +269,9 @@ def study_map(
         The indicator of the second choropleth.
     max_vector_parcels : int
         Above this many parcels, land use is drawn as an image.
+    max_park_parcels : int
+        Up to this many parcels in parks, they are packed into the page: drawn as vectors from zoom 15 and
+        named in the park's panel when clicked (land use on); past it, only the image.
     title : str, optional
         The page's title (the study's name); printed in the title block.
     grade_cuts : list of (score, grade), optional
@@ -325,8 +330,18 @@ def study_map(
     sections.append(section)
     if "enclaves" in study and "admin" in study:
         sections.append(_enclave_links(m, parks, study["enclaves"], study["admin"], basemap, lab))
+    land_group, pack = None, None
     if "landuse" in study:
-        sections.append(_landuse_layer(m, study["landuse"], basemap, lab, max_vector_parcels))
+        section, land_group = _landuse_layer(m, study["landuse"], basemap, lab, max_vector_parcels)
+        sections.append(section)
+        pack = pack_park_parcels(
+            parks,
+            study["landuse"],
+            lambda f: _display(f, basemap),
+            CLASS_COLOURS,
+            lab,
+            limit=max_park_parcels,
+        )
     if intensity is not None:
         sections += _choropleths(m, parks, intensity, indicator, lab, park_layer, grade_cuts)
     if groups is not None and len(groups):
@@ -351,7 +366,7 @@ def study_map(
     m.get_root().add_child(_Legend(lab["legend"], sections, notes))
     search = _controls(m, park_layer, lab)
     hidden = [s["layer"] for s in sections if s.get("layer") and not s.get("shown", True)]
-    m.add_child(_PageScript(park_layer, search, lab, hidden))
+    m.add_child(_PageScript(park_layer, search, lab, hidden, land_group, pack))
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return m
 
@@ -590,6 +605,7 @@ def _parks_layer(
         parks,
         {
             "park_id": "park_id",
+            "n": list(range(len(parks))),  # the park's place in the page's parcel pack
             "name": "name",
             "search": [  # a park is found by its name, its zone's name, or either code
                 f"{n} {zone_name.get(str(z), z)} {pid} {z}"
@@ -846,14 +862,38 @@ class _PageScript(MacroElement):
         {{ this.code }}
         {% endmacro %}""")
 
-    def __init__(self, parks: folium.GeoJson, search: plugins.Search, lab: dict, hidden: list[str]) -> None:
+    def __init__(
+        self,
+        parks: folium.GeoJson,
+        search: plugins.Search,
+        lab: dict,
+        hidden: list[str],
+        land: folium.FeatureGroup | None = None,
+        pack: dict | None = None,
+    ) -> None:
         super().__init__()
         self._name = "ZonekitPageScript"
         self._parks, self._search, self._lab, self._hidden = parks, search, lab, hidden
+        self._land, self._pack = land, pack
 
     def render(self, **kwargs) -> str:
 
-        l10n = {k: self._lab[k] for k in ("distance", "area", "m", "km", "ha", "mu", "measure", "not_found")}
+        l10n = {
+            k: self._lab[k]
+            for k in (
+                "distance",
+                "area",
+                "m",
+                "km",
+                "ha",
+                "mu",
+                "measure",
+                "not_found",
+                "parcel_here",
+                "parcel_no",
+            )
+        }
+        l10n["landuse"] = self._lab["landuse"]
         code = resources.files("zonekit.maps").joinpath("templates", "page.js").read_text(encoding="utf-8")
         assert self._parent is not None
         values = {
@@ -862,6 +902,8 @@ class _PageScript(MacroElement):
             "search": self._search.layer.get_name() + "searchControl",  # what folium's template names it
             "l10n": _script_json(l10n),
             "hidden": _script_json(self._hidden),
+            "landuse": self._land.get_name() if self._land is not None else "null",
+            "parcels": _script_json(self._pack),
         }
         self.code = re.sub(r"\{\{ (\w+) \}\}", lambda mm: values[mm.group(1)], code)
         return super().render(**kwargs)
@@ -880,7 +922,9 @@ def _script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def _landuse_layer(m: folium.Map, parcels, basemap: str, lab: dict, max_vector: int) -> dict:
+def _landuse_layer(
+    m: folium.Map, parcels, basemap: str, lab: dict, max_vector: int
+) -> tuple[dict, folium.FeatureGroup]:
     """Parcels by analysis class: vector up to ``max_vector`` parcels, an image beyond (parks stay vector).
 
     ``parcels`` is a frame or a :class:`~zonekit.layers.stream.LayerStream`; a large layer is burnt into
@@ -921,7 +965,7 @@ def _landuse_layer(m: folium.Map, parcels, basemap: str, lab: dict, max_vector: 
         ).add_to(fg)
     fg.add_to(m)
     items = [_item(c, lab[k]) for k, c in CLASS_COLOURS.items()]
-    return {"layer": lab["landuse"], "title": lab["landuse"], "items": items, "shown": False}
+    return {"layer": lab["landuse"], "title": lab["landuse"], "items": items, "shown": False}, fg
 
 
 def rasterise_classes(parcels, *, basemap: str = "osm", max_side: int = 2048) -> tuple[np.ndarray, list]:

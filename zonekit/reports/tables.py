@@ -137,11 +137,15 @@ def _say_values(s: pd.Series, names: dict) -> pd.Series:
 
     A value listing several codes (``"absorb,merge"``) is said code by code, once per distinct value.
     """
-    said = s.map(names)
-    lists = s[said.isna() & s.astype(str).str.contains(",", regex=False)].dropna().unique()
+    codes, uniques = pd.factorize(s)  # each distinct value said once, then spread to the rows
+    distinct = pd.Series(np.asarray(uniques, dtype=object))
+    said = distinct.map(names)
+    lists = distinct[said.isna() & distinct.astype(str).str.contains(",", regex=False)]
     joined = {v: "、".join(names.get(c, c) for c in str(v).split(",")) for v in lists}
-    said = said.where(said.notna(), s.map(joined))
-    return said.where(said.notna(), s)
+    said = said.where(said.notna(), distinct.map(joined))
+    said = said.where(said.notna(), distinct).to_numpy(dtype=object)
+    out = np.where(codes >= 0, said[np.maximum(codes, 0)] if len(said) else None, s.to_numpy(dtype=object))
+    return pd.Series(out, index=s.index, name=s.name)
 
 
 def write_tables(
@@ -322,6 +326,53 @@ _FORMULA_START = r"^[=+\-@\t\r]"  # what a spreadsheet would read as the start o
 _DIGITS_AS_TEXT = r'="\d+"'  # how csv_rounded keeps a code's digits: a formula giving only that text
 
 
+def text_matches(s: pd.Series, pattern: str) -> np.ndarray | None:
+    """Where the text cells of ``s`` match the regular expression ``pattern``; ``None`` if it holds no text.
+
+    Matched by Arrow's compute kernel (RE2, in C++) rather than a Python call per cell: a province's
+    enterprise table has a million cells per column. A column mixing text with other values is matched
+    on its text cells (the others never match).
+
+    Parameters
+    ----------
+    s : pd.Series
+        A text column (object or string dtype).
+    pattern : str
+        The expression, searched anywhere unless anchored with ``^``/``$``.
+
+    Returns
+    -------
+    np.ndarray or None
+        One bool per row; ``None`` when no cell is text.
+
+    Examples
+    --------
+    >>> text_matches(pd.Series(["=1+1", None, "园区", 3]), r"^[=+@]").tolist()
+    [True, False, False, False]
+    >>> text_matches(pd.Series([None, 1.5]), "x") is None
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(s, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # text mixed with numbers: the text cells alone
+        text = np.asarray(s.map(lambda v: isinstance(v, str)), dtype=bool)  # rare: a column of mixed kinds
+        if not text.any():
+            return None
+        out = np.zeros(len(s), dtype=bool)
+        out[text] = pc.match_substring_regex(pa.array(s[text], type=pa.string()), pattern).to_numpy(
+            zero_copy_only=False
+        )
+        return out
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+
+
 def inert_text(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every text cell that a spreadsheet would run as a formula prefixed with ``'``.
 
@@ -347,11 +398,10 @@ def inert_text(df: pd.DataFrame) -> pd.DataFrame:
     for c in df.columns:
         s = df[c]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            try:  # non-text values in an object column are no formula (``.str`` gives them NaN)
-                bad = s.str.contains(_FORMULA_START, regex=True, na=False).to_numpy(dtype=bool)
-                bad = bad & ~s.str.fullmatch(_DIGITS_AS_TEXT, na=False).to_numpy(dtype=bool)
-            except AttributeError:  # no text in the column at all
+            starts = text_matches(s, _FORMULA_START)
+            if starts is None:  # no text in the column at all
                 continue
+            bad = starts & ~text_matches(s, f"^{_DIGITS_AS_TEXT}$")  # type: ignore[operator]
             if bad.any():
                 out = out.copy() if out is df else out
                 fixed = s.astype(object)
@@ -392,9 +442,8 @@ def csv_rounded(df: pd.DataFrame, *, keep_digits: bool) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(s):
             out[c] = s.round(csv_decimals(str(c), s))
         elif keep_digits and (s.dtype == object or pd.api.types.is_string_dtype(s)):
-            try:
-                spoilt = s.str.match(LONG_DIGITS, na=False).to_numpy(dtype=bool)
-            except AttributeError:  # no text in the column
+            spoilt = text_matches(s, LONG_DIGITS.pattern)
+            if spoilt is None:  # no text in the column
                 continue
             if spoilt.any():
                 fixed = s.astype(object)

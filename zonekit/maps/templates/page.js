@@ -38,6 +38,110 @@
     var park = parkAt(e.latlng);
     if (park) { openPark(park, e.latlng); }
   });
+  // land use at park scale: from zoom 15 the parcels of the parks in view are drawn from the page's pack
+  // (in place of the image a large study's land use is at lower zoom), and with land use on, a park's
+  // panel names the parcel under the click: number, class and code, area in 公顷 and 亩
+  var LAND = {{ landuse }}, PACK = {{ parcels }}, PARCEL_ZOOM = 15;
+  var decoded = {}, drawn = {}, parcelLayer = null, landImage = null;
+  if (LAND) { LAND.eachLayer(function (l) { if (l instanceof L.ImageOverlay) { landImage = l; } }); }
+  var ringAt = null, pointAt = null, startX = null, startY = null;
+  function index() {  // once: where each parcel's rings and each ring's points begin, and its first point
+    var nr = PACK.cn.length, np = PACK.rn.length, k = 0, x = 0, y = 0;
+    ringAt = new Int32Array(np + 1); pointAt = new Int32Array(nr + 1);
+    startX = new Float64Array(nr); startY = new Float64Array(nr);
+    for (var i = 0; i < np; i++) { ringAt[i + 1] = ringAt[i] + PACK.rn[i]; }
+    for (var r = 0; r < nr; r++) {
+      pointAt[r + 1] = pointAt[r] + PACK.cn[r];
+      k = pointAt[r];
+      x += PACK.xy[2 * k]; y += PACK.xy[2 * k + 1];
+      startX[r] = x; startY[r] = y;
+    }
+  }
+  function parcelsOf(n) {  // park n's parcels: rings of LatLngs (delta-coded, 1e-6°) and their boxes
+    if (decoded[n]) { return decoded[n]; }
+    if (!ringAt) { index(); }
+    var out = [];
+    for (var i = PACK.ps[n]; i < PACK.ps[n + 1]; i++) {
+      var rings = [], box = null;
+      for (var r = ringAt[i]; r < ringAt[i + 1]; r++) {
+        var x = startX[r], y = startY[r], ring = [L.latLng(PACK.o[1] + y / PACK.s, PACK.o[0] + x / PACK.s)];
+        for (var c = pointAt[r] + 1; c < pointAt[r + 1]; c++) {
+          x += PACK.xy[2 * c]; y += PACK.xy[2 * c + 1];
+          ring.push(L.latLng(PACK.o[1] + y / PACK.s, PACK.o[0] + x / PACK.s));
+        }
+        rings.push(ring);
+        box = box ? box.extend(L.latLngBounds(ring)) : L.latLngBounds(ring);
+      }
+      out.push({i: i, rings: rings, box: box});
+    }
+    decoded[n] = out;
+    return out;
+  }
+  function parkNumber(layer) {
+    var p = layer && layer.feature && layer.feature.properties;
+    return p && typeof p.n === 'number' && PACK && p.n + 1 < PACK.ps.length ? p.n : null;
+  }
+  function drawParcels() {
+    if (!PACK || !LAND || !landImage) { return; }  // a small study's land use is vector already
+    var on = map.hasLayer(LAND) && map.getZoom() >= PARCEL_ZOOM;
+    landImage.setOpacity(on ? 0 : 0.65);
+    if (!on) { if (parcelLayer) { parcelLayer.clearLayers(); drawn = {}; } return; }
+    if (!parcelLayer) {
+      map.createPane('zonekitParcels').style.zIndex = 405;  // over the parks' fills, as the image is; not clickable
+      map.getPane('zonekitParcels').style.pointerEvents = 'none';
+      parcelLayer = L.layerGroup().addTo(map);
+      parcelLayer.renderer = L.canvas({pane: 'zonekitParcels'});
+    }
+    var view = map.getBounds().pad(0.2);
+    parks.eachLayer(function (park) {
+      var n = parkNumber(park);
+      if (n === null || drawn['p' + n] || !park.getBounds().intersects(view)) { return; }
+      drawn['p' + n] = true;
+      parcelsOf(n).forEach(function (p) {
+        var id = 'i' + PACK.id[p.i];
+        if (drawn[id]) { return; }  // a parcel in a theme park and its parent: drawn once
+        drawn[id] = true;
+        var colour = PACK.colours[PACK.cls[p.i]];
+        L.polygon(p.rings, {renderer: parcelLayer.renderer, pane: 'zonekitParcels', interactive: false,
+                            color: colour, weight: 0.5, fillColor: colour, fillOpacity: 0.6}).addTo(parcelLayer);
+      });
+    });
+  }
+  map.on('zoomend moveend overlayadd overlayremove', drawParcels);
+  function parcelAt(latlng, n) {
+    var hit = null;
+    parcelsOf(n).forEach(function (p) {
+      if (hit === null && p.box.contains(latlng) && inside(latlng, p.rings)) { hit = p.i; }
+    });
+    return hit;
+  }
+  map.on('popupopen', function (e) {
+    var content = e.popup.getElement() && e.popup.getElement().querySelector('.leaflet-popup-content');
+    if (!content) { return; }
+    content.querySelectorAll('.zonekit-parcel').forEach(function (old) { old.remove(); });  // a reused panel
+    var n = parkNumber(e.popup._source);
+    if (n === null || !LAND || !map.hasLayer(LAND)) { return; }
+    var i = parcelAt(e.popup.getLatLng(), n);
+    if (i === null) { return; }
+    var box = document.createElement('div'), head = document.createElement('b');
+    box.className = 'zonekit-parcel';
+    box.style.cssText = 'border-top:1px solid #ccc;margin-top:6px;padding-top:4px;font-size:12px;line-height:1.5';
+    head.textContent = L10N.parcel_here;  // every value below as text, never as HTML
+    box.appendChild(head);
+    var m2 = PACK.m2[i], code = PACK.code[i];
+    [[L10N.parcel_no, PACK.id[i]],
+     [L10N.landuse, PACK.labels[PACK.cls[i]] + (code ? ' (' + code + ')' : '')],
+     [L10N.area, (m2 / 1e4).toFixed(2) + ' ' + L10N.ha + ' / ' + (m2 * 15 / 1e4).toFixed(1) + ' ' + L10N.mu]
+    ].forEach(function (row) {
+      var d = document.createElement('div');
+      d.textContent = row[0] + ': ' + row[1];
+      box.appendChild(d);
+    });
+    content.appendChild(box);
+    if (e.popup._adjustPan) {  // the panel grew: size, place and pan it again so that it stays in view
+      e.popup._updateLayout(); e.popup._updatePosition(); e.popup._adjustPan();
+    }
+  });
   // search: zoom to the park and open its panel
   map.whenReady(function () {
     map.eachLayer(function () {});
