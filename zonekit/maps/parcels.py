@@ -41,11 +41,11 @@ def pack_park_parcels(
     Parameters
     ----------
     parks : GeoDataFrame
-        The parks, in display coordinates (lon/lat; GCJ-02 over Gaode tiles), in the page's order.
+        The parks, in the page's order (any CRS: they are matched in the parcels').
     parcels : GeoDataFrame or LayerStream
         The study's parcels (read chunk by chunk).
     display : callable
-        Frame → its display copy (the parks' coordinates).
+        Frame → its display copy (lon/lat; GCJ-02 over Gaode tiles), applied to the parcels packed.
     classes : dict
         Analysis class → its colour, in legend order; a parcel's class is its index here (``len``: none).
     labels : dict
@@ -72,32 +72,32 @@ def pack_park_parcels(
     >>> got["ps"], got["id"], got["cls"], got["rn"], got["cn"], got["xy"][:4]
     ([0, 1], ['p1'], [0], [1], [5], [1000, 0, 0, 1000])
     """
-    tree = shapely.STRtree(np.asarray(parks.geometry.values))
-    parts, total = [], 0
     stream = stream_of(parcels, "landuse")
+    near = parks.to_crs(stream.crs) if stream.crs is not None and parks.crs is not None else parks
+    tree = shapely.STRtree(np.asarray(near.geometry.values))  # matched in the parcels' own CRS
+    parts, total = [], 0
     for chunk in stream.chunks(["parcel_id", "land_use_code", "analysis_class"]):
-        shown = display(chunk)
-        i, k = tree.query(np.asarray(shown.geometry.values), predicate="intersects")
+        i, k = tree.query(np.asarray(chunk.geometry.values), predicate="intersects")
         total += len(i)
         if total > limit:
             return None
-        if len(i):
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "park": k,
-                        "id": chunk["parcel_id"].astype(str).to_numpy()[i],
-                        "code": chunk["land_use_code"].fillna("").astype(str).to_numpy()[i]
-                        if "land_use_code" in chunk
-                        else "",
-                        "cls": pd.Categorical(
-                            chunk["analysis_class"].to_numpy()[i], categories=classes
-                        ).codes,
-                        "m2": ellipsoidal_area(np.asarray(chunk.geometry.values)[i], chunk.crs),
-                        "geometry": np.asarray(shown.geometry.values)[i],
-                    }
-                )
+        if not len(i):
+            continue
+        hit = chunk.iloc[i]  # only the parcels meeting a park are measured and brought to display
+        parts.append(
+            pd.DataFrame(
+                {
+                    "park": k,
+                    "id": hit["parcel_id"].astype(str).to_numpy(),
+                    "code": hit["land_use_code"].fillna("").astype(str).to_numpy()
+                    if "land_use_code" in hit
+                    else "",
+                    "cls": pd.Categorical(hit["analysis_class"].to_numpy(), categories=list(classes)).codes,
+                    "m2": ellipsoidal_area(np.asarray(hit.geometry.values), chunk.crs),
+                    "geometry": np.asarray(display(hit).geometry.values),
+                }
             )
+        )
     if not parts:
         return None
     table = pd.concat(parts, ignore_index=True).sort_values("park", kind="stable")

@@ -334,13 +334,20 @@ def study_map(
     if "landuse" in study:
         section, land_group = _landuse_layer(m, study["landuse"], basemap, lab, max_vector_parcels)
         sections.append(section)
-        pack = pack_park_parcels(
-            parks,
-            study["landuse"],
-            lambda f: _display(f, basemap),
-            CLASS_COLOURS,
-            lab,
-            limit=max_park_parcels,
+        meeting = (  # parcel-park pairs, known from the intensity: past the limit nothing is read for it
+            int(intensity["parcels"].sum()) if intensity is not None and "parcels" in intensity else 0
+        )
+        pack = (
+            None
+            if meeting > max_park_parcels
+            else pack_park_parcels(
+                study["parks"],  # matched in the parcels' CRS; only those packed are brought to display
+                study["landuse"],
+                lambda f: _display(f, basemap),
+                CLASS_COLOURS,
+                lab,
+                limit=max_park_parcels,
+            )
         )
     if intensity is not None:
         sections += _choropleths(m, parks, intensity, indicator, lab, park_layer, grade_cuts)
