@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,postgis]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,9 +28,12 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
-## make test: set up, then lint, type-check, check the import direction and run the whole suite
+## make test: set up, then lint, type-check, check the import direction and run the whole suite; the
+## PostGIS tests get a throw-away PostgreSQL + PostGIS server (installed from Debian when missing)
 test: $(STAMP) $(CHROMIUM) lint
-	$(BIN)/python -m pytest -q
+	@url=$$(bash tools/pg_test_server.sh start) || exit 1; \
+	ZONEKIT_TEST_PG_URL="$$url" $(BIN)/python -m pytest -q; status=$$?; \
+	bash tools/pg_test_server.sh stop; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check zonekit tests data bench tools

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, show, write_report
+from zonekit.cli.options import StudyArg, guard_out, lang_option, quiet_option, show, write_report
 
 
 @click.command()
-@click.argument("study", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("study", type=StudyArg(exists=False))
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

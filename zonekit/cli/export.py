@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import echo, lang_option
+from zonekit.cli.options import STUDY, echo, lang_option
 
 
 @click.command("export")
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.argument("layer")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--encoding", help="Text encoding of a shapefile: utf-8 (default) or gbk for older software.")
@@ -28,12 +28,23 @@ def export_command(study: Path, layer: str, out: Path, encoding: str | None, lan
     .xlsx     the attributes and areas, headers in --lang
 
     \b
+    LAYER `all` copies a whole study held in PostgreSQL into a new study GeoPackage (every table, one
+    file): `zonekit export 'postgresql://gis@db/land?schema=nantong' all 南通.gpkg`.
+
+    \b
     Examples:
       zonekit export study.gpkg parks 园区.shp --encoding gbk
       zonekit export study.gpkg landuse_rejected 拒收地块.xlsx
       zonekit export study.gpkg zones zones.geojson
     """
+    from zonekit.layers import postgis
     from zonekit.reports.export import export
 
+    if layer == "all" and postgis.is_url(study):
+        if out.suffix.lower() != ".gpkg":
+            raise click.BadParameter("a whole study is written as a GeoPackage: OUT must end in .gpkg")
+        postgis.copy_study_out(study, out)
+        echo("cli.wrote", file=out)
+        return
     for path in export(study, layer, out, encoding=encoding, lang=lang):
         echo("cli.wrote", file=path)

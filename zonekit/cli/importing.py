@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import lang_option, quiet_option, show, source_options
+from zonekit.cli.options import StudyArg, lang_option, quiet_option, show, source_options
 
 
 @click.command("import")
@@ -16,10 +16,16 @@ from zonekit.cli.options import lang_option, quiet_option, show, source_options
     "--into",
     "study",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The study GeoPackage; created (CGCS2000, EPSG:4490) if it does not exist.",
+    type=StudyArg(exists=False),
+    help="The study: a GeoPackage, created (CGCS2000, EPSG:4490) if it does not exist, or a PostgreSQL URL "
+    "postgresql://USER@HOST[:PORT]/DB?schema=NAME (password from PGPASSWORD or ~/.pgpass).",
 )
-@click.option("--as", "as_", required=True, type=click.Choice(LAYER_NAMES), help="The study layer to fill.")
+@click.option(
+    "--as",
+    "as_",
+    type=click.Choice(LAYER_NAMES),
+    help="The study layer to fill (left out to copy a whole study GeoPackage into a PostgreSQL URL).",
+)
 @source_options
 @click.option(
     "--replace",
@@ -79,26 +85,42 @@ def import_command(
       zonekit import 园区.gpkg --into study.gpkg --as parks --replace   (the old layer kept as parks_previous)
       zonekit import 2025/DLTB.shp --into study.gpkg --as landuse --replace --stat-date 2025-12-31
                 (the current parcels, and their snapshot for zonekit monitor --dates 2024-12-31,2025-12-31)
+      zonekit import study.gpkg --into 'postgresql://gis@db:5432/land?schema=nantong'   (a whole study)
+      zonekit import DLTB.shp --into 'postgresql://gis@db/land?schema=nantong' --as landuse --replace
     """
     from zonekit.geo.io import expand_sources
+    from zonekit.layers import postgis
     from zonekit.layers.importer import import_layers
+    from zonekit.layers.study import is_study
     from zonekit.vocabulary.messages import say
 
+    if as_ is None:
+        if postgis.is_url(study) and len(sources) == 1 and is_study(sources[0]):
+            tables = postgis.copy_study_in(sources[0], study)
+            show(say("summary.study_copied", study=str(study), tables=len(tables)))
+            return
+        raise click.UsageError(
+            "--as LAYER is needed (only a whole study GeoPackage goes into a URL without it)"
+        )
     paths = expand_sources(list(sources), layer=layer)
-    reports = import_layers(
-        paths,
-        study,
-        as_=as_,
-        encoding=encoding,
-        crs=crs,
-        from_=from_,
-        fields=fields,
-        values=values,
-        code_system=code_system,
-        layer=layer,
-        mode=mode or "create",
-        stat_date=stat_date,
-    )
+
+    def run(into):
+        return import_layers(
+            paths,
+            into,
+            as_=as_,
+            encoding=encoding,
+            crs=crs,
+            from_=from_,
+            fields=fields,
+            values=values,
+            code_system=code_system,
+            layer=layer,
+            mode=mode or "create",
+            stat_date=stat_date,
+        )
+
+    reports = postgis.import_into(study, run, layer=as_) if postgis.is_url(study) else run(study)
     for report in reports:
         show(report.summary())
     if len(reports) > 1:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import echo, lang_option, show
+from zonekit.cli.options import StudyArg, echo, lang_option, show
 
 
 @click.command()
-@click.argument("study", type=click.Path(exists=True, path_type=Path))
+@click.argument("study", type=StudyArg(dir_okay=True))
 @click.option(
     "--imports", "n_imports", type=int, default=10, show_default=True, help="How many imports to list."
 )

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import STUDY, guard_out, lang_option, quiet_option, read, show, write_report
 
 
 @click.command()
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.option(
     "--out",
     required=True,

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from zonekit.choices import BASEMAPS, INDICATORS
-from zonekit.cli.options import echo, guard_out, lang_option, quiet_option, read
+from zonekit.cli.options import STUDY, echo, guard_out, lang_option, quiet_option, read
 
 
 @click.command("map")
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.option(
     "--out",
     required=True,

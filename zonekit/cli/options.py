@@ -77,6 +77,31 @@ def echo(code: str, **values) -> None:
     show(say(code, **values))
 
 
+class StudyArg(click.ParamType):
+    """A study: a GeoPackage file that exists, or ``postgresql://USER@HOST[:PORT]/DB?schema=NAME``."""
+
+    name = "study"
+
+    def __init__(self, *, exists: bool = True, dir_okay: bool = False) -> None:
+        self._file = click.Path(dir_okay=dir_okay, exists=exists, path_type=Path)
+
+    def convert(self, value, param, ctx):  # noqa: D102 — click's API
+        if (
+            not isinstance(value, str)
+            or value.split("://", 1)[0].lower() not in URL_SCHEMES
+            or "://" not in value
+        ):
+            return self._file.convert(value, param, ctx)
+        from zonekit.layers.postgis import StudyURL
+
+        return StudyURL(value)
+
+
+URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+STUDY = StudyArg()
+"""The STUDY argument of the commands that read a study (a file or a PostgreSQL URL)."""
+
+
 def guard_out(ctx: click.Context, param: click.Parameter, value):
     """``--out`` callback: refuse, before any work, an output path that is a study."""
     from zonekit.layers.study import refuse_overwriting_study

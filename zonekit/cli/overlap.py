@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import STUDY, guard_out, lang_option, quiet_option, read, show, write_report
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
 
 @click.command()
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.option("--a", "a", type=click.Choice(SPATIAL), help="The layer whose features are reported.")
 @click.option(
     "--b",

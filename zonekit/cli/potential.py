@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from zonekit.cli.options import (
+    STUDY,
     config_option,
     guard_out,
     lang_option,
@@ -29,7 +30,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 @click.command()
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.option(
     "--date",
     "day",

@@ -11,9 +11,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyogrio
 
-from zonekit.layers.study import IMPORTS_TABLE, META_TABLE, REPAIRS_TABLE, list_tables, read_table, study_meta
+from zonekit.layers import postgis
+from zonekit.layers.study import (
+    IMPORTS_TABLE,
+    META_TABLE,
+    REPAIRS_TABLE,
+    layer_info,
+    list_tables,
+    read_table,
+    study_meta,
+)
 
 IMPORT_COLUMNS = [
     "import_id",
@@ -32,7 +40,7 @@ IMPORT_COLUMNS = [
 class StudyInfo:
     """A study's summary: see :func:`info`."""
 
-    path: Path
+    path: Path | postgis.StudyURL
     crs: str
     created: str
     zonekit_version: str
@@ -64,13 +72,13 @@ def info(study: str | Path, *, imports: int = 10) -> StudyInfo:
     >>> i.crs, int(i.layers.set_index("layer").loc["parks", "features"]) > 0
     ('EPSG:4490', True)
     """
-    path = Path(study)
+    path: Path | postgis.StudyURL = postgis.as_url(study) if postgis.is_url(study) else Path(study)
     meta = study_meta(path)
     rows = []
     for name in list_tables(path):
         if name == META_TABLE:
             continue
-        d = pyogrio.read_info(path, layer=name)
+        d = layer_info(path, name)
         box = d.get("total_bounds")
         box = box if box is not None and np.all(np.isfinite(box)) else (np.nan,) * 4
         rows.append(
@@ -125,12 +133,12 @@ def provenance(study: str | Path) -> dict[str, str]:
     from zonekit.layers.schema import SCHEMAS
     from zonekit.vocabulary.messages import say
 
-    path = Path(study)
+    path = study if postgis.is_url(study) else Path(study)
     tables = list_tables(path)
     imports = read_table(path, IMPORTS_TABLE) if IMPORTS_TABLE in tables else pd.DataFrame()
     out: dict[str, str] = {}
     for name in (n for n in SCHEMAS if n in tables):
-        n = int(pyogrio.read_info(path, layer=name)["features"])
+        n = int(layer_info(path, name)["features"])
         mine = imports[imports["layer"] == name] if len(imports) else imports
         if len(mine):
             fresh = np.flatnonzero(mine["mode"].isin(["create", "replace"]).to_numpy())

@@ -25,6 +25,7 @@ import pyproj
 
 from zonekit.errors import StudyError
 from zonekit.geo import gpkg
+from zonekit.layers import postgis
 from zonekit.layers.schema import LAYER_NAMES, SCHEMAS, conform, raise_if_invalid, storable, validate
 from zonekit.layers.stream import LayerStream
 
@@ -56,7 +57,7 @@ def _version() -> str:
     return __version__
 
 
-def list_tables(path: str | Path) -> list[str]:
+def list_tables(path: str | Path | postgis.StudyURL) -> list[str]:
     """Names of every layer and table in a study file.
 
     Parameters
@@ -67,12 +68,34 @@ def list_tables(path: str | Path) -> list[str]:
     Returns
     -------
     list[str]
-        Names of every layer and table in a study file.
+        Names of every layer and table in a study file (or a study's schema in PostgreSQL).
     """
+    if postgis.is_url(path):
+        return postgis.list_tables(path)
     path = Path(path)
     if not path.exists():
         return []
     return [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+
+
+def layer_info(path: str | Path | postgis.StudyURL, name: str) -> dict:
+    """A layer's feature count, geometry type, fields and extent, whether the study is a file or a URL.
+
+    Parameters
+    ----------
+    path : str | Path
+        The study.
+    name : str
+        The layer or table.
+
+    Returns
+    -------
+    dict
+        As ``pyogrio.read_info`` gives it (``features``, ``geometry_type``, ``fields``, ``total_bounds``).
+    """
+    if postgis.is_url(path):
+        return postgis.table_info(path, name)
+    return dict(pyogrio.read_info(Path(path), layer=name, force_total_bounds=True))
 
 
 def is_study(path: str | Path) -> bool:
@@ -198,13 +221,13 @@ _KINDS = {".kml": "KML", ".kmz": "KMZ", ".shp": "Shapefile", ".geojson": "GeoJSO
           ".csv": "CSV", ".xlsx": "Excel", ".zip": "zip", ".gdb": "File Geodatabase", ".dbf": "dBASE"}  # fmt: skip
 
 
-def study_meta(path: Path) -> dict[str, str]:
+def study_meta(path: str | Path | postgis.StudyURL) -> dict[str, str]:
     """The study's own key/value table (its CRS, when and by which zonekit it was created).
 
     Parameters
     ----------
-    path : Path
-        The study.
+    path : Path or StudyURL
+        The study (a GeoPackage, or a schema in PostgreSQL).
 
     Returns
     -------
@@ -216,6 +239,12 @@ def study_meta(path: Path) -> dict[str, str]:
     StudyError
         When the file is missing, is not a GeoPackage (a KML, a shapefile: named), or not a zonekit study.
     """
+    if postgis.is_url(path):
+        got = postgis.read_tables(path, [META_TABLE]).get(META_TABLE)
+        if got is None:
+            raise StudyError("postgis.not_study", path=str(postgis.as_url(path)))
+        return dict(zip(got["key"], got["value"], strict=True))
+    path = Path(path)
     if not path.exists():
         raise StudyError("study.missing", path=path)
     if path.is_file():
@@ -247,7 +276,7 @@ def study_crs(path: str | Path) -> pyproj.CRS:
     pyproj.CRS
         The storage CRS of a study.
     """
-    return pyproj.CRS.from_user_input(study_meta(Path(path))["crs"])
+    return pyproj.CRS.from_user_input(study_meta(path if postgis.is_url(path) else Path(path))["crs"])
 
 
 @dataclass
@@ -310,7 +339,11 @@ class Study(Mapping):
 
 
 def read_table(
-    path: str | Path, name: str, *, problems: list[str] | None = None, schema: str | None = None
+    path: str | Path | postgis.StudyURL,
+    name: str,
+    *,
+    problems: list[str] | None = None,
+    schema: str | None = None,
 ) -> pd.DataFrame:
     """Read one layer or table of a study (a GeoDataFrame when it has geometry).
 
@@ -333,8 +366,10 @@ def read_table(
     pd.DataFrame
         The layer (a GeoDataFrame when it has geometry) or table.
     """
-    path = Path(path)
-    df = pyogrio.read_dataframe(path, layer=name, use_arrow=True)  # columnar: about half the time of rows
+    if postgis.is_url(path):
+        df = postgis.read_tables(path, [name])[name]
+    else:
+        df = pyogrio.read_dataframe(Path(path), layer=name, use_arrow=True)  # columnar: half the time of rows
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name != "geometry":
         df = df.rename_geometry("geometry")
     kind = schema or name
@@ -376,6 +411,10 @@ def read_study(
     """
     from zonekit.layers.snapshots import serving, snapshot_dates, snapshot_name
 
+    if postgis.is_url(path):
+        return _read_url_study(
+            postgis.as_url(path), layers=layers, validate_schema=validate_schema, stream=stream
+        )
     path = Path(path)
     meta = study_meta(path)
     crs = pyproj.CRS.from_user_input(meta["crs"])
@@ -413,6 +452,31 @@ def read_study(
             raise StudyError("study.no_layers", path=path, layers=", ".join(missing))
     raise_if_invalid(problems, path=str(path))
     return Study(path, crs, out, {k: v for k, v in tables.items() if k in out})
+
+
+def _read_url_study(
+    url: postgis.StudyURL, *, layers: list[str] | None, validate_schema: bool, stream: tuple[str, ...]
+) -> Study:
+    """:func:`read_study` of a study in PostgreSQL: the layers read whole (a stream is their slices)."""
+    meta = study_meta(url)
+    crs = pyproj.CRS.from_user_input(meta["crs"])
+    present = postgis.list_tables(url)
+    wanted = [n for n in (layers or LAYER_NAMES) if n in present]
+    if layers:
+        missing = [n for n in layers if n not in present]
+        if missing:
+            raise StudyError("study.no_layers", path=str(url), layers=", ".join(missing))
+    problems: list[str] = []
+    out: dict[str, pd.DataFrame | LayerStream] = {}
+    for name, df in postgis.read_tables(url, wanted).items():
+        df = conform(df, SCHEMAS[name], problems if validate_schema else None)
+        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(crs):
+            problems.append(f"layer '{name}' is in {df.crs.to_string()}, not the study's {crs.to_string()}")
+        if validate_schema:
+            problems.extend(validate(df, SCHEMAS[name]))
+        out[name] = LayerStream.from_frame(df, name) if name in stream else df
+    raise_if_invalid(problems, path=str(url))
+    return Study(url, crs, out)  # type: ignore[arg-type]
 
 
 def _study_error(err: Exception, path: Path) -> StudyError:

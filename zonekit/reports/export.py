@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -27,6 +28,9 @@ from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.study import list_tables, read_table, refuse_overwriting_study
 from zonekit.reports.tables import write_tables
 from zonekit.vocabulary.messages import check_language, language
+
+if TYPE_CHECKING:
+    from zonekit.layers.postgis import StudyURL
 
 EXPORT_FORMATS = (".shp", ".zip", ".gpkg", ".geojson", ".csv", ".xlsx")
 _SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -73,7 +77,7 @@ def short_names(columns: list[str], encoding: str = "utf-8", limit: int = 10) ->
 
 
 def export(
-    study: str | Path,
+    study: str | Path | StudyURL,
     layer: str,
     out: str | Path,
     *,
@@ -84,8 +88,8 @@ def export(
 
     Parameters
     ----------
-    study : str or Path
-        The study.
+    study : str, Path or StudyURL
+        The study (a GeoPackage, or a PostgreSQL URL).
     layer : str
         A layer or table of it (``parks``, ``landuse_rejected``, ``zonekit_imports`` …).
     out : str or Path
@@ -101,19 +105,22 @@ def export(
     list[Path]
         Every file written.
     """
-    study, out = Path(study), Path(out)
+    from zonekit.layers import postgis
+
+    where: Path | StudyURL = postgis.as_url(study) if postgis.is_url(study) else Path(study)
+    out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in EXPORT_FORMATS:
         raise InputError("output.format_unknown", path=out, suffix=out.suffix or out.name,
                          formats=", ".join(EXPORT_FORMATS))  # fmt: skip
-    tables = list_tables(study)
+    tables = list_tables(where)
     if layer not in tables:
-        raise StudyError("study.no_layer", path=study, layer=layer, layers=", ".join(tables))
+        raise StudyError("study.no_layer", path=str(where), layer=layer, layers=", ".join(tables))
     refuse_overwriting_study(out)
-    df = read_table(study, layer)
+    df = read_table(where, layer)
     spatial = isinstance(df, gpd.GeoDataFrame)
     lang = check_language(lang or language())
-    meta = {"study": study.name, "layer": layer, "features": len(df)}
+    meta = {"study": where.name, "layer": layer, "features": len(df)}
     if suffix in (".csv", ".xlsx"):
         return write_tables({layer: _flat(df, suffix) if spatial else df}, out, main=layer, lang=lang,
                             metadata=meta)  # fmt: skip

@@ -770,6 +770,45 @@ MESSAGES: dict[str, Message] = {
         "Re-import the layers concerned (zonekit import … --replace) or fix them in QGIS.",
     ),
     # studies
+    "postgis.login": M(
+        "无法登录:用户名或密码不被服务器接受。",
+        "Cannot log in: the server did not accept the user name or password.",
+        "请检查 URL 中的用户名,并在 URL、PGPASSWORD 环境变量或 ~/.pgpass 中提供正确的密码(zonekit 不会显示密码)。",
+        "Check the user in the URL and give the right password in the URL, in PGPASSWORD or in ~/.pgpass "
+        "(zonekit never shows it).",
+    ),
+    "postgis.no_database": M(
+        "服务器上没有数据库 {database}。",
+        "The server has no database {database}.",
+        "请先创建它(CREATE DATABASE {database}; 然后 CREATE EXTENSION postgis;),或在 URL 中写已有的数据库。",
+        "Create it first (CREATE DATABASE {database}; then CREATE EXTENSION postgis;) or name an existing one in "
+        "the URL.",
+    ),
+    "postgis.unreachable": M(
+        "无法连接:{reason}。",
+        "Cannot connect: {reason}.",
+        "请检查主机、端口和网络,以及服务器是否允许从本机连接(pg_hba.conf)。",
+        "Check the host, the port and the network, and that the server accepts connections from this machine "
+        "(pg_hba.conf).",
+    ),
+    "postgis.no_extension": M(
+        "数据库 {database} 没有安装 PostGIS 扩展,研究库的图层需要它。",
+        "The database {database} has no PostGIS extension, which a study's layers need.",
+        "请让数据库管理员执行 CREATE EXTENSION postgis;(需要该数据库的 CREATE 权限)。",
+        "Ask its administrator to run CREATE EXTENSION postgis; (it needs the CREATE privilege on the database).",
+    ),
+    "postgis.not_study": M(
+        "这个模式中没有 zonekit 研究库(缺少 zonekit_study 表)。",
+        "The schema holds no zonekit study (it has no zonekit_study table).",
+        "请先复制一个研究库进去:zonekit import study.gpkg --into {path}",
+        "Copy a study into it first: zonekit import study.gpkg --into {path}",
+    ),
+    "postgis.file_exists": M(
+        "{path} 已存在,不会被覆盖。",
+        "{path} exists and is not overwritten.",
+        "请换一个输出文件名。",
+        "Choose another output file name.",
+    ),
     "study.missing": M(
         "研究库文件不存在。",
         "The study file does not exist.",
@@ -1425,6 +1464,10 @@ MESSAGES: dict[str, Message] = {
         "{layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired) from {source}",
     ),
     "snapshot.made": M("已保存快照 {layer}(统计时点 {day})", "Kept snapshot {layer} (statistics date {day})"),
+    "summary.study_copied": M(
+        "已将研究库复制到 {study}:{tables} 个表(一个事务)",
+        "Copied the study into {study}: {tables} tables (one transaction)",
+    ),
     "summary.batch": M(
         "共导入 {files} 个文件到 {layer}:读取 {read} = 入库 {loaded} + 拒收 {rejected}(修复 {repaired})",
         "{files} files into {layer}: read {read} = loaded {loaded} + rejected {rejected} ({repaired} repaired)",

@@ -1,0 +1,205 @@
+"""A study in PostgreSQL/PostGIS, on a real server: ``make test`` starts one (``tools/pg_test_server.sh``)
+and hands its URL over in ``ZONEKIT_TEST_PG_URL``. Each test works in a schema of its own."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from tests.cli.test_cli import run
+
+BASE = os.environ.get("ZONEKIT_TEST_PG_URL", "")
+pytestmark = pytest.mark.skipif(not BASE, reason="needs the PostgreSQL server that make test starts")
+
+
+@pytest.fixture
+def url() -> str:
+    return f"{BASE}?schema=t_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def in_pg(url: str, sample_study: Path) -> str:
+    """The bundled sample copied into a fresh schema, as ``zonekit import study.gpkg --into URL`` does."""
+    r = run("import", str(sample_study), "--into", url)
+    assert r.returncode == 0, r.stderr
+    return url
+
+
+def _sql(url: str, query: str, **params) -> list[tuple]:
+    import sqlalchemy as sa
+
+    from zonekit.layers.postgis import StudyURL
+
+    eng = sa.create_engine(StudyURL(url).sqlalchemy_url(), poolclass=sa.pool.NullPool)
+    with eng.connect() as con:
+        return [tuple(r) for r in con.execute(sa.text(query), params)]
+
+
+def _schema(url: str) -> str:
+    from zonekit.layers.postgis import StudyURL
+
+    return StudyURL(url).schema
+
+
+def _csv_tables(folder: Path, stem: str) -> dict[str, pd.DataFrame]:
+    """Every CSV an output wrote, but its metadata (which names the study and the command)."""
+    return {
+        p.name.removeprefix(stem): pd.read_csv(p)
+        for p in sorted(folder.glob(f"{stem}*.csv"))
+        if not p.name.endswith("metadata.csv")
+    }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("intensity", "--by", "park"),
+        ("intensity", "--by", "zone"),
+        ("overlap", "--a", "parks", "--b", "protected", "--b", "admin"),
+        ("consolidate",),
+        ("check",),
+        ("potential", "--date", "2025-12-31"),
+    ],
+)
+def test_the_sample_through_postgis_gives_the_tables_of_the_geopackage(
+    in_pg, sample_study, tmp_path, command
+):
+    a, b = tmp_path / "pg", tmp_path / "gpkg"
+    a.mkdir(), b.mkdir()
+    r = run(command[0], in_pg, *command[1:], "--out", str(a / "t.csv"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    r = run(command[0], str(sample_study), *command[1:], "--out", str(b / "t.csv"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    got, want = _csv_tables(a, "t"), _csv_tables(b, "t")
+    assert got.keys() == want.keys() and len(got) > 0
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], check_exact=False, rtol=1e-12, obj=name)
+
+
+def test_the_layers_are_postgis_tables_with_srid_gist_index_and_primary_key(in_pg, sample_study):
+    schema = _schema(in_pg)
+    geoms = dict(
+        _sql(in_pg, "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = :s", s=schema)
+    )
+    for layer in ("parks", "zones", "landuse", "protected", "admin"):
+        assert geoms[layer] == 4490
+    indexes = _sql(in_pg, "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s", s=schema)
+    gist = {t for t, d in indexes if "USING gist" in d}
+    assert {"parks", "zones", "landuse", "protected", "admin"} <= gist
+    keys = dict(
+        _sql(
+            in_pg,
+            "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc "
+            "JOIN information_schema.key_column_usage kcu ON tc.constraint_name = kcu.constraint_name "
+            "AND tc.table_schema = kcu.table_schema WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = :s",
+            s=schema,
+        )
+    )
+    assert keys["parks"] == "park_id" and keys["landuse"] == "parcel_id" and keys["zones"] == "zone_id"
+    assert {"zonekit_study", "zonekit_imports", "parks_rejected"} <= {
+        r[0]
+        for r in _sql(
+            in_pg, "SELECT table_name FROM information_schema.tables WHERE table_schema = :s", s=schema
+        )
+    }
+    n = _sql(in_pg, f'SELECT count(*) FROM "{schema}"."landuse"')[0][0]
+    assert n == pyogrio.read_info(sample_study, layer="landuse")["features"]
+
+
+def test_a_study_goes_out_to_a_geopackage_as_it_came_in(in_pg, sample_study, tmp_path):
+    import zonekit
+
+    out = tmp_path / "back.gpkg"
+    r = run("export", in_pg, "all", str(out))
+    assert r.returncode == 0, r.stderr
+    back, orig = zonekit.read_study(out), zonekit.read_study(sample_study)
+    assert set(back) == set(orig)
+    for name in orig:
+        a, b = back[name], orig[name]
+        assert len(a) == len(b), name
+        if isinstance(b, gpd.GeoDataFrame):
+            ga, gb = a.geometry.values, b.geometry.values
+            same = shapely.equals_exact(ga, gb, tolerance=0) | (
+                shapely.is_missing(ga) & shapely.is_missing(gb)
+            )
+            assert same.all(), name  # vertex for vertex; a zone without a drawn boundary stays without
+            a, b = pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry"))
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), obj=name)
+
+
+def test_an_import_into_a_url_is_checked_like_any_and_replace_keeps_the_previous_layer(
+    in_pg, sample_study, tmp_path
+):
+    parks = pyogrio.read_dataframe(sample_study, layer="parks")
+    src = tmp_path / "parks.gpkg"
+    pyogrio.write_dataframe(parks.assign(name=parks["name"] + "(新)"), src)
+    r = run("import", str(src), "--into", in_pg, "--as", "parks")
+    assert r.returncode == 1 and "--replace" in r.stderr and "zonekit-pg-" not in r.stderr  # names the URL
+    r = run("import", str(src), "--into", in_pg, "--as", "parks", "--replace")
+    assert r.returncode == 0, r.stderr
+    schema = _schema(in_pg)
+    names = [r[0] for r in _sql(in_pg, f'SELECT name FROM "{schema}"."parks" ORDER BY zonekit_row')]
+    assert names == list(parks["name"] + "(新)")
+    before = [r[0] for r in _sql(in_pg, f'SELECT name FROM "{schema}"."parks_previous" ORDER BY zonekit_row')]
+    assert before == list(parks["name"])
+    ids = [
+        r[0] for r in _sql(in_pg, f'SELECT import_id FROM "{schema}"."zonekit_imports" ORDER BY import_id')
+    ]
+    assert ids[-1] == max(ids[:-1]) + 1  # the import numbered after the study's own
+
+
+def test_a_failed_import_leaves_the_schema_as_it_was(in_pg, tmp_path):
+    schema = _schema(in_pg)
+
+    def state() -> list[tuple]:
+        tables = [
+            r[0]
+            for r in _sql(
+                in_pg, "SELECT table_name FROM information_schema.tables WHERE table_schema = :s", s=schema
+            )
+        ]
+        return sorted((t, _sql(in_pg, f'SELECT count(*) FROM "{schema}"."{t}"')[0][0]) for t in tables)
+
+    before = state()
+    bad = gpd.GeoDataFrame(
+        {"parcel_id": ["a", "a"]}, geometry=[shapely.box(120.5, 32.0, 120.51, 32.01)] * 2, crs=4490
+    )  # a repeated id: refused
+    pyogrio.write_dataframe(bad, tmp_path / "dup.gpkg")
+    r = run("import", str(tmp_path / "dup.gpkg"), "--into", in_pg, "--as", "landuse", "--replace")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert state() == before
+
+
+def test_a_wrong_password_is_said_without_the_password(in_pg, tmp_path):
+    from zonekit.layers.postgis import StudyURL
+
+    u = StudyURL(in_pg)
+    wrong = in_pg.replace(f":{u.parts.password}@", ":not-the-password@")
+    r = run("intensity", wrong, "--out", str(tmp_path / "i.csv"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "not-the-password" not in r.stderr and u.parts.password not in r.stderr
+    assert str(u).split("?")[0] in r.stderr and "PGPASSWORD" in r.stderr
+    assert not (tmp_path / "i.csv").exists()
+
+
+def test_a_database_without_postgis_is_said_with_the_fix(tmp_path):
+    bare = BASE.rsplit("/", 1)[0] + "/zonekit_bare?schema=s"
+    r = run("intensity", bare, "--out", str(tmp_path / "i.csv"), "--lang", "en")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "zonekit_bare" in r.stderr and "CREATE EXTENSION postgis" in r.stderr
+
+
+def test_a_schema_without_a_study_and_an_unreachable_server_are_said(tmp_path):
+    r = run("intensity", f"{BASE}?schema=nothing_here", "--out", str(tmp_path / "i.csv"), "--lang", "en")
+    assert (
+        r.returncode == 1 and "zonekit_study" in r.stderr and "zonekit import study.gpkg --into" in r.stderr
+    )
+    r = run("intensity", "postgresql://u:pw@127.0.0.1:1/db", "--out", str(tmp_path / "i.csv"), "--lang", "en")
+    assert r.returncode == 1 and "Cannot connect" in r.stderr and "pw@" not in r.stderr

@@ -1,0 +1,514 @@
+"""A study in PostgreSQL/PostGIS: ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB?schema=NAME``.
+
+The schema holds what a study GeoPackage holds — the layers, ``zonekit_study``, ``zonekit_imports``,
+``zonekit_repairs`` and ``<layer>_rejected`` — as PostGIS tables: geometry in the study's SRID (4490) with a
+GiST index, a primary key on each layer's id, the schema's column types. Every write is one transaction
+(a failed one leaves the schema as it was). Computation stays in zonekit: a study read from PostGIS gives
+the same frames, and so the same results, as the GeoPackage it was copied from.
+
+The password may be in the URL, in ``PGPASSWORD`` or in ``~/.pgpass`` (libpq reads both); it is never
+printed: messages name the URL with the password left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import geopandas as gpd
+import pandas as pd
+
+from zonekit.errors import StudyError, ZonekitError
+
+if TYPE_CHECKING:  # for the type checker only: nothing more to install
+    from typing_extensions import TypeIs
+
+SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class StudyURL:
+    """Where a study lives in PostgreSQL: the URL as given, and the schema (default ``public``).
+
+    Examples
+    --------
+    >>> u = StudyURL("postgresql://gis:s3cret@db.example:5433/land?schema=nantong")
+    >>> str(u), u.name, u.schema
+    ('postgresql://gis@db.example:5433/land?schema=nantong', 'land.nantong', 'nantong')
+    """
+
+    url: str
+
+    @property
+    def parts(self):
+        """The URL's parts (``urllib.parse.urlsplit``)."""
+        return urlsplit(self.url)
+
+    @property
+    def schema(self) -> str:
+        """The schema named by ``?schema=`` (default ``public``)."""
+        return parse_qs(self.parts.query).get("schema", ["public"])[0]
+
+    @property
+    def database(self) -> str:
+        """The database."""
+        return unquote(self.parts.path.lstrip("/"))
+
+    @property
+    def name(self) -> str:
+        """``database.schema``: how reports name the study."""
+        return f"{self.database}.{self.schema}"
+
+    def __str__(self) -> str:  # the password never shown
+        p = self.parts
+        user = f"{unquote(p.username)}@" if p.username else ""
+        port = f":{p.port}" if p.port else ""
+        query = f"?{p.query}" if p.query else ""
+        return f"{p.scheme}://{user}{p.hostname or ''}{port}{p.path}{query}"
+
+    def sqlalchemy_url(self):
+        """The URL for SQLAlchemy with psycopg 3; ``schema`` is zonekit's, not libpq's, and is left out.
+
+        Returns
+        -------
+        sqlalchemy.engine.URL
+            ``postgresql+psycopg://…`` with the other query parameters kept.
+        """
+        from sqlalchemy.engine import make_url
+
+        p = self.parts
+        rest = "&".join(kv for kv in p.query.split("&") if kv and not kv.startswith("schema="))
+        plain = f"postgresql+psycopg://{p.netloc}{p.path}" + (f"?{rest}" if rest else "")
+        return make_url(plain)
+
+
+def is_url(value: object) -> TypeIs[str | StudyURL]:
+    """Whether ``value`` names a study in PostgreSQL rather than a file.
+
+    Parameters
+    ----------
+    value : object
+        A path, a URL string or a :class:`StudyURL`.
+
+    Returns
+    -------
+    bool
+        True for ``postgresql://`` (``postgres://``, ``postgresql+psycopg://``) URLs.
+
+    Examples
+    --------
+    >>> is_url("postgresql://u@h/db?schema=s"), is_url("study.gpkg"), is_url(StudyURL("postgres://h/db"))
+    (True, False, True)
+    """
+    if isinstance(value, StudyURL):
+        return True
+    return isinstance(value, str) and value.split("://", 1)[0].lower() in SCHEMES and "://" in value
+
+
+def as_url(value: str | StudyURL) -> StudyURL:
+    """``value`` as a :class:`StudyURL`.
+
+    Parameters
+    ----------
+    value : str or StudyURL
+        The URL.
+
+    Returns
+    -------
+    StudyURL
+        ``value`` itself when it is one.
+    """
+    return value if isinstance(value, StudyURL) else StudyURL(str(value))
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def engine(url: str | StudyURL, *, need_postgis: bool = True):
+    """A SQLAlchemy engine on the study's database, checked: reachable, logged in, PostGIS installed.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    need_postgis : bool, default True
+        Refuse a database without the ``postgis`` extension.
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+        Without a pool: each connection is closed when released.
+
+    Raises
+    ------
+    StudyError
+        Naming the URL without its password, what went wrong and the fix.
+    """
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    eng = sa.create_engine(u.sqlalchemy_url(), poolclass=sa.pool.NullPool)  # each connection closed after use
+    try:
+        with eng.connect() as con:
+            has = con.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
+    except sa.exc.OperationalError as err:
+        text = str(err.orig) if getattr(err, "orig", None) is not None else str(err)
+        low = text.lower()
+        if "password" in low or "authentication" in low:
+            raise StudyError("postgis.login", path=str(u)) from None
+        if "does not exist" in low and "database" in low:
+            raise StudyError("postgis.no_database", path=str(u), database=u.database) from None
+        raise StudyError("postgis.unreachable", path=str(u), reason=_first_line(text, u)) from None
+    if need_postgis and has is None:
+        raise StudyError("postgis.no_extension", path=str(u), database=u.database)
+    return eng
+
+
+def _first_line(text: str, u: StudyURL) -> str:
+    """The driver's message, its first line, with any password taken out."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    password = u.parts.password
+    return line.replace(password, "***") if password else line
+
+
+def list_tables(url: str | StudyURL) -> list[str]:
+    """The tables of the study's schema.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+
+    Returns
+    -------
+    list of str
+        Table names, sorted (empty when the schema does not exist).
+    """
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    with engine(u).connect() as con:
+        rows = con.execute(
+            sa.text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = :s ORDER BY table_name"
+            ),
+            {"s": u.schema},
+        ).all()
+    return [r[0] for r in rows]
+
+
+def _geometry_columns(con, schema: str) -> dict[str, tuple[str, int]]:
+    import sqlalchemy as sa
+
+    rows = con.execute(
+        sa.text(
+            "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns WHERE f_table_schema = :s"
+        ),
+        {"s": schema},
+    ).all()
+    return {r[0]: (r[1], int(r[2])) for r in rows}
+
+
+def read_tables(url: str | StudyURL, names: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The study's tables (default all), as GeoDataFrames where they have geometry, in their stored order.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    names : sequence of str, optional
+        The tables to read.
+
+    Returns
+    -------
+    dict
+        Table name → frame, geometry renamed ``geometry``.
+    """
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    out: dict[str, pd.DataFrame] = {}
+    with engine(u).connect() as con:
+        geoms = _geometry_columns(con, u.schema)
+        present = set(
+            r[0]
+            for r in con.execute(
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": u.schema},
+            )
+        )
+        for name in names if names is not None else sorted(present):
+            if name not in present:
+                continue
+            order = _order(con, u.schema, name)
+            sql = f"SELECT * FROM {_q(u.schema)}.{_q(name)}" + (f" ORDER BY {_q(order)}" if order else "")
+            if name in geoms:
+                col, srid = geoms[name]
+                df = gpd.read_postgis(sa.text(sql), con, geom_col=col, crs=srid or None)
+                if col != "geometry":
+                    df = df.rename_geometry("geometry")
+            else:
+                df = pd.read_sql(sa.text(sql), con)
+            out[name] = df.drop(columns=[c for c in ("zonekit_row",) if c in df])
+    return out
+
+
+def _order(con, schema: str, table: str) -> str | None:
+    import sqlalchemy as sa
+
+    has = con.execute(
+        sa.text(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
+            "AND column_name = 'zonekit_row'"
+        ),
+        {"s": schema, "t": table},
+    ).first()
+    return "zonekit_row" if has else None
+
+
+def table_info(url: str | StudyURL, name: str) -> dict:
+    """A table's feature count, geometry type, fields and extent, as ``pyogrio.read_info`` gives them.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    name : str
+        The table.
+
+    Returns
+    -------
+    dict
+        ``features``, ``geometry_type``, ``fields`` and ``total_bounds`` (NaN for a table without geometry).
+    """
+    import numpy as np
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    with engine(u).connect() as con:
+        geoms = _geometry_columns(con, u.schema)
+        table = f"{_q(u.schema)}.{_q(name)}"
+        n = int(con.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() or 0)
+        cols = [
+            r[0]
+            for r in con.execute(
+                sa.text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
+                    "ORDER BY ordinal_position"
+                ),
+                {"s": u.schema, "t": name},
+            )
+        ]
+        kind, box = None, (np.nan, np.nan, np.nan, np.nan)
+        if name in geoms:
+            col = geoms[name][0]
+            kind = con.execute(
+                sa.text("SELECT type FROM geometry_columns WHERE f_table_schema = :s AND f_table_name = :t"),
+                {"s": u.schema, "t": name},
+            ).scalar()
+            ext = con.execute(
+                sa.text(
+                    f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({_q(col)}) AS e "
+                    f"FROM {table}) AS x"
+                )
+            ).first()
+            if ext is not None and ext[0] is not None:
+                box = (float(ext[0]), float(ext[1]), float(ext[2]), float(ext[3]))
+            cols = [c for c in cols if c != col]
+    fields = [c for c in cols if c != "zonekit_row"]
+    kind = {
+        "MULTIPOLYGON": "MultiPolygon",
+        "POLYGON": "Polygon",
+        "POINT": "Point",
+        "MULTIPOINT": "MultiPoint",
+    }.get(str(kind).upper(), str(kind).title() if kind else None)
+    return {"features": n, "geometry_type": kind, "fields": np.array(fields), "total_bounds": np.array(box)}
+
+
+def write_tables(
+    url: str | StudyURL,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    ids: Mapping[str, str] | None = None,
+    append: frozenset[str] = frozenset(),
+) -> None:
+    """Write tables into the study's schema in one transaction: all of them, or (any failing) none.
+
+    Each table replaces one of its name (or, named in ``append``, adds rows to it). A GeoDataFrame gets a
+    PostGIS geometry column in its CRS's SRID with a GiST index; ``ids`` names the column that gets a
+    primary key; every table keeps its row order in a ``zonekit_row`` column.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study (its schema is created when missing).
+    tables : mapping
+        Table name → frame.
+    ids : mapping, optional
+        Table name → its id column (a primary key).
+    append : set of str
+        Tables whose rows are added to the existing ones.
+    """
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    eng = engine(u)
+    with eng.begin() as con:  # one transaction: a failure rolls every table back
+        con.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {_q(u.schema)}"))
+        present = {
+            r[0]
+            for r in con.execute(
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": u.schema},
+            )
+        }
+        for name, df in tables.items():
+            adding = name in append and name in present
+            start = 0
+            if adding:
+                top = con.execute(sa.text(f"SELECT max(zonekit_row) FROM {_q(u.schema)}.{_q(name)}")).scalar()
+                start = int(top) + 1 if top is not None else 0
+            else:
+                con.execute(sa.text(f"DROP TABLE IF EXISTS {_q(u.schema)}.{_q(name)} CASCADE"))
+            frame = df.reset_index(drop=True).assign(zonekit_row=range(start, start + len(df)))
+            if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
+                frame.to_postgis(
+                    name, con, schema=u.schema, if_exists="append" if adding else "replace", index=False
+                )
+            else:
+                pd.DataFrame(frame).to_sql(
+                    name, con, schema=u.schema, if_exists="append" if adding else "replace", index=False
+                )
+            key = (ids or {}).get(name)
+            if key and not adding and key in frame.columns:
+                con.execute(sa.text(f"ALTER TABLE {_q(u.schema)}.{_q(name)} ADD PRIMARY KEY ({_q(key)})"))
+
+
+def copy_study_in(study: str | Path, url: str | StudyURL) -> list[str]:
+    """Copy a study GeoPackage, every table of it, into the schema of ``url`` in one transaction.
+
+    Parameters
+    ----------
+    study : str or Path
+        A zonekit study GeoPackage.
+    url : str or StudyURL
+        Where it goes (tables of the same names are replaced).
+
+    Returns
+    -------
+    list of str
+        The tables copied.
+    """
+    from zonekit.layers.study import list_tables as gpkg_tables
+    from zonekit.layers.study import read_table
+
+    names = gpkg_tables(study)
+    write_tables(url, {n: read_table(study, n) for n in names}, ids=_layer_ids())
+    return names
+
+
+def _layer_ids() -> dict[str, str]:
+    """Each study layer's id column: its primary key in PostgreSQL."""
+    from zonekit.layers.schema import SCHEMAS
+
+    return {n: s.id_column for n, s in SCHEMAS.items() if s.id_column}
+
+
+def copy_study_out(url: str | StudyURL, study: str | Path) -> list[str]:
+    """Copy every table of the study in ``url`` into a new study GeoPackage ``study``.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study in PostgreSQL.
+    study : str or Path
+        The GeoPackage to create (an existing file is never replaced).
+
+    Returns
+    -------
+    list of str
+        The tables copied.
+    """
+    from zonekit.geo import gpkg
+
+    tables = read_tables(url)
+    if "zonekit_study" not in tables:
+        raise StudyError("postgis.not_study", path=str(as_url(url)))
+
+    def write(tmp: Path) -> None:
+        for name, df in tables.items():
+            gpkg.write_frame(df, tmp, name, append=False)
+
+    if not gpkg.create_new(study, write):
+        raise StudyError("postgis.file_exists", path=study)
+    return list(tables)
+
+
+def import_into(url: str | StudyURL, run: Callable[[Path], T], *, layer: str, crs: str | int = 4490) -> T:
+    """Run an import (``run(study_path)``) against a study in PostgreSQL, in one transaction there.
+
+    The tables the import reads and writes — the layer, ``<layer>_rejected``, ``<layer>_previous`` and the
+    bookkeeping tables — are copied into a temporary study GeoPackage, the import runs on it as on any
+    study (every check, ``--replace``, ``--append``), and what it changed is written back in one
+    transaction: a failed import leaves the schema as it was.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study (created, with ``crs``, when the schema holds none).
+    run : callable
+        Path of a study GeoPackage → the import's result.
+    layer : str
+        The layer imported.
+    crs : str or int
+        The storage CRS of a new study.
+
+    Returns
+    -------
+    T
+        What ``run`` returned.
+    """
+    import tempfile
+
+    from zonekit.geo import gpkg
+    from zonekit.layers.study import (
+        IMPORTS_TABLE,
+        META_TABLE,
+        REPAIRS_TABLE,
+        create_study,
+        read_table,
+        rejected_name,
+    )
+    from zonekit.layers.study import list_tables as gpkg_tables
+
+    u = as_url(url)
+    touched = [layer, rejected_name(layer), f"{layer}{gpkg.PREVIOUS_SUFFIX}", IMPORTS_TABLE, REPAIRS_TABLE]
+    have = read_tables(u, [META_TABLE, *touched])
+    with tempfile.TemporaryDirectory(prefix="zonekit-pg-") as tmp:
+        stage = Path(tmp) / "study.gpkg"
+        if META_TABLE in have:
+            meta = dict(zip(have[META_TABLE]["key"], have[META_TABLE]["value"], strict=True))
+            create_study(stage, crs=meta.get("crs", crs))
+            gpkg.write_layers(stage, {META_TABLE: have[META_TABLE]})  # the study's own record, as it is
+        else:
+            create_study(stage, crs=crs)
+        present = {n: df for n, df in have.items() if n != META_TABLE}
+        if present:
+            gpkg.write_layers(stage, present)
+        try:
+            result = run(stage)
+        except ZonekitError as err:  # the message names the study the user gave, not the working copy
+            err.path = err.path.replace(str(stage), str(u)) if err.path else err.path
+            err.values = {
+                k: v.replace(str(stage), str(u)) if isinstance(v, str) else v for k, v in err.values.items()
+            }
+            raise
+        names = [n for n in [META_TABLE, *touched] if n in gpkg_tables(stage)]
+        out = {n: read_table(stage, n) for n in names}
+    write_tables(u, out, ids=_layer_ids())
+    return result
