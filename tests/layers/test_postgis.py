@@ -203,3 +203,26 @@ def test_a_schema_without_a_study_and_an_unreachable_server_are_said(tmp_path):
     )
     r = run("intensity", "postgresql://u:pw@127.0.0.1:1/db", "--out", str(tmp_path / "i.csv"), "--lang", "en")
     assert r.returncode == 1 and "Cannot connect" in r.stderr and "pw@" not in r.stderr
+
+
+def test_parcels_stream_from_the_database_chunk_by_chunk_and_by_box(in_pg, sample_study):
+    import zonekit
+    from zonekit.layers.postgis import StudyURL
+    from zonekit.layers.stream import LayerStream
+
+    whole = zonekit.read_study(sample_study, layers=["landuse"])["landuse"]
+    st = zonekit.read_study(in_pg, layers=["landuse"], stream=("landuse",))
+    assert isinstance(st["landuse"], LayerStream) and len(st["landuse"]) == len(whole)
+    small = LayerStream.from_url(StudyURL(in_pg), "landuse", st.crs, chunk_rows=4_000)
+    chunks = list(small.chunks(["parcel_id", "analysis_class"]))
+    assert [len(c) for c in chunks[:-1]] == [4_000] * (len(chunks) - 1)  # one cursor, chunk by chunk
+    got = pd.concat(chunks)
+    assert got["parcel_id"].tolist() == whole["parcel_id"].tolist()  # the stored order, positions as index
+    assert list(got.index) == list(range(len(whole)))
+    assert shapely.equals_exact(got.geometry.values, whole.geometry.values, tolerance=0).all()
+    c = whole.geometry.iloc[len(whole) // 2].centroid
+    box = (c.x - 0.01, c.y - 0.01, c.x + 0.01, c.y + 0.01)
+    near = small.within(box, ["parcel_id"])  # through the GiST index
+    b = whole.geometry.bounds
+    hit = (b.minx <= box[2]) & (b.maxx >= box[0]) & (b.miny <= box[3]) & (b.maxy >= box[1])
+    assert 0 < len(near) < len(whole) and sorted(near["parcel_id"]) == sorted(whole.loc[hit, "parcel_id"])

@@ -330,6 +330,57 @@ def table_info(url: str | StudyURL, name: str) -> dict:
     return {"features": n, "geometry_type": kind, "fields": np.array(fields), "total_bounds": np.array(box)}
 
 
+def read_chunks(
+    url: str | StudyURL,
+    name: str,
+    columns: Sequence[str],
+    chunk_rows: int,
+    *,
+    bbox: Sequence[float] | None = None,
+):
+    """A table's rows in their stored order, ``chunk_rows`` at a time, only ``columns`` and the geometry.
+
+    Read through a server-side cursor, so memory holds one chunk whatever the table's size; ``bbox``
+    (minx, miny, maxx, maxy) keeps the rows whose geometry's box meets it (``&&``, the GiST index).
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    name : str
+        The table.
+    columns : sequence of str
+        Attribute columns to read.
+    chunk_rows : int
+        Rows per chunk.
+    bbox : sequence of float, optional
+        The box, in the table's SRID.
+
+    Yields
+    ------
+    GeoDataFrame
+        The next chunk, geometry named ``geometry``.
+    """
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    with engine(u).connect() as con:
+        col, srid = _geometry_columns(con, u.schema)[name]
+        order = _order(con, u.schema, name)
+        picked = ", ".join([*(_q(c) for c in columns), _q(col)])
+        sql = f"SELECT {picked} FROM {_q(u.schema)}.{_q(name)}"
+        params: dict = {}
+        if bbox is not None:
+            sql += f" WHERE {_q(col)} && ST_MakeEnvelope(:x0, :y0, :x1, :y1, :srid)"
+            params = dict(zip(("x0", "y0", "x1", "y1"), map(float, bbox), strict=True)) | {"srid": srid}
+        sql += f" ORDER BY {_q(order)}" if order else ""
+        streaming = con.execution_options(stream_results=True, max_row_buffer=chunk_rows)
+        for chunk in gpd.read_postgis(
+            sa.text(sql).bindparams(**params), streaming, geom_col=col, crs=srid or None, chunksize=chunk_rows
+        ):
+            yield chunk.rename_geometry("geometry") if col != "geometry" else chunk
+
+
 def write_tables(
     url: str | StudyURL,
     tables: Mapping[str, pd.DataFrame],

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -23,6 +24,9 @@ import shapely
 from zonekit.geo.io import arrow_frame
 from zonekit.geo.progress import tracked
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
+
+if TYPE_CHECKING:
+    from zonekit.layers.postgis import StudyURL
 
 CHUNK_ROWS = 50_000
 """Parcels per chunk: under 0.1 GB of geometry and overlay work in flight, whatever the layer's size.
@@ -84,6 +88,8 @@ class LayerStream:
     reports them)."""
     table: str | None = None
     """The table read when it is not ``name`` (a dated snapshot, ``landuse_20241231``, read as ``landuse``)."""
+    url: StudyURL | None = None
+    """The study in PostgreSQL (a :class:`~zonekit.layers.postgis.StudyURL`) when the layer is read from there."""
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int | None = None) -> LayerStream:
@@ -157,6 +163,39 @@ class LayerStream:
             name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=strict, table=table
         )
 
+    @classmethod
+    def from_url(
+        cls, url: StudyURL, name: str, crs: pyproj.CRS, *, chunk_rows: int | None = None, strict: bool = True
+    ) -> LayerStream:
+        """A table of a study in PostgreSQL, read only when iterated (a server-side cursor, chunk by chunk).
+
+        Parameters
+        ----------
+        url : StudyURL
+            The study.
+        name : str
+            The layer.
+        crs : pyproj.CRS
+            The study's storage CRS.
+        chunk_rows : int, optional
+            Features per chunk (default :data:`CHUNK_ROWS`).
+        strict : bool, default True
+            As for :meth:`from_study`.
+
+        Returns
+        -------
+        LayerStream
+            Count, columns and extent from the database, no row read yet.
+        """
+        from zonekit.layers import postgis
+
+        info = postgis.table_info(url, name)
+        box = info["total_bounds"]
+        box = tuple(float(v) for v in box) if np.all(np.isfinite(box)) else None
+        fields = tuple(map(str, info["fields"]))
+        n = int(info["features"])
+        return cls(name, crs, fields, n, None, None, chunk_rows or CHUNK_ROWS, box, strict=strict, url=url)
+
     def __len__(self) -> int:
         return self.n
 
@@ -189,9 +228,22 @@ class LayerStream:
             b = shapely.bounds(self.frame.geometry.values)
             near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
             return self.frame.loc[near, [*wanted, self.frame.geometry.name]].reset_index(drop=True)
-        found = pyogrio.read_dataframe(
-            self.path, layer=self.table or self.name, columns=wanted, bbox=box, use_arrow=True
-        )
+        if self.url is not None:
+            from zonekit.layers import postgis
+
+            parts = list(
+                postgis.read_chunks(self.url, self.table or self.name, wanted, self.n or 1, bbox=box)
+            )
+            found = pd.concat(parts) if len(parts) > 1 else parts[0]
+            b = shapely.bounds(
+                found.geometry.values
+            )  # the index's boxes are rounded outward: exact boxes now
+            meets = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+            found = found[meets]
+        else:
+            found = pyogrio.read_dataframe(
+                self.path, layer=self.table or self.name, columns=wanted, bbox=box, use_arrow=True
+            )
         if found.geometry.name != "geometry":
             found = found.rename_geometry("geometry")
         found = found.set_crs(self.crs, allow_override=True)
@@ -200,7 +252,7 @@ class LayerStream:
             problems: list[str] = []
             found = conform(found, schema, problems)
             if self.strict:
-                raise_if_invalid(problems + validate(found, schema), path=str(self.path))
+                raise_if_invalid(problems + validate(found, schema), path=str(self.url or self.path))
         return found.reset_index(drop=True)
 
     def select(
@@ -263,6 +315,25 @@ class LayerStream:
         schema = narrowed(SCHEMAS[self.name], wanted) if self.name in SCHEMAS else None
         problems: list[str] = []
         start = 0
+        for chunk in self._raw(wanted):
+            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            start += len(chunk)
+            if schema is not None:
+                chunk = conform(chunk, schema, problems if self.strict else None)
+                if self.strict:
+                    problems.extend(p for p in validate(chunk, schema) if p not in problems)
+            yield chunk
+        if self.strict:
+            raise_if_invalid(problems, path=str(self.url or self.path))
+
+    def _raw(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
+        """The chunks as stored: from the GeoPackage by GDAL's Arrow stream, or from PostgreSQL by a cursor."""
+        if self.url is not None:
+            from zonekit.layers import postgis
+
+            for chunk in postgis.read_chunks(self.url, self.table or self.name, wanted, self.chunk_rows):
+                yield chunk.set_crs(self.crs, allow_override=True)
+            return
         with pyogrio.open_arrow(
             self.path,
             layer=self.table or self.name,
@@ -273,16 +344,7 @@ class LayerStream:
             geometry = meta["geometry_name"] or "wkb_geometry"
             for batch in reader:
                 attrs, geoms = arrow_frame(batch, geometry)
-                chunk = gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
-                chunk.index = pd.RangeIndex(start, start + len(chunk))
-                start += len(chunk)
-                if schema is not None:
-                    chunk = conform(chunk, schema, problems if self.strict else None)
-                    if self.strict:
-                        problems.extend(p for p in validate(chunk, schema) if p not in problems)
-                yield chunk
-        if self.strict:
-            raise_if_invalid(problems, path=str(self.path))
+                yield gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
 
 
 def stream_of(layer: gpd.GeoDataFrame | LayerStream, name: str) -> LayerStream:

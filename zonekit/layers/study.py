@@ -457,7 +457,7 @@ def read_study(
 def _read_url_study(
     url: postgis.StudyURL, *, layers: list[str] | None, validate_schema: bool, stream: tuple[str, ...]
 ) -> Study:
-    """:func:`read_study` of a study in PostgreSQL: the layers read whole (a stream is their slices)."""
+    """:func:`read_study` of a study in PostgreSQL: layers in ``stream`` read by a cursor, chunk by chunk."""
     meta = study_meta(url)
     crs = pyproj.CRS.from_user_input(meta["crs"])
     present = postgis.list_tables(url)
@@ -467,14 +467,18 @@ def _read_url_study(
         if missing:
             raise StudyError("study.no_layers", path=str(url), layers=", ".join(missing))
     problems: list[str] = []
-    out: dict[str, pd.DataFrame | LayerStream] = {}
-    for name, df in postgis.read_tables(url, wanted).items():
+    out: dict[str, pd.DataFrame | LayerStream] = {
+        name: LayerStream.from_url(url, name, crs, strict=validate_schema)
+        for name in wanted
+        if name in stream
+    }  # read chunk by chunk through a server-side cursor when the analysis iterates them
+    for name, df in postgis.read_tables(url, [n for n in wanted if n not in stream]).items():
         df = conform(df, SCHEMAS[name], problems if validate_schema else None)
         if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(crs):
             problems.append(f"layer '{name}' is in {df.crs.to_string()}, not the study's {crs.to_string()}")
         if validate_schema:
             problems.extend(validate(df, SCHEMAS[name]))
-        out[name] = LayerStream.from_frame(df, name) if name in stream else df
+        out[name] = df
     raise_if_invalid(problems, path=str(url))
     return Study(url, crs, out)  # type: ignore[arg-type]
 
