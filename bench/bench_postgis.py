@@ -61,7 +61,9 @@ def main() -> None:
     folder = Path(tempfile.gettempdir()) / f"zonekit-bench-{args.parcels}"
     study = folder / "study.gpkg"
     if not study.exists():
-        sys.exit(f"{study} is missing: run bench/bench_commands.py --parcels {args.parcels} --only import first")
+        sys.exit(
+            f"{study} is missing: run bench/bench_commands.py --parcels {args.parcels} --only import first"
+        )
     schema = f"bench_{args.parcels}"
     url = f"{args.url}?schema={schema}"
     out = folder / "out"
