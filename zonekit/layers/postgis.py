@@ -70,6 +70,18 @@ class StudyURL:
         query = f"?{p.query}" if p.query else ""
         return f"{p.scheme}://{user}{p.hostname or ''}{port}{p.path}{query}"
 
+    def libpq_url(self) -> str:
+        """The URL as libpq takes it: zonekit's ``schema`` and ``table`` left out.
+
+        Returns
+        -------
+        str
+            ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` with the other query parameters kept.
+        """
+        p = self.parts
+        rest = "&".join(kv for kv in p.query.split("&") if kv and not kv.startswith(("schema=", "table=")))
+        return f"postgresql://{p.netloc}{p.path}" + (f"?{rest}" if rest else "")
+
     def sqlalchemy_url(self):
         """The URL for SQLAlchemy with psycopg 3; ``schema`` is zonekit's, not libpq's, and is left out.
 
@@ -80,10 +92,7 @@ class StudyURL:
         """
         from sqlalchemy.engine import make_url
 
-        p = self.parts
-        rest = "&".join(kv for kv in p.query.split("&") if kv and not kv.startswith("schema="))
-        plain = f"postgresql+psycopg://{p.netloc}{p.path}" + (f"?{rest}" if rest else "")
-        return make_url(plain)
+        return make_url(self.libpq_url().replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 def is_url(value: object) -> TypeIs[str | StudyURL]:
@@ -242,20 +251,37 @@ def read_tables(url: str | StudyURL, names: Sequence[str] | None = None) -> dict
                 {"s": u.schema},
             )
         )
-        for name in names if names is not None else sorted(present):
-            if name not in present:
-                continue
-            order = _order(con, u.schema, name)
-            sql = f"SELECT * FROM {_q(u.schema)}.{_q(name)}" + (f" ORDER BY {_q(order)}" if order else "")
-            if name in geoms:
-                col, srid = geoms[name]
-                df = gpd.read_postgis(sa.text(sql), con, geom_col=col, crs=srid or None)
-                if col != "geometry":
-                    df = df.rename_geometry("geometry")
-            else:
-                df = pd.read_sql(sa.text(sql), con)
-            out[name] = df.drop(columns=[c for c in ("zonekit_row",) if c in df])
+        wanted = [n for n in (names if names is not None else sorted(present)) if n in present]
+        columns = {n: _columns(con, u.schema, n) for n in wanted}
+        orders = {n: _order(con, u.schema, n) for n in wanted}
+    for name in wanted:
+        if name in geoms:  # one chunk of the whole table, read as Arrow (see read_chunks)
+            attrs = [c for c in columns[name] if c not in (geoms[name][0], "zonekit_row")]
+            parts = list(read_chunks(u, name, attrs, 1 << 62))
+            out[name] = parts[0]
+            continue
+        import adbc_driver_postgresql.dbapi as adbc
+
+        order = orders[name]
+        sql = f"SELECT * FROM {_q(u.schema)}.{_q(name)}" + (f" ORDER BY {_q(order)}" if order else "")
+        with adbc.connect(u.libpq_url()) as db, db.cursor() as cur:
+            cur.execute(sql)
+            df = cur.fetch_arrow_table().to_pandas()
+        out[name] = df.drop(columns=[c for c in ("zonekit_row",) if c in df])
     return out
+
+
+def _columns(con, schema: str, table: str) -> list[str]:
+    import sqlalchemy as sa
+
+    rows = con.execute(
+        sa.text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
+            "ORDER BY ordinal_position"
+        ),
+        {"s": schema, "t": table},
+    )
+    return [r[0] for r in rows]
 
 
 def _order(con, schema: str, table: str) -> str | None:
@@ -340,7 +366,8 @@ def read_chunks(
 ):
     """A table's rows in their stored order, ``chunk_rows`` at a time, only ``columns`` and the geometry.
 
-    Read through a server-side cursor, so memory holds one chunk whatever the table's size; ``bbox``
+    Read as Arrow record batches over libpq's binary protocol (ADBC's PostgreSQL driver), streamed, so
+    memory holds about one chunk whatever the table's size and no Python object is made per row; ``bbox``
     (minx, miny, maxx, maxy) keeps the rows whose geometry's box meets it (``&&``, the GiST index).
 
     Parameters
@@ -361,24 +388,51 @@ def read_chunks(
     GeoDataFrame
         The next chunk, geometry named ``geometry``.
     """
-    import sqlalchemy as sa
+    import adbc_driver_postgresql.dbapi as adbc
+    import pyarrow as pa
+    import shapely
 
     u = as_url(url)
     with engine(u).connect() as con:
         col, srid = _geometry_columns(con, u.schema)[name]
         order = _order(con, u.schema, name)
-        picked = ", ".join([*(_q(c) for c in columns), _q(col)])
-        sql = f"SELECT {picked} FROM {_q(u.schema)}.{_q(name)}"
-        params: dict = {}
-        if bbox is not None:
-            sql += f" WHERE {_q(col)} && ST_MakeEnvelope(:x0, :y0, :x1, :y1, :srid)"
-            params = dict(zip(("x0", "y0", "x1", "y1"), map(float, bbox), strict=True)) | {"srid": srid}
-        sql += f" ORDER BY {_q(order)}" if order else ""
-        streaming = con.execution_options(stream_results=True, max_row_buffer=chunk_rows)
-        for chunk in gpd.read_postgis(
-            sa.text(sql).bindparams(**params), streaming, geom_col=col, crs=srid or None, chunksize=chunk_rows
-        ):
-            yield chunk.rename_geometry("geometry") if col != "geometry" else chunk
+    picked = ", ".join([*(_q(c) for c in columns), f"ST_AsBinary({_q(col)}) AS zonekit_wkb"])
+    sql = f"SELECT {picked} FROM {_q(u.schema)}.{_q(name)}"
+    if bbox is not None:
+        x0, y0, x1, y1 = (float(v) for v in bbox)  # numbers only: written as their repr
+        sql += f" WHERE {_q(col)} && ST_MakeEnvelope({x0!r}, {y0!r}, {x1!r}, {y1!r}, {int(srid)})"
+    sql += f" ORDER BY {_q(order)}" if order else ""
+
+    def frame(table: pa.Table) -> gpd.GeoDataFrame:
+        wkb = table.column("zonekit_wkb").to_numpy(zero_copy_only=False)
+        attrs = table.drop_columns(["zonekit_wkb"]).to_pandas()
+        return gpd.GeoDataFrame(attrs, geometry=shapely.from_wkb(wkb), crs=srid or None)
+
+    # Arrow batches straight from libpq's binary protocol (ADBC): no Python object per row
+    with adbc.connect(u.libpq_url()) as db, db.cursor() as cur:
+        cur.execute(sql)
+        waiting: list[pa.RecordBatch] = []
+        held, given = 0, 0
+        for batch in cur.fetch_record_batch():
+            waiting.append(batch)
+            held += batch.num_rows
+            while held >= chunk_rows:
+                table = pa.Table.from_batches(waiting)
+                yield frame(table.slice(0, chunk_rows))
+                given += 1
+                rest = table.slice(chunk_rows)
+                waiting, held = rest.to_batches(), rest.num_rows
+        if held or not given:  # the last part; an empty table still gives one (empty) chunk
+            yield frame(pa.Table.from_batches(waiting) if held else _empty(columns))
+
+
+def _empty(columns: Sequence[str]):
+    """An empty result with ``columns`` and the geometry's WKB."""
+    import pyarrow as pa
+
+    return pa.table(
+        {**{c: pa.array([], pa.null()) for c in columns}, "zonekit_wkb": pa.array([], pa.binary())}
+    )
 
 
 def write_tables(
@@ -427,9 +481,25 @@ def write_tables(
             else:
                 con.execute(sa.text(f"DROP TABLE IF EXISTS {_q(u.schema)}.{_q(name)} CASCADE"))
             frame = df.reset_index(drop=True).assign(zonekit_row=range(start, start + len(df)))
-            if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
+            if (
+                isinstance(frame, gpd.GeoDataFrame)
+                and frame.geometry.name in frame
+                and frame.geometry.notna().any()
+            ):
                 frame.to_postgis(
                     name, con, schema=u.schema, if_exists="append" if adding else "replace", index=False
+                )
+            elif isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:  # no shape at all yet
+                from geoalchemy2 import Geometry
+
+                geom, srid = frame.geometry.name, frame.crs.to_epsg() if frame.crs is not None else -1
+                pd.DataFrame(frame).assign(**{geom: None}).to_sql(
+                    name,
+                    con,
+                    schema=u.schema,
+                    if_exists="append" if adding else "replace",
+                    index=False,
+                    dtype={geom: Geometry("GEOMETRY", srid=srid or -1)},
                 )
             else:
                 pd.DataFrame(frame).to_sql(
