@@ -12,7 +12,7 @@ printed: messages name the URL with the password left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -437,7 +437,7 @@ def _empty(columns: Sequence[str]):
 
 def write_tables(
     url: str | StudyURL,
-    tables: Mapping[str, pd.DataFrame],
+    tables: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]],
     *,
     ids: Mapping[str, str] | None = None,
     append: frozenset[str] = frozenset(),
@@ -453,7 +453,7 @@ def write_tables(
     url : str or StudyURL
         The study (its schema is created when missing).
     tables : mapping
-        Table name → frame.
+        Table name → frame, or its frames one chunk after another (a large layer in bounded memory).
     ids : mapping, optional
         Table name → its id column (a primary key).
     append : set of str
@@ -472,7 +472,7 @@ def write_tables(
                 {"s": u.schema},
             )
         }
-        for name, df in tables.items():
+        for name, given in tables.items():
             adding = name in append and name in present
             start = 0
             if adding:
@@ -480,34 +480,37 @@ def write_tables(
                 start = int(top) + 1 if top is not None else 0
             else:
                 con.execute(sa.text(f"DROP TABLE IF EXISTS {_q(u.schema)}.{_q(name)} CASCADE"))
-            frame = df.reset_index(drop=True).assign(zonekit_row=range(start, start + len(df)))
-            if (
-                isinstance(frame, gpd.GeoDataFrame)
-                and frame.geometry.name in frame
-                and frame.geometry.notna().any()
-            ):
-                frame.to_postgis(
-                    name, con, schema=u.schema, if_exists="append" if adding else "replace", index=False
-                )
-            elif isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:  # no shape at all yet
-                from geoalchemy2 import Geometry
-
-                geom, srid = frame.geometry.name, frame.crs.to_epsg() if frame.crs is not None else -1
-                pd.DataFrame(frame).assign(**{geom: None}).to_sql(
-                    name,
-                    con,
-                    schema=u.schema,
-                    if_exists="append" if adding else "replace",
-                    index=False,
-                    dtype={geom: Geometry("GEOMETRY", srid=srid or -1)},
-                )
-            else:
-                pd.DataFrame(frame).to_sql(
-                    name, con, schema=u.schema, if_exists="append" if adding else "replace", index=False
-                )
+            columns: list[str] = []
+            for k, df in enumerate([given] if isinstance(given, pd.DataFrame) else given):
+                more = adding or k > 0  # a table given in chunks: the first creates it, the others add
+                frame = df.reset_index(drop=True).assign(zonekit_row=range(start, start + len(df)))
+                start += len(df)
+                _write_frame(con, frame, name, u.schema, more)
+                columns = list(frame.columns)
             key = (ids or {}).get(name)
-            if key and not adding and key in frame.columns:
+            if key and not adding and key in columns:
                 con.execute(sa.text(f"ALTER TABLE {_q(u.schema)}.{_q(name)} ADD PRIMARY KEY ({_q(key)})"))
+
+
+def _write_frame(con, frame: pd.DataFrame, name: str, schema: str, more: bool) -> None:
+    """One frame into table ``name``: a PostGIS geometry column when it has shapes, typed when none yet."""
+    mode = "append" if more else "replace"
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame and frame.geometry.notna().any():
+        frame.to_postgis(name, con, schema=schema, if_exists=mode, index=False)
+    elif isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:  # no shape at all yet
+        from geoalchemy2 import Geometry
+
+        geom, srid = frame.geometry.name, frame.crs.to_epsg() if frame.crs is not None else -1
+        pd.DataFrame(frame).assign(**{geom: None}).to_sql(
+            name,
+            con,
+            schema=schema,
+            if_exists=mode,
+            index=False,
+            dtype={geom: Geometry("GEOMETRY", srid=srid or -1)},
+        )
+    else:
+        pd.DataFrame(frame).to_sql(name, con, schema=schema, if_exists=mode, index=False)
 
 
 def copy_study_in(study: str | Path, url: str | StudyURL) -> list[str]:
@@ -525,11 +528,20 @@ def copy_study_in(study: str | Path, url: str | StudyURL) -> list[str]:
     list of str
         The tables copied.
     """
+    from zonekit.layers.schema import SCHEMAS
+    from zonekit.layers.stream import LayerStream
     from zonekit.layers.study import list_tables as gpkg_tables
-    from zonekit.layers.study import read_table
+    from zonekit.layers.study import read_table, study_crs
 
     names = gpkg_tables(study)
-    write_tables(url, {n: read_table(study, n) for n in names}, ids=_layer_ids())
+    crs = study_crs(study)
+
+    def rows(name: str):  # a study layer chunk by chunk (bounded memory), any other table whole
+        if name in SCHEMAS and SCHEMAS[name].geometry == "required":
+            return LayerStream.from_study(study, name, crs, strict=False).chunks()
+        return read_table(study, name)
+
+    write_tables(url, {n: rows(n) for n in names}, ids=_layer_ids())
     return names
 
 
