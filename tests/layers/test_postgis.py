@@ -226,3 +226,22 @@ def test_parcels_stream_from_the_database_chunk_by_chunk_and_by_box(in_pg, sampl
     b = whole.geometry.bounds
     hit = (b.minx <= box[2]) & (b.maxx >= box[0]) & (b.miny <= box[3]) & (b.maxy >= box[1])
     assert 0 < len(near) < len(whole) and sorted(near["parcel_id"]) == sorted(whole.loc[hit, "parcel_id"])
+
+
+def test_results_go_into_postgis_tables_in_one_transaction(url, sample_study, tmp_path):
+    from zonekit.layers.postgis import StudyURL, read_tables
+
+    out = f"{url}&table=intensity_2025"
+    r = run("intensity", str(sample_study), "--out", out, "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "intensity_2025_scores" in r.stdout and StudyURL(url).parts.password not in r.stdout
+    r = run("intensity", str(sample_study), "--out", str(tmp_path / "i.csv"), "--lang", "en")
+    got = read_tables(url, ["intensity_2025", "intensity_2025_metadata"])
+    table, want = got["intensity_2025"], pd.read_csv(tmp_path / "i.csv")
+    assert isinstance(table, gpd.GeoDataFrame) and table.crs.to_epsg() == 4490  # parks with their indicators
+    assert table["park_id"].tolist() == want["park_id"].tolist()
+    # full precision in the database; the CSV rounds a score to 2 decimals
+    assert table["score"].to_numpy() == pytest.approx(want["score"].to_numpy(), abs=0.0051)
+    assert "storage CRS" in set(got["intensity_2025_metadata"]["key"])
+    r = run("intensity", str(sample_study), "--out", url)  # no table named
+    assert r.returncode == 2 and "table=NAME" in r.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.cli.options import (
+    OUT,
     STUDY,
     config_option,
     guard_out,
@@ -23,7 +24,7 @@ from zonekit.cli.options import (
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUT,
     callback=guard_out,
     help="Output: .xlsx, .csv (groups; candidates beside it), .gpkg (group geometries for maps), .parquet.",
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import STUDY, guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import OUT, STUDY, guard_out, lang_option, quiet_option, read, show, write_report
 
 
 @click.command()
@@ -14,7 +14,7 @@ from zonekit.cli.options import STUDY, guard_out, lang_option, quiet_option, rea
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUT,
     callback=guard_out,
     help="Output: .xlsx (a sheet per table), .csv (indicators; other tables beside it), .gpkg (park "
     "polygons with their indicators, for QGIS) or .parquet.",

@@ -97,7 +97,24 @@ class StudyArg(click.ParamType):
         return StudyURL(value)
 
 
+class OutArg(StudyArg):
+    """``--out``: a file, or ``postgresql://USER@HOST[:PORT]/DB?schema=S&table=T`` for results in PostGIS."""
+
+    name = "out"
+
+    def __init__(self) -> None:
+        super().__init__(exists=False)
+
+    def convert(self, value, param, ctx):  # noqa: D102 — click's API
+        got = super().convert(value, param, ctx)
+        if not isinstance(got, Path) and got.table is None:
+            self.fail("add &table=NAME to the URL: the table that gets the results", param, ctx)
+        return got
+
+
 URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+OUT = OutArg()
+"""``--out`` of the commands that write a report (a file, or a table in PostGIS)."""
 STUDY = StudyArg()
 """The STUDY argument of the commands that read a study (a file or a PostgreSQL URL)."""
 
@@ -106,7 +123,7 @@ def guard_out(ctx: click.Context, param: click.Parameter, value):
     """``--out`` callback: refuse, before any work, an output path that is a study."""
     from zonekit.layers.study import refuse_overwriting_study
 
-    if value is not None:
+    if isinstance(value, Path):  # a table in PostgreSQL is replaced in its own transaction
         refuse_overwriting_study(value)
     return value
 

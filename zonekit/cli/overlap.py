@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import STUDY, guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import OUT, STUDY, guard_out, lang_option, quiet_option, read, show, write_report
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
@@ -25,7 +25,7 @@ SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUT,
     callback=guard_out,
     help="Output: .xlsx, .csv (pairs; coverage beside it), .gpkg (overlap geometries for QGIS), .parquet.",
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from zonekit.cli.options import (
+    OUT,
     STUDY,
     config_option,
     guard_out,
@@ -41,7 +42,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUT,
     callback=guard_out,
     help="Output: .xlsx (plots, parks, zones), .csv (plots; the others beside it), .gpkg, .parquet.",
 )

@@ -59,6 +59,11 @@ class StudyURL:
         return unquote(self.parts.path.lstrip("/"))
 
     @property
+    def table(self) -> str | None:
+        """The table named by ``?table=`` (where results go), if any."""
+        return parse_qs(self.parts.query).get("table", [None])[0]
+
+    @property
     def name(self) -> str:
         """``database.schema``: how reports name the study."""
         return f"{self.database}.{self.schema}"

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +32,9 @@ from zonekit.reports.sheet_cells import fill_sheets
 from zonekit.vocabulary.labels import LAYER_ZH, SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
 from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
+
+if TYPE_CHECKING:
+    from zonekit.layers.postgis import StudyURL
 
 STORED_TEXT = (
     "reason",
@@ -150,7 +154,7 @@ def _say_values(s: pd.Series, names: dict) -> pd.Series:
 
 def write_tables(
     tables: dict[str, pd.DataFrame],
-    out: str | Path,
+    out: str | Path | StudyURL,
     *,
     main: str,
     lang: str = "en",
@@ -162,8 +166,9 @@ def write_tables(
     ----------
     tables : dict
         Table name → DataFrame (or GeoDataFrame).
-    out : path
-        ``.xlsx``, ``.csv``, ``.gpkg`` or ``.parquet``.
+    out : path or StudyURL
+        ``.xlsx``, ``.csv``, ``.gpkg`` or ``.parquet``; or ``postgresql://…?schema=S&table=T``: the tables
+        go into PostGIS as ``T`` (the main one), ``T_<name>`` and ``T_metadata``, in one transaction.
     main : str
         The table that a single-table format (csv, parquet) holds in ``out`` itself.
     lang : {"en", "zh"}
@@ -176,6 +181,10 @@ def write_tables(
     list of Path
         Every file written.
     """
+    from zonekit.layers import postgis
+
+    if postgis.is_url(out):
+        return _write_url(tables, postgis.as_url(out), main=main, metadata=metadata)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -324,6 +333,26 @@ def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
 
 _FORMULA_START = r"^[=+\-@\t\r]"  # what a spreadsheet would read as the start of a formula
 _DIGITS_AS_TEXT = r'="\d+"'  # how csv_rounded keeps a code's digits: a formula giving only that text
+
+
+def _write_url(tables: dict[str, pd.DataFrame], out: StudyURL, *, main: str, metadata: dict | None) -> list:
+    """The tables into PostGIS: ``<table>`` for the main one, ``<table>_<name>`` for the others, one transaction.
+
+    Column names stay the machine's (for SQL); values are the tables' own; the metadata is a key/value
+    table ``<table>_metadata``.
+    """
+    from zonekit.layers import postgis
+
+    base = out.table or main
+    named = {base if n == main else f"{base}_{n}": df for n, df in finite_tables(tables)[0].items()}
+    meta = metadata or {}
+    named[f"{base}_metadata"] = pd.DataFrame(
+        {"key": list(map(str, meta)), "value": [str(v) for v in meta.values()]}
+    )
+    postgis.write_tables(
+        out, {n: _text_safe(df) if not isinstance(df, gpd.GeoDataFrame) else df for n, df in named.items()}
+    )
+    return [f"{out} → {', '.join(named)}"]
 
 
 def text_matches(s: pd.Series, pattern: str) -> np.ndarray | None:
