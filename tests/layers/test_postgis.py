@@ -245,3 +245,43 @@ def test_results_go_into_postgis_tables_in_one_transaction(url, sample_study, tm
     assert "storage CRS" in set(got["intensity_2025_metadata"]["key"])
     r = run("intensity", str(sample_study), "--out", url)  # no table named
     assert r.returncode == 2 and "table=NAME" in r.stderr
+
+
+def test_yearly_monitoring_of_a_study_in_postgis_gives_the_geopackages_tables(url, sample_study, tmp_path):
+    import shutil
+
+    study = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, study)
+    assert run("snapshot", str(study), "--date", "2024-12-31").returncode == 0  # kept inside the study
+    assert run("import", str(study), "--into", url).returncode == 0  # snapshots go along
+    a, b = tmp_path / "pg", tmp_path / "gpkg"
+    a.mkdir(), b.mkdir()
+    dates = "2024-12-31,2025-12-31"
+    r = run("monitor", url, "--dates", dates, "--out", str(a / "m.csv"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    r = run("monitor", str(study), "--dates", dates, "--out", str(b / "m.csv"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    got, want = _csv_tables(a, "m"), _csv_tables(b, "m")
+    assert got.keys() == want.keys() and len(got) == 2
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], obj=name)
+    assert set(want[".by_date.csv"]["snapshot"]) == {"2024-12-31"}  # both dates served by the one snapshot
+    r = run("monitor", url, "--dates", "2023-12-31,2025-12-31", "--out", str(a / "x.csv"))
+    assert r.returncode == 1 and "2024-12-31" in r.stderr and _password(url) not in r.stderr
+
+
+def _password(url: str) -> str:
+    from zonekit.layers.postgis import StudyURL
+
+    return StudyURL(url).parts.password or "\\0"
+
+
+def test_a_layer_imported_into_an_empty_schema_makes_a_study_there(url, sample_study, tmp_path):
+    import zonekit
+
+    src = tmp_path / "parks.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(sample_study, layer="parks"), src)
+    r = run("import", str(src), "--into", url, "--as", "parks")
+    assert r.returncode == 0, r.stderr
+    st = zonekit.read_study(url)
+    assert list(st) == ["parks"] and len(st["parks"]) == 13 and st.crs.to_epsg() == 4490

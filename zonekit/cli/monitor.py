@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from zonekit.cli.options import (
+    OUT,
+    STUDY,
     config_option,
     guard_out,
     lang_option,
-    potential_inputs,
     quiet_option,
+    read,
     show,
     write_report,
 )
@@ -33,16 +35,16 @@ def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
 
 
 @click.command()
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.option(
     "--dates", "days", required=True, callback=_days, help="Statistics dates, e.g. 2024-12-31,2025-12-31."
 )
 @click.option(
     "--out",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUT,
     callback=guard_out,
-    help="Output: .xlsx (the change, then park × date), .csv, .gpkg, .parquet.",
+    help="Output: .xlsx (the change, then park × date), .csv, .gpkg, .parquet, or a PostGIS table.",
 )
 @config_option("potential")
 @lang_option
@@ -67,24 +69,32 @@ def monitor(study: Path, days: list[str], out: Path, config: Path | None, lang: 
 
     from zonekit import api
     from zonekit.layers.snapshots import serving, snapshot_dates
-    from zonekit.layers.study import list_tables, read_study
+    from zonekit.layers.study import list_tables
     from zonekit.reports.tables import localised
 
-    inputs = potential_inputs(study)
-    present = list_tables(study)
-    keys = sorted({d for days_ in snapshot_dates(present).values() for d in days_})
-    wanted = [
-        n for n in ("landuse", "enterprises") if n in present or any(k.startswith(n + "_") for k in present)
-    ]
-    for day in days if keys else ():  # a date no snapshot serves: said with the study's name, before any work
-        serving(keys, pd.Timestamp(day), layer="landuse", study=study)
+    dated = snapshot_dates(list_tables(study))
+    for (
+        layer,
+        layer_days,
+    ) in dated.items():  # a date no snapshot serves: said, naming the study, before any work
+        for day in days:
+            serving(layer_days, pd.Timestamp(day), layer=layer, study=str(study))
+    own = () if dated else ("landuse", "enterprises")  # with snapshots, they stand in for the current layers
+    st = read(study, ("parks",), ("supply", "approvals", "zones", *own), stream=("landuse",))
     snapshots = {}
-    for key in keys:  # read lazily: the parcels stream through the analysis chunk by chunk
-        st = read_study(study, layers=wanted, stream=("landuse",), on=key)
-        snapshots[key] = {"parcels": st.get("landuse"), "enterprises": st.get("enterprises")}
-    zones = read_study(study, layers=["zones"])["zones"] if "zones" in present else None
+    for key in sorted({d for layer_days in dated.values() for d in layer_days}):
+        got = read(study, (), ("landuse", "enterprises"), stream=("landuse",), on=key)  # read lazily
+        snapshots[key] = {"parcels": got.get("landuse"), "enterprises": got.get("enterprises")}
     report = api.monitor(
-        inputs.pop("parks"), dates=days, config=config, zones=zones, snapshots=snapshots or None, **inputs
+        st["parks"],
+        dates=days,
+        parcels=st.get("landuse"),
+        enterprises=st.get("enterprises"),
+        supply=st.get("supply"),
+        approvals=st.get("approvals"),
+        zones=st.get("zones"),
+        snapshots=snapshots or None,
+        config=config,
     )
     flagged = report["change"][report["change"]["flags"] != ""][["park_id", "flags"]]
     if len(flagged):

@@ -157,16 +157,26 @@ def provenance_of(study=None, config=None) -> dict:
     return out
 
 
-def read(study, needed: tuple[str, ...] = (), optional: tuple[str, ...] = (), stream: tuple[str, ...] = ()):
+def read(
+    study,
+    needed: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
+    stream: tuple[str, ...] = (),
+    on=None,
+):
     """Read the layers a command uses: ``needed`` ones (an error names any missing) and ``optional`` ones.
 
-    Layers in ``stream`` are not read now: the analysis reads them chunk by chunk.
+    Layers in ``stream`` are not read now: the analysis reads them chunk by chunk. With ``on`` (a
+    statistics date), a layer kept in dated snapshots is read from the one serving it.
     """
+    from zonekit.layers.snapshots import snapshot_dates
     from zonekit.layers.study import list_tables, read_study
 
     present = list_tables(study)
+    if on is not None:
+        present = [*present, *snapshot_dates(present)]
     wanted = [*needed, *(n for n in optional if n in present)]
-    return read_study(study, layers=wanted or None, stream=stream)
+    return read_study(study, layers=wanted or None, stream=stream, on=on)
 
 
 def source_options(command):

@@ -386,6 +386,17 @@ def _retargeted(sql: str, old: str, new: str, geom: str | None) -> str:
     return sql
 
 
+def _fill_rtree(con: sqlite3.Connection, source: tuple[str, str], target: tuple[str, str]) -> None:
+    """Fill the new (empty) R-tree ``target`` from ``source``'s shadow tables, as built, not row by row.
+
+    Each is (schema, R-tree name), e.g. ``("stage", "rtree_parks_geom")``.
+    """
+    for part in ("node", "parent", "rowid"):
+        src, dst = f"{source[0]}.{_q(f'{source[1]}_{part}')}", f"{target[0]}.{_q(f'{target[1]}_{part}')}"
+        con.execute(f"DELETE FROM {dst}")
+        con.execute(f"INSERT INTO {dst} SELECT * FROM {src}")
+
+
 def _copy_within(con: sqlite3.Connection, src: str, dst: str) -> None:
     """Copy the layer ``src`` of ``main`` to ``dst`` (replacing one there): rows, R-tree, metadata, triggers.
 
@@ -413,21 +424,13 @@ def _copy_within(con: sqlite3.Connection, src: str, dst: str) -> None:
     if geom is not None and rtree in _tables(con, "main"):
         copy = f"rtree_{dst}_{geom}"
         con.execute(f"CREATE VIRTUAL TABLE main.{_q(copy)} USING rtree(id, minx, maxx, miny, maxy)")
-        for part in ("node", "parent", "rowid"):
-            con.execute(f"DELETE FROM main.{_q(f'{copy}_{part}')}")
-            con.execute(f"INSERT INTO main.{_q(f'{copy}_{part}')} SELECT * FROM main.{_q(f'{rtree}_{part}')}")
+        _fill_rtree(con, ("main", rtree), ("main", copy))
     present = _tables(con, "main")
     for meta in _META_TABLES:
         if meta in present:
             names = [c for c, _ in _columns(con, "main", meta)]
-            picked = ", ".join(
-                "?1"
-                if c == "table_name"
-                else "?1"
-                if c == "identifier" and meta == "gpkg_contents"
-                else _q(c)
-                for c in names
-            )
+            renamed = {"table_name"} | ({"identifier"} if meta == "gpkg_contents" else set())
+            picked = ", ".join("?1" if c in renamed else _q(c) for c in names)
             con.execute(
                 f"INSERT OR REPLACE INTO main.{meta} ({', '.join(map(_q, names))}) SELECT {picked} "
                 f"FROM main.{meta} WHERE lower(table_name) = lower(?2)",
@@ -499,11 +502,7 @@ def _copy_new(con: sqlite3.Connection, table: str) -> None:
         rtree = f"rtree_{table}_{geom}"
         if rtree in _tables(con, "stage"):
             con.execute(_stage_objects(con, rtree, "table")[0])
-            # the index GDAL built, copied as it is (its shadow tables) rather than rebuilt row by row
-            for part in ("node", "parent", "rowid"):
-                shadow = _q(f"{rtree}_{part}")
-                con.execute(f"DELETE FROM main.{shadow}")
-                con.execute(f"INSERT INTO main.{shadow} SELECT * FROM stage.{shadow}")
+            _fill_rtree(con, ("stage", rtree), ("main", rtree))
     _copy_meta_rows(con, table)
     seq = con.execute("SELECT seq FROM stage.sqlite_sequence WHERE name = ?", (table,)).fetchone()
     if seq is not None:

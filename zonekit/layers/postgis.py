@@ -203,29 +203,54 @@ def list_tables(url: str | StudyURL) -> list[str]:
     list of str
         Table names, sorted (empty when the schema does not exist).
     """
-    import sqlalchemy as sa
-
     u = as_url(url)
     with engine(u).connect() as con:
-        rows = con.execute(
-            sa.text(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = :s ORDER BY table_name"
-            ),
-            {"s": u.schema},
-        ).all()
-    return [r[0] for r in rows]
+        return sorted(_catalog(con, u.schema))
 
 
-def _geometry_columns(con, schema: str) -> dict[str, tuple[str, int]]:
+@dataclass(frozen=True)
+class _Table:
+    """What the catalog says of one table: its columns in order and its geometry column, if any."""
+
+    columns: tuple[str, ...]
+    geometry: str | None = None
+    srid: int = 0
+    kind: str | None = None
+
+    @property
+    def attributes(self) -> list[str]:
+        """The columns but the geometry and zonekit's row order."""
+        return [c for c in self.columns if c not in (self.geometry, "zonekit_row")]
+
+    @property
+    def order(self) -> str:
+        """``ORDER BY`` the stored row order, when the table keeps one."""
+        return ' ORDER BY "zonekit_row"' if "zonekit_row" in self.columns else ""
+
+
+def _catalog(con, schema: str) -> dict[str, _Table]:
+    """Every table of ``schema`` with its columns and geometry, from two catalog queries."""
     import sqlalchemy as sa
 
-    rows = con.execute(
+    columns: dict[str, list[str]] = {}
+    for table, column in con.execute(
         sa.text(
-            "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns WHERE f_table_schema = :s"
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = :s "
+            "ORDER BY table_name, ordinal_position"
         ),
         {"s": schema},
-    ).all()
-    return {r[0]: (r[1], int(r[2])) for r in rows}
+    ):
+        columns.setdefault(table, []).append(column)
+    geoms = {
+        r[0]: (r[1], int(r[2]), r[3])
+        for r in con.execute(
+            sa.text(
+                "SELECT f_table_name, f_geometry_column, srid, type FROM geometry_columns WHERE f_table_schema = :s"
+            ),
+            {"s": schema},
+        )
+    }
+    return {t: _Table(tuple(cols), *geoms.get(t, (None, 0, None))) for t, cols in columns.items()}
 
 
 def read_tables(url: str | StudyURL, names: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -243,63 +268,22 @@ def read_tables(url: str | StudyURL, names: Sequence[str] | None = None) -> dict
     dict
         Table name → frame, geometry renamed ``geometry``.
     """
-    import sqlalchemy as sa
+    import adbc_driver_postgresql.dbapi as adbc
 
     u = as_url(url)
-    out: dict[str, pd.DataFrame] = {}
     with engine(u).connect() as con:
-        geoms = _geometry_columns(con, u.schema)
-        present = set(
-            r[0]
-            for r in con.execute(
-                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
-                {"s": u.schema},
-            )
-        )
-        wanted = [n for n in (names if names is not None else sorted(present)) if n in present]
-        columns = {n: _columns(con, u.schema, n) for n in wanted}
-        orders = {n: _order(con, u.schema, n) for n in wanted}
-    for name in wanted:
-        if name in geoms:  # one chunk of the whole table, read as Arrow (see read_chunks)
-            attrs = [c for c in columns[name] if c not in (geoms[name][0], "zonekit_row")]
-            parts = list(read_chunks(u, name, attrs, 1 << 62))
-            out[name] = parts[0]
+        catalog = _catalog(con, u.schema)
+    out: dict[str, pd.DataFrame] = {}
+    for name in [n for n in (names if names is not None else sorted(catalog)) if n in catalog]:
+        t = catalog[name]
+        if t.geometry is not None:  # the whole table as one chunk, read as Arrow (see read_chunks)
+            out[name] = next(_arrow_chunks(u, name, t, t.attributes, 1 << 62))
             continue
-        import adbc_driver_postgresql.dbapi as adbc
-
-        order = orders[name]
-        sql = f"SELECT * FROM {_q(u.schema)}.{_q(name)}" + (f" ORDER BY {_q(order)}" if order else "")
         with adbc.connect(u.libpq_url()) as db, db.cursor() as cur:
-            cur.execute(sql)
+            cur.execute(f"SELECT * FROM {_q(u.schema)}.{_q(name)}{t.order}")
             df = cur.fetch_arrow_table().to_pandas()
         out[name] = df.drop(columns=[c for c in ("zonekit_row",) if c in df])
     return out
-
-
-def _columns(con, schema: str, table: str) -> list[str]:
-    import sqlalchemy as sa
-
-    rows = con.execute(
-        sa.text(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
-            "ORDER BY ordinal_position"
-        ),
-        {"s": schema, "t": table},
-    )
-    return [r[0] for r in rows]
-
-
-def _order(con, schema: str, table: str) -> str | None:
-    import sqlalchemy as sa
-
-    has = con.execute(
-        sa.text(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
-            "AND column_name = 'zonekit_row'"
-        ),
-        {"s": schema, "t": table},
-    ).first()
-    return "zonekit_row" if has else None
 
 
 def table_info(url: str | StudyURL, name: str) -> dict:
@@ -321,44 +305,32 @@ def table_info(url: str | StudyURL, name: str) -> dict:
     import sqlalchemy as sa
 
     u = as_url(url)
+    box = (np.nan, np.nan, np.nan, np.nan)
     with engine(u).connect() as con:
-        geoms = _geometry_columns(con, u.schema)
+        t = _catalog(con, u.schema)[name]
         table = f"{_q(u.schema)}.{_q(name)}"
         n = int(con.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() or 0)
-        cols = [
-            r[0]
-            for r in con.execute(
-                sa.text(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = :t "
-                    "ORDER BY ordinal_position"
-                ),
-                {"s": u.schema, "t": name},
-            )
-        ]
-        kind, box = None, (np.nan, np.nan, np.nan, np.nan)
-        if name in geoms:
-            col = geoms[name][0]
-            kind = con.execute(
-                sa.text("SELECT type FROM geometry_columns WHERE f_table_schema = :s AND f_table_name = :t"),
-                {"s": u.schema, "t": name},
-            ).scalar()
+        if t.geometry is not None:
             ext = con.execute(
                 sa.text(
-                    f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({_q(col)}) AS e "
-                    f"FROM {table}) AS x"
+                    f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({_q(t.geometry)}) "
+                    f"AS e FROM {table}) AS x"
                 )
             ).first()
             if ext is not None and ext[0] is not None:
                 box = (float(ext[0]), float(ext[1]), float(ext[2]), float(ext[3]))
-            cols = [c for c in cols if c != col]
-    fields = [c for c in cols if c != "zonekit_row"]
     kind = {
         "MULTIPOLYGON": "MultiPolygon",
         "POLYGON": "Polygon",
         "POINT": "Point",
         "MULTIPOINT": "MultiPoint",
-    }.get(str(kind).upper(), str(kind).title() if kind else None)
-    return {"features": n, "geometry_type": kind, "fields": np.array(fields), "total_bounds": np.array(box)}
+    }.get(str(t.kind).upper(), str(t.kind).title() if t.kind else None)
+    return {
+        "features": n,
+        "geometry_type": kind,
+        "fields": np.array(t.attributes),
+        "total_bounds": np.array(box),
+    }
 
 
 def read_chunks(
@@ -393,20 +365,25 @@ def read_chunks(
     GeoDataFrame
         The next chunk, geometry named ``geometry``.
     """
+    u = as_url(url)
+    with engine(u).connect() as con:
+        t = _catalog(con, u.schema)[name]
+    yield from _arrow_chunks(u, name, t, columns, chunk_rows, bbox=bbox)
+
+
+def _arrow_chunks(u: StudyURL, name: str, t: _Table, columns: Sequence[str], chunk_rows: int, *, bbox=None):
+    """:func:`read_chunks` once the table's catalog entry ``t`` is known."""
     import adbc_driver_postgresql.dbapi as adbc
     import pyarrow as pa
     import shapely
 
-    u = as_url(url)
-    with engine(u).connect() as con:
-        col, srid = _geometry_columns(con, u.schema)[name]
-        order = _order(con, u.schema, name)
-    picked = ", ".join([*(_q(c) for c in columns), f"ST_AsBinary({_q(col)}) AS zonekit_wkb"])
+    col, srid = _q(str(t.geometry)), t.srid
+    picked = ", ".join([*(_q(c) for c in columns), f"ST_AsBinary({col}) AS zonekit_wkb"])
     sql = f"SELECT {picked} FROM {_q(u.schema)}.{_q(name)}"
     if bbox is not None:
         x0, y0, x1, y1 = (float(v) for v in bbox)  # numbers only: written as their repr
-        sql += f" WHERE {_q(col)} && ST_MakeEnvelope({x0!r}, {y0!r}, {x1!r}, {y1!r}, {int(srid)})"
-    sql += f" ORDER BY {_q(order)}" if order else ""
+        sql += f" WHERE {col} && ST_MakeEnvelope({x0!r}, {y0!r}, {x1!r}, {y1!r}, {int(srid)})"
+    sql += t.order
 
     def frame(table: pa.Table) -> gpd.GeoDataFrame:
         wkb = table.column("zonekit_wkb").to_numpy(zero_copy_only=False)
@@ -445,11 +422,10 @@ def write_tables(
     tables: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]],
     *,
     ids: Mapping[str, str] | None = None,
-    append: frozenset[str] = frozenset(),
 ) -> None:
     """Write tables into the study's schema in one transaction: all of them, or (any failing) none.
 
-    Each table replaces one of its name (or, named in ``append``, adds rows to it). A GeoDataFrame gets a
+    Each table replaces one of its name. A GeoDataFrame gets a
     PostGIS geometry column in its CRS's SRID with a GiST index; ``ids`` names the column that gets a
     primary key; every table keeps its row order in a ``zonekit_row`` column.
 
@@ -461,8 +437,6 @@ def write_tables(
         Table name → frame, or its frames one chunk after another (a large layer in bounded memory).
     ids : mapping, optional
         Table name → its id column (a primary key).
-    append : set of str
-        Tables whose rows are added to the existing ones.
     """
     import sqlalchemy as sa
 
@@ -470,30 +444,17 @@ def write_tables(
     eng = engine(u)
     with eng.begin() as con:  # one transaction: a failure rolls every table back
         con.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {_q(u.schema)}"))
-        present = {
-            r[0]
-            for r in con.execute(
-                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
-                {"s": u.schema},
-            )
-        }
         for name, given in tables.items():
-            adding = name in append and name in present
-            start = 0
-            if adding:
-                top = con.execute(sa.text(f"SELECT max(zonekit_row) FROM {_q(u.schema)}.{_q(name)}")).scalar()
-                start = int(top) + 1 if top is not None else 0
-            else:
-                con.execute(sa.text(f"DROP TABLE IF EXISTS {_q(u.schema)}.{_q(name)} CASCADE"))
-            columns: list[str] = []
-            for k, df in enumerate([given] if isinstance(given, pd.DataFrame) else given):
-                more = adding or k > 0  # a table given in chunks: the first creates it, the others add
+            con.execute(sa.text(f"DROP TABLE IF EXISTS {_q(u.schema)}.{_q(name)} CASCADE"))
+            start, columns = 0, list[str]()
+            chunks = [given] if isinstance(given, pd.DataFrame) else given  # a table may come in chunks:
+            for k, df in enumerate(chunks):  # the first creates it, the others add to it
                 frame = df.reset_index(drop=True).assign(zonekit_row=range(start, start + len(df)))
+                _write_frame(con, frame, name, u.schema, more=k > 0)
                 start += len(df)
-                _write_frame(con, frame, name, u.schema, more)
                 columns = list(frame.columns)
             key = (ids or {}).get(name)
-            if key and not adding and key in columns:
+            if key and key in columns:
                 con.execute(sa.text(f"ALTER TABLE {_q(u.schema)}.{_q(name)} ADD PRIMARY KEY ({_q(key)})"))
 
 
@@ -533,21 +494,26 @@ def copy_study_in(study: str | Path, url: str | StudyURL) -> list[str]:
     list of str
         The tables copied.
     """
-    from zonekit.layers.schema import SCHEMAS
-    from zonekit.layers.stream import LayerStream
     from zonekit.layers.study import list_tables as gpkg_tables
-    from zonekit.layers.study import read_table, study_crs
 
     names = gpkg_tables(study)
-    crs = study_crs(study)
-
-    def rows(name: str):  # a study layer chunk by chunk (bounded memory), any other table whole
-        if name in SCHEMAS and SCHEMAS[name].geometry == "required":
-            return LayerStream.from_study(study, name, crs, strict=False).chunks()
-        return read_table(study, name)
-
-    write_tables(url, {n: rows(n) for n in names}, ids=_layer_ids())
+    write_tables(url, _study_tables(study, names), ids=_layer_ids())
     return names
+
+
+def _study_tables(study: str | Path, names: Sequence[str]) -> dict:
+    """Tables of a study GeoPackage to write: a layer chunk by chunk (bounded memory), any other whole."""
+    from zonekit.layers.schema import SCHEMAS
+    from zonekit.layers.stream import LayerStream
+    from zonekit.layers.study import read_table, study_crs
+
+    crs = study_crs(study)
+    return {
+        n: LayerStream.from_study(study, n, crs, strict=False).chunks()
+        if n in SCHEMAS and SCHEMAS[n].geometry == "required"
+        else read_table(study, n)
+        for n in names
+    }
 
 
 def _layer_ids() -> dict[str, str]:
@@ -592,8 +558,9 @@ def import_into(url: str | StudyURL, run: Callable[[Path], T], *, layer: str, cr
 
     The tables the import reads and writes — the layer, ``<layer>_rejected``, ``<layer>_previous`` and the
     bookkeeping tables — are copied into a temporary study GeoPackage, the import runs on it as on any
-    study (every check, ``--replace``, ``--append``), and what it changed is written back in one
-    transaction: a failed import leaves the schema as it was.
+    study (every check, ``--replace``, ``--append``, ``--stat-date``), and those tables with any the import
+    made (a dated snapshot) are written back in one transaction: a failed import leaves the schema as it
+    was.
 
     Parameters
     ----------
@@ -614,14 +581,7 @@ def import_into(url: str | StudyURL, run: Callable[[Path], T], *, layer: str, cr
     import tempfile
 
     from zonekit.geo import gpkg
-    from zonekit.layers.study import (
-        IMPORTS_TABLE,
-        META_TABLE,
-        REPAIRS_TABLE,
-        create_study,
-        read_table,
-        rejected_name,
-    )
+    from zonekit.layers.study import IMPORTS_TABLE, META_TABLE, REPAIRS_TABLE, create_study, rejected_name
     from zonekit.layers.study import list_tables as gpkg_tables
 
     u = as_url(url)
@@ -638,6 +598,7 @@ def import_into(url: str | StudyURL, run: Callable[[Path], T], *, layer: str, cr
         present = {n: df for n, df in have.items() if n != META_TABLE}
         if present:
             gpkg.write_layers(stage, present)
+        before = set(gpkg_tables(stage)) - ({META_TABLE} if META_TABLE not in have else set())
         try:
             result = run(stage)
         except ZonekitError as err:  # the message names the study the user gave, not the working copy
@@ -646,7 +607,8 @@ def import_into(url: str | StudyURL, run: Callable[[Path], T], *, layer: str, cr
                 k: v.replace(str(stage), str(u)) if isinstance(v, str) else v for k, v in err.values.items()
             }
             raise
-        names = [n for n in [META_TABLE, *touched] if n in gpkg_tables(stage)]
-        out = {n: read_table(stage, n) for n in names}
-    write_tables(u, out, ids=_layer_ids())
+        after = gpkg_tables(stage)
+        made = [n for n in after if n not in before]  # a new study's record, a dated snapshot (--stat-date)
+        names = list(dict.fromkeys([*made, *(n for n in touched if n in after)]))
+        write_tables(u, _study_tables(stage, names), ids=_layer_ids())  # while the working copy exists
     return result

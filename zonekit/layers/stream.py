@@ -165,9 +165,16 @@ class LayerStream:
 
     @classmethod
     def from_url(
-        cls, url: StudyURL, name: str, crs: pyproj.CRS, *, chunk_rows: int | None = None, strict: bool = True
+        cls,
+        url: StudyURL,
+        name: str,
+        crs: pyproj.CRS,
+        *,
+        chunk_rows: int | None = None,
+        strict: bool = True,
+        table: str | None = None,
     ) -> LayerStream:
-        """A table of a study in PostgreSQL, read only when iterated (a server-side cursor, chunk by chunk).
+        """A table of a study in PostgreSQL, read only when iterated (Arrow batches, chunk by chunk).
 
         Parameters
         ----------
@@ -181,6 +188,8 @@ class LayerStream:
             Features per chunk (default :data:`CHUNK_ROWS`).
         strict : bool, default True
             As for :meth:`from_study`.
+        table : str, optional
+            The table to read, when it is not ``name`` (a dated snapshot of the layer).
 
         Returns
         -------
@@ -189,12 +198,24 @@ class LayerStream:
         """
         from zonekit.layers import postgis
 
-        info = postgis.table_info(url, name)
+        info = postgis.table_info(url, table or name)
         box = info["total_bounds"]
         box = tuple(float(v) for v in box) if np.all(np.isfinite(box)) else None
         fields = tuple(map(str, info["fields"]))
         n = int(info["features"])
-        return cls(name, crs, fields, n, None, None, chunk_rows or CHUNK_ROWS, box, strict=strict, url=url)
+        return cls(
+            name,
+            crs,
+            fields,
+            n,
+            None,
+            None,
+            chunk_rows or CHUNK_ROWS,
+            box,
+            strict=strict,
+            table=table,
+            url=url,
+        )
 
     def __len__(self) -> int:
         return self.n
@@ -327,7 +348,7 @@ class LayerStream:
             raise_if_invalid(problems, path=str(self.url or self.path))
 
     def _raw(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
-        """The chunks as stored: from the GeoPackage by GDAL's Arrow stream, or from PostgreSQL by a cursor."""
+        """The chunks as stored: from the GeoPackage by GDAL's Arrow stream, or from PostgreSQL by ADBC."""
         if self.url is not None:
             from zonekit.layers import postgis
 

@@ -283,7 +283,7 @@ def study_crs(path: str | Path) -> pyproj.CRS:
 class Study(Mapping):
     """The layers of a study file, by name, as (Geo)DataFrames; read with :func:`read_study`."""
 
-    path: Path
+    path: Path | postgis.StudyURL
     crs: pyproj.CRS
     layers: dict[str, pd.DataFrame | LayerStream] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
@@ -294,7 +294,7 @@ class Study(Mapping):
             return self.layers[name]
         except KeyError:
             raise StudyError(
-                "study.no_layer", path=self.path, layer=name, layers=", ".join(self.layers) or "-"
+                "study.no_layer", path=str(self.path), layer=name, layers=", ".join(self.layers) or "-"
             ) from None
 
     def __contains__(self, name: object) -> bool:
@@ -312,7 +312,7 @@ class Study(Mapping):
             if name not in self.layers:
                 self[name]  # raises the "no layer" message
             if len(self.layers[name]) == 0:
-                raise StudyError("study.layer_empty", path=self.path, layer=name, purpose=purpose)
+                raise StudyError("study.layer_empty", path=str(self.path), layer=name, purpose=purpose)
 
     def get(self, name: str, default=None):
         """The layer ``name``, or ``default`` when the study has none.
@@ -379,7 +379,7 @@ def read_table(
 
 
 def read_study(
-    path: str | Path,
+    path: str | Path | postgis.StudyURL,
     *,
     layers: list[str] | None = None,
     validate_schema: bool = True,
@@ -390,8 +390,8 @@ def read_study(
 
     Parameters
     ----------
-    path : str or Path
-        The study GeoPackage.
+    path : str, Path or StudyURL
+        The study GeoPackage, or a ``postgresql://…?schema=…`` URL.
     layers : list of str, optional
         Only these layers (default: every study layer present).
     validate_schema : bool, default True
@@ -411,18 +411,14 @@ def read_study(
     """
     from zonekit.layers.snapshots import serving, snapshot_dates, snapshot_name
 
-    if postgis.is_url(path):
-        return _read_url_study(
-            postgis.as_url(path), layers=layers, validate_schema=validate_schema, stream=stream
-        )
-    path = Path(path)
-    meta = study_meta(path)
+    where: Path | postgis.StudyURL = postgis.as_url(path) if postgis.is_url(path) else Path(path)
+    meta = study_meta(where)
     crs = pyproj.CRS.from_user_input(meta["crs"])
-    present = list_tables(path)
+    present = list_tables(where)
     tables: dict[str, str] = {}
     if on is not None:
         for layer, days in snapshot_dates(present).items():
-            day = serving(days, pd.Timestamp(on), layer=layer, study=path)
+            day = serving(days, pd.Timestamp(on), layer=layer, study=str(where))
             tables[layer] = snapshot_name(layer, day)
     present = [*present, *(n for n in tables if n not in present)]
     wanted = [n for n in (layers or LAYER_NAMES) if n in present]
@@ -431,11 +427,14 @@ def read_study(
     for name in wanted:
         table = tables.get(name, name)
         if name in stream:
-            out[name] = LayerStream.from_study(
-                path, name, crs, strict=validate_schema, table=None if table == name else table
+            own = None if table == name else table
+            out[name] = (
+                LayerStream.from_url(where, name, crs, strict=validate_schema, table=own)
+                if isinstance(where, postgis.StudyURL)
+                else LayerStream.from_study(where, name, crs, strict=validate_schema, table=own)
             )
             continue
-        df = read_table(path, table, problems=problems if validate_schema else None, schema=name)
+        df = read_table(where, table, problems=problems if validate_schema else None, schema=name)
         if (
             validate_schema
             and isinstance(df, gpd.GeoDataFrame)
@@ -449,38 +448,9 @@ def read_study(
     if layers:
         missing = [n for n in layers if n not in present]
         if missing:
-            raise StudyError("study.no_layers", path=path, layers=", ".join(missing))
-    raise_if_invalid(problems, path=str(path))
-    return Study(path, crs, out, {k: v for k, v in tables.items() if k in out})
-
-
-def _read_url_study(
-    url: postgis.StudyURL, *, layers: list[str] | None, validate_schema: bool, stream: tuple[str, ...]
-) -> Study:
-    """:func:`read_study` of a study in PostgreSQL: layers in ``stream`` read by a cursor, chunk by chunk."""
-    meta = study_meta(url)
-    crs = pyproj.CRS.from_user_input(meta["crs"])
-    present = postgis.list_tables(url)
-    wanted = [n for n in (layers or LAYER_NAMES) if n in present]
-    if layers:
-        missing = [n for n in layers if n not in present]
-        if missing:
-            raise StudyError("study.no_layers", path=str(url), layers=", ".join(missing))
-    problems: list[str] = []
-    out: dict[str, pd.DataFrame | LayerStream] = {
-        name: LayerStream.from_url(url, name, crs, strict=validate_schema)
-        for name in wanted
-        if name in stream
-    }  # read chunk by chunk through a server-side cursor when the analysis iterates them
-    for name, df in postgis.read_tables(url, [n for n in wanted if n not in stream]).items():
-        df = conform(df, SCHEMAS[name], problems if validate_schema else None)
-        if isinstance(df, gpd.GeoDataFrame) and df.crs is not None and not df.crs.equals(crs):
-            problems.append(f"layer '{name}' is in {df.crs.to_string()}, not the study's {crs.to_string()}")
-        if validate_schema:
-            problems.extend(validate(df, SCHEMAS[name]))
-        out[name] = df
-    raise_if_invalid(problems, path=str(url))
-    return Study(url, crs, out)  # type: ignore[arg-type]
+            raise StudyError("study.no_layers", path=str(where), layers=", ".join(missing))
+    raise_if_invalid(problems, path=str(where))
+    return Study(where, crs, out, {k: v for k, v in tables.items() if k in out})
 
 
 def _study_error(err: Exception, path: Path) -> StudyError:
