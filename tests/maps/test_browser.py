@@ -493,3 +493,32 @@ def test_a_hostile_parcel_number_is_shown_as_text(browser, hostile_study, tmp_pa
     assert page.evaluate("window.__xss") is None
     assert page.locator(".zonekit-parcel img").count() == 0
     assert log["errors"] == []
+
+
+@pytest.fixture(scope="module")
+def planner_map_en(tmp_path_factory) -> Path:
+    """The sample's atlas map under --lang en."""
+    import zonekit
+
+    out = tmp_path_factory.mktemp("planner_en") / "atlas"
+    zonekit.atlas(None, out, lang="en", year=2026)
+    return out / "map.html"
+
+
+def test_the_parcel_in_the_panel_is_said_in_english_under_lang_en(browser, planner_map_en, sample_study):
+    pid, code, lat, lon, m2 = _parcel_inside(sample_study, "NT01-2")
+    page, errors = _page(browser, planner_map_en, 1280, 720)
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-overlays label:has-text('Land use') input").check()
+    page.mouse.move(640, 700)
+    xy = page.evaluate(
+        f"""() => {{ const m = {MAP_VAR}; m.setView([{lat}, {lon}], 17, {{animate: false}});
+             const p = m.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}"""
+    )
+    page.mouse.click(xy[0], xy[1])
+    page.wait_for_selector(".leaflet-popup-content .zonekit-parcel", timeout=5_000)
+    parcel = page.locator(".leaflet-popup-content .zonekit-parcel").inner_text()
+    assert "Parcel here" in parcel and pid in parcel and code in parcel and "Land use" in parcel
+    assert f"{m2 / 1e4:.2f} ha" in parcel and f"{m2 * 15 / 1e4:.1f} mu" in parcel
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in parcel.replace(pid, ""))  # no Chinese left
+    assert errors == []
