@@ -285,3 +285,50 @@ def test_a_layer_imported_into_an_empty_schema_makes_a_study_there(url, sample_s
     assert r.returncode == 0, r.stderr
     st = zonekit.read_study(url)
     assert list(st) == ["parks"] and len(st["parks"]) == 13 and st.crs.to_epsg() == 4490
+
+
+def test_a_snapshot_in_postgis_is_a_copy_with_its_key_and_index_and_serves_monitor(
+    in_pg, sample_study, tmp_path
+):
+    schema = _schema(in_pg)
+    r = run("snapshot", in_pg, "--date", "2024-12-31", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "landuse_20241231" in r.stdout and _password(in_pg) not in r.stdout
+    n = {
+        t: _sql(in_pg, f'SELECT count(*) FROM "{schema}"."{t}"')[0][0]
+        for t in ("landuse", "landuse_20241231")
+    }
+    assert (
+        n["landuse_20241231"] == n["landuse"] == pyogrio.read_info(sample_study, layer="landuse")["features"]
+    )
+    indexes = _sql(in_pg, "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = :s", s=schema)
+    copy = [d for t, d in indexes if t == "landuse_20241231"]
+    assert any("USING gist" in d for d in copy) and any("parcel_id" in d and "UNIQUE" in d for d in copy)
+    # the copy stays as it was when the current layer changes
+    _sql_exec(in_pg, f'DELETE FROM "{schema}"."landuse"')
+    assert _sql(in_pg, f'SELECT count(*) FROM "{schema}"."landuse_20241231"')[0][0] == n["landuse"]
+    dates = "2024-12-31,2025-12-31"  # both served by the copy, not by the emptied layer
+    r = run("monitor", in_pg, "--dates", dates, "--out", str(tmp_path / "m.csv"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert set(pd.read_csv(tmp_path / "m.by_date.csv")["snapshot"]) == {"2024-12-31"}
+
+
+def test_check_findings_go_into_a_postgis_table(in_pg, sample_study, tmp_path):
+    from zonekit.layers.postgis import read_tables
+
+    r = run("check", in_pg, "--out", f"{in_pg}&table=findings", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert run("check", str(sample_study), "--out", str(tmp_path / "f.csv"), "--lang", "en").returncode == 0
+    got, want = read_tables(in_pg, ["findings"])["findings"], pd.read_csv(tmp_path / "f.csv")
+    assert len(got) == len(want) > 0
+    assert sorted(got["check"]) == sorted(want["check"])
+
+
+def _sql_exec(url: str, query: str) -> None:
+    import sqlalchemy as sa
+
+    from zonekit.layers.postgis import StudyURL
+
+    eng = sa.create_engine(StudyURL(url).sqlalchemy_url(), poolclass=sa.pool.NullPool)
+    with eng.begin() as con:
+        con.execute(sa.text(query))

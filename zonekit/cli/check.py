@@ -6,16 +6,17 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import StudyArg, guard_out, lang_option, quiet_option, show, write_report
+from zonekit.cli.options import OUT, StudyArg, guard_out, lang_option, quiet_option, show, write_report
 
 
 @click.command()
 @click.argument("study", type=StudyArg(exists=False))
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OUT,
     callback=guard_out,
-    help="Write the findings: .xlsx (with a metadata sheet), .csv (utf-8-sig), .gpkg or .parquet.",
+    help="Write the findings: .xlsx (with a metadata sheet), .csv (utf-8-sig), .gpkg, .parquet, or a "
+    "table in PostGIS (postgresql://…?schema=S&table=T).",
 )
 @lang_option
 @quiet_option

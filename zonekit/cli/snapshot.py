@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import lang_option, quiet_option, show
+from zonekit.cli.options import STUDY, lang_option, quiet_option, show
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -19,7 +19,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 @click.command()
-@click.argument("study", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("study", type=STUDY)
 @click.option(
     "--date", "day", required=True, callback=_day, help="The statistics date the layers describe, YYYY-MM-DD."
 )
@@ -35,6 +35,7 @@ def snapshot(study: Path, day: str, lang: str) -> None:
     \b
     Examples:
       zonekit snapshot study.gpkg --date 2024-12-31
+      zonekit snapshot 'postgresql://gis@db.local/zones?schema=zj' --date 2024-12-31
       zonekit import 2025/DLTB.shp --into study.gpkg --as landuse --replace --stat-date 2025-12-31
       zonekit monitor study.gpkg --dates 2024-12-31,2025-12-31 --out 监测.xlsx
     """

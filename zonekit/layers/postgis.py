@@ -458,6 +458,30 @@ def write_tables(
                 con.execute(sa.text(f"ALTER TABLE {_q(u.schema)}.{_q(name)} ADD PRIMARY KEY ({_q(key)})"))
 
 
+def copy_tables(url: str | StudyURL, copies: Mapping[str, str]) -> None:
+    """Copy tables of the study's schema under new names, in one transaction: all of them, or none.
+
+    Each copy gets the source's columns, primary key, GiST index and rows (``CREATE TABLE … (LIKE …
+    INCLUDING ALL)``); a table of the copy's name is replaced.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    copies : mapping
+        Source table → copy's name (``landuse`` → ``landuse_20241231``).
+    """
+    import sqlalchemy as sa
+
+    u = as_url(url)
+    s = _q(u.schema)
+    with engine(u).begin() as con:
+        for src, dst in copies.items():
+            con.execute(sa.text(f"DROP TABLE IF EXISTS {s}.{_q(dst)} CASCADE"))
+            con.execute(sa.text(f"CREATE TABLE {s}.{_q(dst)} (LIKE {s}.{_q(src)} INCLUDING ALL)"))
+            con.execute(sa.text(f"INSERT INTO {s}.{_q(dst)} SELECT * FROM {s}.{_q(src)}"))
+
+
 def _write_frame(con, frame: pd.DataFrame, name: str, schema: str, more: bool) -> None:
     """One frame into table ``name``: a PostGIS geometry column when it has shapes, typed when none yet."""
     mode = "append" if more else "replace"

@@ -2,8 +2,8 @@
 
 A study keeps its current ``landuse`` and ``enterprises``, which every command reads. For monitoring it
 can also keep them as they were on statistics dates: ``landuse_20241231``, ``enterprises_20241231`` …,
-copies made inside the GeoPackage (``zonekit import … --stat-date``, ``zonekit snapshot``). A monitoring
-date is served by the latest snapshot on or before it.
+copies made inside the study, GeoPackage or PostGIS schema (``zonekit import … --stat-date``,
+``zonekit snapshot``). A monitoring date is served by the latest snapshot on or before it.
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from zonekit.errors import StudyError
+
+if TYPE_CHECKING:
+    from zonekit.layers.postgis import StudyURL
 
 SNAPSHOT_LAYERS = ("landuse", "enterprises")
 """The layers that change from one statistics date to the next and can be kept by date."""
@@ -123,7 +127,7 @@ def serving(
 
 
 def take_snapshot(
-    study: str | Path, day: str | pd.Timestamp, layers: Sequence[str] = SNAPSHOT_LAYERS
+    study: str | Path | StudyURL, day: str | pd.Timestamp, layers: Sequence[str] = SNAPSHOT_LAYERS
 ) -> list[str]:
     """Keep the study's current ``layers`` as they are now, as their snapshots on ``day``.
 
@@ -132,8 +136,8 @@ def take_snapshot(
 
     Parameters
     ----------
-    study : str or Path
-        The study GeoPackage.
+    study : str, Path or StudyURL
+        The study (a GeoPackage, or a schema in PostgreSQL).
     day : str or Timestamp
         The statistics date the layers describe.
     layers : sequence of str, default ``("landuse", "enterprises")``
@@ -150,12 +154,16 @@ def take_snapshot(
         When the study has none of ``layers``, or cannot be written.
     """
     from zonekit.geo import gpkg
+    from zonekit.layers import postgis
     from zonekit.layers.study import _study_error, list_tables, writing
 
     present = list_tables(study)
     copies = {name: snapshot_name(name, day) for name in layers if name in present}
     if not copies:
-        raise StudyError("study.no_layers", path=study, layers=", ".join(layers))
+        raise StudyError("study.no_layers", path=str(study), layers=", ".join(layers))
+    if postgis.is_url(study):  # copies made in the database, in one transaction
+        postgis.copy_tables(study, copies)
+        return list(copies.values())
     with writing(study):
         try:
             gpkg.copy_layers(study, copies)
