@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,postgis]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,postgis,cluster]'
 	touch $(STAMP)
 
 setup: $(STAMP)

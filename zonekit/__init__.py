@@ -50,6 +50,7 @@ _LAZY = {
     "versions": "zonekit.api",
     "map": "zonekit.api",
     "atlas": "zonekit.atlas_job",
+    "partition": "zonekit.layers.partitions",
     "set_language": "zonekit.vocabulary.messages",
     "language": "zonekit.vocabulary.messages",
 }

@@ -75,6 +75,7 @@ def intensity(
     by: str = "park",
     config: str | Path | dict | None = None,
     raster: str | Path | None = None,
+    cluster: str | None = None,
 ) -> Report:
     """Land intensive-use evaluation (土地集约利用评价) per park or per zone.
 
@@ -94,6 +95,10 @@ def intensity(
         Overrides of ``intensity_default.toml``.
     raster : path, optional
         A land-cover GeoTIFF summarised per unit.
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``): with ``parcels`` read from a
+        partitioned store (``zonekit partition``, then ``read_study(..., stream=("landuse",))``), one task
+        per partition on a dask.distributed cluster; the same numbers as without.
 
     Returns
     -------
@@ -103,7 +108,7 @@ def intensity(
         ``raster`` when given.
     """
     st = study_of(parks=parks, landuse=parcels, zones=zones, enterprises=enterprises)
-    tables, meta = intensity_tables(st, by=by, config=config, raster=raster)
+    tables, meta = intensity_tables(st, by=by, config=config, raster=raster, cluster=cluster)
     key = "park_id" if by == "park" else "zone_id"
     tables["indicators"] = _keyed(tables["indicators"], key)
     return Report(tables, {"area method": AREA_METHOD, **meta}, "indicators")

@@ -139,6 +139,22 @@ def test_areal_scale_interpolation_matches_pyproj():
     assert np.abs(want - want.mean()).max() > 1e-6  # the scale does vary across the sample
 
 
+def test_areas_do_not_depend_on_how_the_polygons_are_batched():
+    """A cluster cuts the parcels into partitions: every area must be the same bit for bit whatever the cut."""
+    rng = np.random.default_rng(11)
+    x, y = 380_000 + rng.uniform(0, 40_000, 30_000), 3_400_000 + rng.uniform(0, 40_000, 30_000)
+    boxes = shapely.box(x, y, x + rng.uniform(20, 400, len(x)), y + rng.uniform(20, 400, len(x)))
+    whole = ellipsoidal_area(boxes, "EPSG:4549")
+    for cut in (1, 7, 9_999, 10_001, 20_000):
+        parts = np.concatenate(
+            [ellipsoidal_area(boxes[i : i + cut], "EPSG:4549") for i in range(0, len(boxes), cut)]
+        )
+        assert np.array_equal(parts, whole), cut
+    lonlat = to_geographic(boxes[:2_000], "EPSG:4549")
+    one_by_one = np.array([ellipsoidal_area(lonlat[i : i + 1], 4490)[0] for i in range(len(lonlat))])
+    assert np.array_equal(one_by_one, ellipsoidal_area(lonlat, 4490))
+
+
 def test_one_part_multipolygons_as_geopackages_hold_them():
     """A GeoPackage's MultiPolygon layer wraps every parcel in a one-part MultiPolygon: same areas."""
     holed = shapely.box(120, 32, 120.01, 32.01).difference(shapely.box(120.002, 32.002, 120.004, 32.004))

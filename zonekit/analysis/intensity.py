@@ -14,8 +14,8 @@ Indicators whose denominator is zero are missing (NaN) and say why in ``notes`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -25,9 +25,11 @@ import shapely
 from zonekit.analysis.config import load_config
 from zonekit.choices import INDICATORS
 from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import apportion, intersection_areas
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
+from zonekit.layers.schema import raise_if_invalid
 from zonekit.layers.stream import LayerStream, stream_of
 from zonekit.vocabulary.messages import say
 
@@ -63,6 +65,8 @@ class IntensityResult:
     national: pd.DataFrame
     """Each indicator beside the national reference value (long format)."""
     metadata: dict[str, object]
+    parts: list = field(default_factory=list)
+    """What ``each`` returned for every chunk of parcels, in the layer's order."""
 
 
 def _units(study, by: str) -> gpd.GeoDataFrame:
@@ -130,6 +134,95 @@ def _class_sums(pairs: pd.DataFrame, lu: pd.DataFrame, n_units: int) -> pd.DataF
     df["A_ha"], df["A2_ha"] = df["A"] / M2_PER_HA, df["A2"] / M2_PER_HA
     df["parcels"] = np.bincount(a, minlength=n_units)
     return df
+
+
+def chunk_partial(
+    chunk: gpd.GeoDataFrame,
+    units: gpd.GeoDataFrame,
+    crs,
+    *,
+    pairs: pd.DataFrame | None = None,
+    threads: int | None = None,
+    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], object] | None = None,
+) -> tuple[pd.DataFrame, int, int, object]:
+    """One chunk of parcels reduced: per-unit sums, pair count, pairs wholly inside, and ``each``'s part.
+
+    The same function reduces a chunk on this machine and a partition on a cluster worker, so the two
+    runs add up the same numbers.
+
+    Parameters
+    ----------
+    chunk : GeoDataFrame
+        Parcels, in their schema's types.
+    units : GeoDataFrame
+        The polygons evaluated.
+    crs : CRS
+        The parcels' CRS.
+    pairs : DataFrame, optional
+        The overlay when the caller has it.
+    threads : int, optional
+        Threads for the overlay.
+    each : callable, optional
+        Another reduction of the same chunk and pairs.
+
+    Returns
+    -------
+    (DataFrame, int, int, object)
+    """
+    found = pairs
+    if found is None:
+        found = intersection_areas(units.geometry.values, chunk.geometry.values, crs, threads=threads)
+    extra = each(chunk, found) if each is not None else None
+    return _class_sums(found, chunk, len(units)), len(found), int(found["inside"].sum()), extra
+
+
+def partition_partial(
+    k: int, columns: list[str], *, units: gpd.GeoDataFrame, parcels: LayerStream, each=None
+) -> tuple[tuple[pd.DataFrame, int, int, object], list[str]]:
+    """A cluster task: partition ``k`` of the parcels read on the worker and reduced by :func:`chunk_partial`.
+
+    Parameters
+    ----------
+    k : int
+        The partition.
+    columns : list of str
+        The parcel columns read.
+    units : GeoDataFrame
+        The polygons evaluated (sent once to every worker).
+    parcels : LayerStream
+        The partitioned parcel layer (its store's manifest; the worker reads the partition's file).
+    each : callable, optional
+        Another reduction of the same chunk and pairs.
+
+    Returns
+    -------
+    (tuple, list of str)
+        The reduction, and the schema problems found in the partition.
+    """
+    chunk, problems = parcels.part(k, columns)
+    return chunk_partial(chunk, units, parcels.crs, threads=1, each=each), problems
+
+
+def _on_cluster(where: Cluster, units, parcels: LayerStream, columns: list[str], each) -> list:
+    """Every partition's reduction, computed on the cluster, in partition order; schema problems raised."""
+    from zonekit.errors import StudyError
+    from zonekit.geo.progress import bar as progress_bar
+
+    if parcels.store is None:
+        raise StudyError("cluster.not_partitioned", path=parcels.source)
+    n = len(parcels.store.files)
+    with progress_bar("progress.partitions", total=n, unit="unit.partitions") as bar:
+        got = map_partitions(
+            where,
+            partition_partial,
+            n,
+            broadcast={"units": units, "parcels": parcels, "each": each},
+            args=(columns,),
+            progress=lambda done: bar.update(done - bar.n),
+        )
+    problems = list(dict.fromkeys(p for _, found in got for p in found))
+    raise_if_invalid(problems, path=parcels.source)
+    return [r for r, _ in got]
 
 
 def indicators_from_sums(sums: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -279,8 +372,9 @@ def land_intensity(
     by: str = "park",
     config=None,
     threads: int | None = None,
-    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], None] | None = None,
+    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], object] | None = None,
     columns: tuple[str, ...] = (),
+    cluster: str | Cluster | None = None,
 ) -> IntensityResult:
     """Intensity indicators, scores and grades per park or per zone.
 
@@ -297,9 +391,14 @@ def land_intensity(
         Threads for the overlay (default: every core).
     each : callable, optional
         Called with each chunk of parcels and its overlay with the units, for analyses that reduce the
-        same pairs (the enterprises' land): the parcels are overlaid once.
+        same pairs (the enterprises' land): the parcels are overlaid once. What it returns for each chunk
+        is kept, in order, in the result's ``parts``. On a cluster it runs on the workers: a module-level
+        function (or a ``functools.partial`` of one) that pickles.
     columns : tuple of str, optional
         Parcel columns ``each`` needs beyond the indicators' own.
+    cluster : str or Cluster, optional
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``, else none): one task per partition
+        of a partitioned parcel layer (``zonekit partition``), the units sent once to every worker.
 
     Returns
     -------
@@ -320,6 +419,7 @@ def land_intensity(
         by=by,
         each=each,
         columns=columns,
+        cluster=cluster,
     )
 
 
@@ -332,8 +432,9 @@ def evaluate_units(
     threads: int | None = None,
     by: str = "unit",
     pairs: pd.DataFrame | None = None,
-    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], None] | None = None,
+    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], object] | None = None,
     columns: tuple[str, ...] = (),
+    cluster: str | Cluster | None = None,
 ) -> IntensityResult:
     """Intensity indicators, scores and grades of any polygons (parks, zones, boundary versions).
 
@@ -360,9 +461,12 @@ def evaluate_units(
     pairs : DataFrame, optional
         The overlay of ``units`` with ``lu`` (``intersection_areas``) when the caller has it: not computed again.
     each : callable, optional
-        Called with each chunk and its pairs (``a`` a unit's row, ``b`` a row of the chunk).
+        Called with each chunk and its pairs (``a`` a unit's row, ``b`` a row of the chunk); what it
+        returns is kept in the result's ``parts``.
     columns : tuple of str, optional
         Parcel columns ``each`` needs beyond the indicators' own.
+    cluster : str or Cluster, optional
+        Run the chunks as tasks on a dask.distributed cluster (see :func:`land_intensity`).
 
     Returns
     -------
@@ -379,16 +483,21 @@ def evaluate_units(
         if pairs is None
         else LayerStream.from_frame(lu, "landuse", chunk_rows=len(lu) or 1)
     )
-    sums, n_pairs, n_inside = None, 0, 0
-    for chunk in parcels.chunks([*PARCEL_COLUMNS, *columns]):
-        found = pairs
-        if found is None:
-            found = intersection_areas(units.geometry.values, chunk.geometry.values, crs, threads=threads)
-        part = _class_sums(found, chunk, len(units))
+    wanted = [*PARCEL_COLUMNS, *columns]
+    where = cluster_of(cluster) if pairs is None else None
+    partials: Iterable[tuple[pd.DataFrame, int, int, object]]
+    if where is not None:
+        partials = _on_cluster(where, units, parcels, wanted, each)
+    else:
+        partials = (
+            chunk_partial(chunk, units, crs, pairs=pairs, threads=threads, each=each)
+            for chunk in parcels.chunks(wanted)
+        )
+    sums, n_pairs, n_inside, parts = None, 0, 0, []
+    for part, found, inside, extra in partials:  # folded in the layer's order, on one machine or many
         sums = part if sums is None else sums + part  # every sum is additive over parcels
-        n_pairs, n_inside = n_pairs + len(found), n_inside + int(found["inside"].sum())
-        if each is not None:
-            each(chunk, found)
+        n_pairs, n_inside = n_pairs + found, n_inside + inside
+        parts.append(extra)
     assert sums is not None  # a stream gives at least one chunk, empty or not
     ind, notes = indicators_from_sums(sums)
     area_m2 = ellipsoidal_area(units.geometry.values, crs)
@@ -460,7 +569,10 @@ def evaluate_units(
             residential=str(cfg["zone_type"]["residential_max_ratio"]),
         ),
     }
-    return IntensityResult(out, scores, pd.DataFrame(rows), meta)
+    if where is not None:
+        meta["cluster"] = where.spec
+        meta.update({f"cluster {k}": v for k, v in where.stats.items()})
+    return IntensityResult(out, scores, pd.DataFrame(rows), meta, parts if each is not None else [])
 
 
 def regional_ranking(zones: pd.DataFrame, *, config=None) -> pd.DataFrame:

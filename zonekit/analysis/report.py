@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,28 @@ from zonekit.layers.stream import stream_of
 from zonekit.vocabulary.messages import say
 
 
+def enterprises_of(parks: pd.DataFrame, chunk, pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The enterprises' part of a chunk of parcels and its overlay with the parks (:func:`enterprise_part`).
+
+    Parameters
+    ----------
+    parks : DataFrame
+        The ``parks`` layer.
+    chunk : GeoDataFrame
+        A chunk of parcels.
+    pairs : DataFrame
+        Its overlay with the parks.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Per-enterprise partial sums and per-(enterprise, park) land.
+    """
+    return enterprise_part(chunk, parks, pairs)
+
+
 def intensity_tables(
-    study, *, by: str = "park", config=None, raster: str | Path | None = None
+    study, *, by: str = "park", config=None, raster: str | Path | None = None, cluster=None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, object]]:
     """Indicators, scores, national comparison; per park also 亩均 and control tables; raster summary.
 
@@ -41,23 +62,23 @@ def intensity_tables(
         Overrides of the default configuration (a TOML path or a dict).
     raster : str | Path, optional
         A land-cover raster.
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``: the parcels' partitions as tasks on a dask.distributed cluster.
     """
     config = load_config("intensity", config)  # resolved once, handed to every analysis below
     parcels = stream_of(study["landuse"], "landuse")  # a file's parcels pass through chunk by chunk
     firms_too = by == "park" and "enterprise_id" in parcels.columns
-    parts: list = []
     parks = study["parks"]
-
-    def enterprises_of(chunk, pairs) -> None:  # the parks' overlay of each chunk serves the enterprises too
-        parts.append(enterprise_part(chunk, parks, pairs))
-
+    # the parks' overlay of each chunk serves the enterprises too (on a cluster, on the workers)
     res = land_intensity(
         study,
         by=by,
         config=config,
-        each=enterprises_of if firms_too else None,
+        each=partial(enterprises_of, parks) if firms_too else None,
         columns=PARCEL_COLUMNS if firms_too else (),
+        cluster=cluster,
     )
+    parts = res.parts
     meta = dict(res.metadata)
     tables: dict[str, pd.DataFrame] = {
         "indicators": res.indicators,

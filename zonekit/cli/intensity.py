@@ -6,7 +6,17 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import OUT, STUDY, guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import (
+    OUT,
+    STUDY,
+    cluster_option,
+    guard_out,
+    lang_option,
+    quiet_option,
+    read,
+    show,
+    write_report,
+)
 
 
 @click.command()
@@ -36,9 +46,12 @@ from zonekit.cli.options import OUT, STUDY, guard_out, lang_option, quiet_option
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="TOML overriding the default ideals, weights, thresholds and cut-offs.",
 )
+@cluster_option
 @lang_option
 @quiet_option
-def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path | None, lang: str) -> None:
+def intensity(
+    study: Path, out: Path, by: str, raster: Path | None, config: Path | None, cluster, lang: str
+) -> None:
     """Land intensive-use evaluation (土地集约利用评价) of STUDY per park or zone.
 
     \b
@@ -66,6 +79,7 @@ def intensity(study: Path, out: Path, by: str, raster: Path | None, config: Path
         by=by,
         config=config,
         raster=raster,
+        cluster=cluster,
     )
     ind = report["indicators"]
     cols = ["name", "area_ha", "score", "grade"]

@@ -38,6 +38,7 @@ Examples:
   zonekit potential s.gpkg --date 2025-12-31 --out p.xlsx   the five kinds of low-efficiency land, potential
   zonekit snapshot s.gpkg --date 2024-12-31          keep this year's parcels and enterprises for monitoring
   zonekit monitor s.gpkg --dates 2024-12-31,2025-12-31 --out m.xlsx   each park on each date, and the change
+  zonekit partition s.gpkg --out landuse.parquet     parcels in partitions, for a province or a cluster
   zonekit map s.gpkg --out map.html --offline        an interactive map that needs no internet
   zonekit atlas --out atlas/                         the main job on the bundled sample
 """
@@ -56,6 +57,7 @@ COMMANDS = {
     "potential": "zonekit.cli.potential:potential",
     "monitor": "zonekit.cli.monitor:monitor",
     "snapshot": "zonekit.cli.snapshot:snapshot",
+    "partition": "zonekit.cli.partition:partition",
     "map": "zonekit.cli.map:map_command",
     "atlas": "zonekit.cli.atlas:atlas",
 }

@@ -47,6 +47,28 @@ quiet_option = click.option(
 )
 
 
+def _cluster(ctx: click.Context, param: click.Parameter, value: str | None):
+    if not value:
+        return None
+    from zonekit.geo.cluster import Cluster
+
+    try:
+        return Cluster(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+cluster_option = click.option(
+    "--cluster",
+    envvar="ZONEKIT_CLUSTER",
+    callback=_cluster,
+    metavar="local:N|tcp://HOST:PORT",
+    help="Run the parcels' partitions (zonekit partition) as tasks on a dask.distributed cluster: local:N "
+    "starts N worker processes here, tcp://HOST:PORT joins a running scheduler (its workers must see the "
+    "store at the same path). Same results as without. Default: ZONEKIT_CLUSTER, else none.",
+)
+
+
 # C0 and C1 controls (but newline and tab), DEL, and the bidirectional overrides that reorder a line
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

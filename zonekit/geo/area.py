@@ -248,42 +248,37 @@ SCALE_CELL_M = 2000.0  # cells of the areal-scale interpolation
 def _areal_scale(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> np.ndarray | None:
     """The projection's areal scale at projected points ``x``, ``y``; None where pyproj cannot give it.
 
-    :meth:`pyproj.Proj.get_factors` costs about half a microsecond a point. For many points it is called
-    only on a 3 × 3 stencil in every occupied ``SCALE_CELL_M`` cell, and each point gets the biquadratic
-    Lagrange interpolant of its cell: the scale of a map projection is smooth, and the interpolation
-    error (third derivatives times the cube of a kilometre) is below 1e-12 — far under the 1e-9 of the
-    areal-scale route itself.
+    :meth:`pyproj.Proj.get_factors` is called on a 3 × 3 stencil in every occupied ``SCALE_CELL_M``
+    cell, and each point gets the biquadratic Lagrange interpolant of its cell: the scale of a map
+    projection is smooth, and the interpolation error (third derivatives times the cube of a kilometre)
+    is below 1e-12 — far under the 1e-9 of the areal-scale route itself. A point's value depends only on
+    the point and its cell, never on the other points of the call, so the areas are the same to the last
+    bit however the parcels are batched (chunks, partitions, workers of a cluster).
     """
     unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
     h = SCALE_CELL_M / unit
     gx, gy = np.floor(x / h), np.floor(y / h)
-    cell = None
-    if len(x) > 10_000:
-        codes, uniq = pd.factorize(gx * 4_294_967_296.0 + gy)
-        if 9 * len(uniq) < len(x) // 2:
-            cell = codes
+    cell, uniq = pd.factorize(gx * 4_294_967_296.0 + gy)
     try:
         tr = _to_geographic(crs.to_wkt())
         proj = pyproj.Proj(crs)
-        if cell is None:
-            scale = np.asarray(proj.get_factors(*tr.transform(x, y)).areal_scale, dtype=float)
-        else:
-            cgx, cgy = np.empty(len(uniq)), np.empty(len(uniq))
-            cgx[cell], cgy[cell] = gx, gy  # every point of a cell writes the same value
-            cx, cy = (cgx + 0.5) * h, (cgy + 0.5) * h
-            off = np.array([-0.5, 0.0, 0.5]) * h
-            # stencil point (i, j) of a cell: x offset by off[i], y by off[j]
-            sx = np.repeat(cx[:, None] + off, 3, axis=1)
-            sy = np.tile(cy[:, None] + off, (1, 3))
-            grid = np.asarray(
-                proj.get_factors(*tr.transform(sx.ravel(), sy.ravel())).areal_scale, dtype=float
-            )
-            grid = grid.reshape(len(cx), 3, 3)
-            u = (x - cx[cell]) / (0.5 * h)
-            v = (y - cy[cell]) / (0.5 * h)
-            lu = np.stack([u * (u - 1) / 2, 1 - u * u, u * (u + 1) / 2], axis=1)
-            lv = np.stack([v * (v - 1) / 2, 1 - v * v, v * (v + 1) / 2], axis=1)
-            scale = np.einsum("ni,nij,nj->n", lu, grid[cell], lv)
+        cgx, cgy = np.empty(len(uniq)), np.empty(len(uniq))
+        cgx[cell], cgy[cell] = gx, gy  # every point of a cell writes the same value
+        cx, cy = (cgx + 0.5) * h, (cgy + 0.5) * h
+        off = np.array([-0.5, 0.0, 0.5]) * h
+        # stencil point (i, j) of a cell: x offset by off[i], y by off[j]
+        sx = np.repeat(cx[:, None] + off, 3, axis=1)
+        sy = np.tile(cy[:, None] + off, (1, 3))
+        grid = np.asarray(proj.get_factors(*tr.transform(sx.ravel(), sy.ravel())).areal_scale, dtype=float)
+        grid = grid.reshape(len(cx), 3, 3)[cell]
+        u = (x - cx[cell]) / (0.5 * h)
+        v = (y - cy[cell]) / (0.5 * h)
+        lu = (u * (u - 1) / 2, 1 - u * u, u * (u + 1) / 2)
+        lv = (v * (v - 1) / 2, 1 - v * v, v * (v + 1) / 2)
+        scale = np.zeros(len(x))
+        for i in range(3):  # nine terms, element by element in a fixed order (no reduction across points)
+            for j in range(3):
+                scale += lu[i] * grid[:, i, j] * lv[j]
     except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError):
         return None
     return scale if np.isfinite(scale).all() else None

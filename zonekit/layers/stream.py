@@ -26,6 +26,7 @@ from zonekit.geo.progress import tracked
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
 
 if TYPE_CHECKING:
+    from zonekit.layers.partitions import PartitionStore
     from zonekit.layers.postgis import StudyURL
 
 CHUNK_ROWS = 50_000
@@ -90,6 +91,8 @@ class LayerStream:
     """The table read when it is not ``name`` (a dated snapshot, ``landuse_20241231``, read as ``landuse``)."""
     url: StudyURL | None = None
     """The study in PostgreSQL (a :class:`~zonekit.layers.postgis.StudyURL`) when the layer is read from there."""
+    store: PartitionStore | None = None
+    """The partitioned GeoParquet store the layer is read from (one chunk per partition), when it has one."""
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int | None = None) -> LayerStream:
@@ -217,8 +220,49 @@ class LayerStream:
             url=url,
         )
 
+    @classmethod
+    def from_partitions(
+        cls, store: PartitionStore, name: str, crs: pyproj.CRS, *, strict: bool = True
+    ) -> LayerStream:
+        """A layer kept in a partitioned GeoParquet store (``zonekit partition``): one chunk per partition.
+
+        Parameters
+        ----------
+        store : PartitionStore
+            The store.
+        name : str
+            The layer name.
+        crs : pyproj.CRS
+            The study's storage CRS.
+        strict : bool, default True
+            As for :meth:`from_study`.
+
+        Returns
+        -------
+        LayerStream
+            Count, columns and extent from the store's manifest, nothing read yet.
+        """
+        b = store.bounds
+        box = None
+        if len(b) and np.isfinite(b).any():
+            box = (
+                float(np.nanmin(b[:, 0])),
+                float(np.nanmin(b[:, 1])),
+                float(np.nanmax(b[:, 2])),
+                float(np.nanmax(b[:, 3])),
+            )
+        chunk = max([*store.rows, 1])
+        fields = tuple(store.manifest["columns"])
+        return cls(name, crs, fields, len(store), None, None, chunk, box, strict=strict, store=store)
+
     def __len__(self) -> int:
         return self.n
+
+    @property
+    def source(self) -> str:
+        """Where the layer is read from, for messages (the password of a URL never shown)."""
+        where = self.url or self.path or (self.store.folder if self.store is not None else None)
+        return str(where) if where is not None else self.name
 
     def __contains__(self, column: object) -> bool:
         """Whether the layer has attribute ``column`` (as ``column in frame`` asks of a frame)."""
@@ -249,7 +293,14 @@ class LayerStream:
             b = shapely.bounds(self.frame.geometry.values)
             near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
             return self.frame.loc[near, [*wanted, self.frame.geometry.name]].reset_index(drop=True)
-        if self.url is not None:
+        if self.store is not None:
+            b = self.store.bounds
+            meets = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+            near = [self.store.read(int(k), wanted, bbox=box) for k in np.flatnonzero(meets)]
+            found = (
+                pd.concat(near) if len(near) > 1 else near[0] if near else self.store.read(0, wanted).iloc[:0]
+            )
+        elif self.url is not None:
             from zonekit.layers import postgis
 
             parts = list(
@@ -273,7 +324,7 @@ class LayerStream:
             problems: list[str] = []
             found = conform(found, schema, problems)
             if self.strict:
-                raise_if_invalid(problems + validate(found, schema), path=str(self.url or self.path))
+                raise_if_invalid(problems + validate(found, schema), path=self.source)
         return found.reset_index(drop=True)
 
     def select(
@@ -325,6 +376,22 @@ class LayerStream:
             pieces = tracked(pieces, "progress.parcels", total=self.n, unit="unit.parcels")
         yield from pieces
 
+    def stored_chunks(self) -> Iterator[gpd.GeoDataFrame]:
+        """Every column of the features, chunk by chunk, as stored: not brought to the schema's types.
+
+        For copying a layer elsewhere as it is (``zonekit partition``): a value the schema would refuse
+        is kept, for ``zonekit check`` to report.
+
+        Yields
+        ------
+        GeoDataFrame
+            The next chunk, indexed from 0.
+        """
+        pieces = self._slices(list(self.columns)) if self.frame is not None else self._raw(list(self.columns))
+        if self.n > self.chunk_rows:
+            pieces = tracked(pieces, "progress.parcels", total=self.n, unit="unit.parcels")
+        yield from pieces
+
     def _slices(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
         if self.frame is not None:
             frame = self.frame[[*wanted, self.frame.geometry.name]]
@@ -333,22 +400,56 @@ class LayerStream:
                 yield piece.set_axis(pd.RangeIndex(start, start + len(piece)))
 
     def _read(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
-        schema = narrowed(SCHEMAS[self.name], wanted) if self.name in SCHEMAS else None
         problems: list[str] = []
         start = 0
         for chunk in self._raw(wanted):
-            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            yield self._checked(chunk, wanted, start, problems)
             start += len(chunk)
-            if schema is not None:
-                chunk = conform(chunk, schema, problems if self.strict else None)
-                if self.strict:
-                    problems.extend(p for p in validate(chunk, schema) if p not in problems)
-            yield chunk
         if self.strict:
-            raise_if_invalid(problems, path=str(self.url or self.path))
+            raise_if_invalid(problems, path=self.source)
+
+    def _checked(self, chunk: gpd.GeoDataFrame, wanted: list[str], start: int, problems: list[str]):
+        """A chunk as read, indexed from ``start``, in its schema's types; its problems added to ``problems``."""
+        chunk.index = pd.RangeIndex(start, start + len(chunk))
+        if self.name in SCHEMAS:
+            schema = narrowed(SCHEMAS[self.name], wanted)
+            chunk = conform(chunk, schema, problems if self.strict else None)
+            if self.strict:
+                problems.extend(p for p in validate(chunk, schema) if p not in problems)
+        return chunk
+
+    def part(self, k: int, columns: Sequence[str] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+        """Partition ``k`` of a partitioned layer, as :meth:`chunks` gives it, and the problems found in it.
+
+        A task on a cluster worker reads its partition with this; the problems of every partition are
+        raised together by the caller, as :meth:`chunks` raises them after its last chunk.
+
+        Parameters
+        ----------
+        k : int
+            The partition.
+        columns : sequence of str, optional
+            Attribute columns to read (default: all).
+
+        Returns
+        -------
+        (GeoDataFrame, list of str)
+            The chunk, indexed by position in the layer, and the schema problems found in it.
+        """
+        if self.store is None:
+            raise ValueError("the layer is not partitioned")
+        asked = self.columns if columns is None else dict.fromkeys(columns)
+        wanted = [c for c in asked if c in self.columns]
+        chunk = self.store.read(k, wanted).set_crs(self.crs, allow_override=True)
+        problems: list[str] = []
+        return self._checked(chunk, wanted, sum(self.store.rows[:k]), problems), problems
 
     def _raw(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
-        """The chunks as stored: from the GeoPackage by GDAL's Arrow stream, or from PostgreSQL by ADBC."""
+        """The chunks as stored: by GDAL's Arrow stream, by ADBC, or one partition at a time."""
+        if self.store is not None:
+            for k in range(len(self.store.files)):
+                yield self.store.read(k, wanted).set_crs(self.crs, allow_override=True)
+            return
         if self.url is not None:
             from zonekit.layers import postgis
 

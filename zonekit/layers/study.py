@@ -263,7 +263,7 @@ def study_meta(path: str | Path | postgis.StudyURL) -> dict[str, str]:
     return dict(zip(df["key"], df["value"], strict=True))
 
 
-def study_crs(path: str | Path) -> pyproj.CRS:
+def study_crs(path: str | Path | postgis.StudyURL) -> pyproj.CRS:
     """The storage CRS of a study.
 
     Parameters
@@ -409,6 +409,7 @@ def read_study(
     Study
         A mapping of layer name → GeoDataFrame (DataFrame for ``enclaves``).
     """
+    from zonekit.layers.partitions import store_of
     from zonekit.layers.snapshots import serving, snapshot_dates, snapshot_name
 
     where: Path | postgis.StudyURL = postgis.as_url(path) if postgis.is_url(path) else Path(path)
@@ -426,6 +427,11 @@ def read_study(
     problems: list[str] = []
     for name in wanted:
         table = tables.get(name, name)
+        store = store_of(where, name, meta) if table == name else None
+        if store is not None:  # the layer is read from its partitioned store (zonekit partition)
+            parts = LayerStream.from_partitions(store, name, crs, strict=validate_schema)
+            out[name] = parts if name in stream else parts.select()
+            continue
         if name in stream:
             own = None if table == name else table
             out[name] = (

@@ -803,6 +803,45 @@ MESSAGES: dict[str, Message] = {
         "请先复制一个研究库进去:zonekit import study.gpkg --into {path}",
         "Copy a study into it first: zonekit import study.gpkg --into {path}",
     ),
+    "cluster.not_partitioned": M(
+        "在集群上计算需要分区存储的宗地,而 landuse 图层尚未分区。",
+        "Running on a cluster needs the parcels in a partitioned store, and the landuse layer is not partitioned.",
+        "请先分区:zonekit partition 研究库 --out landuse.parquet(集群各节点须能以同一路径读到它)。",
+        "Partition it first: zonekit partition STUDY --out landuse.parquet (every worker must see it at the same "
+        "path).",
+    ),
+    "cluster.unreachable": M(
+        "无法连接集群调度器 {cluster}:{reason}。",
+        "Cannot reach the cluster's scheduler {cluster}: {reason}.",
+        "请确认调度器已启动(dask scheduler)且地址和端口无误,或用 --cluster local:2 在本机运行。",
+        "Check that the scheduler runs (dask scheduler) at that address and port, or use --cluster local:2 "
+        "to run on this machine.",
+    ),
+    "partitions.missing": M(
+        "分区存储不存在或缺少清单 _zonekit_partitions.json。",
+        "The partitioned store is missing, or has no manifest _zonekit_partitions.json.",
+        "请重新分区:zonekit partition 研究库 --out {path}",
+        "Partition the layer again: zonekit partition STUDY --out {path}",
+    ),
+    "partitions.stale": M(
+        "研究库 {study} 的 {layer} 图层在分区之后已有变化(分区时 {then} 个要素,现在 {now} 个,或之后又有导入),"
+        "分区存储已过时,不能代替它。",
+        "The {layer} layer of {study} has changed since it was partitioned ({then} features then, {now} now, "
+        "or an import since): the store is out of date and cannot stand for it.",
+        "请重新分区:zonekit partition {study} --layer {layer} --out {path}",
+        "Partition it again: zonekit partition {study} --layer {layer} --out {path}",
+    ),
+    "partitions.no_counties": M(
+        "按县分区需要 admin 图层中 level 为 county 的县级行政区,研究库中没有。",
+        "Partitioning by county needs the counties of the admin layer (level county); the study has none.",
+        "请导入县级行政区(zonekit import 县界.shp --into 研究库 --as admin),或改用 --by hilbert。",
+        "Import the counties (zonekit import counties.shp --into STUDY --as admin), or use --by hilbert.",
+    ),
+    "partitions.made": M(
+        "已将 {layer} 的 {rows} 个要素分为 {parts} 个分区({by}),写入 {folder};此后各命令从这里读取 {layer}",
+        "Cut the {rows} features of {layer} into {parts} partitions ({by}) in {folder}; every command now reads "
+        "{layer} from there",
+    ),
     "postgis.file_exists": M(
         "{path} 已存在,不会被覆盖。",
         "{path} exists and is not overwritten.",
@@ -1538,6 +1577,8 @@ MESSAGES: dict[str, Message] = {
     "progress.atlas": M("成果集", "atlas"),
     "unit.parcels": M("宗", "parcels"),
     "unit.steps": M("步", "steps"),
+    "progress.partitions": M("分区(集群上逐个计算)", "partitions (computed on the cluster)"),
+    "unit.partitions": M("个分区", "partitions"),
     "option.quiet": M(
         "不显示进度条(标准错误不是终端时本就不显示)。",
         "Show no progress bars (they never show when standard error is not a terminal).",

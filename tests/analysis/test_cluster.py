@@ -1,0 +1,165 @@
+"""Intensity (with 亩均 and the control indicators) on a real dask.distributed cluster of worker processes:
+the same pairs and the same figures, bit for bit, as on one machine, even when a worker dies mid-run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+import zonekit
+from tests.cli.test_cli import run
+
+pytest.importorskip("distributed")
+# dask's own notices while clusters start and stop beside each other (ports, sockets closed late)
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::ResourceWarning",
+    "ignore::pytest.PytestUnraisableExceptionWarning",
+    "ignore::UserWarning:distributed",
+)
+
+
+@pytest.fixture(scope="module")
+def partitioned(tmp_path_factory, sample_study: Path) -> Path:
+    """The sample with its parcels in Hilbert partitions of 300 (partition edges cut through parks)."""
+    path = tmp_path_factory.mktemp("cluster") / "s.gpkg"
+    shutil.copy(sample_study, path)
+    assert (
+        run("partition", str(path), "--out", str(path.parent / "lu.parquet"), "--rows", "300").returncode == 0
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def local_cluster():
+    from distributed import Client, LocalCluster
+
+    from zonekit.geo.cluster import LOCAL_QUIET
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, **LOCAL_QUIET) as lc,
+        Client(lc) as client,
+    ):
+        yield lc, client
+
+
+def _intensity(study: Path, cluster=None) -> zonekit.Report:
+    st = zonekit.read_study(study, stream=("landuse",))
+    return zonekit.intensity(
+        st["parks"], st["landuse"], zones=st["zones"], enterprises=st.get("enterprises"), cluster=cluster
+    )
+
+
+def _assert_same(got: zonekit.Report, want: zonekit.Report) -> None:
+    assert got.tables().keys() == want.tables().keys()
+    for name, table in want.tables().items():
+        pd.testing.assert_frame_equal(got.tables()[name], table, check_exact=True, obj=name)
+    for key in ("intersecting pairs", "pairs inside (fast path)", "parcels"):
+        assert got.metadata[key] == want.metadata[key], key
+
+
+def test_partition_edges_cut_through_parks(partitioned):
+    folder = partitioned.parent / "lu.parquet"
+    parks = zonekit.read_study(partitioned, layers=["parks"])["parks"]
+    cut = np.zeros(len(parks), dtype=int)
+    for f in sorted(folder.glob("part-*.parquet")):
+        part = gpd.read_parquet(f)
+        i, _ = part.sindex.query(parks.geometry.values, predicate="intersects")
+        cut[np.unique(i)] += 1
+    assert (cut >= 2).sum() >= len(parks) // 2  # most parks meet parcels of several partitions
+
+
+def test_the_cluster_gives_the_single_machine_figures_bit_for_bit(partitioned, local_cluster, sample_study):
+    lc, _ = local_cluster
+    alone = _intensity(partitioned)
+    on_cluster = _intensity(partitioned, cluster=lc.scheduler_address)
+    _assert_same(on_cluster, alone)
+    assert on_cluster.metadata["cluster tasks"] == len(
+        list((partitioned.parent / "lu.parquet").glob("part-*"))
+    )
+    assert {"mujun", "mujun_parks", "control"} <= set(on_cluster.tables())
+    # and the figures of the study's own layer, read in other chunks: the same pairs, sums to rounding
+    layer = _intensity(sample_study)
+    for key in ("intersecting pairs", "pairs inside (fast path)", "parcels"):
+        assert on_cluster.metadata[key] == layer.metadata[key]
+    a, b = on_cluster["indicators"], layer["indicators"]
+    numbers = a.select_dtypes("number").columns
+    np.testing.assert_allclose(a[numbers].to_numpy(float), b[numbers].to_numpy(float), rtol=1e-12, atol=1e-9)
+
+
+def test_a_worker_killed_mid_run_changes_nothing(partitioned, local_cluster):
+    lc, client = local_cluster
+    alone = _intensity(partitioned)
+    got: dict = {}
+    worker = threading.Thread(
+        target=lambda: got.update(r=_intensity(partitioned, cluster=lc.scheduler_address))
+    )
+    worker.start()
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and worker.is_alive() and time.monotonic() < deadline:
+        busy = [
+            w for w, keys in client.processing().items() if any("zonekit-partition" in str(k) for k in keys)
+        ]
+        if busy:
+            pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+            os.kill(pid, signal.SIGKILL)  # the nanny starts a new worker; the scheduler reruns its tasks
+            killed = busy[0]
+        time.sleep(0.005)
+    worker.join(180)
+    assert killed is not None, "no partition task was seen running"
+    _assert_same(got["r"], alone)
+
+
+def test_the_command_runs_on_a_local_cluster_and_writes_the_same_tables(partitioned, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    r = run("intensity", str(partitioned), "--out", str(a / "i.csv"), "--cluster", "local:2", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert run("intensity", str(partitioned), "--out", str(b / "i.csv"), "--lang", "en").returncode == 0
+    for f in sorted(b.glob("*.csv")):
+        if not f.name.endswith("metadata.csv"):
+            assert (a / f.name).read_bytes() == f.read_bytes(), f.name
+    meta = pd.read_csv(a / "i.metadata.csv", header=None, index_col=0)[1]
+    assert meta["cluster"] == "local:2" and int(meta["cluster workers"]) == 2
+
+
+def test_cluster_errors_are_said_plainly(sample_study, tmp_path):
+    r = run(
+        "intensity",
+        str(sample_study),
+        "--out",
+        str(tmp_path / "i.csv"),
+        "--cluster",
+        "local:2",
+        "--lang",
+        "en",
+    )
+    assert r.returncode == 1 and "zonekit partition" in " ".join(r.stderr.split())
+    r = run("intensity", str(sample_study), "--out", str(tmp_path / "i.csv"), "--cluster", "somewhere")
+    assert r.returncode == 2 and "tcp://HOST:PORT" in r.stderr
+
+
+def test_without_a_cluster_nothing_of_dask_is_imported(partitioned, tmp_path):
+    code = (
+        "import sys\n"
+        "from zonekit.cli.main import main\n"
+        "try:\n"
+        f"    main(['intensity', {str(partitioned)!r}, '--out', {str(tmp_path / 'i.csv')!r}, '-q'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'dask_geopandas')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ZONEKIT_CLUSTER"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,357 @@
+"""A study's parcels as a partitioned GeoParquet store, for a province or a country on a cluster.
+
+``zonekit partition`` cuts the ``landuse`` layer into partitions of at most ``rows`` parcels — by Hilbert
+tile (parcels near each other together) or by county (the admin layer's counties, a large county in
+several pieces) — and writes them as GeoParquet files in a folder with a manifest
+(``_zonekit_partitions.json``: each partition's file, rows and bounds, the layer's CRS and the state of
+the study layer it was cut from). The study records the folder, and from then on every command reads
+the parcels from it, partition by partition, in place of the study's own layer; ``--cluster`` sends one
+task per partition to a dask.distributed cluster (:mod:`zonekit.analysis.cluster`).
+
+A store cut from an older state of the layer (an import since) is refused, naming the fix.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+import shapely
+
+from zonekit.errors import StudyError
+
+if TYPE_CHECKING:
+    from zonekit.layers.postgis import StudyURL
+
+MANIFEST = "_zonekit_partitions.json"
+"""The manifest in a store's folder (a leading underscore: GeoParquet readers skip it)."""
+META_KEY = "partitions:{layer}"
+"""The key of ``zonekit_study`` that names a layer's store."""
+HILBERT_LEVEL = 16
+ROW_GROUP = 100_000
+"""Rows per Parquet row group: readers use one thread per row group."""
+
+
+@dataclass(frozen=True)
+class PartitionStore:
+    """A partitioned layer on disk: its folder and manifest."""
+
+    folder: Path
+    manifest: dict
+
+    @property
+    def files(self) -> list[Path]:
+        """Each partition's file, in order."""
+        return [self.folder / p["file"] for p in self.manifest["partitions"]]
+
+    @property
+    def rows(self) -> list[int]:
+        """Each partition's row count, in order."""
+        return [int(p["rows"]) for p in self.manifest["partitions"]]
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """(n, 4) bounds of each partition (minx, miny, maxx, maxy)."""
+        return np.array([p["bounds"] for p in self.manifest["partitions"]], dtype=float).reshape(-1, 4)
+
+    def __len__(self) -> int:
+        return sum(self.rows)
+
+    @classmethod
+    def open(cls, folder: str | Path) -> PartitionStore:
+        """The store in ``folder``.
+
+        Parameters
+        ----------
+        folder : str or Path
+            A folder written by :func:`partition`.
+
+        Returns
+        -------
+        PartitionStore
+
+        Raises
+        ------
+        StudyError
+            When the folder or its manifest is missing or unreadable.
+        """
+        folder = Path(folder)
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise StudyError("partitions.missing", path=str(folder)) from None
+        return cls(folder, manifest)
+
+    def read(self, k: int, columns: Sequence[str] | None = None, *, bbox=None) -> gpd.GeoDataFrame:
+        """Partition ``k`` with the attribute ``columns`` asked for (default: all) and the geometry.
+
+        Parameters
+        ----------
+        k : int
+            The partition.
+        columns : sequence of str, optional
+            Attribute columns (those the layer lacks are left out).
+        bbox : tuple of float, optional
+            Only the rows whose boxes meet it (by the files' bbox covering column).
+
+        Returns
+        -------
+        GeoDataFrame
+            Its rows, in the order the layer had them.
+        """
+        have = self.manifest["columns"]
+        wanted = None if columns is None else [c for c in dict.fromkeys(columns) if c in have]
+        got = gpd.read_parquet(
+            self.files[k], columns=None if wanted is None else [*wanted, "geometry"], bbox=bbox
+        )
+        return got.reset_index(drop=True)
+
+
+def _fingerprint(study: str | Path | StudyURL, layer: str) -> dict:
+    """What a store must agree with to stand for the study's layer: its rows and its last import."""
+    from zonekit.layers.study import IMPORTS_TABLE, layer_info, list_tables, read_table
+
+    last = None
+    if IMPORTS_TABLE in list_tables(study):
+        imports = read_table(study, IMPORTS_TABLE)
+        mine = imports.loc[imports["layer"] == layer, "import_id"]
+        last = int(mine.max()) if len(mine) else None
+    return {"rows": int(layer_info(study, layer)["features"]), "last_import": last}
+
+
+def store_of(study: str | Path | StudyURL, layer: str, meta: dict[str, str]) -> PartitionStore | None:
+    """The partitioned store the study names for ``layer`` (None when it names none), checked to be current.
+
+    Parameters
+    ----------
+    study : str, Path or StudyURL
+        The study.
+    layer : str
+        The layer.
+    meta : dict
+        The study's ``zonekit_study`` table.
+
+    Returns
+    -------
+    PartitionStore or None
+
+    Raises
+    ------
+    StudyError
+        When the store is missing, or was cut from an older state of the layer.
+    """
+    where = meta.get(META_KEY.format(layer=layer))
+    if not where:
+        return None
+    folder = Path(where)
+    if not folder.is_absolute() and isinstance(study, str | Path):
+        folder = Path(study).resolve().parent / folder
+    store = PartitionStore.open(folder)
+    now = _fingerprint(study, layer)
+    then = store.manifest.get("source", {})
+    if then != now:
+        raise StudyError(
+            "partitions.stale",
+            path=str(folder),
+            study=str(study),
+            layer=layer,
+            then=str(then.get("rows")),
+            now=str(now["rows"]),
+        )
+    return store
+
+
+def partition(
+    study: str | Path | StudyURL,
+    out: str | Path,
+    *,
+    layer: str = "landuse",
+    by: str = "hilbert",
+    rows: int = 500_000,
+) -> PartitionStore:
+    """Cut a study layer into a partitioned GeoParquet store and make the study read it from there.
+
+    Two passes over the layer in chunks, so memory holds a chunk or a partition, never the layer: the
+    first gives each feature its key (its Hilbert distance on the layer's extent, or its county by the
+    middle of its box in the ``admin`` layer's counties) into temporary files; the second writes each
+    partition, its rows in the layer's order. The folder replaces ``out`` whole, or (failed, killed)
+    leaves it as it was.
+
+    Parameters
+    ----------
+    study : str, Path or StudyURL
+        The study.
+    out : str or Path
+        The store's folder (``landuse.parquet``).
+    layer : str, default ``"landuse"``
+        The layer to partition.
+    by : {"hilbert", "county"}
+        How features are grouped.
+    rows : int, default 500,000
+        Most rows in a partition (a county larger than this is cut in pieces).
+
+    Returns
+    -------
+    PartitionStore
+        The store written.
+
+    Raises
+    ------
+    StudyError
+        When ``by="county"`` and the study has no counties in its ``admin`` layer.
+    """
+    from zonekit.geo.io import atomic_folder
+    from zonekit.layers.stream import LayerStream
+    from zonekit.layers.study import study_crs
+
+    if by not in ("hilbert", "county"):
+        raise ValueError("by must be 'hilbert' or 'county'")
+    from zonekit.layers.study import list_tables
+
+    rows = max(1, int(rows))
+    if layer not in list_tables(study):
+        raise StudyError("study.no_layers", path=str(study), layers=layer)
+    crs = study_crs(study)
+    source = _fingerprint(study, layer)
+    stream = (
+        LayerStream.from_url(study, layer, crs, strict=False)
+        if not isinstance(study, str | Path)
+        else LayerStream.from_study(study, layer, crs, strict=False)
+    )
+    counties = _counties(study) if by == "county" else None
+    extent = stream.bounds or (0.0, 0.0, 1.0, 1.0)
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="zonekit-partition-", dir=out.resolve().parent) as tmp:
+        keys = []
+        start = 0
+        for i, chunk in enumerate(stream.stored_chunks()):
+            key = _keys(chunk.geometry.values, by, extent, counties)
+            chunk = chunk.assign(_key=key, _row=np.arange(start, start + len(chunk), dtype=np.int64))
+            start += len(chunk)
+            chunk.to_parquet(Path(tmp) / f"{i:06d}.parquet", index=False)
+            keys.append(key)
+        all_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        cuts = _cuts(all_keys, rows, by)
+        with atomic_folder(out) as folder:
+            parts = []
+            for k, (lo, hi) in enumerate(cuts):
+                got = _between(Path(tmp), lo, hi)
+                name = f"part-{k:05d}.parquet"
+                got.to_parquet(folder / name, index=False, row_group_size=ROW_GROUP, write_covering_bbox=True)
+                b = got.total_bounds if len(got) else np.full(4, np.nan)
+                parts.append(
+                    {
+                        "file": name,
+                        "rows": len(got),
+                        "bounds": [float(v) for v in b],
+                        "key": [int(lo[0]), int(hi[0])],
+                    }
+                )
+            manifest = {
+                "layer": layer,
+                "by": by,
+                "rows_per_partition": rows,
+                "crs": crs.to_string(),
+                "columns": list(stream.columns),
+                "source": source,
+                "partitions": parts,
+            }
+            (folder / MANIFEST).write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+    _register(study, layer, out)
+    return PartitionStore.open(out)
+
+
+def _counties(study) -> gpd.GeoDataFrame:
+    """The study's counties (``admin`` at level county), for ``by="county"``."""
+    from zonekit.layers.study import read_study
+
+    admin = read_study(study, layers=["admin"], validate_schema=False)["admin"]
+    counties = admin[admin["level"] == "county"].sort_values("adcode").reset_index(drop=True)
+    if not len(counties):
+        raise StudyError("partitions.no_counties", path=str(study))
+    return counties
+
+
+def _keys(geoms: np.ndarray, by: str, extent, counties: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Each feature's partition key: Hilbert distance, or county number (−1 outside every county)."""
+    b = shapely.bounds(geoms)
+    mx, my = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    empty = ~np.isfinite(mx)
+    if by == "hilbert":
+        mx, my = np.where(empty, extent[0], mx), np.where(empty, extent[1], my)
+        return (
+            gpd.GeoSeries(shapely.points(mx, my))
+            .hilbert_distance(total_bounds=extent, level=HILBERT_LEVEL)
+            .to_numpy(dtype=np.int64)
+        )
+    assert counties is not None
+    key = np.full(len(geoms), -1, dtype=np.int64)
+    pts = shapely.points(np.where(empty, 0.0, mx), np.where(empty, 0.0, my))
+    i, j = counties.sindex.query(pts, predicate="intersects")
+    first = np.unique(i, return_index=True)[1]  # a point on a shared border: the lower adcode
+    key[i[first]] = j[first]
+    key[empty] = -1
+    return key
+
+
+def _cuts(keys: np.ndarray, rows: int, by: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Partitions as half-open ranges of (key, row), in (key, row) order.
+
+    Hilbert: every ``rows`` rows of the curve. County: one partition per county, a county of more than
+    ``rows`` rows in pieces of ``rows``.
+    """
+    n = len(keys)
+    if not n:
+        return [((0, 0), (0, 1))]
+    order = np.lexsort((np.arange(n), keys))
+    ks = keys[order]
+    if by == "hilbert":
+        starts = np.arange(0, n, rows)
+    else:  # a loop over counties, not rows
+        first = np.r_[0, np.flatnonzero(np.diff(ks)) + 1]
+        ends = np.r_[first[1:], n]
+        starts = np.concatenate([np.arange(s, e, rows) for s, e in zip(first, ends, strict=True)])
+    edges = [(int(ks[s]), int(order[s])) for s in starts] + [(int(ks[-1]), int(order[-1]) + 1)]
+    return list(itertools.pairwise(edges))
+
+
+def _between(tmp: Path, lo: tuple[int, int], hi: tuple[int, int]) -> gpd.GeoDataFrame:
+    """The rows whose (key, row) lies in [lo, hi), in the layer's order, without the helper columns."""
+    k, r = pc.field("_key"), pc.field("_row")
+    after = (k > lo[0]) | ((k == lo[0]) & (r >= lo[1]))
+    before = (k < hi[0]) | ((k == hi[0]) & (r < hi[1]))
+    got = gpd.read_parquet(tmp, filters=after & before)
+    return got.sort_values("_row", kind="stable").drop(columns=["_key", "_row"]).reset_index(drop=True)
+
+
+def _register(study, layer: str, out: Path) -> None:
+    """Record the store in the study's ``zonekit_study`` table (a path relative to a study file's folder)."""
+    from zonekit.geo import gpkg
+    from zonekit.layers import postgis
+    from zonekit.layers.study import META_TABLE, read_table, writing
+
+    meta = read_table(study, META_TABLE)
+    key = META_KEY.format(layer=layer)
+    if postgis.is_url(study):
+        value = str(out.resolve())
+    else:
+        value = os.path.relpath(out.resolve(), Path(study).resolve().parent)
+    meta = pd.concat([meta[meta["key"] != key], pd.DataFrame({"key": [key], "value": [value]})])
+    meta = meta.reset_index(drop=True)
+    if postgis.is_url(study):
+        postgis.write_tables(study, {META_TABLE: meta})
+        return
+    with writing(study):
+        gpkg.write_layers(study, {META_TABLE: meta})
