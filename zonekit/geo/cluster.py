@@ -39,6 +39,8 @@ class Cluster:
     spec: str
     stats: dict[str, Any] = field(default_factory=dict)
     """Of the last :func:`map_partitions`: tasks, workers, seconds per stage, bytes sent and received."""
+    started: float = 0.0
+    """Seconds the last :func:`client_for` took to start (a local cluster) or reach (a scheduler) it."""
 
     def __post_init__(self) -> None:
         self.spec = self.spec.strip()
@@ -94,10 +96,13 @@ def client_for(cluster: Cluster) -> Iterator[Any]:
     ------
     distributed.Client
     """
+    import time
+
     import dask
     from distributed import Client, LocalCluster
 
     n = cluster.local_workers
+    began = time.perf_counter()
     with dask.config.set({"distributed.worker.daemon": False, "distributed.logging.distributed": "error"}):
         if n is None:
             try:
@@ -107,6 +112,7 @@ def client_for(cluster: Cluster) -> Iterator[Any]:
 
                 reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
                 raise ZonekitError("cluster.unreachable", cluster=cluster.spec, reason=reason) from None
+            cluster.started = time.perf_counter() - began
             with client:
                 yield client
             return
@@ -121,6 +127,7 @@ def client_for(cluster: Cluster) -> Iterator[Any]:
                 **LOCAL_QUIET,
             )
         with local, Client(local) as client:
+            cluster.started = time.perf_counter() - began
             yield client
 
 
@@ -191,6 +198,7 @@ def map_partitions(
     cluster.stats = {
         "tasks": n,
         "workers": workers,
+        "start s": cluster.started,
         "bytes broadcast": sum(len(pickle.dumps(v, protocol=5)) for v in broadcast.values()) * workers,
         "bytes returned": sum(sizeof(r) for r in results),
         "scatter s": t1 - t0,

@@ -7,6 +7,7 @@ it everywhere. Labels are said in the language in force.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
@@ -36,6 +37,55 @@ def set_quiet(quiet: bool = True) -> None:
     _state["quiet"] = bool(quiet)
 
 
+PROGRESS_ENV = "ZONEKIT_PROGRESS"
+"""Set to ``lines`` to have progress as plain lines on standard error (``zonekit-progress 42 …``) for a
+program that runs zonekit and shows the progress itself (the QGIS plugin)."""
+
+
+class LineBar:
+    """A progress bar for a program reading zonekit's standard error: a line per percent reached.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with LineBar("parcels", total=4, file=out) as b:
+    ...     b.update(1); b.update(3)
+    >>> out.getvalue().splitlines()
+    ['zonekit-progress 25 parcels', 'zonekit-progress 100 parcels']
+    """
+
+    disable = False
+
+    def __init__(self, desc: str, *, total: int | None, file=None) -> None:
+        self.desc, self.total, self.n, self._said = desc, total, 0, -1
+        self._file = file
+
+    def update(self, k: int = 1) -> None:
+        """Advance by ``k`` units; say the percent reached when it changed.
+
+        Parameters
+        ----------
+        k : int, default 1
+            Units done since the last call.
+        """
+        self.n += k
+        if self.total:
+            pct = min(100, int(100 * self.n / self.total))
+            if pct != self._said:
+                self._said = pct
+                print(f"zonekit-progress {pct} {self.desc}", file=self._file or sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """Nothing to clear: the lines stay."""
+
+    def __enter__(self) -> LineBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def bar(label: str, *, total: int | None, unit: str = "") -> tqdm:
     """A progress bar labelled by message ``label`` on standard error (shown only on a terminal).
 
@@ -53,6 +103,8 @@ def bar(label: str, *, total: int | None, unit: str = "") -> tqdm:
     tqdm
         Update it with ``.update(n)``; close it (or use it as a context manager) when the step ends.
     """
+    if os.environ.get(PROGRESS_ENV) == "lines" and not _state["quiet"]:
+        return LineBar(say(label), total=total)
     return tqdm(
         total=total,
         desc=say(label),
