@@ -14,7 +14,7 @@ Indicators whose denominator is zero are missing (NaN) and say why in ``notes`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,6 +24,7 @@ import shapely
 
 from zonekit.analysis.config import load_config
 from zonekit.choices import INDICATORS
+from zonekit.errors import StudyError
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import apportion, intersection_areas
@@ -177,9 +178,18 @@ def chunk_partial(
 
 
 def partition_partial(
-    k: int, columns: list[str], *, units: gpd.GeoDataFrame, parcels: LayerStream, each=None
-) -> tuple[tuple[pd.DataFrame, int, int, object], list[str]]:
-    """A cluster task: partition ``k`` of the parcels read on the worker and reduced by :func:`chunk_partial`.
+    k: int,
+    columns: list[str],
+    threads: int | None = 1,
+    *,
+    units: gpd.GeoDataFrame,
+    parcels: LayerStream,
+    each=None,
+) -> tuple[tuple[pd.DataFrame, int, int, list], list[str]]:
+    """Partition ``k`` of the parcels reduced: its chunks' :func:`chunk_partial` folded in order.
+
+    A cluster task runs this on a worker; a run on one machine over the same store runs it too, so both
+    fold the same numbers in the same order.
 
     Parameters
     ----------
@@ -187,39 +197,65 @@ def partition_partial(
         The partition.
     columns : list of str
         The parcel columns read.
+    threads : int, optional
+        Threads for the overlay (1 on a cluster worker: the cluster's parallelism is its workers).
     units : GeoDataFrame
         The polygons evaluated (sent once to every worker).
     parcels : LayerStream
         The partitioned parcel layer (its store's manifest; the worker reads the partition's file).
     each : callable, optional
-        Another reduction of the same chunk and pairs.
+        Another reduction of the same chunks and pairs.
 
     Returns
     -------
-    (tuple, list of str)
-        The reduction, and the schema problems found in the partition.
+    ((DataFrame, int, int, list), list of str)
+        The partition's sums, pairs, pairs inside and ``each``'s part of every chunk; and the schema
+        problems found in it.
     """
-    chunk, problems = parcels.part(k, columns)
-    return chunk_partial(chunk, units, parcels.crs, threads=1, each=each), problems
+    sums, n_pairs, n_inside, extras = None, 0, 0, []
+    problems: list[str] = []
+    for chunk, found in parcels.part(k, columns):
+        part, pairs, inside, extra = chunk_partial(chunk, units, parcels.crs, threads=threads, each=each)
+        sums = part if sums is None else sums + part
+        n_pairs, n_inside = n_pairs + pairs, n_inside + inside
+        extras.append(extra)
+        problems.extend(p for p in found if p not in problems)
+    if sums is None:  # an empty partition
+        empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=parcels.crs))
+        sums = chunk_partial(empty, units, parcels.crs)[0]
+    return (sums, n_pairs, n_inside, extras), problems
 
 
-def _on_cluster(where: Cluster, units, parcels: LayerStream, columns: list[str], each) -> list:
-    """Every partition's reduction, computed on the cluster, in partition order; schema problems raised."""
-    from zonekit.errors import StudyError
-    from zonekit.geo.progress import bar as progress_bar
-
-    if parcels.store is None:
-        raise StudyError("cluster.not_partitioned", path=parcels.source)
-    n = len(parcels.store.files)
-    with progress_bar("progress.partitions", total=n, unit="unit.partitions") as bar:
-        got = map_partitions(
-            where,
-            partition_partial,
-            n,
-            broadcast={"units": units, "parcels": parcels, "each": each},
-            args=(columns,),
-            progress=lambda done: bar.update(done - bar.n),
+def _by_chunk(parcels: LayerStream, columns: list[str], units, *, pairs, threads, each) -> Iterator:
+    """Each chunk's reduction, in the layer's order (a layer read from a file, a database or a frame)."""
+    for chunk in parcels.chunks(columns):
+        part, found, inside, extra = chunk_partial(
+            chunk, units, parcels.crs, pairs=pairs, threads=threads, each=each
         )
+        yield part, found, inside, [extra]
+
+
+def _by_partition(
+    where: Cluster | None, units, parcels: LayerStream, columns: list[str], each, threads: int | None
+) -> list:
+    """Every partition's reduction, in partition order, on a cluster or here; schema problems raised."""
+    n = len(parcels.store.files) if parcels.store is not None else 0
+    if where is None:
+        got = [
+            partition_partial(k, columns, threads, units=units, parcels=parcels, each=each) for k in range(n)
+        ]
+    else:
+        from zonekit.geo.progress import bar as progress_bar
+
+        with progress_bar("progress.partitions", total=n, unit="unit.partitions") as bar:
+            got = map_partitions(
+                where,
+                partition_partial,
+                n,
+                broadcast={"units": units, "parcels": parcels, "each": each},
+                args=(columns, 1),
+                progress=lambda done: bar.update(done - bar.n),
+            )
     problems = list(dict.fromkeys(p for _, found in got for p in found))
     raise_if_invalid(problems, path=parcels.source)
     return [r for r, _ in got]
@@ -485,19 +521,18 @@ def evaluate_units(
     )
     wanted = [*PARCEL_COLUMNS, *columns]
     where = cluster_of(cluster) if pairs is None else None
-    partials: Iterable[tuple[pd.DataFrame, int, int, object]]
-    if where is not None:
-        partials = _on_cluster(where, units, parcels, wanted, each)
+    partials: Iterable[tuple[pd.DataFrame, int, int, list]]
+    if where is not None and parcels.store is None:
+        raise StudyError("cluster.not_partitioned", path=parcels.source)
+    if parcels.store is not None:  # partition by partition, here or on the cluster: the same folds
+        partials = _by_partition(where, units, parcels, wanted, each, threads)
     else:
-        partials = (
-            chunk_partial(chunk, units, crs, pairs=pairs, threads=threads, each=each)
-            for chunk in parcels.chunks(wanted)
-        )
+        partials = _by_chunk(parcels, wanted, units, pairs=pairs, threads=threads, each=each)
     sums, n_pairs, n_inside, parts = None, 0, 0, []
-    for part, found, inside, extra in partials:  # folded in the layer's order, on one machine or many
+    for part, found, inside, extras in partials:  # folded in the layer's order, on one machine or many
         sums = part if sums is None else sums + part  # every sum is additive over parcels
         n_pairs, n_inside = n_pairs + found, n_inside + inside
-        parts.append(extra)
+        parts.extend(extras)
     assert sums is not None  # a stream gives at least one chunk, empty or not
     ind, notes = indicators_from_sums(sums)
     area_m2 = ellipsoidal_area(units.geometry.values, crs)

@@ -17,7 +17,7 @@ import itertools
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,6 +115,37 @@ class PartitionStore:
             self.files[k], columns=None if wanted is None else [*wanted, "geometry"], bbox=bbox
         )
         return got.reset_index(drop=True)
+
+    def chunks(
+        self, k: int, columns: Sequence[str] | None = None, rows: int = 50_000
+    ) -> Iterator[gpd.GeoDataFrame]:
+        """Partition ``k`` in chunks of at most ``rows`` (memory holds one chunk, not the partition).
+
+        Parameters
+        ----------
+        k : int
+            The partition.
+        columns : sequence of str, optional
+            Attribute columns (default: all).
+        rows : int, default 50,000
+            Rows per chunk.
+
+        Yields
+        ------
+        GeoDataFrame
+            The next chunk, in the layer's order, indexed from 0.
+        """
+        import pyarrow.parquet as pq
+
+        from zonekit.geo.io import arrow_frame
+
+        have = self.manifest["columns"]
+        wanted = have if columns is None else [c for c in dict.fromkeys(columns) if c in have]
+        crs = self.manifest.get("crs")
+        reader = pq.ParquetFile(self.files[k])
+        for batch in reader.iter_batches(batch_size=rows, columns=[*wanted, "geometry"]):
+            attrs, geoms = arrow_frame(batch, "geometry")
+            yield gpd.GeoDataFrame(attrs, geometry=geoms, crs=crs)
 
 
 def _fingerprint(study: str | Path | StudyURL, layer: str) -> dict:

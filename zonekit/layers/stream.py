@@ -251,9 +251,8 @@ class LayerStream:
                 float(np.nanmax(b[:, 2])),
                 float(np.nanmax(b[:, 3])),
             )
-        chunk = max([*store.rows, 1])
         fields = tuple(store.manifest["columns"])
-        return cls(name, crs, fields, len(store), None, None, chunk, box, strict=strict, store=store)
+        return cls(name, crs, fields, len(store), None, None, CHUNK_ROWS, box, strict=strict, store=store)
 
     def __len__(self) -> int:
         return self.n
@@ -418,11 +417,14 @@ class LayerStream:
                 problems.extend(p for p in validate(chunk, schema) if p not in problems)
         return chunk
 
-    def part(self, k: int, columns: Sequence[str] | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
-        """Partition ``k`` of a partitioned layer, as :meth:`chunks` gives it, and the problems found in it.
+    def part(
+        self, k: int, columns: Sequence[str] | None = None
+    ) -> Iterator[tuple[gpd.GeoDataFrame, list[str]]]:
+        """Partition ``k`` of a partitioned layer in chunks, as :meth:`chunks` gives them, with their problems.
 
-        A task on a cluster worker reads its partition with this; the problems of every partition are
-        raised together by the caller, as :meth:`chunks` raises them after its last chunk.
+        A task on a cluster worker reads its partition with this (and so does a run on one machine over
+        the same store, so both add up the same chunks); the problems of every partition are raised
+        together by the caller, as :meth:`chunks` raises them after its last chunk.
 
         Parameters
         ----------
@@ -431,24 +433,28 @@ class LayerStream:
         columns : sequence of str, optional
             Attribute columns to read (default: all).
 
-        Returns
-        -------
+        Yields
+        ------
         (GeoDataFrame, list of str)
-            The chunk, indexed by position in the layer, and the schema problems found in it.
+            A chunk, indexed by position in the layer, and the schema problems found in it.
         """
         if self.store is None:
             raise ValueError("the layer is not partitioned")
         asked = self.columns if columns is None else dict.fromkeys(columns)
         wanted = [c for c in asked if c in self.columns]
-        chunk = self.store.read(k, wanted).set_crs(self.crs, allow_override=True)
-        problems: list[str] = []
-        return self._checked(chunk, wanted, sum(self.store.rows[:k]), problems), problems
+        start = sum(self.store.rows[:k])
+        for chunk in self.store.chunks(k, wanted, self.chunk_rows):
+            problems: list[str] = []
+            checked = self._checked(chunk.set_crs(self.crs, allow_override=True), wanted, start, problems)
+            start += len(chunk)
+            yield checked, problems
 
     def _raw(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
         """The chunks as stored: by GDAL's Arrow stream, by ADBC, or one partition at a time."""
         if self.store is not None:
             for k in range(len(self.store.files)):
-                yield self.store.read(k, wanted).set_crs(self.crs, allow_override=True)
+                for chunk in self.store.chunks(k, wanted, self.chunk_rows):
+                    yield chunk.set_crs(self.crs, allow_override=True)
             return
         if self.url is not None:
             from zonekit.layers import postgis
