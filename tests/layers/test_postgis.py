@@ -332,3 +332,23 @@ def _sql_exec(url: str, query: str) -> None:
     eng = sa.create_engine(StudyURL(url).sqlalchemy_url(), poolclass=sa.pool.NullPool)
     with eng.begin() as con:
         con.execute(sa.text(query))
+
+
+def test_a_study_in_postgis_reads_its_parcels_per_tile_from_a_partitioned_store(
+    in_pg, sample_study, tmp_path
+):
+    store = tmp_path / "landuse.parquet"
+    r = run("partition", in_pg, "--out", str(store), "--rows", "5000", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert _password(in_pg) not in r.stdout
+    meta = dict(_sql(in_pg, f'SELECT key, value FROM "{_schema(in_pg)}".zonekit_study'))
+    assert meta["partitions:landuse"] == str(store.resolve())
+    a, b = tmp_path / "pg", tmp_path / "gpkg"
+    a.mkdir(), b.mkdir()
+    r = run("intensity", in_pg, "--out", str(a / "i.csv"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert run("intensity", str(sample_study), "--out", str(b / "i.csv"), "--lang", "en").returncode == 0
+    got, want = _csv_tables(a, "i"), _csv_tables(b, "i")
+    assert got.keys() == want.keys()
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], obj=name)
