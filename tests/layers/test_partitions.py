@@ -105,3 +105,32 @@ def test_a_failed_partition_leaves_the_previous_store(study, tmp_path):
     r = run("partition", str(study), "--out", str(out), "--by", "county", "--layer", "parks_nope")
     assert r.returncode == 1
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+@pytest.mark.filterwarnings("ignore::zonekit.errors.UnknownCodeWarning")  # the sample plants unknown codes
+def test_info_names_the_store_and_remove_goes_back_to_the_layer(study, tmp_path):
+    import zonekit
+
+    out = tmp_path / "lu.parquet"
+    assert run("partition", str(study), "--out", str(out), "--rows", "8000").returncode == 0
+    n = pyogrio.read_info(study, layer="landuse")["features"]
+    r = run("info", str(study), "--lang", "en")
+    assert (
+        f"landuse is read from a partitioned store: {out.resolve()} (4 partitions, hilbert, {n:,} features)"
+        in r.stdout
+    )
+    lu = pyogrio.read_dataframe(study, layer="landuse")
+    src = tmp_path / "later.gpkg"
+    pyogrio.write_dataframe(lu.iloc[7:], src)
+    assert run("import", str(src), "--into", str(study), "--as", "landuse", "--replace").returncode == 0
+    said = " ".join(run("info", str(study), "--lang", "en").stdout.split())
+    assert "out of date: the layer changed since" in said
+    r = run("partition", str(study), "--remove", "--lang", "en")
+    assert r.returncode == 0 and "from the study itself" in r.stdout
+    assert len(zonekit.read_study(study, layers=["landuse"])["landuse"]) == n - 7  # the layer, not the store
+    assert out.exists()
+    assert (
+        "the study names no partitioned store"
+        in run("partition", str(study), "--remove", "--lang", "en").stdout
+    )
+    assert run("partition", str(study)).returncode == 2  # neither --out nor --remove

@@ -42,5 +42,16 @@ def info(study: Path, n_imports: int, lang: str) -> None:
     show(table(layers.loc[~layers["bookkeeping"]].drop(columns="bookkeeping")))
     echo("info.bookkeeping")
     show(table(layers.loc[layers["bookkeeping"], ["layer", "features"]]))
+    for layer, store in found.partitions.items():
+        state = "" if store["current"] else say("info.partitions_stale")
+        echo(
+            "info.partitions",
+            layer=layer,
+            folder=store["folder"],
+            parts=store["partitions"],
+            by=store["by"],
+            rows=f"{store['rows']:,}",
+            state=state,
+        )
     echo("info.imports")
     show(table(found.imports) if len(found.imports) else "  " + say("info.no_imports"))

@@ -14,7 +14,6 @@ from zonekit.cli.options import STUDY, lang_option, quiet_option, show
 @click.option("--layer", default="landuse", show_default=True, help="The layer to partition.")
 @click.option(
     "--out",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="The store's folder, e.g. landuse.parquet (replaced whole, or left as it was on failure).",
 )
@@ -33,9 +32,14 @@ from zonekit.cli.options import STUDY, lang_option, quiet_option, show
     show_default=True,
     help="Most parcels in a partition.",
 )
+@click.option(
+    "--remove",
+    is_flag=True,
+    help="Read the layer from the study itself again (the store's folder is left where it is).",
+)
 @lang_option
 @quiet_option
-def partition(study, layer: str, out: Path, by: str, rows: int, lang: str) -> None:
+def partition(study, layer: str, out: Path | None, by: str, rows: int, remove: bool, lang: str) -> None:
     """Cut a study layer into a partitioned GeoParquet store that every command then reads in its place.
 
     For a province or a country: the parcels are read partition by partition, and with --cluster each
@@ -48,9 +52,17 @@ def partition(study, layer: str, out: Path, by: str, rows: int, lang: str) -> No
       zonekit partition study.gpkg --out landuse.parquet
       zonekit partition study.gpkg --out landuse.parquet --by county --rows 200000
       zonekit intensity study.gpkg --out 强度.xlsx --cluster local:2
+      zonekit partition study.gpkg --remove
     """
+    from zonekit.layers.partitions import forget
     from zonekit.layers.partitions import partition as run
     from zonekit.vocabulary.messages import say
+
+    if remove:
+        show(say("partitions.removed" if forget(study, layer) else "partitions.none", layer=layer))
+        return
+    if out is None:
+        raise click.UsageError("give --out DIR.parquet (the store's folder), or --remove")
 
     store = run(study, out, layer=layer, by=by, rows=rows)
     show(

@@ -6,7 +6,7 @@ and the small bookkeeping tables, so a province's study answers as fast as the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,8 @@ class StudyInfo:
     """One row per layer and table: name, features, geometry type, columns, min/max lon/lat."""
     imports: pd.DataFrame
     """The latest imports, newest first (the columns of :data:`IMPORT_COLUMNS`)."""
+    partitions: dict[str, dict] = field(default_factory=dict)
+    """Layer → its partitioned store (``zonekit partition``): folder, partitions, by, rows, current."""
 
 
 def info(study: str | Path, *, imports: int = 10) -> StudyInfo:
@@ -102,8 +104,57 @@ def info(study: str | Path, *, imports: int = 10) -> StudyInfo:
         done = table[[c for c in IMPORT_COLUMNS if c in table]].sort_values("import_id", ascending=False)
         done = done.head(imports).reset_index(drop=True)
     return StudyInfo(
-        path, meta.get("crs", ""), meta.get("created", ""), meta.get("zonekit_version", ""), layers, done
+        path,
+        meta.get("crs", ""),
+        meta.get("created", ""),
+        meta.get("zonekit_version", ""),
+        layers,
+        done,
+        stores(path, meta),
     )
+
+
+def stores(path: Path | postgis.StudyURL, meta: dict[str, str]) -> dict[str, dict]:
+    """The partitioned stores the study names (``zonekit partition``), each said current or stale.
+
+    Parameters
+    ----------
+    path : Path or StudyURL
+        The study.
+    meta : dict
+        Its ``zonekit_study`` table.
+
+    Returns
+    -------
+    dict
+        Layer → ``folder``, ``partitions``, ``by``, ``rows`` and ``current`` (False: cut from an older
+        state of the layer, or missing; the commands refuse it until it is cut again).
+    """
+    from zonekit.errors import StudyError
+    from zonekit.layers.partitions import META_KEY, PartitionStore, store_folder, store_of
+
+    out: dict[str, dict] = {}
+    prefix = META_KEY.format(layer="")
+    for key in (k for k in meta if k.startswith(prefix)):
+        layer = key[len(prefix) :]
+        folder = store_folder(path, meta[key])
+        try:
+            store, current = store_of(path, layer, meta), True
+        except StudyError:
+            try:
+                store, current = PartitionStore.open(folder), False
+            except StudyError:
+                out[layer] = {"folder": str(folder), "partitions": 0, "by": "", "rows": 0, "current": False}
+                continue
+        assert store is not None
+        out[layer] = {
+            "folder": str(store.folder),
+            "partitions": len(store.files),
+            "by": store.manifest.get("by", ""),
+            "rows": len(store),
+            "current": current,
+        }
+    return out
 
 
 def provenance(study: str | Path) -> dict[str, str]:

@@ -160,6 +160,26 @@ def _fingerprint(study: str | Path | StudyURL, layer: str) -> dict:
     return {"rows": int(layer_info(study, layer)["features"]), "last_import": last}
 
 
+def store_folder(study: str | Path | StudyURL, where: str) -> Path:
+    """The folder a study's record names (a relative one is beside a study file).
+
+    Parameters
+    ----------
+    study : str, Path or StudyURL
+        The study.
+    where : str
+        The path recorded in ``zonekit_study``.
+
+    Returns
+    -------
+    Path
+    """
+    folder = Path(where)
+    if not folder.is_absolute() and isinstance(study, str | Path):
+        folder = Path(study).resolve().parent / folder
+    return folder
+
+
 def store_of(study: str | Path | StudyURL, layer: str, meta: dict[str, str]) -> PartitionStore | None:
     """The partitioned store the study names for ``layer`` (None when it names none), checked to be current.
 
@@ -184,9 +204,7 @@ def store_of(study: str | Path | StudyURL, layer: str, meta: dict[str, str]) -> 
     where = meta.get(META_KEY.format(layer=layer))
     if not where:
         return None
-    folder = Path(where)
-    if not folder.is_absolute() and isinstance(study, str | Path):
-        folder = Path(study).resolve().parent / folder
+    folder = store_folder(study, where)
     store = PartitionStore.open(folder)
     now = _fingerprint(study, layer)
     then = store.manifest.get("source", {})
@@ -367,7 +385,25 @@ def _between(tmp: Path, lo: tuple[int, int], hi: tuple[int, int]) -> gpd.GeoData
     return got.sort_values("_row", kind="stable").drop(columns=["_key", "_row"]).reset_index(drop=True)
 
 
-def _register(study, layer: str, out: Path) -> None:
+def forget(study: str | Path | StudyURL, layer: str = "landuse") -> bool:
+    """Make the study read ``layer`` from itself again (the store's folder is left as it is).
+
+    Parameters
+    ----------
+    study : str, Path or StudyURL
+        The study.
+    layer : str, default ``"landuse"``
+        The layer.
+
+    Returns
+    -------
+    bool
+        Whether the study named a store for the layer.
+    """
+    return _register(study, layer, None)
+
+
+def _register(study, layer: str, out: Path | None) -> bool:
     """Record the store in the study's ``zonekit_study`` table (a path relative to a study file's folder)."""
     from zonekit.geo import gpkg
     from zonekit.layers import postgis
@@ -375,14 +411,18 @@ def _register(study, layer: str, out: Path) -> None:
 
     meta = read_table(study, META_TABLE)
     key = META_KEY.format(layer=layer)
-    if postgis.is_url(study):
-        value = str(out.resolve())
-    else:
-        value = os.path.relpath(out.resolve(), Path(study).resolve().parent)
-    meta = pd.concat([meta[meta["key"] != key], pd.DataFrame({"key": [key], "value": [value]})])
+    had = bool((meta["key"] == key).any())
+    meta = meta[meta["key"] != key]
+    if out is not None:
+        if postgis.is_url(study):
+            value = str(out.resolve())
+        else:
+            value = os.path.relpath(out.resolve(), Path(study).resolve().parent)
+        meta = pd.concat([meta, pd.DataFrame({"key": [key], "value": [value]})])
     meta = meta.reset_index(drop=True)
     if postgis.is_url(study):
         postgis.write_tables(study, {META_TABLE: meta})
-        return
+        return had
     with writing(study):
         gpkg.write_layers(study, {META_TABLE: meta})
+    return had

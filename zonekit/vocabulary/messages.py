@@ -837,6 +837,21 @@ MESSAGES: dict[str, Message] = {
         "请导入县级行政区(zonekit import 县界.shp --into 研究库 --as admin),或改用 --by hilbert。",
         "Import the counties (zonekit import counties.shp --into STUDY --as admin), or use --by hilbert.",
     ),
+    "partitions.removed": M(
+        "此后各命令从研究库本身读取 {layer}(分区文件夹未删除)",
+        "every command now reads {layer} from the study itself (the store's folder is left as it is)",
+    ),
+    "partitions.none": M(
+        "研究库没有为 {layer} 指定分区存储", "the study names no partitioned store for {layer}"
+    ),
+    "info.partitions": M(
+        "{layer} 从分区存储读取:{folder}({parts} 个分区,{by},{rows} 个要素){state}",
+        "{layer} is read from a partitioned store: {folder} ({parts} partitions, {by}, {rows} features){state}",
+    ),
+    "info.partitions_stale": M(
+        " —— 已过时:图层在分区后有变化,请重新运行 zonekit partition",
+        " — out of date: the layer changed since, run zonekit partition again",
+    ),
     "partitions.made": M(
         "已将 {layer} 的 {rows} 个要素分为 {parts} 个分区({by}),写入 {folder};此后各命令从这里读取 {layer}",
         "Cut the {rows} features of {layer} into {parts} partitions ({by}) in {folder}; every command now reads "
