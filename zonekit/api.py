@@ -542,6 +542,7 @@ def check(
     /,
     *,
     min_overlap_m2: float = MIN_OVERLAP_M2,
+    cluster: str | None = None,
     **layers: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Every finding of the study checks (validity, topology, cross-layer consistency).
@@ -553,6 +554,9 @@ def check(
         layers as frames (``parks=…, zones=…, landuse=…``).
     min_overlap_m2 : float, default 1.0
         Overlaps and areas outside a boundary smaller than this are ignored as edge noise.
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``: a partitioned parcel layer checked partition by partition on a
+        dask.distributed cluster (the same findings).
     **layers : DataFrame
         The layers, when no ``study`` is given.
 
@@ -563,7 +567,7 @@ def check(
     """
     if study is None:
         study = study_of(**layers)
-    return check_study(study, min_overlap_m2=min_overlap_m2)
+    return check_study(study, min_overlap_m2=min_overlap_m2, cluster=cluster)
 
 
 def map(

@@ -163,3 +163,34 @@ def test_without_a_cluster_nothing_of_dask_is_imported(partitioned, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "ZONEKIT_CLUSTER"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_check_on_the_cluster_finds_what_one_machine_finds(tmp_path, sample_study, local_cluster):
+    """Duplicate parcel ids planted in two partitions far apart, the sample's unknown codes: the same findings."""
+    import sqlite3
+
+    lc, _ = local_cluster
+    study = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, study)
+    with sqlite3.connect(
+        study
+    ) as con:  # the R-tree triggers need SpatiaLite's functions: set aside meanwhile
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'landuse'"
+        triggers = con.execute(query).fetchall()
+        for name, _ in triggers:
+            con.execute(f'DROP TRIGGER "{name}"')
+        rows = [r[0] for r in con.execute("SELECT fid FROM landuse ORDER BY fid")]
+        dup = "UPDATE landuse SET parcel_id = ? WHERE fid IN (?, ?)"
+        con.execute(dup, ("DUP-1", rows[3], rows[-3]))
+        con.execute(dup, ("DUP-2", rows[10], rows[len(rows) // 2]))
+        for _, sql in triggers:
+            con.execute(sql)
+    assert (
+        run("partition", str(study), "--out", str(tmp_path / "lu.parquet"), "--rows", "2000").returncode == 0
+    )
+    alone = zonekit.check(study)
+    on_cluster = zonekit.check(study, cluster=lc.scheduler_address)
+    pd.testing.assert_frame_equal(on_cluster, alone)
+    said = " ".join(alone["message"])
+    assert "DUP-1" in said and "DUP-2" in said
+    assert (alone["check"] == "unknown_land_use_code").any()

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import OUT, StudyArg, guard_out, lang_option, quiet_option, show, write_report
+from zonekit.cli.options import (
+    OUT,
+    StudyArg,
+    cluster_option,
+    guard_out,
+    lang_option,
+    quiet_option,
+    show,
+    write_report,
+)
 
 
 @click.command()
@@ -18,9 +27,10 @@ from zonekit.cli.options import OUT, StudyArg, guard_out, lang_option, quiet_opt
     help="Write the findings: .xlsx (with a metadata sheet), .csv (utf-8-sig), .gpkg, .parquet, or a "
     "table in PostGIS (postgresql://…?schema=S&table=T).",
 )
+@cluster_option
 @lang_option
 @quiet_option
-def check(study: Path, out: Path | None, lang: str) -> None:
+def check(study: Path, out: Path | None, cluster, lang: str) -> None:
     """Check STUDY: geometry, topology and cross-layer consistency.
 
     \b
@@ -34,7 +44,7 @@ def check(study: Path, out: Path | None, lang: str) -> None:
     from zonekit.geo.area import AREA_METHOD
     from zonekit.layers.check import summarise
 
-    findings = api.check(study)
+    findings = api.check(study, cluster=cluster)
     show(summarise(findings))
     if out is not None:
         write_report(

@@ -17,6 +17,7 @@ import pyproj
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.stream import LayerStream, narrowed
@@ -56,7 +57,9 @@ def _ha(geoms, crs) -> np.ndarray:
     return ellipsoidal_area(geoms, crs) / M2_PER_HA
 
 
-def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLAP_M2) -> pd.DataFrame:
+def check_study(
+    study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLAP_M2, cluster: str | Cluster | None = None
+) -> pd.DataFrame:
     """Check a study and return every finding.
 
     Parameters
@@ -64,6 +67,9 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
     study : Study or path
     min_overlap_m2 : float, default 1.0
         Overlaps and areas outside a boundary smaller than this are ignored as edge noise.
+    cluster : str or Cluster, optional
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``): the parcels' partitions checked
+        as tasks on a dask.distributed cluster, with the same findings.
 
     Returns
     -------
@@ -77,7 +83,7 @@ def check_study(study: Study | str | Path, *, min_overlap_m2: float = MIN_OVERLA
     rows: list[dict] = []
     for name, df in study.layers.items():
         if isinstance(df, LayerStream):
-            rows += _streamed(df, name, crs)
+            rows += _streamed(df, name, crs, cluster_of(cluster))
             continue
         for p in validate(df, SCHEMAS[name]):
             rows.append(_f("error", "schema", name, "", problem=p))
@@ -134,32 +140,135 @@ def _invalid(df: pd.DataFrame, name: str) -> list[dict]:
     return [_f("error", "invalid_geometry", name, i, why=w) for i, w in zip(ids, why, strict=True)]
 
 
-def _streamed(layer: LayerStream, name: str, crs: pyproj.CRS) -> list[dict]:
-    """The checks of one layer read chunk by chunk: schema, validity, unknown codes; ids unique over all."""
+def _streamed(layer: LayerStream, name: str, crs: pyproj.CRS, cluster: Cluster | None = None) -> list[dict]:
+    """The checks of one layer read chunk by chunk: schema, validity, unknown codes; ids unique over all.
+
+    With a cluster and a partitioned layer, each partition is checked by a task on a worker; the ids'
+    uniqueness is checked on their 64-bit hashes gathered from every partition, then on the values of
+    the few rows whose hashes repeat: the same findings, in the same order, as on one machine.
+    """
     schema = SCHEMAS[name]
     rows: list[dict] = []
     if layer.path is not None:
         found = pyogrio.read_info(layer.path, layer=name).get("crs")
         if found and not pyproj.CRS.from_user_input(found).equals(crs):
             rows.append(_crs_mismatch(name, pyproj.CRS.from_user_input(found), crs))
-    per_chunk = replace(schema, columns=tuple(replace(c, unique=False) for c in schema.columns))
+    unique = [c.name for c in schema.columns if c.unique and c.name in layer]
     problems: dict[str, None] = {}  # each problem once, in the order found
     unknown = []
-    for chunk in layer.chunks():
+    if cluster is not None and layer.store is not None:
+        n = len(layer.store.files)
+        parts = map_partitions(cluster, partition_findings, n, broadcast={"layer": layer}, args=(name,))
+        for found_problems, found_rows, found_unknown, _ in parts:
+            problems |= dict.fromkeys(found_problems)
+            rows += found_rows
+            unknown.append(found_unknown)
+        for col in unique:
+            hashes = np.concatenate([h[col] for *_, h in parts]) if parts else np.zeros(0, np.uint64)
+            ordered = np.sort(hashes)
+            twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+            if len(twice):  # the rows whose hashes repeat, in the layer's order; their values decide
+                ids = pd.concat(
+                    map_partitions(
+                        cluster, partition_ids, n, broadcast={"layer": layer, "hashes": twice}, args=(col,)
+                    )
+                )
+                problems |= dict.fromkeys(validate(pd.DataFrame({col: ids}), narrowed(schema, [col])))
+    else:
+        found_problems, found_rows, found_unknown = _chunk_findings(layer.chunks(), name)
+        problems |= dict.fromkeys(found_problems)
+        rows += found_rows
+        unknown.append(found_unknown)
+        for col in unique:
+            if layer.path is not None:  # the whole column, without geometry: ids unique over every chunk
+                ids = pyogrio.read_dataframe(layer.path, layer=name, columns=[col], read_geometry=False)[col]
+            else:
+                ids = layer.select([col])[col]
+            problems |= dict.fromkeys(validate(pd.DataFrame({col: ids}), narrowed(schema, [col])))
+    rows += [_f("error", "schema", name, "", problem=p) for p in problems]
+    unknown = [u for u in unknown if len(u)]
+    if unknown:
+        rows += _unknown_codes(pd.concat(unknown), crs)
+    return rows
+
+
+def _chunk_findings(chunks, name: str) -> tuple[list[str], list[dict], gpd.GeoDataFrame | None]:
+    """Schema problems (uniqueness aside), invalid shapes and unknown-code parcels of some chunks."""
+    schema = SCHEMAS[name]
+    per_chunk = replace(schema, columns=tuple(replace(c, unique=False) for c in schema.columns))
+    problems: dict[str, None] = {}
+    rows: list[dict] = []
+    unknown = []
+    for chunk in chunks:
         problems |= dict.fromkeys(validate(chunk, per_chunk))
         rows += _invalid(chunk, name)
         if "analysis_class" in chunk:
             unknown.append(chunk[chunk["analysis_class"] == "unknown"])
-    for col in (c.name for c in schema.columns if c.unique and c.name in layer):
-        if layer.path is not None:  # the whole column, without geometry: ids unique over every chunk
-            ids = pyogrio.read_dataframe(layer.path, layer=name, columns=[col], read_geometry=False)[col]
-        else:
-            ids = layer.select([col])[col]
-        problems |= dict.fromkeys(validate(pd.DataFrame({col: ids}), narrowed(schema, [col])))
-    rows += [_f("error", "schema", name, "", problem=p) for p in problems]
-    if unknown:
-        rows += _unknown_codes(pd.concat(unknown), crs)
-    return rows
+    kept = [u for u in unknown if len(u)]
+    return list(problems), rows, pd.concat(kept) if kept else None
+
+
+def partition_findings(k: int, name: str, *, layer: LayerStream) -> tuple:
+    """A cluster task: the checks of partition ``k`` of a partitioned layer, and its unique ids' hashes.
+
+    Parameters
+    ----------
+    k : int
+        The partition.
+    name : str
+        The layer.
+    layer : LayerStream
+        The partitioned layer (sent once to every worker).
+
+    Returns
+    -------
+    tuple
+        Problems, finding rows, the unknown-code parcels, and per unique column the ids' 64-bit hashes.
+    """
+    schema = SCHEMAS[name]
+    unique = [c.name for c in schema.columns if c.unique and c.name in layer]
+    hashes: dict[str, list[np.ndarray]] = {c: [] for c in unique}
+
+    def chunks():
+        for chunk, _ in layer.part(k):
+            for c in unique:
+                hashes[c].append(_hashed(chunk[c]))
+            yield chunk
+
+    problems, rows, unknown = _chunk_findings(chunks(), name)
+    joined = {c: np.concatenate(h) if h else np.zeros(0, np.uint64) for c, h in hashes.items()}
+    return problems, rows, unknown if unknown is not None else pd.DataFrame(), joined
+
+
+def partition_ids(k: int, col: str, *, layer: LayerStream, hashes: np.ndarray) -> pd.Series:
+    """A cluster task: the values of ``col`` in partition ``k`` whose hashes are among ``hashes``.
+
+    Parameters
+    ----------
+    k : int
+        The partition.
+    col : str
+        The unique column.
+    layer : LayerStream
+        The partitioned layer.
+    hashes : numpy.ndarray
+        Sorted hashes that occur more than once in the layer.
+
+    Returns
+    -------
+    pandas.Series
+        The values, in the layer's order.
+    """
+    found = []
+    for chunk, _ in layer.part(k, [col]):
+        h = _hashed(chunk[col])
+        found.append(chunk[col][np.isin(h, hashes)])
+    return pd.concat(found) if found else pd.Series(dtype=object)
+
+
+def _hashed(values: pd.Series) -> np.ndarray:
+    """64-bit hashes of values as text (missing values hash apart: they are not duplicates)."""
+    return pd.util.hash_pandas_object(values.astype("string"), index=False).to_numpy(dtype=np.uint64)
 
 
 def _park_overlaps(parks: gpd.GeoDataFrame, crs, tol: float) -> list[dict]:
