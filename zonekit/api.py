@@ -31,7 +31,7 @@ from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA
 from zonekit.layers.check import MIN_OVERLAP_M2, check_study
 from zonekit.layers.frames import study_of
-from zonekit.layers.stream import stream_of
+from zonekit.layers.stream import LayerStream, stream_of
 from zonekit.layers.study import Study
 from zonekit.vocabulary.messages import say
 
@@ -151,7 +151,13 @@ def overlap(
 
 
 def overlap_many(
-    st: Study, a: str, bs: list[str], *, buffer_m: float = 0.0, known: dict[str, pd.DataFrame] | None = None
+    st: Study,
+    a: str,
+    bs: list[str],
+    *,
+    buffer_m: float = 0.0,
+    known: dict[str, pd.DataFrame] | None = None,
+    cluster: str | None = None,
 ) -> Report:
     """:func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked.
 
@@ -170,6 +176,10 @@ def overlap_many(
         Buffer of the second layer, metres.
     known : dict[str, pd.DataFrame], optional
         Pairs already computed, by layer name.
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``: a B layer read from a partitioned store (``zonekit partition``)
+        is overlaid partition by partition on a dask.distributed cluster (without one, partition by
+        partition here).
 
     Returns
     -------
@@ -177,7 +187,18 @@ def overlap_many(
         :func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked.
     """
     known = {} if known is None or buffer_m else known
-    parts = [overlap(st[a], st[b], buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)) for b in bs]
+    first = st[a].select() if isinstance(st[a], LayerStream) else st[a]
+    parts = []
+    for b in bs:
+        other = st[b]
+        if isinstance(other, LayerStream) and other.store is not None:  # a big B, partition by partition
+            pairs, cover = _overlap.partitioned_overlap(
+                first, other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=cluster
+            )
+            parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
+            continue
+        other = other.select() if isinstance(other, LayerStream) else other
+        parts.append(overlap(first, other, buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)))
     pairs = gpd.GeoDataFrame(pd.concat([p["pairs"] for p in parts], ignore_index=True), crs=st.crs)
     cover = pd.concat([p["coverage"] for p in parts], ignore_index=True)
     meta = {

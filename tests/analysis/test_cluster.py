@@ -19,6 +19,7 @@ import pytest
 
 import zonekit
 from tests.cli.test_cli import run
+from zonekit.api import overlap_many
 
 pytest.importorskip("distributed")
 # dask's own notices while clusters start and stop beside each other (ports, sockets closed late)
@@ -194,3 +195,33 @@ def test_check_on_the_cluster_finds_what_one_machine_finds(tmp_path, sample_stud
     said = " ".join(alone["message"])
     assert "DUP-1" in said and "DUP-2" in said
     assert (alone["check"] == "unknown_land_use_code").any()
+
+
+def test_overlap_with_a_big_partitioned_b_on_the_cluster(partitioned, local_cluster, sample_study):
+    lc, _ = local_cluster
+    st = zonekit.read_study(partitioned, layers=["parks", "landuse"], stream=("landuse",))
+    alone = overlap_many(st, "parks", ["landuse"])
+    on_cluster = overlap_many(st, "parks", ["landuse"], cluster=lc.scheduler_address)
+    for name in ("pairs", "coverage"):
+        pd.testing.assert_frame_equal(on_cluster[name], alone[name], check_exact=True, obj=name)
+    # against the study's own layer, overlaid whole: the same pairs and areas; coverage, B dissolved across
+    # partition edges, to a fraction of a square metre
+    whole = zonekit.read_study(sample_study, layers=["parks", "landuse"])
+    want = overlap_many(whole, "parks", ["landuse"])
+    key = ["a_id", "b_id"]
+    got_p = pd.DataFrame(alone["pairs"]).sort_values(key).reset_index(drop=True)
+    want_p = pd.DataFrame(want["pairs"]).sort_values(key).reset_index(drop=True)
+    assert got_p[key].equals(want_p[key]) and len(got_p) > 10_000
+    np.testing.assert_allclose(got_p["overlap_m2"], want_p["overlap_m2"], rtol=1e-12)
+    got_c = alone["coverage"].merge(want["coverage"], on=["a_id", "b_class"], suffixes=("", "_whole"))
+    assert len(got_c) == len(want["coverage"]) == len(alone["coverage"])
+    np.testing.assert_allclose(got_c["covered_m2"], got_c["covered_m2_whole"], rtol=1e-5)
+    # parcels do not overlap one another, so the exact coverage is the sum of the pairs per park and class:
+    # the partitioned coverage meets it to a thousandth of a square metre
+    lu = whole["landuse"]
+    classes = pd.Series(lu["analysis_class"].astype(str).to_numpy(), index=lu["parcel_id"].to_numpy())
+    exact = want_p.assign(b_class=classes.reindex(want_p["b_id"]).to_numpy())
+    exact = exact.groupby(["a_id", "b_class"])["overlap_m2"].sum().rename("exact").reset_index()
+    got_c = got_c.merge(exact, on=["a_id", "b_class"])
+    assert len(got_c) == len(alone["coverage"])
+    assert (got_c["covered_m2"] - got_c["exact"]).abs().max() < 1e-3

@@ -193,3 +193,14 @@ def test_make_qgis_plugin_builds_an_installable_zip(tmp_path):
         pd.Index(sorted(os.listdir(unpacked / "zonekit"))),
         pd.Index(sorted(p.name for p in (ROOT / "qgis" / "zonekit").iterdir() if p.name != "__pycache__")),
     )
+
+
+def test_the_map_algorithm_gives_its_page_as_an_html_output(profile, sample_study, tmp_path):
+    page = tmp_path / "map.html"
+    done = _qgis(profile, "--json", "run", "zonekit:map", "--", f"STUDY={sample_study}", f"OUTPUT={page}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    import json
+
+    results = json.loads(done.stdout[done.stdout.index("{") :])["results"]
+    assert results["HTML"] == str(page) and page.stat().st_size > 10_000
+    assert "<html" in page.read_text(encoding="utf-8")[:2000].lower()

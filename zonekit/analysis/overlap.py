@@ -21,11 +21,12 @@ import pyproj
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.check import parks_outside_zone
 from zonekit.layers.schema import SCHEMAS
-from zonekit.layers.stream import stream_of
+from zonekit.layers.stream import LayerStream, stream_of
 
 PAIR_COLUMNS = [
     "a_layer",
@@ -226,6 +227,154 @@ def coverage(
             "pct_of_a": 100.0 * m2 / area_a[ai],
         }
     )
+
+
+def partitioned_overlap(
+    a: gpd.GeoDataFrame,
+    b: LayerStream,
+    *,
+    a_layer: str,
+    b_layer: str,
+    buffer_m: float = 0.0,
+    cluster: str | Cluster | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """:func:`overlap_pairs` and :func:`coverage` of A with a big B kept in a partitioned store.
+
+    Each partition of B is one piece of work — a task on a cluster, or a step on this machine, the same
+    function either way: its pairs with A (A sent once to every worker), and for the coverage, per A
+    feature and B class, the union of the pieces of A the partition's B features cover. Those unions
+    are small (they lie inside A); they are joined across partitions per A feature and class, so B is
+    dissolved across partition edges and an area covered twice counts once.
+
+    Parameters
+    ----------
+    a : GeoDataFrame
+        The first layer (small: parks, zones, protected areas).
+    b : LayerStream
+        The big layer, partitioned (``zonekit partition``).
+    a_layer, b_layer : str
+        Layer names.
+    buffer_m : float, default 0.0
+        Grow B by this many metres first.
+    cluster : str or Cluster, optional
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``, else this machine).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        The pairs (in partition order) and the coverage, as :func:`overlap_pairs` and :func:`coverage`.
+    """
+    if b.store is None:
+        raise ValueError("b is not partitioned")
+    where = cluster_of(cluster)
+    n = len(b.store.files)
+    args = (a_layer, b_layer, float(buffer_m))
+    if where is None:
+        parts = [partition_overlap(k, *args, None, a=a, b=b) for k in range(n)]
+    else:
+        parts = map_partitions(where, partition_overlap, n, broadcast={"a": a, "b": b}, args=(*args, 1))
+    found = [p for p, _ in parts if len(p)]
+    pairs = (
+        pd.concat(found, ignore_index=True)
+        if found
+        else overlap_pairs(a, a.iloc[:0], a_layer=a_layer, b_layer=b_layer)
+    )
+    pieces = pd.concat([c for _, c in parts], ignore_index=True)
+    ids, names = _ids(a, a_layer), _names(a)
+    area_a = pd.Series(ellipsoidal_area(a.geometry.values, a.crs), index=ids)
+    if len(pieces):
+        joined = pieces.groupby(["a_id", "b_class"], sort=True)["geometry"].agg(
+            lambda g: shapely.union_all(g.to_numpy())
+        )
+        keys, covered = joined.index.to_frame(index=False), joined.to_numpy()
+    else:
+        keys, covered = pd.DataFrame({"a_id": [], "b_class": []}), np.array([], dtype=object)
+    m2 = ellipsoidal_area(covered, a.crs) if len(covered) else np.zeros(0)
+    of_a = area_a.reindex(keys["a_id"]).to_numpy(dtype=float)
+    order = pd.Series(np.arange(len(ids)), index=ids).reindex(keys["a_id"]).to_numpy()
+    cover = pd.DataFrame(
+        {
+            "a_layer": a_layer,
+            "a_id": keys["a_id"].to_numpy(dtype=object),
+            "a_name": names[order] if len(order) else np.array([], dtype=object),
+            "a_area_ha": of_a / M2_PER_HA,
+            "b_layer": b_layer,
+            "b_class": keys["b_class"].to_numpy(dtype=object),
+            "covered_m2": m2,
+            "covered_ha": m2 / M2_PER_HA,
+            "covered_mu": m2 / M2_PER_MU,
+            "pct_of_a": 100.0 * m2 / of_a,
+        }
+    )
+    keep = cover["covered_m2"] > 0
+    return pairs, cover[keep].reset_index(drop=True)
+
+
+def partition_overlap(
+    k: int,
+    a_layer: str,
+    b_layer: str,
+    buffer_m: float,
+    threads: int | None = 1,
+    *,
+    a: gpd.GeoDataFrame,
+    b: LayerStream,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Partition ``k`` of B with A: its pairs, and per (A feature, B class) the union of what it covers.
+
+    Parameters
+    ----------
+    k : int
+        The partition.
+    a_layer, b_layer : str
+        Layer names.
+    buffer_m : float
+        Grow B by this many metres first.
+    threads : int, optional
+        Threads for the overlay (1 on a cluster worker).
+    a : GeoDataFrame
+        The first layer (sent once to every worker).
+    b : LayerStream
+        The partitioned layer.
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        The pairs, and ``a_id``, ``b_class``, ``geometry`` (the covered part of the A feature).
+    """
+    cls_col = CLASS_COLUMN.get(b_layer)
+    pairs, pieces = [], []
+    for chunk, _ in b.part(k):
+        got = overlap_pairs(a, chunk, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads)
+        pairs.append(got)
+        if not len(got):
+            continue
+        classes = chunk[cls_col].astype(str).fillna("(none)") if cls_col and cls_col in chunk else None
+        b_class = (
+            classes.set_axis(_ids(chunk, b_layer))
+            .groupby(level=0)
+            .first()
+            .reindex(got["b_id"])
+            .to_numpy(dtype=object)
+            if classes is not None
+            else np.full(len(got), "(all)", dtype=object)
+        )
+        pieces.append(
+            pd.DataFrame(
+                {"a_id": got["a_id"].to_numpy(), "b_class": b_class, "geometry": got.geometry.values}
+            )
+        )
+    found = [p for p in pairs if len(p)]
+    joined = pd.concat(found, ignore_index=True) if found else pairs[0] if pairs else gpd.GeoDataFrame()
+    if pieces:
+        every = pd.concat(pieces, ignore_index=True)
+        grouped = every.groupby(["a_id", "b_class"], sort=True)["geometry"].agg(
+            lambda g: shapely.union_all(g.to_numpy())
+        )
+        covered = grouped.reset_index()
+    else:
+        covered = pd.DataFrame({"a_id": [], "b_class": [], "geometry": []})
+    return joined, covered
 
 
 CHEMICAL_INDUSTRIES = ("C25", "C26", "C28")  # 石油加工, 化学原料和化学制品, 化学纤维 (GB/T 4754)

@@ -7,7 +7,17 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import OUT, STUDY, guard_out, lang_option, quiet_option, read, show, write_report
+from zonekit.cli.options import (
+    OUT,
+    STUDY,
+    cluster_option,
+    guard_out,
+    lang_option,
+    quiet_option,
+    read,
+    show,
+    write_report,
+)
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
@@ -43,10 +53,18 @@ SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
     "500) m of protected areas, parks across counties, park area outside its zone, parks of different "
     "zones overlapping — a sheet each.",
 )
+@cluster_option
 @lang_option
 @quiet_option
 def overlap(
-    study: Path, a: str | None, bs: tuple[str, ...], out: Path, buffer: float, preset: str | None, lang: str
+    study: Path,
+    a: str | None,
+    bs: tuple[str, ...],
+    out: Path,
+    buffer: float,
+    preset: str | None,
+    cluster,
+    lang: str,
 ) -> None:
     """Overlap of layer A with layers B: every intersecting pair, and coverage with B dissolved.
 
@@ -61,6 +79,7 @@ def overlap(
       zonekit overlap study.gpkg --preset findings --out findings.xlsx
       zonekit overlap study.gpkg --a parks --b protected --out parks_in_redlines.xlsx
       zonekit overlap study.gpkg --a landuse --b protected --buffer 500 --out near_water.xlsx
+      zonekit overlap study.gpkg --a protected --b landuse --out c.xlsx --cluster local:2   (partitioned)
     """
     from zonekit import api
     from zonekit.vocabulary.labels import sheet_title
@@ -83,6 +102,6 @@ def overlap(
         return
     if a is None or not bs:
         raise click.UsageError("give --a and at least one --b, or --preset findings")
-    st = read(study, tuple(dict.fromkeys([a, *bs])))
-    report = api.overlap_many(st, a, list(bs), buffer_m=buffer)
+    st = read(study, tuple(dict.fromkeys([a, *bs])), stream=("landuse",))  # big: read as it is needed
+    report = api.overlap_many(st, a, list(bs), buffer_m=buffer, cluster=cluster)
     write_report(report, out, lang=lang, metadata={"study": study.name}, study=study)

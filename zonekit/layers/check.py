@@ -186,7 +186,7 @@ def _streamed(layer: LayerStream, name: str, crs: pyproj.CRS, cluster: Cluster |
                 ids = layer.select([col])[col]
             problems |= dict.fromkeys(validate(pd.DataFrame({col: ids}), narrowed(schema, [col])))
     rows += [_f("error", "schema", name, "", problem=p) for p in problems]
-    unknown = [u for u in unknown if len(u)]
+    unknown = [u for u in unknown if u is not None and len(u)]
     if unknown:
         rows += _unknown_codes(pd.concat(unknown), crs)
     return rows
