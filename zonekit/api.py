@@ -145,7 +145,7 @@ def overlap(
     """
     if pairs is None:
         pairs = _overlap.overlap_pairs(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
-    cover = _overlap.coverage(a, b, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m)
+    cover = _overlap.coverage_from_pairs(a, b, pairs, a_layer=a_layer, b_layer=b_layer)  # overlaid once
     meta = {"a": a_layer, "b": b_layer, "buffer (m)": buffer_m, "area method": AREA_METHOD}
     return Report({"pairs": pairs, "coverage": cover}, meta | {"pairs": len(pairs)}, "pairs")
 

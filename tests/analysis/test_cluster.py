@@ -225,3 +225,4 @@ def test_overlap_with_a_big_partitioned_b_on_the_cluster(partitioned, local_clus
     got_c = got_c.merge(exact, on=["a_id", "b_class"])
     assert len(got_c) == len(alone["coverage"])
     assert (got_c["covered_m2"] - got_c["exact"]).abs().max() < 1e-3
+    assert (got_c["covered_m2_whole"] - got_c["exact"]).abs().max() < 1e-3  # B in memory: the same way
