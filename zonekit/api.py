@@ -327,6 +327,7 @@ def potential(
     approvals: gpd.GeoDataFrame | None = None,
     config: str | Path | dict | None = None,
     enterprises: pd.DataFrame | None = None,
+    cluster: str | None = None,
 ) -> Report:
     """Where land can be freed on a statistics date: low-efficiency land and potential.
 
@@ -348,6 +349,9 @@ def potential(
         Overrides of ``potential_default.toml``.
     enterprises : DataFrame, optional
         The enterprises' own records: their revenue decides 建而未投 where they report one.
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``: parcels read from a partitioned store (``zonekit partition``)
+        are reduced per contract and per park on a dask.distributed cluster (the same numbers).
 
     Returns
     -------
@@ -359,8 +363,8 @@ def potential(
 
     st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
     layers = _potential.inputs(st)
-    plots = _potential.low_efficiency_land(layers, date=pd.Timestamp(date), config=config)
-    per_park = _potential.park_potential(layers, plots, config=config)
+    plots = _potential.low_efficiency_land(layers, date=pd.Timestamp(date), config=config, cluster=cluster)
+    per_park = _potential.park_potential(layers, plots, config=config, cluster=cluster)
     cfg = _potential.load_config("potential", config)
     meta = {
         "statistics date": f"{pd.Timestamp(date):%Y-%m-%d}",

@@ -226,3 +226,38 @@ def test_overlap_with_a_big_partitioned_b_on_the_cluster(partitioned, local_clus
     assert len(got_c) == len(alone["coverage"])
     assert (got_c["covered_m2"] - got_c["exact"]).abs().max() < 1e-3
     assert (got_c["covered_m2_whole"] - got_c["exact"]).abs().max() < 1e-3  # B in memory: the same way
+
+
+def test_potential_on_the_cluster_gives_the_single_machine_tables(partitioned, local_cluster, sample_study):
+    lc, _ = local_cluster
+
+    def potential(study: Path, cluster=None) -> zonekit.Report:
+        st = zonekit.read_study(study, stream=("landuse",))
+        g = st.get
+        return zonekit.potential(
+            st["parks"],
+            date="2025-12-31",
+            parcels=st["landuse"],
+            supply=g("supply"),
+            approvals=g("approvals"),
+            enterprises=g("enterprises"),
+            cluster=cluster,
+        )
+
+    alone, on_cluster = potential(partitioned), potential(partitioned, lc.scheduler_address)
+    for name, table in alone.tables().items():
+        pd.testing.assert_frame_equal(on_cluster.tables()[name], table, check_exact=True, obj=name)
+    # the study's own layer, in memory: the same plots and kinds, the same potential to rounding
+    whole = potential(sample_study)
+    assert len(alone["plots"]) == len(whole["plots"]) >= 5  # the sample plants one plot of each kind
+    assert sorted(alone["plots"]["kind"]) == sorted(whole["plots"]["kind"])
+    key = ["kind", "record_id"]
+    got_p, want_p = (t.sort_values(key).reset_index(drop=True) for t in (alone["plots"], whole["plots"]))
+    assert got_p[key].equals(want_p[key])
+    np.testing.assert_allclose(got_p["area_ha"], want_p["area_ha"], rtol=1e-9)
+    for name in ("parks_potential", "zones_potential"):
+        a, b = alone[name], whole[name]
+        numbers = b.select_dtypes("number").columns
+        np.testing.assert_allclose(
+            a[numbers].to_numpy(float), b[numbers].to_numpy(float), rtol=1e-9, atol=1e-6
+        )

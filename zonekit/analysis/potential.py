@@ -31,7 +31,7 @@ from zonekit.analysis.config import load_config
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
-from zonekit.layers.stream import stream_of
+from zonekit.layers.stream import LayerStream, stream_of
 from zonekit.vocabulary.messages import say_each
 
 KINDS = (
@@ -106,43 +106,31 @@ def _rows(
 
 
 def _on_contracts(
-    supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs, enterprises: pd.DataFrame | None = None
+    supply: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame | LayerStream | None,
+    crs,
+    enterprises: pd.DataFrame | None = None,
+    cluster=None,
 ) -> pd.DataFrame:
     """Per contract: its area, the built area on it, and its parcels' figures apportioned to it.
 
     Floor area, footprint, yard, investment, revenue and tax go by the share of each parcel inside it.
+    Parcels in a partitioned store are reduced partition by partition (on a cluster when one is given)
+    and the partial sums added up.
     """
     area = ellipsoidal_area(supply.geometry.values, crs)
     out = pd.DataFrame({"area_m2": area}, index=np.arange(len(supply)))
-    sums = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
-    for c in (*sums, "built_m2"):
+    for c in (*CONTRACT_SUMS, "built_m2"):
         out[c] = 0.0
     out["has_gfa"] = False
     if parcels is None or not len(parcels):
         return out
-    pairs = intersection_areas(supply.geometry.values, parcels.geometry.values, crs)
-    if not len(pairs):
-        return out
-    a, b, share = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["b_share"].to_numpy()
-    built = (
-        (parcels["build_status"].astype(str).to_numpy()[b] == "built") if "build_status" in parcels else False
-    )
-    if "analysis_class" in parcels:  # a built road or green is no building on the contract's land
-        built = built & np.isin(parcels["analysis_class"].astype(str).to_numpy()[b], BUILDING_CLASSES)
-    frame = pd.DataFrame({"a": a, "built_m2": np.where(built, pairs["area_m2"].to_numpy(), 0.0)})
-    for c in sums:
-        if c in parcels:
-            vals = pd.to_numeric(parcels[c], errors="coerce").to_numpy(dtype=float)[b]
-            frame[c] = np.nan_to_num(vals) * share
-            if c == "gfa_m2":
-                frame["has_gfa"] = ~np.isnan(vals)
+    if isinstance(parcels, LayerStream):
+        summed, firms = _fold([r[1] for r in _by_partition(parcels, cluster, supply=supply)])
+    else:
+        summed, firms = contract_sums(supply, parcels, crs)
     out["record_revenue_wan"] = np.nan  # what the enterprises on it report in their own records
-    if (
-        enterprises is not None
-        and len(enterprises)
-        and "revenue_wan" in enterprises
-        and "enterprise_id" in parcels
-    ):
+    if enterprises is not None and len(enterprises) and "revenue_wan" in enterprises and len(firms):
         from zonekit.analysis.enterprises import firm_key
 
         revenue = pd.to_numeric(enterprises["revenue_wan"], errors="coerce")
@@ -151,20 +139,174 @@ def _on_contracts(
             .groupby(level=0)
             .first()
         )
-        firms = pd.DataFrame(
-            {"a": a, "key": firm_key(parcels["enterprise_id"].iloc[b].reset_index(drop=True))}
-        )
-        firms = firms.dropna().drop_duplicates()
-        firms["revenue"] = own.reindex(firms["key"]).to_numpy()
+        firms = firms.drop_duplicates()
+        firms = firms.assign(revenue=own.reindex(firms["key"]).to_numpy())
         reported = firms.dropna(subset=["revenue"]).groupby("a")["revenue"].sum()
         out.loc[reported.index, "record_revenue_wan"] = reported.to_numpy()
-    summed = frame.groupby("a").sum(numeric_only=True)
     for c in summed.columns:
         if c == "has_gfa":  # how many of its parcels carry a floor area: any will do
             out.loc[summed.index, c] = summed[c].to_numpy() > 0
         else:
             out.loc[summed.index, c] = summed[c].to_numpy()
     return out
+
+
+CONTRACT_SUMS = ("gfa_m2", "footprint_m2", "yard_m2", "investment_wan", "revenue_wan", "tax_wan")
+
+
+def contract_sums(
+    supply: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, crs
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Some parcels reduced per contract: built area and figures by share; and the (contract, firm) pairs.
+
+    Parameters
+    ----------
+    supply : GeoDataFrame
+        The contracts.
+    parcels : GeoDataFrame
+        Parcels (all, a chunk or a partition).
+    crs : CRS
+        Their CRS.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Sums indexed by contract position (``has_gfa`` counting the parcels with a floor area), and the
+        distinct ``a`` (contract), ``key`` (firm) pairs.
+    """
+    pairs = intersection_areas(supply.geometry.values, parcels.geometry.values, crs)
+    no_firms = pd.DataFrame({"a": pd.Series(dtype=int), "key": pd.Series(dtype=object)})
+    if not len(pairs):
+        return pd.DataFrame(index=pd.Index([], dtype=int)), no_firms
+    a, b, share = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["b_share"].to_numpy()
+    built = (
+        (parcels["build_status"].astype(str).to_numpy()[b] == "built") if "build_status" in parcels else False
+    )
+    if "analysis_class" in parcels:  # a built road or green is no building on the contract's land
+        built = built & np.isin(parcels["analysis_class"].astype(str).to_numpy()[b], BUILDING_CLASSES)
+    frame = pd.DataFrame({"a": a, "built_m2": np.where(built, pairs["area_m2"].to_numpy(), 0.0)})
+    for c in CONTRACT_SUMS:
+        if c in parcels:
+            vals = pd.to_numeric(parcels[c], errors="coerce").to_numpy(dtype=float)[b]
+            frame[c] = np.nan_to_num(vals) * share
+            if c == "gfa_m2":
+                frame["has_gfa"] = (~np.isnan(vals)).astype(np.int64)
+    firms = no_firms
+    if "enterprise_id" in parcels:
+        from zonekit.analysis.enterprises import firm_key
+
+        keys = firm_key(parcels["enterprise_id"].iloc[b].reset_index(drop=True))
+        firms = pd.DataFrame({"a": a, "key": keys}).dropna().drop_duplicates()
+    return frame.groupby("a").sum(numeric_only=True), firms
+
+
+def park_sums(parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame, target: float) -> pd.DataFrame:
+    """Some parcels reduced per top park: open, under-built (floor area and land) and idle land, in m².
+
+    Parameters
+    ----------
+    parks : GeoDataFrame
+        The top parks (theme parks left out), in order.
+    lu : GeoDataFrame
+        Parcels (all, a chunk or a partition).
+    target : float
+        The target FAR of industrial land.
+
+    Returns
+    -------
+    DataFrame
+        ``expansion_m2``, ``extra_gfa_m2``, ``equivalent_m2``, ``idle_m2``, indexed by park position.
+    """
+    pairs = intersection_areas(parks.geometry.values, lu.geometry.values, parks.crs)
+    a, b, area = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["area_m2"].to_numpy()
+
+    def col(name: str, default: object = None) -> np.ndarray:
+        return lu[name].to_numpy()[b] if name in lu else np.full(len(b), default, dtype=object)
+
+    status = col("build_status").astype(str)
+    supplied = pd.array(col("supplied"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    idle = pd.array(col("idle"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    open_land = np.isin(status, ["serviced", "unserviced"]) & ~supplied
+    industrial = col("analysis_class").astype(str) == "industrial"
+    gfa = pd.to_numeric(pd.Series(col("gfa_m2", np.nan)), errors="coerce").to_numpy(dtype=float)
+    share = pairs["b_share"].to_numpy()
+    far = gfa / np.maximum(area / np.maximum(share, 1e-12), 1e-9)  # the parcel's own FAR
+    short = industrial & (status == "built") & ~np.isnan(gfa) & (far < target)
+    return (
+        pd.DataFrame(
+            {
+                "a": a,
+                "expansion_m2": np.where(open_land, area, 0.0),
+                "extra_gfa_m2": np.where(short, target * area - gfa * share, 0.0),
+                "equivalent_m2": np.where(short, area * (1 - far / target), 0.0),
+                "idle_m2": np.where(idle, area, 0.0),
+            }
+        )
+        .groupby("a")
+        .sum()
+    )
+
+
+def partition_potential(
+    k: int, target: float, *, parcels: LayerStream, parks=None, supply=None
+) -> tuple[tuple, list[str]]:
+    """A cluster task (and a step on one machine): partition ``k`` reduced per park and per contract.
+
+    Parameters
+    ----------
+    k : int
+        The partition.
+    target : float
+        The target FAR of industrial land.
+    parcels : LayerStream
+        The partitioned parcels.
+    parks : GeoDataFrame, optional
+        The top parks (for :func:`park_sums`).
+    supply : GeoDataFrame, optional
+        The contracts (for :func:`contract_sums`).
+
+    Returns
+    -------
+    ((DataFrame or None, (DataFrame, DataFrame) or None), list of str)
+        The partition's park sums and contract sums, and the schema problems found in it.
+    """
+    per_park, per_contract = [], []
+    problems: list[str] = []
+    for chunk, found in parcels.part(k, [c for c in PARCEL_COLUMNS if c in parcels]):
+        if parks is not None:
+            per_park.append(park_sums(parks, chunk, target))
+        if supply is not None:
+            per_contract.append(contract_sums(supply, chunk, parcels.crs))
+        problems.extend(p for p in found if p not in problems)
+    parks_part = pd.concat(per_park).groupby(level=0).sum() if per_park else None
+    return (parks_part, _fold(per_contract) if per_contract else None), problems
+
+
+def _fold(parts: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contract sums of several pieces of the parcels added up, in order; their firm pairs together."""
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return pd.DataFrame(index=pd.Index([], dtype=int)), pd.DataFrame({"a": [], "key": []})
+    sums = pd.concat([s for s, _ in parts]).groupby(level=0).sum()
+    firms = pd.concat([f for _, f in parts], ignore_index=True).drop_duplicates()
+    return sums, firms
+
+
+def _by_partition(parcels: LayerStream, cluster, *, parks=None, supply=None, target: float = 0.0) -> list:
+    """Every partition of the parcels through :func:`partition_potential`, here or on a cluster, in order."""
+    from zonekit.geo.cluster import cluster_of, map_partitions
+    from zonekit.layers.schema import raise_if_invalid
+
+    assert parcels.store is not None
+    n = len(parcels.store.files)
+    where = cluster_of(cluster)
+    shared = {"parcels": parcels, "parks": parks, "supply": supply}
+    if where is None:
+        got = [partition_potential(k, target, **shared) for k in range(n)]
+    else:
+        got = map_partitions(where, partition_potential, n, broadcast=shared, args=(target,))
+    raise_if_invalid(list(dict.fromkeys(p for _, found in got for p in found)), path=parcels.source)
+    return [r for r, _ in got]
 
 
 def inputs(study) -> dict:
@@ -195,6 +337,8 @@ def inputs(study) -> dict:
     got = {name: get(name) for name in ("approvals", "supply", "enterprises", "landuse")}
     got["parks"] = study["parks"]
     parcels = got["landuse"]
+    if isinstance(parcels, LayerStream) and parcels.store is not None:
+        return got  # read partition by partition (here or on a cluster) where it is used
     if parcels is not None:
         got["landuse"] = stream_of(parcels, "landuse").select(
             [c for c in PARCEL_COLUMNS if c in parcels.columns]
@@ -202,7 +346,7 @@ def inputs(study) -> dict:
     return got
 
 
-def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.DataFrame:
+def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None, cluster=None) -> pd.DataFrame:
     """The five kinds of low-efficiency land on the statistics date, one row per plot found.
 
     Parameters
@@ -214,6 +358,8 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.D
         The statistics date (统计时点), e.g. ``"2025-12-31"``.
     config : path or dict, optional
         Overrides of ``potential_default.toml``.
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``: partitioned parcels reduced per contract on a cluster.
 
     Returns
     -------
@@ -232,7 +378,7 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None) -> pd.D
         found.append(_approved_not_supplied(approvals, supply, parks, day, cfg))
     if supply is not None and len(supply):
         supply = supply.reset_index(drop=True)
-        on = _on_contracts(supply, parcels, crs, layers["enterprises"])
+        on = _on_contracts(supply, parcels, crs, layers["enterprises"], cluster)
         where = _park_of(parks, supply.geometry.values, crs)
         found += [
             _supplied_not_used(supply, on, where, day, cfg),
@@ -371,7 +517,7 @@ def _below_standard(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.Da
     )
 
 
-def park_potential(study, plots: pd.DataFrame, *, config=None) -> pd.DataFrame:
+def park_potential(study, plots: pd.DataFrame, *, config=None, cluster=None) -> pd.DataFrame:
     """Each park's potential: 扩展潜力, 强度潜力, 管理潜力 and the five kinds' totals.
 
     强度潜力 is the floor area industrial land lacks against the target FAR, and the land that equals; all
@@ -385,6 +531,8 @@ def park_potential(study, plots: pd.DataFrame, *, config=None) -> pd.DataFrame:
         The five kinds (:func:`low_efficiency_land`).
     config : path or dict, optional
         Overrides of ``potential_default.toml`` (the target FAR by evaluation type).
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``: partitioned parcels reduced per park on a cluster.
 
     Returns
     -------
@@ -393,11 +541,13 @@ def park_potential(study, plots: pd.DataFrame, *, config=None) -> pd.DataFrame:
     """
     layers = inputs(study)
     return _with_kinds(
-        _parcel_part(layers["parks"], layers["landuse"], load_config("potential", config)), plots
+        _parcel_part(layers["parks"], layers["landuse"], load_config("potential", config), cluster), plots
     )
 
 
-def _parcel_part(parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame | None, cfg: Mapping) -> pd.DataFrame:
+def _parcel_part(
+    parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame | LayerStream | None, cfg: Mapping, cluster=None
+) -> pd.DataFrame:
     """Each top park's potential from the parcels alone (open, under-built and idle land, in m²)."""
     parks = _top(parks).reset_index(drop=True)
     out = pd.DataFrame({"park_id": parks["park_id"].astype(str), "zone_id": parks["zone_id"].astype(str)})
@@ -406,35 +556,12 @@ def _parcel_part(parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame | None, cfg: Mapp
     for c in ("expansion_m2", "extra_gfa_m2", "equivalent_m2", "idle_m2"):
         out[c] = 0.0
     if lu is not None and len(lu):
-        pairs = intersection_areas(parks.geometry.values, lu.geometry.values, parks.crs)
-        a, b, area = pairs["a"].to_numpy(), pairs["b"].to_numpy(), pairs["area_m2"].to_numpy()
-
-        def col(name: str, default: object = None) -> np.ndarray:
-            return lu[name].to_numpy()[b] if name in lu else np.full(len(b), default, dtype=object)
-
-        status = col("build_status").astype(str)
-        supplied = pd.array(col("supplied"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
-        idle = pd.array(col("idle"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
-        open_land = np.isin(status, ["serviced", "unserviced"]) & ~supplied
         target = float(cfg["intensity"]["target_far"])
-        industrial = col("analysis_class").astype(str) == "industrial"
-        gfa = pd.to_numeric(pd.Series(col("gfa_m2", np.nan)), errors="coerce").to_numpy(dtype=float)
-        share = pairs["b_share"].to_numpy()
-        far = gfa / np.maximum(area / np.maximum(share, 1e-12), 1e-9)  # the parcel's own FAR
-        short = industrial & (status == "built") & ~np.isnan(gfa) & (far < target)
-        sums = (
-            pd.DataFrame(
-                {
-                    "a": a,
-                    "expansion_m2": np.where(open_land, area, 0.0),
-                    "extra_gfa_m2": np.where(short, target * area - gfa * share, 0.0),
-                    "equivalent_m2": np.where(short, area * (1 - far / target), 0.0),
-                    "idle_m2": np.where(idle, area, 0.0),
-                }
-            )
-            .groupby("a")
-            .sum()
-        )
+        if isinstance(lu, LayerStream):
+            found = [p for p, _ in _by_partition(lu, cluster, parks=parks, target=target) if p is not None]
+            sums = pd.concat(found).groupby(level=0).sum() if found else pd.DataFrame()
+        else:
+            sums = park_sums(parks, lu, target)
         for c in sums.columns:
             out.loc[sums.index, c] = sums[c].to_numpy()
     return out

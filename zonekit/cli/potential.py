@@ -10,6 +10,7 @@ import click
 from zonekit.cli.options import (
     OUT,
     STUDY,
+    cluster_option,
     config_option,
     guard_out,
     lang_option,
@@ -47,9 +48,10 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Output: .xlsx (plots, parks, zones), .csv (plots; the others beside it), .gpkg, .parquet.",
 )
 @config_option("potential")
+@cluster_option
 @lang_option
 @quiet_option
-def potential(study: Path, day: str, out: Path, config: Path | None, lang: str) -> None:
+def potential(study: Path, day: str, out: Path, config: Path | None, cluster, lang: str) -> None:
     """Where land can be freed in STUDY on a statistics date.
 
     The five kinds of low-efficiency land, plot by plot with the evidence, and each park's and zone's
@@ -76,7 +78,7 @@ def potential(study: Path, day: str, out: Path, config: Path | None, lang: str) 
     from zonekit.reports.tables import localised
 
     inputs = potential_inputs(study)
-    report = api.potential(inputs.pop("parks"), date=day, config=config, **inputs)
+    report = api.potential(inputs.pop("parks"), date=day, config=config, cluster=cluster, **inputs)
     totals = report["plots"].groupby("kind")[["area_ha", "area_mu"]].sum().reset_index()
     show(localised(totals, lang).to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     write_report(report, out, lang=lang, metadata={"study": study.name}, study=study, config=config)
