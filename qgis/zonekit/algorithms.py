@@ -259,6 +259,7 @@ ALGORITHMS = [
                 optional=True,
                 filter="TOML (*.toml)",
             ),
+            CLUSTER,
         ],
         "output": P("OUTPUT", "--out", "潜力结果", "Potential", "file_out", filter=TABLES),
     },

@@ -204,3 +204,21 @@ def test_the_map_algorithm_gives_its_page_as_an_html_output(profile, sample_stud
     results = json.loads(done.stdout[done.stdout.index("{") :])["results"]
     assert results["HTML"] == str(page) and page.stat().st_size > 10_000
     assert "<html" in page.read_text(encoding="utf-8")[:2000].lower()
+
+
+def test_the_cluster_option_reaches_zonekit(profile, sample_study, tmp_path):
+    study = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, study)
+    cut = subprocess.run(
+        [ZONEKIT, "partition", str(study), "--out", str(tmp_path / "lu.parquet"), "--rows", "5000", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cut.returncode == 0, cut.stderr
+    out = tmp_path / "i.gpkg"
+    args = [f"STUDY={study}", "BY=park", "CLUSTER=local:2", f"OUTPUT={out}"]
+    done = _qgis(profile, "run", "zonekit:intensity", "--", *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    meta = pyogrio.read_dataframe(out, layer="metadata", read_geometry=False).set_index("key")["value"]
+    assert meta["cluster"] == "local:2" and int(meta["cluster tasks"]) == 7
