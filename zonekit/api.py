@@ -187,10 +187,18 @@ def overlap_many(
         :func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked.
     """
     known = {} if known is None or buffer_m else known
-    first = st[a].select() if isinstance(st[a], LayerStream) else st[a]
+    big_a = st[a] if isinstance(st[a], LayerStream) and st[a].store is not None else None
+    first = st[a].select() if isinstance(st[a], LayerStream) and (big_a is None or a in bs) else st[a]
     parts = []
     for b in bs:
         other = st[b]
+        if big_a is not None and b != a:  # a big A, partition by partition, B sent whole
+            small = other.select() if isinstance(other, LayerStream) else other
+            pairs, cover = _overlap.partitioned_overlap_a(
+                big_a, small, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=cluster
+            )
+            parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
+            continue
         if isinstance(other, LayerStream) and other.store is not None:  # a big B, partition by partition
             pairs, cover = _overlap.partitioned_overlap(
                 first, other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=cluster

@@ -261,3 +261,21 @@ def test_potential_on_the_cluster_gives_the_single_machine_tables(partitioned, l
         np.testing.assert_allclose(
             a[numbers].to_numpy(float), b[numbers].to_numpy(float), rtol=1e-9, atol=1e-6
         )
+
+
+def test_overlap_with_a_big_partitioned_a_on_the_cluster(partitioned, local_cluster, sample_study):
+    """Parcels within 500 m of a protected area: the parcels partitioned, the protected areas sent whole."""
+    lc, _ = local_cluster
+    st = zonekit.read_study(partitioned, layers=["landuse", "protected"], stream=("landuse",))
+    alone = overlap_many(st, "landuse", ["protected"], buffer_m=500)
+    on_cluster = overlap_many(st, "landuse", ["protected"], buffer_m=500, cluster=lc.scheduler_address)
+    for name in ("pairs", "coverage"):
+        pd.testing.assert_frame_equal(on_cluster[name], alone[name], check_exact=True, obj=name)
+    whole = zonekit.read_study(sample_study, layers=["landuse", "protected"])
+    want = overlap_many(whole, "landuse", ["protected"], buffer_m=500)
+    for name, key in (("pairs", ["a_id", "b_id"]), ("coverage", ["a_id", "b_class"])):
+        got = pd.DataFrame(alone[name]).sort_values(key).reset_index(drop=True)
+        exp = pd.DataFrame(want[name]).sort_values(key).reset_index(drop=True)
+        assert len(got) == len(exp) > 100 and got[key].equals(exp[key])
+        area = "overlap_m2" if name == "pairs" else "covered_m2"
+        np.testing.assert_allclose(got[area], exp[area], rtol=1e-12)

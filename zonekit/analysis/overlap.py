@@ -465,6 +465,98 @@ def partition_overlap(
     return joined, join_parts(every)
 
 
+def partitioned_overlap_a(
+    a: LayerStream,
+    b: gpd.GeoDataFrame,
+    *,
+    a_layer: str,
+    b_layer: str,
+    buffer_m: float = 0.0,
+    cluster: str | Cluster | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """:func:`overlap_pairs` and :func:`coverage` of a big A kept in a partitioned store with a small B.
+
+    B is grown once and sent once to every worker; each partition of A gives its pairs and its features'
+    coverage (a feature's coverage needs only B), so the tables are the partitions' tables one after
+    another.
+
+    Parameters
+    ----------
+    a : LayerStream
+        The big layer, partitioned (``zonekit partition``): e.g. the parcels near a water source.
+    b : GeoDataFrame
+        The small layer.
+    a_layer, b_layer : str
+        Layer names (two different layers).
+    buffer_m : float, default 0.0
+        Grow B by this many metres first.
+    cluster : str or Cluster, optional
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``, else this machine).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        The pairs and the coverage, in the layer's order.
+    """
+    if a.store is None or a_layer == b_layer:
+        raise ValueError("a must be partitioned, and b another layer")
+    b = b.to_crs(a.crs) if b.crs is not None and a.crs is not None and not b.crs.equals(a.crs) else b
+    grown = buffered(b, buffer_m)  # once, not per partition
+    where = cluster_of(cluster)
+    n = len(a.store.files)
+    if where is None:
+        parts = [partition_overlap_a(k, a_layer, b_layer, None, a=a, b=grown) for k in range(n)]
+    else:
+        parts = map_partitions(
+            where, partition_overlap_a, n, broadcast={"a": a, "b": grown}, args=(a_layer, b_layer, 1)
+        )
+    pairs = [p for p, _ in parts if len(p)]
+    cover = [c for _, c in parts if len(c)]
+    empty_pairs = overlap_pairs(b.iloc[:0], grown, a_layer=a_layer, b_layer=b_layer)
+    return (
+        gpd.GeoDataFrame(pd.concat(pairs, ignore_index=True), crs=a.crs) if pairs else empty_pairs,
+        pd.concat(cover, ignore_index=True)
+        if cover
+        else coverage_table(b.iloc[:0], join_parts(pd.DataFrame()), a_layer, b_layer),
+    )
+
+
+def partition_overlap_a(
+    k: int, a_layer: str, b_layer: str, threads: int | None = 1, *, a: LayerStream, b: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Partition ``k`` of A with the (grown) B: its pairs and its features' coverage.
+
+    Parameters
+    ----------
+    k : int
+        The partition.
+    a_layer, b_layer : str
+        Layer names.
+    threads : int, optional
+        Threads for the overlay (1 on a cluster worker).
+    a : LayerStream
+        The partitioned layer.
+    b : GeoDataFrame
+        The other layer, grown already (sent once to every worker).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        As :func:`overlap_pairs` and :func:`coverage_from_pairs`, for the partition's features.
+    """
+    pairs, cover = [], []
+    for chunk, _ in a.part(k):
+        got = overlap_pairs(chunk, b, a_layer=a_layer, b_layer=b_layer, threads=threads)
+        pairs.append(got)
+        cover.append(coverage_from_pairs(chunk, b, got, a_layer=a_layer, b_layer=b_layer))
+    found = [p for p in pairs if len(p)]
+    covered = [c for c in cover if len(c)]
+    return (
+        pd.concat(found, ignore_index=True) if found else pairs[0] if pairs else gpd.GeoDataFrame(),
+        pd.concat(covered, ignore_index=True) if covered else pd.DataFrame(),
+    )
+
+
 CHEMICAL_INDUSTRIES = ("C25", "C26", "C28")  # 石油加工, 化学原料和化学制品, 化学纤维 (GB/T 4754)
 
 
