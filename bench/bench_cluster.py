@@ -15,7 +15,8 @@ uses to extrapolate to a real cluster.
 
 Usage::
 
-    python bench/bench_cluster.py --parcels 1000000 [5000000] [--repeat 3] [--rows 500000]
+    python bench/bench_cluster.py --parcels 1000000 [5000000] [--repeat 3] [--rows 500000] \\
+        [--commands intensity,check,overlap,potential]
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def metadata(path: Path) -> dict[str, str]:
         return {row[0]: row[1] for row in csv.reader(f) if len(row) >= 2}
 
 
-def run_size(n: int, repeat: int, rows: int) -> None:
+def run_size(n: int, repeat: int, rows: int, commands: list[str]) -> None:
     root = Path(tempfile.gettempdir()) / f"zonekit-bench-{n}"
     study = root / "study.gpkg"
     if not study.exists():
@@ -90,37 +91,46 @@ def run_size(n: int, repeat: int, rows: int) -> None:
     out = work / "out"
     out.mkdir(exist_ok=True)
     plan = [
-        ("one process, GeoPackage layer", [str(study)]),
-        ("one process, partitioned store", [str(copy)]),
-        ("--cluster local:1", [str(copy), "--cluster", "local:1"]),
-        ("--cluster local:2", [str(copy), "--cluster", "local:2"]),
+        ("one process, GeoPackage layer", str(study), []),
+        ("one process, partitioned store", str(copy), []),
+        ("--cluster local:1", str(copy), ["--cluster", "local:1"]),
+        ("--cluster local:2", str(copy), ["--cluster", "local:2"]),
     ]
-    print(
-        "\n| intensity --by park (to CSV) | time | peak (all processes) | tasks | sent to workers | returned "
-        "| start | scatter | tasks | gather |\n|---|---|---|---|---|---|---|---|---|---|"
-    )
-    base = None
-    for label, args in plan:
-        runs = []
-        for _ in range(repeat):
-            target = out / "i.csv"
-            runs.append(timed_tree([ZONEKIT, "intensity", *args, "--out", str(target), "-q", "--lang", "en"]))
-        t = statistics.median(r[0] for r in runs)
-        mem = max(r[1] for r in runs)
-        base = base or t
-        meta = metadata(out / "i.metadata.csv")
-        extra = ""
-        if "cluster tasks" in meta:
-            extra = (
-                f" | {meta['cluster tasks']} | {int(meta['cluster bytes broadcast']) / 1e6:.1f} MB"
-                f" | {int(meta['cluster bytes returned']) / 1e6:.1f} MB"
-                f" | {float(meta['cluster start s']):.2f} s"
-                f" | {float(meta['cluster scatter s']):.2f} s | {float(meta['cluster tasks s']):.2f} s"
-                f" | {float(meta['cluster gather s']):.2f} s"
-            )
-        else:
+    for command in commands:
+        print(
+            f"\n| {command} (to CSV) | time | peak (all processes) | tasks | sent to workers | returned "
+            "| start | scatter | tasks | gather |\n|---|---|---|---|---|---|---|---|---|---|"
+        )
+        base = None
+        for label, where, more in plan:
+            runs = []
+            for _ in range(repeat):
+                args = [where, *COMMANDS[command], "--out", str(out / "r.csv"), *more]
+                runs.append(timed_tree([ZONEKIT, command, *args, "-q", "--lang", "en"]))
+            t = statistics.median(r[0] for r in runs)
+            mem = max(r[1] for r in runs)
+            base = base or t
+            meta = metadata(out / "r.metadata.csv")
             extra = " | | | | | | | "
-        print(f"| {label} | {t:.2f} s ({base / t:.2f}×) | {mem:.2f} GB{extra} |")
+            if "cluster tasks" in meta:
+                extra = (
+                    f" | {meta['cluster tasks']} | {int(meta['cluster bytes broadcast']) / 1e6:.1f} MB"
+                    f" | {int(meta['cluster bytes returned']) / 1e6:.1f} MB"
+                    f" | {float(meta['cluster start s']):.2f} s"
+                    f" | {float(meta['cluster scatter s']):.2f} s | {float(meta['cluster tasks s']):.2f} s"
+                    f" | {float(meta['cluster gather s']):.2f} s"
+                )
+            print(f"| {label} | {t:.2f} s ({base / t:.2f}×) | {mem:.2f} GB{extra} |")
+
+
+COMMANDS = {
+    "intensity": ["--by", "park"],
+    "check": [],
+    "overlap": ["--a", "parks", "--b", "landuse"],
+    "potential": ["--date", "2025-12-31"],
+}
+"""The commands timed, and their arguments beside the study and --out (the stage timings are the
+intensity's; the others report time and memory)."""
 
 
 def main() -> None:
@@ -128,10 +138,13 @@ def main() -> None:
     ap.add_argument("--parcels", type=int, nargs="+", default=[1_000_000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rows", type=int, default=500_000, help="parcels per partition")
+    ap.add_argument(
+        "--commands", default="intensity", help="comma-separated: intensity,check,overlap,potential"
+    )
     a = ap.parse_args()
     print(f"{psutil.cpu_count()} cores; median of {a.repeat} fresh processes")
     for n in a.parcels:
-        run_size(n, a.repeat, a.rows)
+        run_size(n, a.repeat, a.rows, a.commands.split(","))
 
 
 if __name__ == "__main__":
