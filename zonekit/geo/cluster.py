@@ -103,7 +103,7 @@ def client_for(cluster: Cluster) -> Iterator[Any]:
 
     n = cluster.local_workers
     began = time.perf_counter()
-    with dask.config.set({"distributed.worker.daemon": False, "distributed.logging.distributed": "error"}):
+    with dask.config.set({"distributed.logging.distributed": "error"}):
         if n is None:
             try:
                 client = Client(cluster.spec, timeout="10s")
