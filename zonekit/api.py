@@ -31,6 +31,7 @@ from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
 from zonekit.geo.units import M2_PER_HA
 from zonekit.layers.check import MIN_OVERLAP_M2, check_study
 from zonekit.layers.frames import study_of
+from zonekit.layers.partitions import cluster_for
 from zonekit.layers.stream import LayerStream, stream_of
 from zonekit.layers.study import Study
 from zonekit.vocabulary.messages import say
@@ -187,6 +188,7 @@ def overlap_many(
         :func:`overlap` of the study layer ``a`` with each of the layers ``bs``, the pairs stacked.
     """
     known = {} if known is None or buffer_m else known
+    where = cluster_for(cluster, *(st[n] for n in dict.fromkeys([a, *bs])))
     big_a = st[a] if isinstance(st[a], LayerStream) and st[a].store is not None else None
     first = st[a].select() if isinstance(st[a], LayerStream) and (big_a is None or a in bs) else st[a]
     parts = []
@@ -195,13 +197,13 @@ def overlap_many(
         if big_a is not None and b != a:  # a big A, partition by partition, B sent whole
             small = other.select() if isinstance(other, LayerStream) else other
             pairs, cover = _overlap.partitioned_overlap_a(
-                big_a, small, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=cluster
+                big_a, small, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=where
             )
             parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
             continue
         if isinstance(other, LayerStream) and other.store is not None:  # a big B, partition by partition
             pairs, cover = _overlap.partitioned_overlap(
-                first, other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=cluster
+                first, other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=where
             )
             parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
             continue
@@ -371,8 +373,9 @@ def potential(
 
     st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
     layers = _potential.inputs(st)
-    plots = _potential.low_efficiency_land(layers, date=pd.Timestamp(date), config=config, cluster=cluster)
-    per_park = _potential.park_potential(layers, plots, config=config, cluster=cluster)
+    where = cluster_for(cluster, layers["landuse"])
+    plots = _potential.low_efficiency_land(layers, date=pd.Timestamp(date), config=config, cluster=where)
+    per_park = _potential.park_potential(layers, plots, config=config, cluster=where)
     cfg = _potential.load_config("potential", config)
     meta = {
         "statistics date": f"{pd.Timestamp(date):%Y-%m-%d}",

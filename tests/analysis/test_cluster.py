@@ -135,18 +135,26 @@ def test_the_command_runs_on_a_local_cluster_and_writes_the_same_tables(partitio
     assert meta["cluster"] == "local:2" and int(meta["cluster workers"]) == 2
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("intensity",),
+        ("check",),
+        ("overlap", "--a", "parks", "--b", "landuse"),
+        ("potential", "--date", "2025-12-31"),
+    ],
+)
+def test_a_cluster_on_parcels_not_partitioned_is_refused_not_ignored(sample_study, tmp_path, command):
+    out = str(tmp_path / "r.csv")
+    r = run(command[0], str(sample_study), *command[1:], "--out", out, "--cluster", "local:2", "--lang", "en")
+    said = " ".join(r.stderr.split())
+    assert r.returncode == 1 and "not partitioned" in said and "zonekit partition" in said
+    assert not (tmp_path / "r.csv").exists()
+    r = run(command[0], str(sample_study), *command[1:], "--out", out, "--cluster", "local:2")
+    assert r.returncode == 1 and "尚未分区" in " ".join(r.stderr.split())
+
+
 def test_cluster_errors_are_said_plainly(sample_study, tmp_path):
-    r = run(
-        "intensity",
-        str(sample_study),
-        "--out",
-        str(tmp_path / "i.csv"),
-        "--cluster",
-        "local:2",
-        "--lang",
-        "en",
-    )
-    assert r.returncode == 1 and "zonekit partition" in " ".join(r.stderr.split())
     r = run("intensity", str(sample_study), "--out", str(tmp_path / "i.csv"), "--cluster", "somewhere")
     assert r.returncode == 2 and "tcp://HOST:PORT" in r.stderr
 

@@ -222,3 +222,36 @@ def test_the_cluster_option_reaches_zonekit(profile, sample_study, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     meta = pyogrio.read_dataframe(out, layer="metadata", read_geometry=False).set_index("key")["value"]
     assert meta["cluster"] == "local:2" and int(meta["cluster tasks"]) == 7
+
+
+def test_the_plugins_lists_and_flags_are_zonekits():
+    """QGIS's Python cannot import zonekit, so the plugin keeps its own lists: they must stay zonekit's."""
+    import ast
+
+    import click
+
+    from zonekit.choices import INDICATORS, LAYER_NAMES
+    from zonekit.cli.main import main
+
+    tree = ast.parse((ROOT / "qgis" / "zonekit" / "algorithms.py").read_text(encoding="utf-8"))
+    lists = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in ("LAYERS", "INDICATORS")
+    }
+    assert lists["LAYERS"] == list(LAYER_NAMES)
+    assert lists["INDICATORS"] == ["", *INDICATORS]
+    flags = {  # the second argument of every P(...): the command-line flag a parameter becomes
+        call.args[1].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "P"
+        if isinstance(call.args[1], ast.Constant) and call.args[1].value
+    }
+    options = {
+        opt
+        for name in main.list_commands(None)
+        for param in main.get_command(None, name).params
+        if isinstance(param, click.Option)
+        for opt in param.opts
+    }
+    assert len(flags) > 15 and flags <= options, flags - options

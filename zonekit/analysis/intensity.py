@@ -24,12 +24,12 @@ import shapely
 
 from zonekit.analysis.config import load_config
 from zonekit.choices import INDICATORS
-from zonekit.errors import StudyError
 from zonekit.geo.area import ellipsoidal_area
-from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
+from zonekit.geo.cluster import Cluster, map_partitions
 from zonekit.geo.overlay import apportion, intersection_areas
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
+from zonekit.layers.partitions import cluster_for
 from zonekit.layers.schema import raise_if_invalid
 from zonekit.layers.stream import LayerStream, stream_of
 from zonekit.vocabulary.messages import say
@@ -520,10 +520,8 @@ def evaluate_units(
         else LayerStream.from_frame(lu, "landuse", chunk_rows=len(lu) or 1)
     )
     wanted = [*PARCEL_COLUMNS, *columns]
-    where = cluster_of(cluster) if pairs is None else None
+    where = cluster_for(cluster, parcels) if pairs is None else None
     partials: Iterable[tuple[pd.DataFrame, int, int, list]]
-    if where is not None and parcels.store is None:
-        raise StudyError("cluster.not_partitioned", path=parcels.source)
     if parcels.store is not None:  # partition by partition, here or on the cluster: the same folds
         partials = _by_partition(where, units, parcels, wanted, each, threads)
     else:

@@ -180,7 +180,7 @@ def coverage(
     """Per A feature, the area covered by B (per B class), with B dissolved first.
 
     B is dissolved where it meets each A feature: the parts of the feature that B's features of a class
-    cover are joined (:func:`covered_parts`), so an area covered twice counts once. Joining those parts,
+    cover are joined, so an area covered twice counts once. Joining those parts,
     which lie inside A, is far less work than dissolving the whole of B first, and far closer to the
     exact figure: on a park of thousands of parcels, dissolving the whole parcel layer first was off by
     up to 4 m².
@@ -237,35 +237,11 @@ def coverage_from_pairs(
     DataFrame
         As :func:`coverage`.
     """
-    return coverage_table(a, covered_parts(a, b, pairs, a_layer, b_layer, class_column), a_layer, b_layer)
+    return coverage_table(a, _covered_parts(a, b, pairs, a_layer, b_layer, class_column), a_layer, b_layer)
 
 
-def covered_parts(
-    a: gpd.GeoDataFrame,
-    b: gpd.GeoDataFrame,
-    pairs: gpd.GeoDataFrame,
-    a_layer: str,
-    b_layer: str,
-    class_column: str | None = None,
-) -> pd.DataFrame:
-    """Per A feature (its position) and B class, the part of the feature that B's features cover.
-
-    Parameters
-    ----------
-    a, b : GeoDataFrame
-        The two layers.
-    pairs : GeoDataFrame
-        Their pairs (:func:`overlap_pairs`), the overlaps as geometry.
-    a_layer, b_layer : str
-        Layer names.
-    class_column : str, optional
-        B's column of classes.
-
-    Returns
-    -------
-    DataFrame
-        ``a`` (position in A), ``b_class``, ``geometry``: one row per A feature and B class.
-    """
+def _covered_parts(a, b, pairs, a_layer: str, b_layer: str, class_column: str | None = None) -> pd.DataFrame:
+    """Per A feature (``a``, its position) and B class, the part of it B covers: the pairs' shapes joined."""
     cls_col = class_column or CLASS_COLUMN.get(b_layer)
     classes = (
         b[cls_col].astype(str).fillna("(none)").to_numpy(dtype=object)
@@ -276,38 +252,18 @@ def covered_parts(
     place = pd.Series(np.arange(len(a)), index=_ids(a, a_layer)).groupby(level=0).first()
     a_ids, b_ids = pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)
     shapes = np.asarray(pairs.geometry.values, dtype=object)
-    rows = [
-        pd.DataFrame(
-            {
-                "a": place.reindex(a_ids).to_numpy(),
-                "b_class": class_of.reindex(b_ids).to_numpy(),
-                "geometry": shapes,
-            }
-        )
-    ]
+
+    def parts(rows, kinds, geometry) -> pd.DataFrame:
+        return pd.DataFrame({"a": rows, "b_class": kinds, "geometry": geometry})
+
+    found = [parts(place.reindex(a_ids).to_numpy(), class_of.reindex(b_ids).to_numpy(), shapes)]
     if a_layer == b_layer:  # each pair once, never a feature with itself: both ways, and itself (unions)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "a": place.reindex(b_ids).to_numpy(),
-                    "b_class": class_of.reindex(a_ids).to_numpy(),
-                    "geometry": shapes,
-                }
-            )
-        )
-        own = ~shapely.is_empty(np.asarray(a.geometry.values, dtype=object))
-        rows.append(
-            pd.DataFrame(
-                {
-                    "a": np.flatnonzero(own),
-                    "b_class": classes[own],
-                    "geometry": np.asarray(a.geometry.values)[own],
-                }
-            )
-        )
-    parts = pd.concat(rows, ignore_index=True)
-    parts = parts[parts["a"].notna()].astype({"a": int})
-    return join_parts(parts)
+        found.append(parts(place.reindex(b_ids).to_numpy(), class_of.reindex(a_ids).to_numpy(), shapes))
+        own = np.asarray(a.geometry.values, dtype=object)
+        kept = ~shapely.is_empty(own)
+        found.append(parts(np.flatnonzero(kept), classes[kept], own[kept]))
+    every = pd.concat(found, ignore_index=True)
+    return join_parts(every[every["a"].notna()].astype({"a": int}))
 
 
 def join_parts(parts: pd.DataFrame) -> pd.DataFrame:
@@ -332,7 +288,7 @@ def join_parts(parts: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_layer: str) -> pd.DataFrame:
-    """The coverage table from the covered parts of A (:func:`covered_parts`, joined).
+    """The coverage table from the covered parts of A, joined per feature and class.
 
     Parameters
     ----------
@@ -382,7 +338,7 @@ def partitioned_overlap(
 
     Each partition of B is one piece of work — a task on a cluster, or a step on this machine, the same
     function either way: its pairs with A (A sent once to every worker), and from their shapes the parts
-    of each A feature its B features cover, per class (:func:`covered_parts`). Those parts, which lie
+    of each A feature its B features cover, per class. Those parts, which lie
     inside A, are joined across partitions (:func:`join_parts`), so B is dissolved across partition edges
     and an area covered twice counts once — as :func:`coverage` does on a B in memory.
 
@@ -456,7 +412,7 @@ def partition_overlap(
     for chunk, _ in b.part(k):
         got = overlap_pairs(a, chunk, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads)
         pairs.append(got)
-        parts.append(covered_parts(a, chunk, got, a_layer, b_layer))
+        parts.append(_covered_parts(a, chunk, got, a_layer, b_layer))
     found = [p for p in pairs if len(p)]
     joined = pd.concat(found, ignore_index=True) if found else pairs[0] if pairs else gpd.GeoDataFrame()
     every = (

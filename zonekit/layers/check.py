@@ -17,8 +17,9 @@ import pyproj
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area
-from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
+from zonekit.geo.cluster import Cluster, map_partitions
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
+from zonekit.layers.partitions import cluster_for
 from zonekit.layers.schema import SCHEMAS, validate
 from zonekit.layers.stream import LayerStream, narrowed
 from zonekit.layers.study import Study, read_study
@@ -80,10 +81,11 @@ def check_study(
     if not isinstance(study, Study):  # the parcels are checked chunk by chunk, never held whole
         study = read_study(study, validate_schema=False, stream=("landuse",))
     crs = study.crs
+    where = cluster_for(cluster, study.layers.get("landuse"))
     rows: list[dict] = []
     for name, df in study.layers.items():
         if isinstance(df, LayerStream):
-            rows += _streamed(df, name, crs, cluster_of(cluster))
+            rows += _streamed(df, name, crs, where)
             continue
         for p in validate(df, SCHEMAS[name]):
             rows.append(_f("error", "schema", name, "", problem=p))

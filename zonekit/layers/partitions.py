@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import shapely
 
 from zonekit.errors import StudyError
+from zonekit.geo.cluster import Cluster, cluster_of
 
 if TYPE_CHECKING:
     from zonekit.layers.postgis import StudyURL
@@ -220,6 +221,37 @@ def store_of(study: str | Path | StudyURL, layer: str, meta: dict[str, str]) -> 
     return store
 
 
+def cluster_for(cluster, *layers) -> Cluster | None:
+    """The cluster asked for (``cluster``, else ``ZONEKIT_CLUSTER``), or None for this machine.
+
+    A cluster works partition by partition: it is refused, naming the fix, when none of ``layers`` is
+    read from a partitioned store, rather than the work being quietly done here.
+
+    Parameters
+    ----------
+    cluster : str, Cluster or None
+        ``local:N`` or ``tcp://HOST:PORT``.
+    *layers : LayerStream or frame
+        The big layers of the command (one of them must be partitioned).
+
+    Returns
+    -------
+    Cluster or None
+
+    Raises
+    ------
+    StudyError
+        When a cluster is asked for and no layer is partitioned.
+    """
+    from zonekit.layers.stream import LayerStream
+
+    where = cluster_of(cluster)
+    if where is not None and not any(isinstance(x, LayerStream) and x.store is not None for x in layers):
+        source = next((x.source for x in layers if isinstance(x, LayerStream)), "landuse")
+        raise StudyError("cluster.not_partitioned", path=source)
+    return where
+
+
 def partition(
     study: str | Path | StudyURL,
     out: str | Path,
@@ -272,11 +304,7 @@ def partition(
         raise StudyError("study.no_layers", path=str(study), layers=layer)
     crs = study_crs(study)
     source = _fingerprint(study, layer)
-    stream = (
-        LayerStream.from_url(study, layer, crs, strict=False)
-        if not isinstance(study, str | Path)
-        else LayerStream.from_study(study, layer, crs, strict=False)
-    )
+    stream = LayerStream.of(study, layer, crs, strict=False)  # the study's own layer, not a store
     counties = _counties(study) if by == "county" else None
     extent = stream.bounds or (0.0, 0.0, 1.0, 1.0)
     out = Path(out)

@@ -117,6 +117,36 @@ class LayerStream:
         return cls(name, frame.crs, cols, len(frame), None, frame, chunk_rows or CHUNK_ROWS, box)  # type: ignore[arg-type]
 
     @classmethod
+    def of(
+        cls, study, name: str, crs: pyproj.CRS, *, strict: bool = True, table: str | None = None
+    ) -> LayerStream:
+        """A layer of a study, file or PostgreSQL URL: :meth:`from_study` or :meth:`from_url`.
+
+        Parameters
+        ----------
+        study : str, Path or StudyURL
+            The study.
+        name : str
+            The layer name.
+        crs : pyproj.CRS
+            The study's storage CRS.
+        strict : bool, default True
+            As for :meth:`from_study`.
+        table : str, optional
+            The table to read, when it is not ``name``.
+
+        Returns
+        -------
+        LayerStream
+            Nothing read yet.
+        """
+        from zonekit.layers import postgis
+
+        if postgis.is_url(study):
+            return cls.from_url(postgis.as_url(study), name, crs, strict=strict, table=table)
+        return cls.from_study(study, name, crs, strict=strict, table=table)
+
+    @classmethod
     def from_study(
         cls,
         path: str | Path,

@@ -434,11 +434,7 @@ def read_study(
             continue
         if name in stream:
             own = None if table == name else table
-            out[name] = (
-                LayerStream.from_url(where, name, crs, strict=validate_schema, table=own)
-                if isinstance(where, postgis.StudyURL)
-                else LayerStream.from_study(where, name, crs, strict=validate_schema, table=own)
-            )
+            out[name] = LayerStream.of(where, name, crs, strict=validate_schema, table=own)
             continue
         df = read_table(where, table, problems=problems if validate_schema else None, schema=name)
         if (
