@@ -42,6 +42,15 @@ def P(name, flag, zh, en, kind, **more):
 
 
 STUDY = P("STUDY", None, "研究库", "Study", "study")
+CONFIG = P(
+    "CONFIG",
+    "--config",
+    "配置文件 TOML(可选)",
+    "Configuration TOML (optional)",
+    "file",
+    optional=True,
+    filter="TOML (*.toml)",
+)
 CLUSTER = P(
     "CLUSTER",
     "--cluster",
@@ -187,15 +196,7 @@ ALGORITHMS = [
                 optional=True,
                 filter="GeoTIFF (*.tif *.tiff)",
             ),
-            P(
-                "CONFIG",
-                "--config",
-                "配置文件 TOML(可选)",
-                "Configuration TOML (optional)",
-                "file",
-                optional=True,
-                filter="TOML (*.toml)",
-            ),
+            CONFIG,
             CLUSTER,
         ],
         "output": P("OUTPUT", "--out", "评价结果", "Intensity", "file_out", filter=TABLES),
@@ -230,15 +231,7 @@ ALGORITHMS = [
         "group": ("分析", "Analysis"),
         "params": [
             STUDY,
-            P(
-                "CONFIG",
-                "--config",
-                "配置文件 TOML(可选)",
-                "Configuration TOML (optional)",
-                "file",
-                optional=True,
-                filter="TOML (*.toml)",
-            ),
+            CONFIG,
         ],
         "output": P("OUTPUT", "--out", "候选结果", "Candidates", "file_out", filter=TABLES),
     },
@@ -250,15 +243,7 @@ ALGORITHMS = [
         "params": [
             STUDY,
             P("DATE", "--date", "统计时点 YYYY-MM-DD", "Statistics date YYYY-MM-DD", "string"),
-            P(
-                "CONFIG",
-                "--config",
-                "配置文件 TOML(可选)",
-                "Configuration TOML (optional)",
-                "file",
-                optional=True,
-                filter="TOML (*.toml)",
-            ),
+            CONFIG,
             CLUSTER,
         ],
         "output": P("OUTPUT", "--out", "潜力结果", "Potential", "file_out", filter=TABLES),
