@@ -77,6 +77,12 @@ class ZonekitError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        """Pickled (sent back from a cluster's worker) with any exception it names as its text."""
+        state = dict(self.__dict__)
+        state["values"] = {k: str(v) if isinstance(v, BaseException) else v for k, v in self.values.items()}
+        return (type(self), self.args, state)
+
 
 class InputError(ZonekitError, ValueError):
     """An input file or argument cannot be used as it is."""

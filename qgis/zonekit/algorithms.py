@@ -168,6 +168,30 @@ ALGORITHMS = [
                 "flag",
             ),
             P("APPEND", "--append", "追加到已有图层", "Append to the layer", "flag"),
+            P(
+                "PARTITIONS",
+                "--partitions",
+                "同时写出分区存储(可选,文件夹 landuse.parquet;每个源文件一个分区)",
+                "Also write a partitioned store (optional, folder landuse.parquet; a partition per file)",
+                "folder_out",
+                optional=True,
+            ),
+            P(
+                "ROWS",
+                "--rows",
+                "每个分区最多要素数(可选,默认 500000)",
+                "Most features in a partition (optional, default 500000)",
+                "integer",
+                optional=True,
+            ),
+            P(
+                "CLUSTER",
+                "--cluster",
+                "dask 集群(可选:local:N 或 tcp://主机:端口;每个文件一个任务)",
+                "dask cluster (optional: local:N or tcp://HOST:PORT; a task per file)",
+                "string",
+                optional=True,
+            ),
         ],
         "output": None,
     },
@@ -220,6 +244,16 @@ ALGORITHMS = [
                 multiple=True,
             ),
             P("BUFFER", "--buffer", "B 图层缓冲(米)", "Buffer of B (metres)", "number", default=0.0),
+            P(
+                "PRESET",
+                "--preset",
+                "预设(可选:findings 为整合发现,代替 A 与 B)",
+                "Preset (optional: findings, the consolidation findings, in place of A and B)",
+                "enum",
+                options=["", "findings"],
+                default="",
+                optional=True,
+            ),
             CLUSTER,
         ],
         "output": P("OUTPUT", "--out", "叠加结果", "Overlaps", "file_out", filter=TABLES),
@@ -432,7 +466,7 @@ def _parameter(p):
     if kind == "file_out":
         return QgsProcessingParameterFileDestination(p["name"], label, p.get("filter", ""), None, optional)
     if kind == "folder_out":
-        return QgsProcessingParameterFolderDestination(p["name"], label)
+        return QgsProcessingParameterFolderDestination(p["name"], label, None, optional, not optional)
     raise ValueError(kind)
 
 
@@ -445,6 +479,8 @@ def _value(alg, p, parameters, context):
             return None
         return alg.parameterAsFileOutput(parameters, name, context)
     if kind == "folder_out":
+        if p.get("optional") and not parameters.get(name):
+            return None
         return alg.parameterAsString(parameters, name, context)
     if kind == "enum":
         if p.get("multiple"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
@@ -82,7 +83,7 @@ def test_commands_read_the_store_in_place_of_the_layer(study, tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore::zonekit.errors.UnknownCodeWarning")  # the sample plants unknown codes
-def test_a_store_cut_from_an_older_layer_is_refused_with_the_fix(study, tmp_path):
+def test_an_import_rewrites_the_store_and_an_edit_elsewhere_makes_it_refused(study, tmp_path):
     out = tmp_path / "lu.parquet"
     assert run("partition", str(study), "--out", str(out)).returncode == 0
     src = tmp_path / "more.gpkg"
@@ -90,6 +91,12 @@ def test_a_store_cut_from_an_older_layer_is_refused_with_the_fix(study, tmp_path
     pyogrio.write_dataframe(lu.iloc[5:], src)  # a later survey: five parcels fewer
     r = run("import", str(src), "--into", str(study), "--as", "landuse", "--replace")
     assert r.returncode == 0, r.stderr
+    assert len(pd.concat(_parts(out))) == len(lu) - 5  # the import wrote the study's store anew
+    assert run("intensity", str(study), "--out", str(tmp_path / "i.csv")).returncode == 0
+    con = sqlite3.connect(study)  # then five more parcels deleted in QGIS: the store no longer stands for it
+    with con:
+        con.execute("DELETE FROM landuse WHERE fid IN (SELECT fid FROM landuse LIMIT 5)")
+    con.close()
     r = run("intensity", str(study), "--out", str(tmp_path / "i.csv"), "--lang", "en")
     said = " ".join(r.stderr.split())
     assert r.returncode == 1
@@ -116,13 +123,13 @@ def test_info_names_the_store_and_remove_goes_back_to_the_layer(study, tmp_path)
     n = pyogrio.read_info(study, layer="landuse")["features"]
     r = run("info", str(study), "--lang", "en")
     assert (
-        f"landuse is read from a partitioned store: {out.resolve()} (4 partitions, hilbert, {n:,} features)"
-        in r.stdout
+        f"landuse is read from a partitioned store: {out.resolve()} "
+        f"(4 partitions, by Hilbert curve, {n:,} features)" in r.stdout
     )
-    lu = pyogrio.read_dataframe(study, layer="landuse")
-    src = tmp_path / "later.gpkg"
-    pyogrio.write_dataframe(lu.iloc[7:], src)
-    assert run("import", str(src), "--into", str(study), "--as", "landuse", "--replace").returncode == 0
+    con = sqlite3.connect(study)  # seven parcels deleted by another program
+    with con:
+        con.execute("DELETE FROM landuse WHERE fid IN (SELECT fid FROM landuse LIMIT 7)")
+    con.close()
     said = " ".join(run("info", str(study), "--lang", "en").stdout.split())
     assert "out of date: the layer changed since" in said
     r = run("partition", str(study), "--remove", "--lang", "en")

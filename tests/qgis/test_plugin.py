@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 import pytest
 
@@ -108,10 +109,26 @@ def test_import_then_check_in_qgis(profile, sample_study, tmp_path):
     done = _qgis(profile, "run", "zonekit:import", "--", f"SOURCE={parks}", f"STUDY={study}", "AS=parks")
     assert done.returncode == 0, done.stdout + done.stderr
     assert pyogrio.read_info(study, layer="parks")["features"] == pyogrio.read_info(parks)["features"]
+    assert not list(tmp_path.glob("*.parquet"))  # no store unless asked for
     findings = tmp_path / "f.csv"
     done = _qgis(profile, "run", "zonekit:check", "--", f"STUDY={study}", f"OUTPUT={findings}")
     assert done.returncode == 0, done.stdout + done.stderr
     assert findings.exists()
+
+
+def test_import_into_a_partitioned_store_in_qgis(profile, sample_study, tmp_path):
+    landuse = tmp_path / "dltb.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(sample_study, layer="landuse"), landuse)
+    study, store = tmp_path / "new.gpkg", tmp_path / "landuse.parquet"
+    done = _qgis(
+        profile, "run", "zonekit:import", "--", f"SOURCE={landuse}", f"STUDY={study}", "AS=landuse",
+        f"PARTITIONS={store}", "ROWS=10000",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    parts = sorted(store.glob("*.parquet"))
+    n = pyogrio.read_info(landuse)["features"]
+    assert len(parts) == -(-n // 10000)
+    assert sum(pq.read_metadata(p).num_rows for p in parts) == n
 
 
 def test_zonekits_own_message_when_it_fails(profile, tmp_path):
@@ -255,3 +272,45 @@ def test_the_plugins_lists_and_flags_are_zonekits():
         for opt in param.opts
     }
     assert len(flags) > 15 and flags <= options, flags - options
+
+
+def test_every_option_of_a_command_is_a_parameter_of_its_algorithm():
+    """Each algorithm offers every option of its command (but the language and progress, QGIS's own)."""
+    import ast
+
+    import click
+
+    from zonekit.cli.main import main
+
+    tree = ast.parse((ROOT / "qgis" / "zonekit" / "algorithms.py").read_text(encoding="utf-8"))
+
+    def flag(node) -> str | None:
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "P":
+            return node.args[1].value if isinstance(node.args[1], ast.Constant) else None
+        return None
+
+    shared = {  # STUDY, CONFIG, CLUSTER: parameters defined once and named in several algorithms
+        node.targets[0].id: flag(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and flag(node.value)
+    }
+    listed = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ALGORITHMS"
+    )
+    assert isinstance(listed, ast.List)
+    for spec in listed.elts:
+        assert isinstance(spec, ast.Dict)
+        name = next(
+            v.value
+            for k, v in zip(spec.keys, spec.values, strict=True)
+            if isinstance(k, ast.Constant) and k.value == "id" and isinstance(v, ast.Constant)
+        )
+        flags = {flag(n) for n in ast.walk(spec)} | {
+            shared.get(n.id) for n in ast.walk(spec) if isinstance(n, ast.Name)
+        }
+        command = main.get_command(None, name)
+        options = {p.opts[0] for p in command.params if isinstance(p, click.Option) and p.opts[0] != "--help"}
+        missing = options - flags - {"--lang", "--quiet"}
+        assert not missing, (name, missing)

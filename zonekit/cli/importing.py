@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
-from zonekit.cli.options import StudyArg, lang_option, quiet_option, show, source_options
+from zonekit.cli.options import (
+    StudyArg,
+    cluster_option_with,
+    lang_option,
+    quiet_option,
+    show,
+    source_options,
+)
 
 
 @click.command("import")
@@ -40,6 +47,25 @@ from zonekit.cli.options import StudyArg, lang_option, quiet_option, show, sourc
     help="landuse/enterprises: the statistics date the data describe; the layer is also kept as its dated "
     "snapshot (landuse_20241231) for zonekit monitor.",
 )
+@click.option(
+    "--partitions",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the layer as a partitioned GeoParquet store in this folder (landuse.parquet), one "
+    "partition per source file, and read it from there from now on (as zonekit partition does). A store "
+    "the study already names is kept current without it.",
+)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=1),
+    default=500_000,
+    show_default=True,
+    help="With a store: the most features in a partition (a larger file is cut in pieces).",
+)
+@cluster_option_with(
+    "Import the files in parallel, one task per file on a dask.distributed cluster: local:N starts N "
+    "worker processes here, tcp://HOST:PORT joins a running scheduler (its workers must see the study's "
+    "folder, the files and the store at the same paths). Same study as without. Default: ZONEKIT_CLUSTER."
+)
 @lang_option
 @quiet_option
 def import_command(
@@ -55,6 +81,9 @@ def import_command(
     layer: str | None,
     mode: str | None,
     stat_date: str | None,
+    partitions: Path | None,
+    rows: int,
+    cluster,
     lang: str,
 ) -> None:
     """Import SRC into a study layer, accounting for every feature.
@@ -81,6 +110,8 @@ def import_command(
       zonekit import DLTB.shp --into study.gpkg --as landuse --code-system sandiao
       zonekit import 飞地分成.xlsx --into study.gpkg --as enclaves
       zonekit import 三调/*/DLTB.shp --into study.gpkg --as landuse --code-system sandiao
+      zonekit import 三调/*/DLTB.shp --into study.gpkg --as landuse --partitions landuse.parquet --cluster local:2
+                (a county a task, a county a partition: then every command reads the parcels per county)
       zonekit import 园区.shp --into study.gpkg --as parks --values 园区类型.toml
       zonekit import 园区.gpkg --into study.gpkg --as parks --replace   (the old layer kept as parks_previous)
       zonekit import 2025/DLTB.shp --into study.gpkg --as landuse --replace --stat-date 2025-12-31
@@ -103,6 +134,10 @@ def import_command(
             "--as LAYER is needed (only a whole study GeoPackage goes into a URL without it)"
         )
     paths = expand_sources(list(sources), layer=layer)
+    if partitions is not None and postgis.is_url(study):
+        raise click.UsageError(
+            "--partitions needs a study file: import into the URL, then zonekit partition URL --out DIR"
+        )
 
     def run(into):
         return import_layers(
@@ -118,6 +153,9 @@ def import_command(
             layer=layer,
             mode=mode or "create",
             stat_date=stat_date,
+            partitions=partitions,
+            rows=rows,
+            cluster=cluster,
         )
 
     reports = postgis.import_into(study, run, layer=as_) if postgis.is_url(study) else run(study)

@@ -49,7 +49,7 @@ def info(study: Path, n_imports: int, lang: str) -> None:
             layer=layer,
             folder=store["folder"],
             parts=store["partitions"],
-            by=store["by"],
+            by=say(f"partitions.by_{store['by']}"),
             rows=f"{store['rows']:,}",
             state=state,
         )

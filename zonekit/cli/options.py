@@ -58,14 +58,17 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None):
         raise click.BadParameter(str(err)) from None
 
 
-cluster_option = click.option(
-    "--cluster",
-    envvar="ZONEKIT_CLUSTER",
-    callback=_cluster,
-    metavar="local:N|tcp://HOST:PORT",
-    help="Run the parcels' partitions (zonekit partition) as tasks on a dask.distributed cluster: local:N "
+def cluster_option_with(help: str):
+    """The ``--cluster`` option (``ZONEKIT_CLUSTER`` when not given) with a command's own help text."""
+    return click.option(
+        "--cluster", envvar="ZONEKIT_CLUSTER", callback=_cluster, metavar="local:N|tcp://HOST:PORT", help=help
+    )
+
+
+cluster_option = cluster_option_with(
+    "Run the parcels' partitions (zonekit partition) as tasks on a dask.distributed cluster: local:N "
     "starts N worker processes here, tcp://HOST:PORT joins a running scheduler (its workers must see the "
-    "store at the same path). Same results as without. Default: ZONEKIT_CLUSTER, else none.",
+    "store at the same path). Same results as without. Default: ZONEKIT_CLUSTER, else none."
 )
 
 

@@ -66,5 +66,12 @@ def partition(study, layer: str, out: Path | None, by: str, rows: int, remove: b
 
     store = run(study, out, layer=layer, by=by, rows=rows)
     show(
-        say("partitions.made", layer=layer, rows=f"{len(store):,}", parts=len(store.files), by=by, folder=out)
+        say(
+            "partitions.made",
+            layer=layer,
+            rows=f"{len(store):,}",
+            parts=len(store.files),
+            by=say(f"partitions.by_{by}"),
+            folder=out,
+        )
     )

@@ -34,11 +34,13 @@ from zonekit.errors import (
     SchemaError,
     SourceReadError,
     UnknownCodeWarning,
+    ZonekitError,
 )
+from zonekit.geo.cluster import Cluster, cluster_of
 from zonekit.geo.crs import CRSDecision, infer_crs, parse_crs
 from zonekit.geo.encoding import EncodingDecision
 from zonekit.geo.gpkg import StudyGoneError
-from zonekit.geo.io import SourceRead, read_source_chunks, source_digest
+from zonekit.geo.io import SourceRead, atomic_folder, read_source_chunks, source_digest
 from zonekit.geo.offsets import OFFSET_SYSTEMS, offset_suspected, remove_offset
 from zonekit.geo.positions import axes_swapped, degree_problems, not_finite, outside_china
 from zonekit.geo.progress import bar
@@ -46,19 +48,23 @@ from zonekit.geo.repair import repair_polygons
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.fields import load_field_map, load_value_map, map_fields, map_values, storable_names
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
+from zonekit.layers.partitions import PartitionStore
 from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce, parse_dates
 from zonekit.layers.snapshots import SNAPSHOT_LAYERS, snapshot_name
 from zonekit.layers.study import (
     IMPORTS_TABLE,
+    META_TABLE,
     REPAIRS_TABLE,
     StagedTables,
     create_study,
     discard_if_empty,
+    layer_info,
     list_tables,
     read_table,
     rejected_name,
     staged_tables,
     study_crs,
+    study_meta,
     writing,
 )
 from zonekit.vocabulary.messages import Reasons, language, say
@@ -366,6 +372,9 @@ def import_layers(
     mode: str = "create",
     source_names: Sequence[str] | None = None,
     stat_date: str | None = None,
+    partitions: str | Path | None = None,
+    rows: int = 500_000,
+    cluster: str | Cluster | None = None,
 ) -> list[ImportReport]:
     """Import several sources (a county's files each) into one study layer, in one transaction.
 
@@ -389,6 +398,17 @@ def import_layers(
         How each import record names its source.
     stat_date : str, optional
         As for :func:`import_layer`: the layer is also kept as its snapshot on that date.
+    partitions : str or Path, optional
+        Also write the layer as a partitioned GeoParquet store in this folder (``landuse.parquet``), one
+        partition per source of at most ``rows`` rows, and make the study read the layer from there (as
+        :func:`~zonekit.layers.partitions.partition` does). Without it, a store the study already names
+        for the layer is rewritten (replace) or added to (append), so it stays current.
+    rows : int, default 500,000
+        The most rows in a partition (a larger source is cut in pieces).
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``): import the sources in parallel,
+        one task per source on a dask.distributed cluster whose workers see the study's folder and the
+        store at the same paths. The study gets the same rows, records and reports as without.
 
     Returns
     -------
@@ -443,6 +463,9 @@ def import_layers(
                         steps=steps,
                         values=values,
                         copies=copies,
+                        cluster=cluster_of(cluster),
+                        partitions=partitions,
+                        rows=max(1, int(rows)),
                     )
                 except BaseException:
                     if created:  # a failed first import leaves no file behind
@@ -494,6 +517,48 @@ class _Decisions:
     system_how: Reasons | None = None
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every source of one import is imported with (sent once to each worker of a cluster)."""
+
+    study: Path
+    as_: str
+    target_crs: pyproj.CRS
+    first_id: int
+    mode: str
+    layer: str | None
+    encoding: str | None
+    crs: str | None
+    from_: str | None
+    user_map: dict[str, str] | None
+    value_map: dict[str, dict[str, str]] | None
+    code_system: str | None
+    lang: str = "zh"
+    reference: Path | None = None
+
+    @property
+    def schema(self) -> LayerSchema:
+        return SCHEMAS[self.as_]
+
+
+@dataclass
+class _Done:
+    """One source imported: its report, its ids, and (a task of a parallel import) its own staging file."""
+
+    report: ImportReport
+    ids: pd.Series | None
+    rejected_staged: bool
+    empty: pd.DataFrame
+    """The source's columns without rows: an empty ``<layer>_rejected`` is made from them."""
+    stage: Path | None = None
+    names: list[str] = field(default_factory=list)
+    parts: list[dict] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    said: list[tuple[type[Warning], str]] = field(default_factory=list)
+    failed: ZonekitError | None = None
+    """The user's error that stopped a task (returned, not raised: nothing to retry elsewhere)."""
+
+
 def _import_locked(
     sources: list[tuple[str | Path | pd.DataFrame, str | None]],
     study: Path,
@@ -510,6 +575,9 @@ def _import_locked(
     steps,
     values: str | Path | dict[str, dict[str, str]] | None = None,
     copies: dict[str, str] | None = None,
+    cluster: Cluster | None = None,
+    partitions: str | Path | None = None,
+    rows: int = 500_000,
 ) -> list[ImportReport]:
     """The import proper, run while this process is the study's only zonekit writer.
 
@@ -519,71 +587,278 @@ def _import_locked(
     repair into the staging file, so memory holds one chunk whatever the layer's size. Every feature a step
     cannot use is rejected with its reason, never dropped; the account, the id checks and the one
     transaction that writes the study come after the last chunk of the last source.
+
+    With a partitioned store (``partitions``, or the one the study names for the layer) or a ``cluster``,
+    each source is imported into a staging file of its own — one task per source on the cluster — and
+    written as the store's partitions; the staging files then go into the study in the same transaction.
     """
     target_crs = study_crs(study)
     if as_ in list_tables(study) and mode == "create":
         raise InputError("import.layer_exists", path=study, layer=as_)
     user_map = fields if isinstance(fields, dict) else (load_field_map(fields) if fields else None)
     value_map = values if isinstance(values, dict) else (load_value_map(values) if values else None)
-    first_id = _next_import_id(study)
+    job = _Job(
+        study, as_, target_crs, _next_import_id(study), mode, layer, encoding, crs, from_, user_map,
+        value_map, code_system, language(), _REFERENCE.get(),
+    )  # fmt: skip
+    store = _store_plan(study, as_, partitions, mode)
     append = {IMPORTS_TABLE, REPAIRS_TABLE} | ({as_, rejected_name(as_)} if mode == "append" else set())
-    reports: list[ImportReport] = []
-    ids: list[tuple[pd.Series, str]] = []
-    rejects_staged = False
-    with staged_tables(
-        study,
-        append=frozenset(append),
-        keep_previous=frozenset({as_} if mode == "replace" else ()),
-        copies=copies,
-    ) as stage:
-        for k, (src, name) in enumerate(sources):
-            tally = _Tally()
-            report, first = _import_source(
-                src, name, stage, as_, schema, study, target_crs, first_id + k, tally, steps,
-                layer=layer, encoding=encoding, crs=crs, from_=from_, user_map=user_map,
-                value_map=value_map, code_system=code_system,
-                mode=mode if k == 0 else "append", layer_mode=mode,
-            )  # fmt: skip
-            reports.append(report)
-            if schema.id_column and tally.ids:
-                ids.append((pd.concat(tally.ids, ignore_index=True), report.source))
-            rejects_staged = rejects_staged or tally.rejected_staged
-        if schema.id_column:
-            _check_all_duplicates(ids, schema.id_column, study, as_, mode)
-        if not rejects_staged and mode != "append":  # a fresh layer gets its (empty) rejects table
-            stage.add(rejected_name(as_), _rejected_table(first.frame.iloc[:0], {}, first_id, 0))
-        stage.add(IMPORTS_TABLE, pd.DataFrame([r.row() for r in reports]))
-        steps.update()
+    with contextlib.ExitStack() as outer:
+        store_tmp = outer.enter_context(atomic_folder(store.out)) if store is not None else None
+        with staged_tables(
+            study,
+            append=frozenset(append),
+            keep_previous=frozenset({as_} if mode == "replace" else ()),
+            copies=copies,
+        ) as stage:
+            if store is not None or cluster is not None:
+                done = _import_parts(sources, job, stage, steps, cluster, store_tmp, rows)
+            else:
+                done = [_import_one(src, name, k, job, stage, steps) for k, (src, name) in enumerate(sources)]
+            if schema.id_column:
+                ids = [(d.ids, d.report.source) for d in done if d.ids is not None]
+                _check_all_duplicates(ids, schema.id_column, study, as_, mode)
+            if not any(d.rejected_staged for d in done) and mode != "append":  # a fresh layer's empty rejects
+                stage.add(rejected_name(as_), _rejected_table(done[0].empty, {}, job.first_id, 0))
+            stage.add(IMPORTS_TABLE, pd.DataFrame([d.report.row() for d in done]))
+            if store is not None and store_tmp is not None:
+                stage.add(META_TABLE, _store_written(store, store_tmp, job, done, rows))
+            steps.update()
+        # the study is written; the store takes its place next (one left older is refused as stale)
     steps.update()
-    return reports
+    return [d.report for d in done]
+
+
+def _import_one(
+    src: str | Path | pd.DataFrame, name: str | None, k: int, job: _Job, stage: StagedTables, steps
+) -> _Done:
+    """Source ``k`` of the import into ``stage``."""
+    tally = _Tally()
+    report, first = _import_source(src, name, stage, job, job.first_id + k, tally, steps, k == 0)
+    ids = pd.concat(tally.ids, ignore_index=True) if job.schema.id_column and tally.ids else None
+    return _Done(report, ids, tally.rejected_staged, first.frame.iloc[:0])
+
+
+@dataclass(frozen=True)
+class _StorePlan:
+    """Where an import writes the layer's partitioned store, and the current store it adds to (appending)."""
+
+    out: Path
+    old: PartitionStore | None
+
+
+def _store_plan(study: Path, as_: str, partitions: str | Path | None, mode: str) -> _StorePlan | None:
+    """The store this import writes: ``partitions``, else the one the study names for the layer, else none.
+
+    Appending to a layer extends its current store (the old partitions kept, the new ones after them);
+    a layer that has rows but no current store in that folder cannot get one from an append.
+    """
+    from zonekit.layers.partitions import META_KEY, store_folder, store_of
+
+    meta = study_meta(study)
+    named = meta.get(META_KEY.format(layer=as_))
+    if partitions is None and not named:
+        return None
+    out = Path(partitions) if partitions is not None else store_folder(study, named or "")
+    has_rows = as_ in list_tables(study) and layer_info(study, as_)["features"] > 0
+    if mode != "append" or not has_rows:
+        return _StorePlan(out, None)
+    same = named and store_folder(study, named).resolve() == out.resolve()
+    if not same:
+        raise InputError("import.partitions_append", path=str(out), layer=as_, study=str(study))
+    return _StorePlan(out, store_of(study, as_, meta))
+
+
+def _import_parts(
+    sources: list[tuple[str | Path | pd.DataFrame, str | None]],
+    job: _Job,
+    stage: StagedTables,
+    steps,
+    cluster: Cluster | None,
+    store_tmp: Path | None,
+    rows: int,
+) -> list[_Done]:
+    """Every source into a staging file of its own, then those files into ``stage`` in the sources' order.
+
+    A task per source on ``cluster`` (else one after another here), each also writing its rows as
+    partitions into ``store_tmp``.
+    """
+    import shutil
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix=".zonekit-import-", dir=job.study.resolve().parent))
+    try:
+        args = (str(work), None if store_tmp is None else str(store_tmp), rows)
+        if cluster is None:
+            done = []
+            for k in range(len(sources)):
+                done.append(_import_task(k, *args, job=job, sources=sources))
+                steps.update(STEPS_PER_CHUNK)
+        else:
+            from zonekit.geo.cluster import map_partitions
+
+            def progress(n: int) -> None:
+                steps.n = n * STEPS_PER_CHUNK
+                steps.refresh()
+
+            done = map_partitions(
+                cluster, _import_task, len(sources), broadcast={"job": job, "sources": sources},
+                args=args, progress=progress,
+            )  # fmt: skip
+        for d in done:
+            for category, text in d.said:
+                warnings.warn(text, category, stacklevel=8)
+            if d.failed is not None:
+                raise d.failed
+            assert d.stage is not None
+            stage.absorb(d.stage, d.names)
+        return done
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _import_task(k: int, work: str, store_tmp: str | None, rows: int, *, job: _Job, sources) -> _Done:
+    """Import source ``k`` into a staging file of its own under ``work``, its rows also as partitions.
+
+    A task of a parallel import (run on a cluster's worker, or here one after another): the worker's
+    warnings come back with the result, to be said by the importing process; a task run again (its worker
+    lost) starts from nothing.
+
+    Parameters
+    ----------
+    k : int
+        The source's position.
+    work : str
+        A folder the importing process and the workers share.
+    store_tmp : str or None
+        The new store's folder, where the source's partitions go (None: no store).
+    rows : int
+        The most rows in a partition.
+    job : _Job
+        The import's options.
+    sources : list
+        Every source with the name its record gives it.
+
+    Returns
+    -------
+    _Done
+    """
+    import shutil
+
+    from zonekit.geo import gpkg
+    from zonekit.layers.stream import LayerStream
+    from zonekit.vocabulary.messages import using
+
+    folder = Path(work) / f"{k:06d}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    src, name = sources[k]
+    with using(job.lang), reference_study(job.reference), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        staged = gpkg.Staged(folder)
+        try:
+            done = _import_one(src, name, k, job, StagedTables(staged, job.study), _NoSteps())
+        except ZonekitError as err:
+            done = _Done(None, None, False, pd.DataFrame(), failed=err)  # type: ignore[arg-type]
+        else:
+            done.stage, done.names = staged.file, list(staged.names)
+            if store_tmp is not None and job.as_ in staged.names:
+                layer = LayerStream.from_study(
+                    staged.file, job.as_, job.target_crs, chunk_rows=rows, strict=False
+                )
+                done.columns = list(layer.columns)
+                done.parts = _write_parts(layer, Path(store_tmp), job.first_id + k)
+    done.said = [(w.category, str(w.message)) for w in caught]
+    return done
+
+
+def _write_parts(layer, folder: Path, import_id: int) -> list[dict]:
+    """The source's rows as partitions of at most the layer's chunk of rows, named after its import."""
+    from zonekit.layers.partitions import write_part
+
+    return [
+        write_part(chunk, folder, f"import-{import_id:06d}-{j:04d}.parquet", [import_id, import_id])
+        for j, chunk in enumerate(layer.stored_chunks())
+    ]
+
+
+class _NoSteps:
+    """A progress bar nobody sees (a task's steps: the importing process counts tasks)."""
+
+    n = total = 0
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+
+def _store_written(store: _StorePlan, folder: Path, job: _Job, done: list[_Done], rows: int) -> pd.DataFrame:
+    """Finish the new store in ``folder``; the study's ``zonekit_study`` table naming it.
+
+    The old partitions (appending) are linked in before the new ones; the manifest is written last.
+    """
+    from zonekit.layers.partitions import registered, write_manifest
+
+    parts: list[dict] = []
+    before = 0
+    columns = next((d.columns for d in done if d.columns), [])
+    if store.old is not None:
+        before = len(store.old)
+        for p, path in zip(store.old.manifest["partitions"], store.old.files, strict=True):
+            _link(path, folder / p["file"])
+            parts.append(p)
+        old_columns = list(store.old.manifest["columns"])
+        if sorted(old_columns) != sorted(columns):
+            raise InputError(
+                "import.partitions_columns",
+                path=str(store.out),
+                layer=job.as_,
+                then=", ".join(old_columns),
+                now=", ".join(columns),
+            )
+        columns = old_columns
+    for d in done:
+        parts.extend(d.parts)
+    loaded = sum(d.report.loaded for d in done)
+    source = {"rows": before + loaded, "last_import": job.first_id + len(done) - 1}
+    write_manifest(
+        folder, layer=job.as_, by="source", rows=rows, crs=job.target_crs, columns=columns, source=source,
+        parts=parts,
+    )  # fmt: skip
+    meta, _ = registered(job.study, job.as_, store.out)
+    return meta
+
+
+def _link(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to ``src`` (a copy where the file system has none)."""
+    import os
+    import shutil
+
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def _import_source(
     src: str | Path | pd.DataFrame,
     name: str | None,
     stage: StagedTables,
-    as_: str,
-    schema: LayerSchema,
-    study: Path,
-    target_crs: pyproj.CRS,
+    job: _Job,
     import_id: int,
     tally: _Tally,
     steps,
-    *,
-    layer: str | None,
-    encoding: str | None,
-    crs: str | None,
-    from_: str | None,
-    user_map: dict[str, str] | None,
-    value_map: dict[str, dict[str, str]] | None,
-    code_system: str | None,
-    mode: str,
-    layer_mode: str,
+    first_source: bool,
 ) -> tuple[ImportReport, SourceRead]:
     """One source, chunk by chunk, into the staging file; its report and its first chunk."""
+    as_, schema, study, target_crs, from_ = job.as_, job.schema, job.study, job.target_crs, job.from_
+    layer_mode = job.mode
+    mode = job.mode if first_source else "append"
     decided = _Decisions()
     first: SourceRead | None = None
-    with contextlib.closing(_reads(src, layer=layer, encoding=encoding, name=name)) as reads:
+    with contextlib.closing(_reads(src, layer=job.layer, encoding=job.encoding, name=name)) as reads:
         for read in reads:
             if first is None:
                 first = read
@@ -595,7 +870,8 @@ def _import_source(
             steps.update()
             _import_chunk(
                 read, stage, as_, schema, study, target_crs, import_id, tally, decided, steps,
-                crs=crs, from_=from_, user_map=user_map, value_map=value_map, code_system=code_system,
+                crs=job.crs, from_=from_, user_map=job.user_map, value_map=job.value_map,
+                code_system=job.code_system,
             )  # fmt: skip
     assert first is not None
     if tally.unknown:

@@ -320,34 +320,91 @@ def partition(
         all_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
         cuts = _cuts(all_keys, rows, by)
         with atomic_folder(out) as folder:
-            parts = []
-            for k, (lo, hi) in enumerate(cuts):
-                got = _between(Path(tmp), lo, hi)
-                name = f"part-{k:05d}.parquet"
-                got.to_parquet(folder / name, index=False, row_group_size=ROW_GROUP, write_covering_bbox=True)
-                b = got.total_bounds if len(got) else np.full(4, np.nan)
-                parts.append(
-                    {
-                        "file": name,
-                        "rows": len(got),
-                        "bounds": [float(v) for v in b],
-                        "key": [int(lo[0]), int(hi[0])],
-                    }
-                )
-            manifest = {
-                "layer": layer,
-                "by": by,
-                "rows_per_partition": rows,
-                "crs": crs.to_string(),
-                "columns": list(stream.columns),
-                "source": source,
-                "partitions": parts,
-            }
-            (folder / MANIFEST).write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+            parts = [
+                write_part(_between(Path(tmp), lo, hi), folder, f"part-{k:05d}.parquet", [lo[0], hi[0]])
+                for k, (lo, hi) in enumerate(cuts)
+            ]
+            write_manifest(
+                folder,
+                layer=layer,
+                by=by,
+                rows=rows,
+                crs=crs,
+                columns=stream.columns,
+                source=source,
+                parts=parts,
             )
     _register(study, layer, out)
     return PartitionStore.open(out)
+
+
+def write_part(frame: gpd.GeoDataFrame, folder: Path, name: str, key: Sequence[int] | None = None) -> dict:
+    """Write one partition's file (row groups of :data:`ROW_GROUP`, a bbox covering) and say it for the manifest.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The partition's rows, in the layer's order.
+    folder : Path
+        The store's folder.
+    name : str
+        The file's name in it.
+    key : sequence of int, optional
+        The partition's first and last key (Hilbert distance, county number or source number).
+
+    Returns
+    -------
+    dict
+        Its manifest entry: file, rows, bounds (NaN for an empty one), key.
+    """
+    frame.to_parquet(folder / name, index=False, row_group_size=ROW_GROUP, write_covering_bbox=True)
+    b = frame.total_bounds if len(frame) else np.full(4, np.nan)
+    entry = {"file": name, "rows": len(frame), "bounds": [float(v) for v in b]}
+    return entry | ({"key": [int(v) for v in key]} if key is not None else {})
+
+
+def write_manifest(
+    folder: Path,
+    *,
+    layer: str,
+    by: str,
+    rows: int,
+    crs,
+    columns: Sequence[str],
+    source: dict,
+    parts: list[dict],
+) -> None:
+    """Write the store's manifest (the last file of a store: a folder without one is no store).
+
+    Parameters
+    ----------
+    folder : Path
+        The store's folder.
+    layer : str
+        The layer it holds.
+    by : {"hilbert", "county", "source"}
+        How the rows were grouped.
+    rows : int
+        The most rows a partition was to hold.
+    crs : pyproj.CRS
+        The layer's CRS.
+    columns : sequence of str
+        The attribute columns of every partition.
+    source : dict
+        The state of the study layer it stands for (its rows and last import).
+    parts : list of dict
+        The partitions' entries (:func:`write_part`), in the layer's order.
+    """
+    manifest = {
+        "layer": layer,
+        "by": by,
+        "rows_per_partition": int(rows),
+        "crs": crs.to_string(),
+        "columns": list(columns),
+        "source": source,
+        "partitions": parts,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _counties(study) -> gpd.GeoDataFrame:
@@ -431,11 +488,27 @@ def forget(study: str | Path | StudyURL, layer: str = "landuse") -> bool:
     return _register(study, layer, None)
 
 
-def _register(study, layer: str, out: Path | None) -> bool:
-    """Record the store in the study's ``zonekit_study`` table (a path relative to a study file's folder)."""
-    from zonekit.geo import gpkg
+def registered(study, layer: str, out: Path | None) -> tuple[pd.DataFrame, bool]:
+    """The study's ``zonekit_study`` table naming ``out`` as the store of ``layer`` (None: naming none).
+
+    A store beside a study file is named by its path relative to the study's folder.
+
+    Parameters
+    ----------
+    study : str, Path or StudyURL
+        The study.
+    layer : str
+        The layer.
+    out : Path or None
+        The store's folder.
+
+    Returns
+    -------
+    tuple of (DataFrame, bool)
+        The table to write, and whether the study named a store for the layer before.
+    """
     from zonekit.layers import postgis
-    from zonekit.layers.study import META_TABLE, read_table, writing
+    from zonekit.layers.study import META_TABLE, read_table
 
     meta = read_table(study, META_TABLE)
     key = META_KEY.format(layer=layer)
@@ -447,7 +520,16 @@ def _register(study, layer: str, out: Path | None) -> bool:
         else:
             value = os.path.relpath(out.resolve(), Path(study).resolve().parent)
         meta = pd.concat([meta, pd.DataFrame({"key": [key], "value": [value]})])
-    meta = meta.reset_index(drop=True)
+    return meta.reset_index(drop=True), had
+
+
+def _register(study, layer: str, out: Path | None) -> bool:
+    """Record the store in the study's ``zonekit_study`` table."""
+    from zonekit.geo import gpkg
+    from zonekit.layers import postgis
+    from zonekit.layers.study import META_TABLE, writing
+
+    meta, had = registered(study, layer, out)
     if postgis.is_url(study):
         postgis.write_tables(study, {META_TABLE: meta})
         return had

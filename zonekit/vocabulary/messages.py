@@ -831,6 +831,22 @@ MESSAGES: dict[str, Message] = {
         "请重新分区:zonekit partition {study} --layer {layer} --out {path}",
         "Partition it again: zonekit partition {study} --layer {layer} --out {path}",
     ),
+    "import.partitions_append": M(
+        "研究库 {study} 的 {layer} 图层已有要素,但没有以 {path} 为当前分区存储:追加导入不能只凭新文件建立分区存储。",
+        "The {layer} layer of {study} already has features but no current partitioned store at {path}: an "
+        "append cannot build a store from the new files alone.",
+        "请不带 --partitions 导入,再为整个图层分区(zonekit partition {study} --layer {layer} --out {path});或用 --replace "
+        "连同全部文件一起导入。",
+        "Import without --partitions, then partition the whole layer (zonekit partition {study} --layer "
+        "{layer} --out {path}); or import every file together with --replace.",
+    ),
+    "import.partitions_columns": M(
+        "新导入的 {layer} 的字段({now})与分区存储 {path} 的字段({then})不同,不能追加到同一存储。",
+        "The new {layer} rows have other columns ({now}) than the partitioned store {path} ({then}): they "
+        "cannot be added to it.",
+        "请用 --fields 使字段与已有图层一致,或用 --replace 连同全部文件重新导入。",
+        "Map the columns to the layer's with --fields, or import every file again with --replace.",
+    ),
     "partitions.no_counties": M(
         "按县分区需要 admin 图层中 level 为 county 的县级行政区,研究库中没有。",
         "Partitioning by county needs the counties of the admin layer (level county); the study has none.",
@@ -852,6 +868,9 @@ MESSAGES: dict[str, Message] = {
         " —— 已过时:图层在分区后有变化,请重新运行 zonekit partition",
         " — out of date: the layer changed since, run zonekit partition again",
     ),
+    "partitions.by_hilbert": M("按希尔伯特曲线", "by Hilbert curve"),
+    "partitions.by_county": M("按县", "by county"),
+    "partitions.by_source": M("按导入文件", "by imported file"),
     "partitions.made": M(
         "已将 {layer} 的 {rows} 个要素分为 {parts} 个分区({by}),写入 {folder};此后各命令从这里读取 {layer}",
         "Cut the {rows} features of {layer} into {parts} partitions ({by}) in {folder}; every command now reads "
