@@ -13,10 +13,16 @@ From the cluster runs' metadata it reports tasks, bytes broadcast to and returne
 the seconds of each stage (starting the cluster and broadcasting, the tasks, gathering), which the README
 uses to extrapolate to a real cluster.
 
+``--commands import`` times the import of the parcels delivered as one file per county (the study's
+parcels split by the county their middle lies in, written as GeoPackages in the survey's Gauss-Krüger
+CRS) into a study holding only the parks: a plain ``zonekit import 县/*.gpkg``, the same with
+``--partitions`` (the store written too), and with ``--cluster local:1`` and ``local:2``; the peer is a
+plain pyogrio copy of the county files into one GeoPackage (read, reproject, append).
+
 Usage::
 
     python bench/bench_cluster.py --parcels 1000000 [5000000] [--repeat 3] [--rows 500000] \\
-        [--commands intensity,check,overlap,potential]
+        [--commands intensity,check,overlap,potential,import]
 """
 
 from __future__ import annotations
@@ -75,6 +81,11 @@ def metadata(path: Path) -> dict[str, str]:
 
 def run_size(n: int, repeat: int, rows: int, commands: list[str]) -> None:
     root = Path(tempfile.gettempdir()) / f"zonekit-bench-{n}"
+    if "import" in commands:
+        run_import(root, n, repeat, rows)
+        commands = [c for c in commands if c != "import"]
+        if not commands:
+            return
     study = root / "study.gpkg"
     if not study.exists():
         build_study(make_study_sources(root / "sources", n), study)
@@ -123,6 +134,89 @@ def run_size(n: int, repeat: int, rows: int, commands: list[str]) -> None:
             print(f"| {label} | {t:.2f} s ({base / t:.2f}×) | {mem:.2f} GB{extra} |")
 
 
+PEER_COPY = """
+import sys, pyogrio
+for k, src in enumerate(sys.argv[2:]):
+    df = pyogrio.read_dataframe(src).to_crs(4490)
+    pyogrio.write_dataframe(df, sys.argv[1], layer="landuse", driver="GPKG", append=k > 0)
+"""
+
+
+def county_files(sources: dict[str, Path], folder: Path) -> list[Path]:
+    """The parcels as one GeoPackage per county (by the county their box's middle lies in), made once."""
+    import geopandas as gpd
+    import numpy as np
+    import pyogrio
+    import shapely
+
+    if (folder / "done").exists():
+        return sorted(folder.glob("*.gpkg"))
+    folder.mkdir(parents=True, exist_ok=True)
+    lu = pyogrio.read_dataframe(sources["landuse"])
+    counties = pyogrio.read_dataframe(sources["admin"])
+    counties = counties[counties["level"] == "county"].to_crs(lu.crs).reset_index(drop=True)
+    b = shapely.bounds(lu.geometry.values)
+    middle = shapely.points((b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
+    i, j = counties.sindex.query(middle, predicate="intersects")
+    first = np.unique(i, return_index=True)[1]
+    which = np.full(len(lu), -1)
+    which[i[first]] = j[first]
+    for k in np.unique(which):
+        name = "其他" if k < 0 else str(counties["adcode"].iloc[k])
+        part = lu[which == k]
+        pyogrio.write_dataframe(gpd.GeoDataFrame(part), folder / f"{name}.gpkg", layer="DLTB")
+    (folder / "done").write_text("")
+    return sorted(folder.glob("*.gpkg"))
+
+
+def run_import(root: Path, n: int, repeat: int, rows: int) -> None:
+    """Time importing the parcels as county files: plain, into a store, on 1 and 2 local workers."""
+    sources = make_study_sources(root / "sources", n)
+    files = county_files(sources, root / "counties")
+    work = root / "import"
+    work.mkdir(exist_ok=True)
+    target, store = work / "study.gpkg", work / "landuse.parquet"
+    peer = work / "peer_copy.py"
+    peer.write_text(PEER_COPY)
+
+    def fresh(path: Path) -> None:  # a study holding only the parks, each time
+        path.unlink(missing_ok=True)
+        shutil.rmtree(store, ignore_errors=True)
+        subprocess.run(
+            [ZONEKIT, "import", str(sources["parks"]), "--into", str(path), "--as", "parks", "-q"],
+            check=True,
+            capture_output=True,
+        )
+
+    sizes = [f.stat().st_size for f in files]
+    print(
+        f"\n{n:,} parcels requested, as {len(files)} county files ({sum(sizes) / 1e6:.0f} MB, the largest "
+        f"{max(sizes) / 1e6:.0f} MB)\n\n| import of the county files | time | peak (all processes) | vs the copy |"
+        "\n|---|---|---|---|"
+    )
+    zk = [ZONEKIT, "import", *map(str, files), "--into", str(target), "--as", "landuse", "-q"]
+    plan = [
+        ("pyogrio copy (read, to_crs, append)", [sys.executable, str(peer), str(work / "copy.gpkg")]),
+        ("zonekit import", zk),
+        ("zonekit import --partitions", [*zk, "--partitions", str(store), "--rows", str(rows)]),
+        ("… --cluster local:1", [*zk, "--partitions", str(store), "--cluster", "local:1"]),
+        ("… --cluster local:2", [*zk, "--partitions", str(store), "--cluster", "local:2"]),
+    ]
+    base = None
+    for label, args in plan:
+        runs = []
+        for _ in range(repeat):
+            if label.startswith("pyogrio"):
+                (work / "copy.gpkg").unlink(missing_ok=True)
+                runs.append(timed_tree([*args, *map(str, files)]))
+            else:
+                fresh(target)
+                runs.append(timed_tree(args))
+        t = statistics.median(r[0] for r in runs)
+        base = base or t
+        print(f"| {label} | {t:.2f} s | {max(r[1] for r in runs):.2f} GB | {t / base:.2f}× |")
+
+
 COMMANDS = {
     "intensity": ["--by", "park"],
     "check": [],
@@ -139,7 +233,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rows", type=int, default=500_000, help="parcels per partition")
     ap.add_argument(
-        "--commands", default="intensity", help="comma-separated: intensity,check,overlap,potential"
+        "--commands", default="intensity", help="comma-separated: intensity,check,overlap,potential,import"
     )
     a = ap.parse_args()
     print(f"{psutil.cpu_count()} cores; median of {a.repeat} fresh processes")

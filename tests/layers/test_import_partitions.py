@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 
 import zonekit
 from tests.cli.test_cli import run
@@ -31,15 +32,22 @@ pytestmark = pytest.mark.filterwarnings(
 
 @pytest.fixture(scope="module")
 def counties(tmp_path_factory, sample_study: Path) -> list[Path]:
-    """The sample's parcels as three county files (split west to east), as surveys deliver them."""
+    """The sample's parcels as three county files (split west to east), as surveys deliver them; the last
+    with a self-crossing parcel (repaired) and one without geometry (rejected)."""
     folder = tmp_path_factory.mktemp("counties")
     lu = pyogrio.read_dataframe(sample_study, layer="landuse")
-    x = lu.geometry.bounds["minx"].to_numpy()
-    cuts = [-np.inf, *np.quantile(x, [1 / 3, 2 / 3]), np.inf]
+    x0, y0 = lu.geometry.iloc[-1].representative_point().coords[0]
+    d = 0.0005
+    lu.loc[lu.index[-1], "geometry"] = shapely.Polygon(
+        [(x0, y0), (x0 + d, y0 + d), (x0 + d, y0), (x0, y0 + d)]
+    )  # a bow-tie
+    lu.loc[lu.index[-2], "geometry"] = None
+    x = lu.geometry.bounds["minx"].fillna(np.inf).to_numpy()  # the one without geometry: the last file
+    cuts = [-np.inf, *np.quantile(x[np.isfinite(x)], [1 / 3, 2 / 3]), np.inf]
     files = []
     for i in range(3):
         path = folder / f"县{i}.gpkg"
-        pyogrio.write_dataframe(lu[(x >= cuts[i]) & (x < cuts[i + 1])], path, layer="DLTB")
+        pyogrio.write_dataframe(lu[(x >= cuts[i]) & ((x < cuts[i + 1]) | (i == 2))], path, layer="DLTB")
         files.append(path)
     return files
 
@@ -71,7 +79,7 @@ def _store_rows(folder: Path) -> gpd.GeoDataFrame:
 
 def _assert_same_study(got: Path, want: Path) -> None:
     """The layer, its rejects and the import records (but the time) equal, row for row."""
-    for layer in ("landuse", "landuse_rejected"):
+    for layer in ("landuse", "landuse_rejected", "zonekit_repairs"):
         pd.testing.assert_frame_equal(
             pyogrio.read_dataframe(got, layer=layer), pyogrio.read_dataframe(want, layer=layer), obj=layer
         )
@@ -100,13 +108,17 @@ def test_a_file_a_partition_and_the_study_as_a_plain_import_gives(tmp_path, samp
     _assert_same_study(study, plain)
     _assert_store_is_layer(study, store)
     manifest = _manifest(store)
+    imports = pyogrio.read_dataframe(study, layer="zonekit_imports").tail(len(counties))
     sizes = [pyogrio.read_info(f)["features"] for f in counties]
+    assert imports["read"].tolist() == sizes and imports["rejected"].tolist() == [0, 0, 1]
+    loaded = imports["loaded"].tolist()
     assert manifest["by"] == "source"
     assert [p["rows"] for p in manifest["partitions"]] == [
-        n for size in sizes for n in [4000] * (size // 4000) + ([size % 4000] if size % 4000 else [])
+        n for size in loaded for n in [4000] * (size // 4000) + ([size % 4000] if size % 4000 else [])
     ]  # each file's rows in pieces of at most --rows, files in order
-    imports = pyogrio.read_dataframe(study, layer="zonekit_imports")
-    assert manifest["source"] == {"rows": sum(sizes), "last_import": int(imports["import_id"].max())}
+    assert manifest["source"] == {"rows": sum(loaded), "last_import": int(imports["import_id"].max())}
+    repairs = pyogrio.read_dataframe(study, layer="zonekit_repairs")
+    assert repairs["import_id"].isin(imports["import_id"]).sum() >= 1  # the bow-tie
     info = run("info", str(study), "--lang", "en")
     assert "by imported file" in info.stdout and "out of date" not in info.stdout
 
