@@ -28,7 +28,7 @@ import sqlite3
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -592,38 +592,6 @@ class Staged:
         write_frame(df, self.file, name, append=more)
         if not more:
             self.names.append(name)
-
-    def absorb(self, other: Path, names: Sequence[str]) -> None:
-        """Stage the layers ``names`` of another staging file (a worker's), after what is staged already.
-
-        The rows are copied by SQLite (attached file, one transaction), never decoded; the first file
-        absorbed into an empty stage is taken as it is.
-
-        Parameters
-        ----------
-        other : Path
-            A staging GeoPackage written by another :class:`Staged`.
-        names : sequence of str
-            Its layers, in the order they were staged.
-        """
-        if not self.names and not self.file.exists():
-            shutil.copyfile(other, self.file)
-            self.names.extend(names)
-            return
-        con = sqlite3.connect(self.file, isolation_level=None)
-        try:
-            con.execute("ATTACH DATABASE ? AS stage", (str(other),))
-            con.execute("BEGIN IMMEDIATE")
-            _ensure_meta_tables(con)
-            for name in names:
-                if name in self.names:
-                    _append(con, name)
-                else:
-                    _copy_new(con, name)
-                    self.names.append(name)
-            con.execute("COMMIT")
-        finally:
-            con.close()
 
 
 @contextlib.contextmanager

@@ -49,7 +49,7 @@ from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.fields import load_field_map, load_value_map, map_fields, map_values, storable_names
 from zonekit.layers.landuse_codes import UNKNOWN, classify, resolve_system
 from zonekit.layers.partitions import PartitionStore
-from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce, parse_dates
+from zonekit.layers.schema import SCHEMAS, LayerSchema, coerce, parse_dates, storable
 from zonekit.layers.snapshots import SNAPSHOT_LAYERS, snapshot_name
 from zonekit.layers.study import (
     IMPORTS_TABLE,
@@ -543,15 +543,15 @@ class _Job:
 
 @dataclass
 class _Done:
-    """One source imported: its report, its ids, and (a task of a parallel import) its own staging file."""
+    """One source imported: its report, its ids, and (a task of a parallel import) its partitions and tables."""
 
     report: ImportReport
     ids: pd.Series | None
     rejected_staged: bool
     empty: pd.DataFrame
     """The source's columns without rows: an empty ``<layer>_rejected`` is made from them."""
-    stage: Path | None = None
-    names: list[str] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """A task's tables but the layer (rejects, repairs), in the order the import staged them."""
     parts: list[dict] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     said: list[tuple[type[Warning], str]] = field(default_factory=list)
@@ -678,17 +678,18 @@ def _import_parts(
     store_tmp: Path | None,
     rows: int,
 ) -> list[_Done]:
-    """Every source into a staging file of its own, then those files into ``stage`` in the sources' order.
+    """Every source into GeoParquet partitions of its own, then into ``stage`` in the sources' order.
 
-    A task per source on ``cluster`` (else one after another here), each also writing its rows as
-    partitions into ``store_tmp``.
+    A task per source on ``cluster`` (else one after another here): each writes its loaded rows as
+    partitions (into ``store_tmp``, else a shared temporary folder) and returns its other tables (rejects,
+    repairs), which are small; the rows then go into the one staging file, partition by partition.
     """
     import shutil
     import tempfile
 
     work = Path(tempfile.mkdtemp(prefix=".zonekit-import-", dir=job.study.resolve().parent))
     try:
-        args = (str(work), None if store_tmp is None else str(store_tmp), rows)
+        args = (str(store_tmp or work), rows)
         if cluster is None:
             done = []
             for k in range(len(sources)):
@@ -705,33 +706,36 @@ def _import_parts(
                 cluster, _import_task, len(sources), broadcast={"job": job, "sources": sources},
                 args=args, progress=progress,
             )  # fmt: skip
+        folder = Path(args[0])
         for d in done:
             for category, text in d.said:
                 warnings.warn(text, category, stacklevel=8)
             if d.failed is not None:
                 raise d.failed
-            assert d.stage is not None
-            stage.absorb(d.stage, d.names)
+            for part in d.parts:
+                stage.add(job.as_, gpd.read_parquet(folder / part["file"]))
+            for name, table in d.tables.items():
+                stage.add(name, table)
         return done
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _import_task(k: int, work: str, store_tmp: str | None, rows: int, *, job: _Job, sources) -> _Done:
-    """Import source ``k`` into a staging file of its own under ``work``, its rows also as partitions.
+def _import_task(k: int, folder: str, rows: int, *, job: _Job, sources) -> _Done:
+    """Import source ``k``: its loaded rows as GeoParquet partitions in ``folder``, its other tables kept.
 
     A task of a parallel import (run on a cluster's worker, or here one after another): the worker's
-    warnings come back with the result, to be said by the importing process; a task run again (its worker
-    lost) starts from nothing.
+    warnings come back with the result, to be said by the importing process, and so does a user's error
+    (returned, not raised: a bad file is not retried elsewhere); a task run again (its worker lost)
+    writes the same files again.
 
     Parameters
     ----------
     k : int
         The source's position.
-    work : str
-        A folder the importing process and the workers share.
-    store_tmp : str or None
-        The new store's folder, where the source's partitions go (None: no store).
+    folder : str
+        Where its partitions go: the new store's folder, or a temporary one the importing process and the
+        workers share.
     rows : int
         The most rows in a partition.
     job : _Job
@@ -743,43 +747,72 @@ def _import_task(k: int, work: str, store_tmp: str | None, rows: int, *, job: _J
     -------
     _Done
     """
-    import shutil
-
-    from zonekit.geo import gpkg
-    from zonekit.layers.stream import LayerStream
     from zonekit.vocabulary.messages import using
 
-    folder = Path(work) / f"{k:06d}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
     src, name = sources[k]
+    parts = _PartStage(job.as_, Path(folder), f"import-{job.first_id + k:06d}", rows, job.first_id + k)
     with using(job.lang), reference_study(job.reference), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        staged = gpkg.Staged(folder)
         try:
-            done = _import_one(src, name, k, job, StagedTables(staged, job.study), _NoSteps())
+            done = _import_one(src, name, k, job, parts, _NoSteps())  # type: ignore[arg-type]
+            parts.close()
         except ZonekitError as err:
             done = _Done(None, None, False, pd.DataFrame(), failed=err)  # type: ignore[arg-type]
-        else:
-            done.stage, done.names = staged.file, list(staged.names)
-            if store_tmp is not None and job.as_ in staged.names:
-                layer = LayerStream.from_study(
-                    staged.file, job.as_, job.target_crs, chunk_rows=rows, strict=False
-                )
-                done.columns = list(layer.columns)
-                done.parts = _write_parts(layer, Path(store_tmp), job.first_id + k)
+    done.parts, done.columns = parts.parts, parts.columns
+    done.tables = {n: pd.concat(t, ignore_index=True) for n, t in parts.tables.items()}
     done.said = [(w.category, str(w.message)) for w in caught]
     return done
 
 
-def _write_parts(layer, folder: Path, import_id: int) -> list[dict]:
-    """The source's rows as partitions of at most the layer's chunk of rows, named after its import."""
-    from zonekit.layers.partitions import write_part
+class _PartStage:
+    """Where a task's import puts what it stages: the layer's rows in partitions, the rest in memory.
 
-    return [
-        write_part(chunk, folder, f"import-{import_id:06d}-{j:04d}.parquet", [import_id, import_id])
-        for j, chunk in enumerate(layer.stored_chunks())
-    ]
+    The rows are written as the study stores them (the schema's types, polygons as MultiPolygons), in
+    files of at most ``rows`` rows, the source's order kept.
+    """
+
+    def __init__(self, layer: str, folder: Path, prefix: str, rows: int, key: int) -> None:
+        self.layer, self.folder, self.prefix, self.rows, self.key = layer, folder, prefix, rows, key
+        self.tables: dict[str, list[pd.DataFrame]] = {}
+        self.parts: list[dict] = []
+        self.columns: list[str] = []
+        self._held: list[gpd.GeoDataFrame] = []
+        self._n = 0
+
+    def add(self, name: str, df: pd.DataFrame) -> None:
+        if name != self.layer:
+            self.tables.setdefault(name, []).append(df)
+            return
+        frame = storable(df, SCHEMAS[name])
+        self.columns = self.columns or [c for c in frame.columns if c != frame.geometry.name]
+        while len(frame):
+            take = min(len(frame), self.rows - self._n)
+            self._held.append(frame.iloc[:take])
+            self._n += take
+            frame = frame.iloc[take:]
+            if self._n == self.rows:
+                self.close()
+
+    def close(self) -> None:
+        """Write the rows held as the next partition."""
+        from zonekit.layers.partitions import write_part
+
+        if not self._held:
+            return
+        held = pd.concat(self._held, ignore_index=True)
+        held = held.set_geometry(_as_multi(held.geometry.values), crs=held.crs)
+        name = f"{self.prefix}-{len(self.parts):04d}.parquet"
+        self.parts.append(write_part(held, self.folder, name, [self.key, self.key]))
+        self._held, self._n = [], 0
+
+
+def _as_multi(geoms: np.ndarray) -> np.ndarray:
+    """Polygons as one-part MultiPolygons (as a GeoPackage polygon layer stores them); others as they are."""
+    geoms = np.asarray(geoms, dtype=object)
+    single = shapely.get_type_id(geoms) == 3
+    out = geoms.copy()
+    out[single] = shapely.multipolygons(geoms[single, None]) if single.any() else out[single]
+    return out
 
 
 class _NoSteps:

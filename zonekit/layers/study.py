@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -515,21 +515,6 @@ class StagedTables:
         try:
             self._stage.add(name, storable(df, SCHEMAS[name]) if name in SCHEMAS else df)
         except OSError as err:
-            raise _study_error(err, self._path) from None
-
-    def absorb(self, other: Path, names: Sequence[str]) -> None:
-        """Stage the layers ``names`` of another staging file (a task's), after what is staged already.
-
-        Parameters
-        ----------
-        other : Path
-            The other staging GeoPackage.
-        names : sequence of str
-            Its layers, in the order they were staged.
-        """
-        try:
-            self._stage.absorb(other, names)
-        except (OSError, sqlite3.Error) as err:
             raise _study_error(err, self._path) from None
 
     @property
