@@ -140,6 +140,7 @@ def map_partitions(
     args: Sequence[Any] = (),
     progress: Callable[[int], None] | None = None,
     client: Any = None,
+    each: Callable[[int, T], None] | None = None,
 ) -> list[T]:
     """``fn(k, *args, **broadcast)`` for every partition ``k`` in ``range(n)``, one task each, in order.
 
@@ -162,6 +163,9 @@ def map_partitions(
         Called with the number of tasks finished so far.
     client : distributed.Client, optional
         A client already connected (else one is made for the call).
+    each : callable, optional
+        Called with ``(k, result)`` in partition order, as soon as partition ``k`` and those before it are
+        done: the caller folds results in while the workers go on (progress then counts in that order).
 
     Returns
     -------
@@ -173,7 +177,7 @@ def map_partitions(
     if client is None:
         with client_for(cluster) as own:
             return map_partitions(
-                cluster, fn, n, broadcast=broadcast, args=args, progress=progress, client=own
+                cluster, fn, n, broadcast=broadcast, args=args, progress=progress, client=own, each=each
             )
     from distributed import as_completed
 
@@ -185,8 +189,13 @@ def map_partitions(
         client.submit(fn, k, *args, **shared, key=f"zonekit-partition-{k}-{os.getpid()}-{t1}", retries=2)
         for k in range(n)
     ]
+    if each is not None:
+        for k, future in enumerate(futures):
+            each(k, future.result())
+            if progress is not None:
+                progress(k + 1)
     for done, _ in enumerate(as_completed(futures), start=1):
-        if progress is not None:
+        if progress is not None and each is None:
             progress(done)
     t2 = time.perf_counter()
     results = client.gather(futures)

@@ -682,7 +682,8 @@ def _import_parts(
 
     A task per source on ``cluster`` (else one after another here): each writes its loaded rows as
     partitions (into ``store_tmp``, else a shared temporary folder) and returns its other tables (rejects,
-    repairs), which are small; the rows then go into the one staging file, partition by partition.
+    repairs), which are small. This process writes a source's rows into the one staging file, partition
+    by partition, as soon as it and the sources before it are done, while the workers go on.
     """
     import shutil
     import tempfile
@@ -690,10 +691,23 @@ def _import_parts(
     work = Path(tempfile.mkdtemp(prefix=".zonekit-import-", dir=job.study.resolve().parent))
     try:
         args = (str(store_tmp or work), rows)
+        folder = Path(args[0])
+
+        def take(k: int, d: _Done) -> None:  # in the sources' order, as soon as each is done
+            for category, text in d.said:
+                warnings.warn(text, category, stacklevel=9)
+            if d.failed is not None:
+                raise d.failed
+            for part in d.parts:
+                stage.add(job.as_, gpd.read_parquet(folder / part["file"]))
+            for name, table in d.tables.items():
+                stage.add(name, table)
+
         if cluster is None:
             done = []
             for k in range(len(sources)):
                 done.append(_import_task(k, *args, job=job, sources=sources))
+                take(k, done[-1])
                 steps.update(STEPS_PER_CHUNK)
         else:
             from zonekit.geo.cluster import map_partitions
@@ -704,18 +718,8 @@ def _import_parts(
 
             done = map_partitions(
                 cluster, _import_task, len(sources), broadcast={"job": job, "sources": sources},
-                args=args, progress=progress,
+                args=args, progress=progress, each=take,
             )  # fmt: skip
-        folder = Path(args[0])
-        for d in done:
-            for category, text in d.said:
-                warnings.warn(text, category, stacklevel=8)
-            if d.failed is not None:
-                raise d.failed
-            for part in d.parts:
-                stage.add(job.as_, gpd.read_parquet(folder / part["file"]))
-            for name, table in d.tables.items():
-                stage.add(name, table)
         return done
     finally:
         shutil.rmtree(work, ignore_errors=True)
