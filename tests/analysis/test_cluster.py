@@ -223,17 +223,18 @@ def test_overlap_with_a_big_partitioned_b_on_the_cluster(partitioned, local_clus
     np.testing.assert_allclose(got_p["overlap_m2"], want_p["overlap_m2"], rtol=1e-12)
     got_c = alone["coverage"].merge(want["coverage"], on=["a_id", "b_class"], suffixes=("", "_whole"))
     assert len(got_c) == len(want["coverage"]) == len(alone["coverage"])
-    np.testing.assert_allclose(got_c["covered_m2"], got_c["covered_m2_whole"], rtol=1e-5)
+    np.testing.assert_allclose(got_c["covered_m2"], got_c["covered_m2_whole"], rtol=1e-9)
     # parcels do not overlap one another, so the exact coverage is the sum of the pairs per park and class:
-    # the partitioned coverage meets it to a thousandth of a square metre
+    # the partitioned coverage meets it to a ten-thousandth of a square metre (pieces that overlap nothing add
+    # their areas; only the few that do are joined)
     lu = whole["landuse"]
     classes = pd.Series(lu["analysis_class"].astype(str).to_numpy(), index=lu["parcel_id"].to_numpy())
     exact = want_p.assign(b_class=classes.reindex(want_p["b_id"]).to_numpy())
     exact = exact.groupby(["a_id", "b_class"])["overlap_m2"].sum().rename("exact").reset_index()
     got_c = got_c.merge(exact, on=["a_id", "b_class"])
     assert len(got_c) == len(alone["coverage"])
-    assert (got_c["covered_m2"] - got_c["exact"]).abs().max() < 1e-3
-    assert (got_c["covered_m2_whole"] - got_c["exact"]).abs().max() < 1e-3  # B in memory: the same way
+    assert (got_c["covered_m2"] - got_c["exact"]).abs().max() < 1e-4
+    assert (got_c["covered_m2_whole"] - got_c["exact"]).abs().max() < 1e-4  # B in memory: the same way
 
 
 def test_potential_on_the_cluster_gives_the_single_machine_tables(partitioned, local_cluster, sample_study):

@@ -166,3 +166,43 @@ def test_one_part_multipolygons_as_geopackages_hold_them():
     want = [abs(geod.geometry_area_perimeter(g)[0]) for g in polys]
     np.testing.assert_allclose(ellipsoidal_area(wrapped, 4490), want, rtol=1e-9)
     np.testing.assert_allclose(ellipsoidal_area(wrapped, 4490), ellipsoidal_area(polys, 4490), rtol=1e-12)
+
+
+def test_union_area_by_group_counts_an_area_covered_twice_once():
+    """Against the union of each group measured directly: pieces side by side, overlapping, one inside
+    another (GEOS flags only the inner one), duplicates, a collection, and groups apart."""
+    from zonekit.geo.area import union_area_by_group
+
+    rng = np.random.default_rng(7)
+    x0, y0, d = 120.0, 31.0, 0.001
+    grid = [
+        shapely.box(x0 + i * d, y0 + j * d, x0 + (i + 1) * d, y0 + (j + 1) * d)
+        for i in range(8)
+        for j in range(8)
+    ]
+    geoms = [*grid]
+    groups = [k % 3 for k in range(len(grid))]  # side by side: three groups sharing edges
+    for _ in range(20):  # overlapping boxes in group 3
+        cx, cy = x0 + rng.uniform(0, 8 * d), y0 + rng.uniform(0, 8 * d)
+        geoms.append(shapely.box(cx, cy, cx + rng.uniform(0.2, 2) * d, cy + rng.uniform(0.2, 2) * d))
+        groups.append(3)
+    big = shapely.box(x0 + 20 * d, y0, x0 + 30 * d, y0 + 10 * d)
+    geoms += [big, shapely.box(x0 + 22 * d, y0 + 2 * d, x0 + 23 * d, y0 + 3 * d)]  # one inside another
+    groups += [4, 4]
+    geoms += [grid[0], grid[0]]  # a duplicate pair
+    groups += [5, 5]
+    geoms += [shapely.GeometryCollection([grid[5], shapely.LineString([(x0, y0), (x0 + d, y0 + d)])])]
+    groups += [6]
+    geoms_a, groups_a = np.array(geoms, dtype=object), np.array(groups)
+    got = union_area_by_group(geoms_a, groups_a, 8, 4490)
+    want = np.array(
+        [
+            ellipsoidal_area([shapely.union_all(geoms_a[groups_a == g])], 4490)[0]
+            if (groups_a == g).any()
+            else 0
+            for g in range(8)
+        ]
+    )
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+    assert got[4] == pytest.approx(ellipsoidal_area([big], 4490)[0], rel=1e-12)  # the inner one not added
+    assert got[7] == 0

@@ -20,7 +20,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.area import ellipsoidal_area, union_area_by_group
 from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import intersection_areas
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
@@ -241,72 +241,108 @@ def coverage_from_pairs(
 
 
 def _covered_parts(a, b, pairs, a_layer: str, b_layer: str, class_column: str | None = None) -> pd.DataFrame:
-    """Per A feature (``a``, its position) and B class, the part of it B covers: the pairs' shapes joined."""
-    cls_col = class_column or CLASS_COLUMN.get(b_layer)
-    classes = (
-        b[cls_col].astype(str).fillna("(none)").to_numpy(dtype=object)
-        if cls_col and cls_col in b
-        else np.full(len(b), "(all)", dtype=object)
-    )
+    """Per pair, the part of its A feature (``a``, the feature's position) its B feature's class covers."""
+    classes = _classes(b, b_layer, class_column)
+    if a_layer != b_layer:
+        return parts_of_pairs(a, pairs, _pair_classes(b, b_layer, classes, pairs), a_layer)
+    place = _places(a, a_layer)
     class_of = pd.Series(classes, index=_ids(b, b_layer)).groupby(level=0).first()  # by id
-    place = pd.Series(np.arange(len(a)), index=_ids(a, a_layer)).groupby(level=0).first()
     a_ids, b_ids = pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)
     shapes = np.asarray(pairs.geometry.values, dtype=object)
 
     def parts(rows, kinds, geometry) -> pd.DataFrame:
         return pd.DataFrame({"a": rows, "b_class": kinds, "geometry": geometry})
 
-    found = [parts(place.reindex(a_ids).to_numpy(), class_of.reindex(b_ids).to_numpy(), shapes)]
-    if a_layer == b_layer:  # each pair once, never a feature with itself: both ways, and itself (unions)
-        found.append(parts(place.reindex(b_ids).to_numpy(), class_of.reindex(a_ids).to_numpy(), shapes))
-        own = np.asarray(a.geometry.values, dtype=object)
-        kept = ~shapely.is_empty(own)
-        found.append(parts(np.flatnonzero(kept), classes[kept], own[kept]))
-    every = pd.concat(found, ignore_index=True)
-    return join_parts(every[every["a"].notna()].astype({"a": int}))
+    # a layer with itself: each pair once, never a feature with itself, so both ways, and itself
+    own = np.asarray(a.geometry.values, dtype=object)
+    kept = ~shapely.is_empty(own)
+    every = pd.concat(
+        [
+            parts(place.reindex(a_ids).to_numpy(), class_of.reindex(b_ids).to_numpy(), shapes),
+            parts(place.reindex(b_ids).to_numpy(), class_of.reindex(a_ids).to_numpy(), shapes),
+            parts(np.flatnonzero(kept), classes[kept], own[kept]),
+        ],
+        ignore_index=True,
+    )
+    return every[every["a"].notna()].astype({"a": int})
 
 
-def join_parts(parts: pd.DataFrame) -> pd.DataFrame:
-    """Parts of A features joined per (``a``, ``b_class``): what several B features cover counts once.
+def _classes(b, b_layer: str, class_column: str | None = None) -> np.ndarray:
+    """Each B feature's class (its layer's class column, ``(none)`` where empty; ``(all)`` without one)."""
+    cls_col = class_column or CLASS_COLUMN.get(b_layer)
+    if cls_col and cls_col in b:
+        return b[cls_col].astype(str).fillna("(none)").to_numpy(dtype=object)
+    return np.full(len(b), "(all)", dtype=object)
+
+
+def _pair_classes(b, b_layer: str, classes: np.ndarray, pairs) -> np.ndarray:
+    """The class of each pair's B feature."""
+    class_of = pd.Series(classes, index=_ids(b, b_layer)).groupby(level=0).first()  # by id
+    return class_of.reindex(pairs["b_id"].to_numpy(dtype=object)).to_numpy(dtype=object)
+
+
+def _places(a, a_layer: str) -> pd.Series:
+    """Each A feature's position, by its id."""
+    return pd.Series(np.arange(len(a)), index=_ids(a, a_layer)).groupby(level=0).first()
+
+
+def parts_of_pairs(a: gpd.GeoDataFrame, pairs, classes: np.ndarray, a_layer: str) -> pd.DataFrame:
+    """The covered parts of A from its pairs with B: the pair's shape, its A feature's position, B's class.
 
     Parameters
     ----------
-    parts : DataFrame
-        ``a``, ``b_class``, ``geometry``.
+    a : GeoDataFrame
+        The first layer.
+    pairs : GeoDataFrame
+        Its pairs with B (:func:`overlap_pairs`), the overlaps as geometry.
+    classes : ndarray
+        The class of each pair's B feature.
+    a_layer : str
+        A's layer name.
 
     Returns
     -------
     DataFrame
-        One row per (``a``, ``b_class``), sorted, with the union of its parts.
+        ``a``, ``b_class``, ``geometry``: one row per pair.
     """
-    if not len(parts):
-        return pd.DataFrame({"a": pd.Series(dtype=int), "b_class": pd.Series(dtype=object), "geometry": []})
-    joined = parts.groupby(["a", "b_class"], sort=True)["geometry"].agg(
-        lambda g: shapely.union_all(g.to_numpy())
+    rows = _places(a, a_layer).reindex(pairs["a_id"].to_numpy(dtype=object)).to_numpy()
+    parts = pd.DataFrame(
+        {"a": rows, "b_class": classes, "geometry": np.asarray(pairs.geometry.values, dtype=object)}
     )
-    return joined.reset_index()
+    return parts[parts["a"].notna()].astype({"a": int})
 
 
 def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_layer: str) -> pd.DataFrame:
-    """The coverage table from the covered parts of A, joined per feature and class.
+    """The coverage table from the parts of A features that B covers, per feature and class.
+
+    Parts of one feature and class are joined (:func:`~zonekit.geo.area.union_area_by_group`: what
+    several B features cover counts once). B is thus dissolved only where it meets each A feature: far
+    less work than dissolving the whole of B, and far closer to the exact figure.
 
     Parameters
     ----------
     a : GeoDataFrame
         The first layer.
     parts : DataFrame
-        ``a``, ``b_class``, ``geometry``: one row per A feature and B class.
+        ``a`` (the feature's position), ``b_class``, ``geometry``.
     a_layer, b_layer : str
         Layer names.
 
     Returns
     -------
     DataFrame
-        As :func:`coverage`; rows covering nothing left out.
+        As :func:`coverage`, sorted by feature and class; rows covering nothing left out.
     """
-    ai = parts["a"].to_numpy(dtype=int)
+    if len(parts):
+        groups = parts.groupby(["a", "b_class"], sort=True)
+        keys = groups.size().index
+        geoms = parts["geometry"].to_numpy(dtype=object)
+        m2 = union_area_by_group(geoms, groups.ngroup().to_numpy(), len(keys), a.crs)
+        ai = keys.get_level_values("a").to_numpy(dtype=int)
+        b_class = keys.get_level_values("b_class").to_numpy(dtype=object)
+    else:
+        m2, ai, b_class = np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, dtype=object)
     area_a = ellipsoidal_area(a.geometry.values, a.crs)
-    m2 = ellipsoidal_area(parts["geometry"].to_numpy(dtype=object), a.crs) if len(parts) else np.zeros(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = pd.DataFrame(
             {
@@ -315,7 +351,7 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
                 "a_name": _names(a)[ai],
                 "a_area_ha": area_a[ai] / M2_PER_HA,
                 "b_layer": b_layer,
-                "b_class": parts["b_class"].to_numpy(dtype=object),
+                "b_class": b_class,
                 "covered_m2": m2,
                 "covered_ha": m2 / M2_PER_HA,
                 "covered_mu": m2 / M2_PER_MU,
@@ -337,10 +373,10 @@ def partitioned_overlap(
     """:func:`overlap_pairs` and :func:`coverage` of A with a big B kept in a partitioned store.
 
     Each partition of B is one piece of work — a task on a cluster, or a step on this machine, the same
-    function either way: its pairs with A (A sent once to every worker), and from their shapes the parts
-    of each A feature its B features cover, per class. Those parts, which lie
-    inside A, are joined across partitions (:func:`join_parts`), so B is dissolved across partition edges
-    and an area covered twice counts once — as :func:`coverage` does on a B in memory.
+    function either way: its pairs with A (A sent once to every worker) and the class of each pair's B
+    feature. The pairs' shapes are the parts of A that B covers; they are joined per A feature and class
+    over every partition (:func:`coverage_table`), so B is dissolved across partition edges and an area
+    covered twice counts once — as :func:`coverage` does on a B in memory.
 
     Parameters
     ----------
@@ -372,7 +408,11 @@ def partitioned_overlap(
     found = [p for p, _ in parts if len(p)]
     empty = overlap_pairs(a, a.iloc[:0], a_layer=a_layer, b_layer=b_layer)
     pairs = pd.concat(found, ignore_index=True) if found else empty
-    covered = join_parts(pd.concat([c for _, c in parts], ignore_index=True))
+    if a_layer == b_layer:
+        covered = pd.concat([c for _, c in parts], ignore_index=True)
+    else:  # the pairs' shapes, with the classes the partitions gave
+        classes = np.concatenate([c["b_class"].to_numpy(dtype=object) for p, c in parts if len(p)] or [[]])
+        covered = parts_of_pairs(a, pairs, classes, a_layer)
     return gpd.GeoDataFrame(pairs, crs=a.crs), coverage_table(a, covered, a_layer, b_layer)
 
 
@@ -386,7 +426,7 @@ def partition_overlap(
     a: gpd.GeoDataFrame,
     b: LayerStream,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Partition ``k`` of B with A: its pairs, and the parts of each A feature it covers, per class.
+    """Partition ``k`` of B with A: its pairs, and each pair's B class (with a layer and itself, the parts).
 
     Parameters
     ----------
@@ -406,19 +446,22 @@ def partition_overlap(
     Returns
     -------
     (GeoDataFrame, DataFrame)
-        The pairs, and ``a``, ``b_class``, ``geometry`` (the covered parts, joined per A feature and class).
+        The pairs, and each pair's ``b_class`` (with a layer and itself: ``a``, ``b_class``, ``geometry``,
+        the covered parts).
     """
     pairs, parts = [], []
     for chunk, _ in b.part(k):
         got = overlap_pairs(a, chunk, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads)
         pairs.append(got)
-        parts.append(_covered_parts(a, chunk, got, a_layer, b_layer))
+        if a_layer == b_layer:
+            parts.append(_covered_parts(a, chunk, got, a_layer, b_layer))
+        else:  # the shapes are the pairs': only the classes, not the geometry again
+            classes = _pair_classes(chunk, b_layer, _classes(chunk, b_layer), got)
+            parts.append(pd.DataFrame({"b_class": classes}))
     found = [p for p in pairs if len(p)]
     joined = pd.concat(found, ignore_index=True) if found else pairs[0] if pairs else gpd.GeoDataFrame()
-    every = (
-        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["a", "b_class", "geometry"])
-    )
-    return joined, join_parts(every)
+    every = pd.concat([p for p in parts if len(p)] or [pd.DataFrame({"b_class": []})], ignore_index=True)
+    return joined, every
 
 
 def partitioned_overlap_a(
@@ -473,7 +516,7 @@ def partitioned_overlap_a(
         gpd.GeoDataFrame(pd.concat(pairs, ignore_index=True), crs=a.crs) if pairs else empty_pairs,
         pd.concat(cover, ignore_index=True)
         if cover
-        else coverage_table(b.iloc[:0], join_parts(pd.DataFrame()), a_layer, b_layer),
+        else coverage_table(b.iloc[:0], pd.DataFrame(), a_layer, b_layer),
     )
 
 

@@ -448,3 +448,60 @@ def _owner_bounds(x0, y0, x1, y1, owner, n) -> tuple[np.ndarray, np.ndarray, np.
     np.maximum.at(hi_x, owner, np.maximum(x0, x1))
     np.maximum.at(hi_y, owner, np.maximum(y0, y1))
     return lo_x, lo_y, hi_x, hi_y
+
+
+def union_area_by_group(geoms: np.ndarray, groups: np.ndarray, n: int, crs) -> np.ndarray:
+    """Ellipsoidal area of the union of each group's polygons, an area covered twice counted once.
+
+    Polygons that overlap no other (GEOS's coverage validation finds no invalid edge on them, and they
+    meet no polygon where it does) add their own areas; only the rest are joined, group by group. Where
+    the polygons are pieces of parcels that do not overlap, this is nearly every one, and the sum of
+    their areas is closer to the exact figure than the area of their union.
+
+    Parameters
+    ----------
+    geoms : ndarray of shapely geometries
+        The polygons.
+    groups : ndarray of int
+        Each polygon's group, in ``range(n)``.
+    n : int
+        How many groups.
+    crs : pyproj.CRS
+        The geometries' CRS.
+
+    Returns
+    -------
+    ndarray
+        (n,) square metres.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> sq = [shapely.box(120, 30, 120.001, 30.001), shapely.box(120.001, 30, 120.002, 30.001)]
+    >>> twice = [sq[0], shapely.box(120.0005, 30, 120.0015, 30.001)]  # overlapping by half
+    >>> a = union_area_by_group(np.array([*sq, *twice], dtype=object), np.array([0, 0, 1, 1]), 2, 4490)
+    >>> bool(abs(a[0] / a[1] - 2 / 1.5) < 1e-9)
+    True
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.zeros(n)
+    if not len(geoms):
+        return out
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    joined = ~polygonal  # collections and the like: joined, never trusted to overlap nothing
+    if polygonal.any():
+        edges = shapely.coverage_invalid_edges(geoms[polygonal])
+        joined[np.flatnonzero(polygonal)[~(shapely.is_empty(edges) | shapely.is_missing(edges))]] = True
+    if joined.any():  # a polygon inside another flags only itself: its container is joined too
+        _, near = shapely.STRtree(geoms).query(geoms[joined], predicate="intersects")
+        joined[near] = True
+    alone = ~joined
+    out += np.bincount(groups[alone], weights=ellipsoidal_area(geoms[alone], crs), minlength=n)
+    if joined.any():
+        unions = (
+            pd.Series(geoms[joined])
+            .groupby(groups[joined], sort=True)
+            .agg(lambda g: shapely.union_all(g.to_numpy()))
+        )
+        out[unions.index.to_numpy()] += ellipsoidal_area(unions.to_numpy(dtype=object), crs)
+    return out
