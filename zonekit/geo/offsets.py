@@ -235,6 +235,14 @@ def _median_gap_m(points: np.ndarray, tree: shapely.STRtree, lines: np.ndarray) 
     return float(np.median(np.hypot(dx, dy)))
 
 
+def _segments(lines: np.ndarray) -> np.ndarray:
+    """The lines cut into their segments: the nearest of many short lines is found with few distances."""
+    parts = shapely.get_parts(lines[~shapely.is_missing(lines)])
+    xy, owner = shapely.get_coordinates(parts, return_index=True)
+    same = owner[:-1] == owner[1:]
+    return shapely.linestrings(np.stack([xy[:-1][same], xy[1:][same]], axis=1))
+
+
 def offset_suspected(
     geoms, reference, *, sample: int = OFFSET_SAMPLE
 ) -> tuple[str, str, float, float] | None:
@@ -271,8 +279,7 @@ def offset_suspected(
     True
     """
     coords = shapely.get_coordinates(np.asarray(geoms, dtype=object))
-    lines = shapely.boundary(np.asarray(reference, dtype=object))
-    lines = lines[~shapely.is_missing(lines) & ~shapely.is_empty(lines)]
+    lines = _segments(shapely.boundary(np.asarray(reference, dtype=object)))
     if not len(coords) or not len(lines):
         return None
     pick = np.unique(np.linspace(0, len(coords) - 1, min(sample, len(coords))).astype(np.int64))
