@@ -12,6 +12,7 @@ from zonekit.cli.options import (
     cluster_option_with,
     lang_option,
     quiet_option,
+    rows_option,
     show,
     source_options,
 )
@@ -54,13 +55,7 @@ from zonekit.cli.options import (
     "partition per source file, and read it from there from now on (as zonekit partition does). A store "
     "the study already names is kept current without it.",
 )
-@click.option(
-    "--rows",
-    type=click.IntRange(min=1),
-    default=500_000,
-    show_default=True,
-    help="With a store: the most features in a partition (a larger file is cut in pieces).",
-)
+@rows_option("With a store: the most features in a partition (a larger file is cut in pieces).")
 @cluster_option_with(
     "Import the files in parallel, one task per file on a dask.distributed cluster: local:N starts N "
     "worker processes here, tcp://HOST:PORT joins a running scheduler (its workers must see the study's "

@@ -58,6 +58,11 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None):
         raise click.BadParameter(str(err)) from None
 
 
+def rows_option(help: str):
+    """``--rows N``: the most features in a partition of a store (default 500,000)."""
+    return click.option("--rows", type=click.IntRange(min=1), default=500_000, show_default=True, help=help)
+
+
 def cluster_option_with(help: str):
     """The ``--cluster`` option (``ZONEKIT_CLUSTER`` when not given) with a command's own help text."""
     return click.option(

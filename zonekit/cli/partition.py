@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zonekit.cli.options import STUDY, lang_option, quiet_option, show
+from zonekit.cli.options import STUDY, lang_option, quiet_option, rows_option, show
 
 
 @click.command()
@@ -25,13 +25,7 @@ from zonekit.cli.options import STUDY, lang_option, quiet_option, show
     help="hilbert: parcels near each other together, equal partitions; county: one partition per county "
     "of the admin layer (a large county in pieces).",
 )
-@click.option(
-    "--rows",
-    type=click.IntRange(min=1),
-    default=500_000,
-    show_default=True,
-    help="Most parcels in a partition.",
-)
+@rows_option("Most parcels in a partition.")
 @click.option(
     "--remove",
     is_flag=True,
