@@ -471,6 +471,40 @@ def test_unrelated_layers_get_no_offset_hint(study):
     assert not [w for w in caught if issubclass(w.category, PositionWarning)]
 
 
+def test_parcels_only_near_the_park_lines_get_no_offset_hint(study):
+    """A shift that brings parcels near the park lines, but none onto them, proves nothing: no advice to
+    re-import the parks (a file of a county beside a park gave "the study's parks carry BD-09")."""
+    from zonekit.errors import PositionWarning
+    from zonekit.geo.offsets import apply_offset
+
+    import_layer(ZONE, study, as_="zones")
+    import_layer(_parks_on(HALVES), study, as_="parks")
+
+    def grid(x0: float, y0: float) -> list:
+        d = 0.003
+        return [
+            shapely.box(x0 + i * d, y0 + j * d, x0 + (i + 1) * d, y0 + (j + 1) * d)
+            for i in range(20)
+            for j in range(10)
+        ]
+
+    def parcels(boxes) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(
+            {"parcel_id": [f"L{k}" for k in range(len(boxes))], "land_use_code": "0601"},
+            geometry=list(boxes),
+            crs=4490,
+        )
+
+    near = apply_offset(grid(120.80013, 32.00011), "bd09")  # 12 m off every park line, then shifted
+    with warnings_as_list() as caught:
+        report = import_layer(parcels(near), study, as_="landuse", code_system="sandiao")
+    assert not [w for w in caught if issubclass(w.category, PositionWarning)]
+    assert not any("offset" in n for n in report.notes)
+    cut = apply_offset(grid(120.80, 32.00), "bd09")  # cut along the park lines, then shifted: said
+    with pytest.warns(PositionWarning, match="--from bd09"):
+        import_layer(parcels(cut), study, as_="landuse", code_system="sandiao", mode="replace")
+
+
 def test_empty_columns_an_analysis_needs_are_named(study):
     report = import_layer(ZONE, study, as_="zones")
     assert "county_adcode is empty: the one-county-one-zone rule cannot group zones by county" in report.notes

@@ -225,14 +225,21 @@ _M_PER_DEG_LAT = 110_574.0
 _M_PER_DEG_LON_EQUATOR = 111_320.0
 
 
-def _median_gap_m(points: np.ndarray, tree: shapely.STRtree, lines: np.ndarray) -> float:
-    """Median distance in metres (local scale) from each point to the nearest of ``lines``."""
+ON_LINE_M = 2.0
+"""A vertex this close to a line lies on it (an offset removed by its inverse lands within a metre)."""
+ON_LINE_SHARE = 0.1
+"""The share of the compared vertices that must land on the lines once corrected: layers that share
+boundaries meet there, while a shift that merely brings a layer near the lines says nothing."""
+
+
+def _gaps_m(points: np.ndarray, tree: shapely.STRtree, lines: np.ndarray) -> np.ndarray:
+    """Distance in metres (local scale) from each point to the nearest of ``lines``."""
     nearest = tree.query_nearest(points, all_matches=False)[1]
     link = shapely.get_coordinates(shapely.shortest_line(points, lines[nearest])).reshape(-1, 2, 2)
     lat = np.radians(link[:, 0, 1])
     dx = (link[:, 1, 0] - link[:, 0, 0]) * _M_PER_DEG_LON_EQUATOR * np.cos(lat)
     dy = (link[:, 1, 1] - link[:, 0, 1]) * _M_PER_DEG_LAT
-    return float(np.median(np.hypot(dx, dy)))
+    return np.hypot(dx, dy)
 
 
 def _segments(lines: np.ndarray) -> np.ndarray:
@@ -250,7 +257,9 @@ def offset_suspected(
 
     Parks cut along zone lines, parcels cut along park lines: where two layers share boundaries, their
     vertices lie on each other's lines. When they lie hundreds of metres off, and removing (or adding) a
-    GCJ-02 or BD-09 offset brings them back onto the lines, one of the two layers still carries it.
+    GCJ-02 or BD-09 offset brings them back onto the lines — a tenth of the compared vertices within
+    2 m of a line, not merely nearer — one of the two layers still carries it. Parcels that only lie
+    near the lines (none cut along them) give no answer: nothing says an offset moved them.
 
     Parameters
     ----------
@@ -265,8 +274,9 @@ def offset_suspected(
     -------
     (system, which, gap_m, after_m) or None
         ``which`` is ``"source"`` when the new layer carries the offset (import it with ``--from
-        system``), ``"study"`` when the reference does; the median gap now and once corrected. None when
-        the layers do not share boundaries or already meet.
+        system``), ``"study"`` when the reference does; the median gap of the vertices the correction
+        brings onto the lines, now and once corrected. None when the layers do not share boundaries or
+        already meet.
 
     Examples
     --------
@@ -284,15 +294,18 @@ def offset_suspected(
         return None
     pick = np.unique(np.linspace(0, len(coords) - 1, min(sample, len(coords))).astype(np.int64))
     tree = shapely.STRtree(lines)
-    gap = _median_gap_m(shapely.points(coords[pick]), tree, lines)
-    if gap < 50:  # they meet already (or are unrelated near their lines)
+    before = _gaps_m(shapely.points(coords[pick]), tree, lines)
+    if np.mean(before <= ON_LINE_M) >= ON_LINE_SHARE / 2:  # they meet already
         return None
-    best = None
+    best, most = None, 0.0
     for system in OFFSET_SYSTEMS:
         for which, fn in (("source", _TO_WGS[system]), ("study", _FROM_WGS[system])):
             x, y = fn(coords[pick, 0], coords[pick, 1])
-            after = _median_gap_m(shapely.points(x, y), tree, lines)
-            if best is None or after < best[3]:
-                best = (system, which, gap, after)
-    assert best is not None
-    return best if best[3] < 0.2 * gap else None
+            gaps = _gaps_m(shapely.points(x, y), tree, lines)
+            on = gaps <= ON_LINE_M
+            if on.mean() > most:  # the vertices it brings onto the lines: how far off they were, and are
+                most = float(on.mean())
+                best = (system, which, float(np.median(before[on])), float(np.median(gaps[on])))
+    if best is None or most < ON_LINE_SHARE or best[2] < 50:
+        return None
+    return best
