@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -224,3 +226,33 @@ def test_partitions_need_a_study_file():
         "--partitions", "lu.parquet",
     )  # fmt: skip
     assert r.returncode == 2 and "zonekit partition URL" in r.stderr
+
+
+def test_a_killed_import_leaves_study_and_store_and_the_next_one_clears_up(tmp_path, sample_study, counties):
+    """SIGKILL while the files are being imported: the study and its store as they were; the work left
+    beside the study is removed by the next import, which then succeeds."""
+    study = _study(tmp_path, sample_study)
+    store = tmp_path / "lu.parquet"
+    zonekit.import_layers(counties[:1], study, as_="landuse", mode="replace", partitions=store)
+    layer_before = pyogrio.read_dataframe(study, layer="landuse")
+    imports_before = pyogrio.read_dataframe(study, layer="zonekit_imports")
+    manifest_before = _manifest(store)
+    zk = str(Path(sys.executable).with_name("zonekit"))
+    args = [zk, "import", *map(str, counties), "--into", str(study), "--as", "landuse", "--replace", "-q"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".lu.parquet*/*.parquet")) and proc.poll() is None:  # a file written
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL  # killed mid-run, not finished
+    pd.testing.assert_frame_equal(pyogrio.read_dataframe(study, layer="landuse"), layer_before)
+    pd.testing.assert_frame_equal(pyogrio.read_dataframe(study, layer="zonekit_imports"), imports_before)
+    assert _manifest(store) == manifest_before
+    assert run("info", str(study), "--lang", "en").returncode == 0
+    r = run("import", *map(str, counties), "--into", str(study), "--as", "landuse", "--replace", "-q")
+    assert r.returncode == 0, r.stderr
+    _assert_store_is_layer(study, store)
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert left == [], left  # neither the killed run's work folder nor a half-written store

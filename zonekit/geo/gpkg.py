@@ -230,13 +230,15 @@ def _locked(path: Path, timeout: float) -> int:
         os.close(fd)  # removed or replaced while we waited: lock the file that is there now
 
 
-def remove_stale_staging(folder: str | Path | None = None) -> int:
+def remove_stale_staging(folder: str | Path | None = None, prefix: str = STAGE_PREFIX) -> int:
     """Remove staging folders left by killed zonekit processes; return how many were removed.
 
     Parameters
     ----------
     folder : str | Path, optional
-        The folder.
+        The folder (default: the system's temporary folder).
+    prefix : str, optional
+        What their names start with, before the process id.
 
     Returns
     -------
@@ -245,8 +247,8 @@ def remove_stale_staging(folder: str | Path | None = None) -> int:
     """
     folder = Path(folder or tempfile.gettempdir())
     removed = 0
-    for p in folder.glob(f"{STAGE_PREFIX}*"):
-        parts = p.name[len(STAGE_PREFIX) :].split("-", 1)
+    for p in folder.glob(f"{prefix}*"):
+        parts = p.name[len(prefix) :].split("-", 1)
         if parts[0].isdigit() and not pid_alive(int(parts[0])):
             shutil.rmtree(p, ignore_errors=True)
             removed += 1

@@ -669,6 +669,10 @@ def _store_plan(study: Path, as_: str, partitions: str | Path | None, mode: str)
     return _StorePlan(out, store_of(study, as_, meta))
 
 
+WORK_PREFIX = ".zonekit-import-"
+"""The folder a parallel import's tasks share beside the study, named after the importing process."""
+
+
 def _import_parts(
     sources: list[tuple[str | Path | pd.DataFrame, str | None]],
     job: _Job,
@@ -685,10 +689,15 @@ def _import_parts(
     repairs), which are small. This process writes a source's rows into the one staging file, partition
     by partition, as soon as it and the sources before it are done, while the workers go on.
     """
+    import os
     import shutil
     import tempfile
 
-    work = Path(tempfile.mkdtemp(prefix=".zonekit-import-", dir=job.study.resolve().parent))
+    from zonekit.geo.gpkg import remove_stale_staging
+
+    beside = job.study.resolve().parent  # where the workers of a cluster see it too
+    remove_stale_staging(beside, WORK_PREFIX)  # what a killed import left
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=beside))
     try:
         args = (str(store_tmp or work), rows)
         folder = Path(args[0])
