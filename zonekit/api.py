@@ -21,10 +21,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from zonekit.analysis import consolidate as _consolidate
-from zonekit.analysis import enclaves as _enclaves
 from zonekit.analysis import overlap as _overlap
-from zonekit.analysis import versions as _versions
+from zonekit.analysis.config import load_config
 from zonekit.analysis.intensity import land_intensity
 from zonekit.analysis.report import intensity_tables
 from zonekit.geo.area import AREA_METHOD, ellipsoidal_area
@@ -306,6 +304,8 @@ def consolidate(
         from zonekit.analysis.intensity import land_intensity
 
         ind = land_intensity(st, by="park").indicators
+    from zonekit.analysis import consolidate as _consolidate  # loaded by the command that needs it
+
     cand, groups = _consolidate.consolidation_candidates(
         st, config=config, intensity=ind, protected_pairs=protected_pairs
     )
@@ -496,6 +496,8 @@ def enclaves(
         Administrative boundaries (``adcode``, ``level``).
     """
     st = study_of(enclaves=rules, parks=parks, landuse=parcels, admin=admin)
+    from zonekit.analysis import enclaves as _enclaves  # loaded by the command that needs it
+
     per_enclave, per_jur = _enclaves.benefit_split(st, year)
     tables = {"split": per_enclave, "jurisdictions": per_jur}
     if admin is not None:
@@ -537,6 +539,8 @@ def versions(
     for zid in zv["zone_id"].unique():  # a loop over zones (a handful), not over parcels
         # the parcels near the zone's versions only (the R-tree finds them when read from the file)
         lu = parcels_of.within(zv.loc[zv["zone_id"] == zid].to_crs(parcels_of.crs).total_bounds)
+        from zonekit.analysis import versions as _versions  # loaded by the command that needs it
+
         scope = _versions.statistical_scope(zv, zid, year)
         scopes.append(
             {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
@@ -692,7 +696,7 @@ def map(
         tianditu_key=tianditu_key,
         indicator=indicator,
         title=title,
-        grade_cuts=_consolidate.load_config("intensity", config)["scoring"]["grades"],
+        grade_cuts=load_config("intensity", config)["scoring"]["grades"],
     )
 
 
@@ -721,6 +725,8 @@ def map_results(st: Study, intensity=None, groups=None, redlines=None) -> dict:
     if intensity is not None and intensity.index.name:
         intensity = intensity.reset_index()
     if groups is None and {"zones", "parks"} <= has:
+        from zonekit.analysis import consolidate as _consolidate
+
         groups = _consolidate.consolidation_candidates(st, intensity=intensity)[1]
     if redlines is None and "protected" in has:
         redlines = _overlap.findings(st).get("parks_in_redlines")

@@ -17,7 +17,6 @@ from zonekit.analysis.enterprises import (
     unmatched_enterprises,
 )
 from zonekit.analysis.intensity import land_intensity, regional_ranking
-from zonekit.geo.raster import zonal_summary
 from zonekit.layers.stream import stream_of
 from zonekit.vocabulary.messages import say
 
@@ -109,6 +108,8 @@ def intensity_tables(
             )
     if raster is not None:
         key = "park_id" if by == "park" else "zone_id"
+        from zonekit.geo.raster import zonal_summary  # rasterio only when a raster is given
+
         summary = zonal_summary(res.indicators, raster, id_column=key)
         built = [f"share_{c}" for c in load_config("intensity", config)["raster"]["built_classes"]]
         present = [c for c in built if c in summary]
