@@ -256,3 +256,28 @@ def test_a_killed_import_leaves_study_and_store_and_the_next_one_clears_up(tmp_p
     _assert_store_is_layer(study, store)
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
     assert left == [], left  # neither the killed run's work folder nor a half-written store
+
+
+def test_workers_in_another_folder_get_paths_they_can_open(tmp_path, sample_study, counties, monkeypatch):
+    """Files and study named relative to here reach workers whose working folder is elsewhere; the
+    import records still name the files as the user gave them."""
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from zonekit.geo.cluster import LOCAL_QUIET
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    here = counties[0].parent
+    shutil.copy(sample_study, here / "rel.gpkg")
+    monkeypatch.chdir(elsewhere)  # the workers start here
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, **LOCAL_QUIET) as lc:
+        monkeypatch.chdir(here)
+        names = [f.name for f in counties]
+        zonekit.import_layers(
+            names, "rel.gpkg", as_="landuse", mode="replace", partitions="rel.parquet",
+            cluster=lc.scheduler_address,
+        )  # fmt: skip
+    imports = pyogrio.read_dataframe(here / "rel.gpkg", layer="zonekit_imports").tail(len(names))
+    assert imports["source"].tolist() == names
+    _assert_store_is_layer(here / "rel.gpkg", here / "rel.parquet")

@@ -721,6 +721,17 @@ def _import_parts(
         else:
             from zonekit.geo.cluster import map_partitions
 
+            # a worker's folder is not this one: paths as the whole cluster sees them, names as given
+            sources = [
+                (s, n) if isinstance(s, pd.DataFrame) else (Path(s).resolve(), n or str(s))
+                for s, n in sources
+            ]
+            job = replace(
+                job,
+                study=job.study.resolve(),
+                reference=job.reference.resolve() if job.reference is not None else None,
+            )
+
             def progress(n: int) -> None:
                 steps.n = n * STEPS_PER_CHUNK
                 steps.refresh()
