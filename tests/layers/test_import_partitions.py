@@ -281,3 +281,16 @@ def test_workers_in_another_folder_get_paths_they_can_open(tmp_path, sample_stud
     imports = pyogrio.read_dataframe(here / "rel.gpkg", layer="zonekit_imports").tail(len(names))
     assert imports["source"].tolist() == names
     _assert_store_is_layer(here / "rel.gpkg", here / "rel.parquet")
+
+
+def test_a_table_without_geometry_gets_no_store(tmp_path, sample_study):
+    study = _study(tmp_path, sample_study)
+    table = pyogrio.read_dataframe(sample_study, layer="enclaves", read_geometry=False)
+    src = tmp_path / "飞地.csv"
+    table.to_csv(src, index=False)
+    r = run(
+        "import", str(src), "--into", str(study), "--as", "enclaves", "--replace",
+        "--partitions", str(tmp_path / "e.parquet"), "--lang", "en",
+    )  # fmt: skip
+    assert r.returncode == 1 and "enclaves is a table without geometry" in " ".join(r.stderr.split())
+    assert not (tmp_path / "e.parquet").exists()

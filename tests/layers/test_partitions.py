@@ -141,3 +141,11 @@ def test_info_names_the_store_and_remove_goes_back_to_the_layer(study, tmp_path)
         in run("partition", str(study), "--remove", "--lang", "en").stdout
     )
     assert run("partition", str(study)).returncode == 2  # neither --out nor --remove
+
+
+def test_a_table_without_geometry_is_not_partitioned(study, tmp_path):
+    r = run(
+        "partition", str(study), "--layer", "enclaves", "--out", str(tmp_path / "e.parquet"), "--lang", "en"
+    )
+    assert r.returncode == 1 and "enclaves is a table without geometry" in " ".join(r.stderr.split())
+    assert not (tmp_path / "e.parquet").exists()

@@ -659,6 +659,8 @@ def _store_plan(study: Path, as_: str, partitions: str | Path | None, mode: str)
     named = meta.get(META_KEY.format(layer=as_))
     if partitions is None and not named:
         return None
+    if SCHEMAS[as_].geometry == "none":
+        raise InputError("partitions.table", path=str(partitions or named), layer=as_)
     out = Path(partitions) if partitions is not None else store_folder(study, named or "")
     has_rows = as_ in list_tables(study) and layer_info(study, as_)["features"] > 0
     if mode != "append" or not has_rows:

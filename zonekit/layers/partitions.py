@@ -297,11 +297,14 @@ def partition(
 
     if by not in ("hilbert", "county"):
         raise ValueError("by must be 'hilbert' or 'county'")
+    from zonekit.layers.schema import SCHEMAS
     from zonekit.layers.study import list_tables
 
     rows = max(1, int(rows))
     if layer not in list_tables(study):
         raise StudyError("study.no_layers", path=str(study), layers=layer)
+    if layer in SCHEMAS and SCHEMAS[layer].geometry == "none":
+        raise StudyError("partitions.table", path=str(out), layer=layer)
     crs = study_crs(study)
     source = _fingerprint(study, layer)
     stream = LayerStream.of(study, layer, crs, strict=False)  # the study's own layer, not a store

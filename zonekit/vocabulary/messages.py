@@ -840,6 +840,13 @@ MESSAGES: dict[str, Message] = {
         "Import without --partitions, then partition the whole layer (zonekit partition {study} --layer "
         "{layer} --out {path}); or import every file together with --replace.",
     ),
+    "partitions.table": M(
+        "{layer} 是没有几何的表,不能写成分区存储。",
+        "{layer} is a table without geometry: it cannot be kept in a partitioned store.",
+        "分区存储只用于有几何的大图层(如地块 landuse):请换一个图层,或去掉 --partitions。",
+        "A store is for big layers with geometry (the parcels, landuse): choose another layer, or leave out "
+        "--partitions.",
+    ),
     "import.partitions_columns": M(
         "新导入的 {layer} 的字段({now})与分区存储 {path} 的字段({then})不同,不能追加到同一存储。",
         "The new {layer} rows have other columns ({now}) than the partitioned store {path} ({then}): they "
