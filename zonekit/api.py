@@ -374,8 +374,11 @@ def potential(
     st = study_of(parks=parks, landuse=parcels, supply=supply, approvals=approvals, enterprises=enterprises)
     layers = _potential.inputs(st)
     where = cluster_for(cluster, layers["landuse"])
-    plots = _potential.low_efficiency_land(layers, date=pd.Timestamp(date), config=config, cluster=where)
-    per_park = _potential.park_potential(layers, plots, config=config, cluster=where)
+    once = _potential.partials(layers, config=config, cluster=where)  # partitioned parcels: read once
+    plots = _potential.low_efficiency_land(
+        layers, date=pd.Timestamp(date), config=config, cluster=where, partials=once
+    )
+    per_park = _potential.park_potential(layers, plots, config=config, cluster=where, partials=once)
     cfg = _potential.load_config("potential", config)
     meta = {
         "statistics date": f"{pd.Timestamp(date):%Y-%m-%d}",

@@ -253,7 +253,21 @@ def test_potential_on_the_cluster_gives_the_single_machine_tables(partitioned, l
             cluster=cluster,
         )
 
-    alone, on_cluster = potential(partitioned), potential(partitioned, lc.scheduler_address)
+    from zonekit.layers.stream import LayerStream
+
+    read: list[int] = []
+    part = LayerStream.part
+
+    def counted(self, k, *args, **kw):
+        read.append(k)
+        return part(self, k, *args, **kw)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LayerStream, "part", counted)
+        alone = potential(partitioned)
+    n = len(zonekit.read_study(partitioned, stream=("landuse",))["landuse"].store.files)
+    assert sorted(read) == list(range(n))  # contracts and parks from one pass: each partition read once
+    on_cluster = potential(partitioned, lc.scheduler_address)
     for name, table in alone.tables().items():
         pd.testing.assert_frame_equal(on_cluster.tables()[name], table, check_exact=True, obj=name)
     # the study's own layer, in memory: the same plots and kinds, the same potential to rounding

@@ -21,6 +21,7 @@ and the five kinds' totals. Every threshold is in ``potential_default.toml``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -111,6 +112,7 @@ def _on_contracts(
     crs,
     enterprises: pd.DataFrame | None = None,
     cluster=None,
+    partials: Partials | None = None,
 ) -> pd.DataFrame:
     """Per contract: its area, the built area on it, and its parcels' figures apportioned to it.
 
@@ -125,7 +127,9 @@ def _on_contracts(
     out["has_gfa"] = False
     if parcels is None or not len(parcels):
         return out
-    if isinstance(parcels, LayerStream):
+    if partials is not None and partials.contracts is not None:
+        summed, firms = partials.contracts
+    elif isinstance(parcels, LayerStream):
         summed, firms = _fold([r[1] for r in _by_partition(parcels, cluster, supply=supply)])
     else:
         summed, firms = contract_sums(supply, parcels, crs)
@@ -309,6 +313,50 @@ def _by_partition(parcels: LayerStream, cluster, *, parks=None, supply=None, tar
     return [r for r, _ in got]
 
 
+@dataclass(frozen=True)
+class Partials:
+    """Partitioned parcels reduced in one pass, for both :func:`low_efficiency_land` and :func:`park_potential`."""
+
+    parks: pd.DataFrame
+    """Per top park: open, under-built and idle land (:func:`park_sums`, added over the partitions)."""
+    contracts: tuple[pd.DataFrame, pd.DataFrame] | None
+    """Per contract: the sums and the firms on it (:func:`contract_sums`, folded); None without contracts."""
+
+
+def partials(study, *, config=None, cluster=None) -> Partials | None:
+    """Partitioned parcels reduced per park and per contract in one pass (None: they are not partitioned).
+
+    Parameters
+    ----------
+    study : Study or mapping
+        ``parks``; ``supply`` and ``landuse`` when present.
+    config : path or dict, optional
+        Overrides of ``potential_default.toml`` (the target FAR).
+    cluster : str, optional
+        ``local:N`` or ``tcp://HOST:PORT``.
+
+    Returns
+    -------
+    Partials or None
+    """
+    layers = inputs(study)
+    lu = layers["landuse"]
+    if not (isinstance(lu, LayerStream) and lu.store is not None and len(lu)):
+        return None
+    target = float(load_config("potential", config)["intensity"]["target_far"])
+    supply = layers["supply"]
+    supply = supply.reset_index(drop=True) if supply is not None and len(supply) else None
+    parks = _top(layers["parks"]).reset_index(drop=True)
+    got = _by_partition(lu, cluster, parks=parks, supply=supply, target=target)
+    return Partials(_park_total(got), _fold([r[1] for r in got]) if supply is not None else None)
+
+
+def _park_total(got: list) -> pd.DataFrame:
+    """The partitions' park sums added up."""
+    found = [p for p, _ in got if p is not None]
+    return pd.concat(found).groupby(level=0).sum() if found else pd.DataFrame()
+
+
 def inputs(study) -> dict:
     """The layers the potential reads, each read once: the parcels with only the columns it uses.
 
@@ -346,7 +394,9 @@ def inputs(study) -> dict:
     return got
 
 
-def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None, cluster=None) -> pd.DataFrame:
+def low_efficiency_land(
+    study, *, date: str | pd.Timestamp, config=None, cluster=None, partials: Partials | None = None
+) -> pd.DataFrame:
     """The five kinds of low-efficiency land on the statistics date, one row per plot found.
 
     Parameters
@@ -360,6 +410,8 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None, cluster
         Overrides of ``potential_default.toml``.
     cluster : str, optional
         ``local:N`` or ``tcp://HOST:PORT``: partitioned parcels reduced per contract on a cluster.
+    partials : Partials, optional
+        The partitioned parcels already reduced (:func:`partials`): not read again.
 
     Returns
     -------
@@ -378,7 +430,7 @@ def low_efficiency_land(study, *, date: str | pd.Timestamp, config=None, cluster
         found.append(_approved_not_supplied(approvals, supply, parks, day, cfg))
     if supply is not None and len(supply):
         supply = supply.reset_index(drop=True)
-        on = _on_contracts(supply, parcels, crs, layers["enterprises"], cluster)
+        on = _on_contracts(supply, parcels, crs, layers["enterprises"], cluster, partials)
         where = _park_of(parks, supply.geometry.values, crs)
         found += [
             _supplied_not_used(supply, on, where, day, cfg),
@@ -517,7 +569,9 @@ def _below_standard(supply, on, where, day: pd.Timestamp, cfg: Mapping) -> pd.Da
     )
 
 
-def park_potential(study, plots: pd.DataFrame, *, config=None, cluster=None) -> pd.DataFrame:
+def park_potential(
+    study, plots: pd.DataFrame, *, config=None, cluster=None, partials: Partials | None = None
+) -> pd.DataFrame:
     """Each park's potential: 扩展潜力, 强度潜力, 管理潜力 and the five kinds' totals.
 
     强度潜力 is the floor area industrial land lacks against the target FAR, and the land that equals; all
@@ -533,6 +587,8 @@ def park_potential(study, plots: pd.DataFrame, *, config=None, cluster=None) -> 
         Overrides of ``potential_default.toml`` (the target FAR by evaluation type).
     cluster : str, optional
         ``local:N`` or ``tcp://HOST:PORT``: partitioned parcels reduced per park on a cluster.
+    partials : Partials, optional
+        The partitioned parcels already reduced (:func:`partials`): not read again.
 
     Returns
     -------
@@ -540,13 +596,16 @@ def park_potential(study, plots: pd.DataFrame, *, config=None, cluster=None) -> 
         One row per park (theme parks are counted in their parent).
     """
     layers = inputs(study)
-    return _with_kinds(
-        _parcel_part(layers["parks"], layers["landuse"], load_config("potential", config), cluster), plots
-    )
+    cfg = load_config("potential", config)
+    return _with_kinds(_parcel_part(layers["parks"], layers["landuse"], cfg, cluster, partials), plots)
 
 
 def _parcel_part(
-    parks: gpd.GeoDataFrame, lu: gpd.GeoDataFrame | LayerStream | None, cfg: Mapping, cluster=None
+    parks: gpd.GeoDataFrame,
+    lu: gpd.GeoDataFrame | LayerStream | None,
+    cfg: Mapping,
+    cluster=None,
+    partials: Partials | None = None,
 ) -> pd.DataFrame:
     """Each top park's potential from the parcels alone (open, under-built and idle land, in m²)."""
     parks = _top(parks).reset_index(drop=True)
@@ -557,9 +616,10 @@ def _parcel_part(
         out[c] = 0.0
     if lu is not None and len(lu):
         target = float(cfg["intensity"]["target_far"])
-        if isinstance(lu, LayerStream):
-            found = [p for p, _ in _by_partition(lu, cluster, parks=parks, target=target) if p is not None]
-            sums = pd.concat(found).groupby(level=0).sum() if found else pd.DataFrame()
+        if partials is not None:
+            sums = partials.parks
+        elif isinstance(lu, LayerStream):
+            sums = _park_total(_by_partition(lu, cluster, parks=parks, target=target))
         else:
             sums = park_sums(parks, lu, target)
         for c in sums.columns:
