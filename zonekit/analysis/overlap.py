@@ -246,7 +246,7 @@ def _covered_parts(a, b, pairs, a_layer: str, b_layer: str, class_column: str | 
     if a_layer != b_layer:
         return parts_of_pairs(a, pairs, _pair_classes(b, b_layer, classes, pairs), a_layer)
     place = _places(a, a_layer)
-    class_of = pd.Series(classes, index=_ids(b, b_layer)).groupby(level=0).first()  # by id
+    class_of = _class_by_id(b, b_layer, classes)
     a_ids, b_ids = pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)
     shapes = np.asarray(pairs.geometry.values, dtype=object)
 
@@ -275,9 +275,14 @@ def _classes(b, b_layer: str, class_column: str | None = None) -> np.ndarray:
     return np.full(len(b), "(all)", dtype=object)
 
 
+def _class_by_id(b, b_layer: str, classes: np.ndarray) -> pd.Series:
+    """Each B feature's class, by its id."""
+    return pd.Series(classes, index=_ids(b, b_layer)).groupby(level=0).first()
+
+
 def _pair_classes(b, b_layer: str, classes: np.ndarray, pairs) -> np.ndarray:
     """The class of each pair's B feature."""
-    class_of = pd.Series(classes, index=_ids(b, b_layer)).groupby(level=0).first()  # by id
+    class_of = _class_by_id(b, b_layer, classes)
     return class_of.reindex(pairs["b_id"].to_numpy(dtype=object)).to_numpy(dtype=object)
 
 

@@ -38,8 +38,9 @@ def partition(study, layer: str, out: Path | None, by: str, rows: int, remove: b
 
     For a province or a country: the parcels are read partition by partition, and with --cluster each
     partition is one task on a dask.distributed cluster (the parks sent whole to every worker, each
-    park-parcel pair computed once, in its parcel's partition). The study records the store; after a new
-    import of the layer the store is refused until it is cut again.
+    park-parcel pair computed once, in its parcel's partition). The study records the store; zonekit
+    import keeps it current (zonekit import --partitions fills it file by file), while a change made
+    elsewhere (parcels edited in QGIS) makes it refused until it is cut again.
 
     \b
     Examples:

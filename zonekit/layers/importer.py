@@ -589,8 +589,8 @@ def _import_locked(
     transaction that writes the study come after the last chunk of the last source.
 
     With a partitioned store (``partitions``, or the one the study names for the layer) or a ``cluster``,
-    each source is imported into a staging file of its own — one task per source on the cluster — and
-    written as the store's partitions; the staging files then go into the study in the same transaction.
+    each source is imported as a task of its own (:func:`_import_parts`) whose rows become GeoParquet
+    partitions; those go into the staging file, in the sources' order, for the same one transaction.
     """
     target_crs = study_crs(study)
     if as_ in list_tables(study) and mode == "create":

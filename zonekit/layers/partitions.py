@@ -8,7 +8,9 @@ the study layer it was cut from). The study records the folder, and from then on
 the parcels from it, partition by partition, in place of the study's own layer; ``--cluster`` sends one
 task per partition to a dask.distributed cluster (:mod:`zonekit.analysis.cluster`).
 
-A store cut from an older state of the layer (an import since) is refused, naming the fix.
+An import into the layer rewrites or extends the store it names (:func:`zonekit.layers.importer.import_layers`,
+``partitions=``); a store that no longer stands for the layer (edited elsewhere since) is refused,
+naming the fix.
 """
 
 from __future__ import annotations
