@@ -6,7 +6,7 @@ several pieces) — and writes them as GeoParquet files in a folder with a manif
 (``_zonekit_partitions.json``: each partition's file, rows and bounds, the layer's CRS and the state of
 the study layer it was cut from). The study records the folder, and from then on every command reads
 the parcels from it, partition by partition, in place of the study's own layer; ``--cluster`` sends one
-task per partition to a dask.distributed cluster (:mod:`zonekit.analysis.cluster`).
+task per partition to a dask.distributed cluster (:mod:`zonekit.geo.cluster`).
 
 An import into the layer rewrites or extends the store it names (:func:`zonekit.layers.importer.import_layers`,
 ``partitions=``); a store that no longer stands for the layer (edited elsewhere since) is refused,
