@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
-ROWS_PER_PIECE = 50_000  # rows joined at once (Arrow strings hold at most 2 GiB per array)
+ROWS_PER_PIECE = 10_000  # rows joined at once: a few MB of XML, so a wide sheet's pieces stay small
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"  # what XML 1.0 cannot hold (tab, newline, return it can)
 
 
@@ -54,6 +54,15 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
         value = pa.array(s.to_numpy(dtype=float, na_value=np.nan), mask=~present)
         text = pc.cast(value, pa.string())
         cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', text, "</v></c>", "")
+    elif s.dtype != object and pd.api.types.is_string_dtype(s):  # Arrow-backed text: its own strings
+        text = _strings(pa.array(s))
+        spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)
+        opening = pc.if_else(
+            spaced,
+            f'{styled}" t="inlineStr"><is><t xml:space="preserve">',
+            f'{styled}" t="inlineStr"><is><t>',
+        )
+        cell = pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
     else:
         values = s.astype(object).where(present, None)
         number = np.zeros(len(s), dtype=bool)
@@ -124,7 +133,25 @@ def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[int | None]) -> It
             for j in range(part.shape[1])
         ]
         joined = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
-        yield "".join(joined.to_pylist()).encode("utf-8")
+        yield _joined_bytes(joined)
+
+
+def _strings(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``values`` as one ``string`` array (pandas keeps its text as chunked ``large_string``)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pc.cast(values, pa.string())
+
+
+def _joined_bytes(values: pa.Array) -> bytes:
+    """The UTF-8 of the values of a null-free string array one after another: a slice of its data buffer."""
+    values = _strings(values)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    if len(offsets) < 2:
+        return b""
+    return values.buffers()[2][int(offsets[0]) : int(offsets[-1])].to_pybytes()
 
 
 def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:

@@ -589,8 +589,11 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
             styles.append(formats[number])
             widths[j] = max(widths[j], 12)
         else:
-            text = pd.Series(None, index=s.index, dtype=object)
-            text[present] = _as_text(s[present])
+            if s.dtype != object and pd.api.types.is_string_dtype(s):  # Arrow-backed text: kept as it is
+                text = s
+            else:
+                text = pd.Series(None, index=s.index, dtype=object)
+                text[present] = _as_text(s[present])
             if kind in ("mixed", "mixed-integer"):  # numbers among text (indicators by version) stay numbers
                 cell_values = s.to_numpy(dtype=object)
                 is_number = np.fromiter(
@@ -616,7 +619,7 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
     _print_setup(ws, f"{study} · {title}" if study else title)
-    frame = pd.DataFrame({j: cells[j] for j in range(len(df.columns))})
+    frame = pd.DataFrame({j: cells[j] for j in range(len(df.columns))}, copy=False)
     frame.attrs["styles"] = styles
     return frame
 
