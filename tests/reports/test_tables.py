@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from zonekit.errors import InputError
-from zonekit.reports.tables import display_width, sheet_name, write_tables
+from zonekit.reports.tables import sheet_name, write_tables
+from zonekit.vocabulary.widths import display_width
 
 TABLE = pd.DataFrame(
     {"severity": ["error"], "ids": ["913206001234567890"], "code": ["0601"], "quantity": [1.5]}

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import echo, lang_option, quiet_option, show
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option(

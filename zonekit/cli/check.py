@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import (
     OUT,
     StudyArg,
@@ -18,7 +19,7 @@ from zonekit.cli.options import (
 )
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=StudyArg(exists=False))
 @click.option(
     "--out",

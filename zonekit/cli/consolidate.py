@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import (
     OUT,
     STUDY,
@@ -19,7 +20,7 @@ from zonekit.cli.options import (
 )
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option(
     "--out",

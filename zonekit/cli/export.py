@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import STUDY, echo, lang_option
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @click.argument("study", type=STUDY)
 @click.argument("layer")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))

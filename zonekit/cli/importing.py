@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
+from zonekit.cli.help import Command
 from zonekit.cli.options import (
     StudyArg,
     cluster_option_with,
@@ -18,7 +19,7 @@ from zonekit.cli.options import (
 )
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("sources", metavar="SRC...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--into",

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import StudyArg, echo, lang_option, show
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=StudyArg(dir_okay=True))
 @click.option(
     "--imports", "n_imports", type=int, default=10, show_default=True, help="How many imports to list."

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
+from zonekit.cli.help import Command
 from zonekit.cli.options import echo, lang_option, quiet_option, show, source_options
 
 
-@click.command("inspect")
+@click.command("inspect", cls=Command)
 @click.argument("src", type=click.Path(path_type=Path))
 @click.option(
     "--as", "as_", required=True, type=click.Choice(LAYER_NAMES), help="The study layer it would fill."

@@ -18,7 +18,8 @@ import warnings
 import click
 
 from zonekit._version import __version__
-from zonekit.cli.options import show
+from zonekit.cli.help import Localised
+from zonekit.cli.options import group_lang_option, show
 from zonekit.errors import ZonekitError, ZonekitWarning
 from zonekit.vocabulary.messages import say
 
@@ -87,7 +88,7 @@ def os_error_message(err: OSError) -> str:
     return f"{where}{what}. {fix}"
 
 
-class ZonekitGroup(click.Group):
+class ZonekitGroup(Localised, click.Group):
     """Loads each command on first use and turns zonekit's errors into :class:`UserError` (exit code 1)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: D102
@@ -121,6 +122,7 @@ class ZonekitGroup(click.Group):
 )
 @click.version_option(__version__, prog_name="zonekit")
 @click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@group_lang_option
 def main(debug: bool) -> None:
     """Zonekit — plan China's development zones (开发区).
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from zonekit.choices import BASEMAPS, INDICATORS
+from zonekit.cli.help import Command
 from zonekit.cli.options import STUDY, echo, guard_out, lang_option, quiet_option, read
 
 
-@click.command("map")
+@click.command("map", cls=Command)
 @click.argument("study", type=STUDY)
 @click.option(
     "--out",

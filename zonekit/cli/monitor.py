@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import (
     OUT,
     STUDY,
@@ -34,7 +35,7 @@ def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
     return days
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option(
     "--dates", "days", required=True, callback=_days, help="Statistics dates, e.g. 2024-12-31,2025-12-31."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,14 +18,31 @@ def _set_language(ctx: click.Context, param: click.Parameter, value: str) -> str
     return value
 
 
+def _set_language_for_all(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:  # before the command's name: for the command too (its --lang reads ZONEKIT_LANG)
+        _set_language(ctx, param, value)
+        os.environ["ZONEKIT_LANG"] = value
+
+
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["zh", "en"]),
+    type=click.Choice(["zh", "en"], case_sensitive=False),
     default="zh",
+    envvar="ZONEKIT_LANG",
     show_default=True,
+    show_envvar=True,
     is_eager=True,
     callback=_set_language,
     help="Language of headers, values, messages and pages: zh (Chinese, 中文) or en (English).",
+)
+
+group_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"], case_sensitive=False),
+    is_eager=True,
+    expose_value=False,
+    callback=_set_language_for_all,
+    help="Language of this help and of the command that follows (the command's own --lang wins).",
 )
 
 

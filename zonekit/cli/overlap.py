@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import LAYER_NAMES
+from zonekit.cli.help import Command
 from zonekit.cli.options import (
     OUT,
     STUDY,
@@ -22,7 +23,7 @@ from zonekit.cli.options import (
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option("--a", "a", type=click.Choice(SPATIAL), help="The layer whose features are reported.")
 @click.option(

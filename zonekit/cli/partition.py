@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import STUDY, lang_option, quiet_option, rows_option, show
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option("--layer", default="landuse", show_default=True, help="The layer to partition.")
 @click.option(

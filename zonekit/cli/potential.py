@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import (
     OUT,
     STUDY,
@@ -31,7 +32,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option(
     "--date",

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import echo, lang_option, quiet_option
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a study.gpkg / landcover.tif already in DIRECTORY.")
 @lang_option

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from zonekit.cli.help import Command
 from zonekit.cli.options import STUDY, lang_option, quiet_option, show
 
 
@@ -18,7 +19,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option(
     "--date", "day", required=True, callback=_day, help="The statistics date the layers describe, YYYY-MM-DD."

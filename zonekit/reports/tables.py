@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +31,7 @@ from zonekit.reports.sheet_cells import fill_sheets
 from zonekit.vocabulary.labels import LAYER_ZH, SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
 from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
+from zonekit.vocabulary.widths import display_width
 
 if TYPE_CHECKING:
     from zonekit.layers.postgis import StudyURL
@@ -51,22 +51,6 @@ STORED_TEXT = (
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
 XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, one of them the header
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-
-
-def display_width(text: str) -> int:
-    """Width of ``text`` in Excel character units: East Asian wide characters count 2.
-
-    Parameters
-    ----------
-    text : str
-        The text.
-
-    Returns
-    -------
-    int
-        Width of ``text`` in Excel character units: East Asian wide characters count 2.
-    """
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def sheet_name(name: str, used: set[str]) -> str:

@@ -1,0 +1,104 @@
+"""``--help`` in Chinese by default and in English on request, every text present in both, laid out to width."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from zonekit.cli.help import chinese
+from zonekit.cli.main import COMMANDS, main
+from zonekit.vocabulary.messages import using
+from zonekit.vocabulary.widths import display_width
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _chinese(monkeypatch):
+    """Chinese, as a user's process starts (the suite's other tests speak English); the environment's
+    ZONEKIT_LANG restored after the test, whatever a command set."""
+    monkeypatch.setenv("ZONEKIT_LANG", "zh")
+    with using("zh"):
+        yield
+
+
+def _help(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), prog_name="zonekit", terminal_width=100)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _commands() -> dict[str, click.Command]:
+    found = {}
+    for name, target in COMMANDS.items():
+        module, attr = target.split(":")
+        found[name] = getattr(importlib.import_module(module), attr)
+    return found
+
+
+def _flags(command: click.Command) -> set[str]:
+    return {max(p.opts, key=len) for p in command.params if isinstance(p, click.Option)}
+
+
+def test_every_command_and_option_has_its_chinese_and_every_chinese_text_its_command():
+    zh, shared = chinese(), set(chinese()["shared"]["options"])
+    commands = _commands()
+    assert set(zh) == {"main", "shared", *commands}
+    for name, command in {"main": main, **commands}.items():
+        assert HAN.search(zh[name]["help"]), name
+        own = set(zh[name].get("options", {}))
+        assert _flags(command) <= own | shared, (name, _flags(command) - own - shared)
+        assert own <= _flags(command), (name, own - _flags(command))  # no text for an option gone
+    used = set().union(*(_flags(c) for c in commands.values())) | {"--help"}
+    assert shared <= used
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_is_chinese_by_default_and_fits_the_width(name):
+    text = _help(name, "--help")
+    assert text.startswith(f"用法：zonekit {name}")
+    assert "选项：" in text and "Options:" not in text and "Show this message" not in text
+    description = chinese()[name]["help"].strip().splitlines()[0]
+    assert description.rstrip("\\") in text.replace("\n", "")  # wrapped, but all there
+    options = text[text.index("选项：") :]
+    for line in options.splitlines():  # Chinese option help wraps between characters (names may not)
+        assert line.lstrip().startswith("-") or display_width(line) <= 100, line
+    command = _commands()[name]
+    for param in command.params:  # no English option help left
+        if isinstance(param, click.Option) and param.help:
+            assert param.help[:40] not in text
+
+
+def test_english_on_request_before_or_after_help_and_from_the_environment(monkeypatch):
+    for args in (("intensity", "--lang", "en", "--help"), ("intensity", "--help", "--lang", "en")):
+        text = _help(*args)
+        assert text.startswith("Usage: zonekit intensity") and "Options:" in text
+        assert "Land intensive-use evaluation" in text and "评价每个园区" not in text
+    monkeypatch.setenv("ZONEKIT_LANG", "en")
+    assert _help("intensity", "--help").startswith("Usage:")
+    assert _help("intensity", "--help", "--lang", "zh").startswith("用法：")
+
+
+def test_the_command_list_says_each_command_in_chinese_and_english():
+    text = _help("--help")
+    assert "命令：" in text and "示例：" in text
+    assert re.search(r"^  intensity +按园区或开发区对 STUDY 进行土地集约利用评价$", text, re.M)
+    text = _help("--lang", "en", "--help")
+    assert "Commands:" in text and re.search(r"^  intensity +Land intensive-use evaluation", text, re.M)
+
+
+def test_the_language_before_the_command_applies_to_it_and_its_own_lang_wins(monkeypatch, tmp_path):
+    runner = CliRunner()
+    odd = tmp_path / "坏.gpkg"
+    odd.write_bytes(b"not a GeoPackage")
+    said = runner.invoke(main, ["--lang", "en", "info", str(odd)], prog_name="zonekit")
+    assert said.exit_code == 1 and "not a study" in " ".join(said.stderr.split())
+    said = runner.invoke(main, ["--lang", "en", "info", str(odd), "--lang", "zh"], prog_name="zonekit")
+    assert said.exit_code == 1 and "不是研究库" in "".join(said.stderr.split())
+    monkeypatch.setenv("ZONEKIT_LANG", "en")  # ZONEKIT_LANG reaches the commands (--lang's default hid it)
+    said = runner.invoke(main, ["info", str(odd)], prog_name="zonekit")
+    assert said.exit_code == 1 and "not a study" in " ".join(said.stderr.split())
