@@ -34,44 +34,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_commands import build_study, make_study_sources
+from bench_commands import timed as timed_tree
 
 ZONEKIT = str(Path(sys.executable).parent / "zonekit")
-
-
-def timed_tree(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (GB) of a fresh process and every process it starts."""
-    t = time.perf_counter()
-    proc = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            try:
-                tree = [proc, *proc.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(0.1)
-
-    watcher = threading.Thread(target=sample, daemon=True)
-    watcher.start()
-    _, err = proc.communicate()
-    took = time.perf_counter() - t
-    done.set()
-    watcher.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()[-2000:]}")
-    return took, peak / 1e9
 
 
 def metadata(path: Path) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Benchmark: every command end to end, as a user waits for it, against peers on the same files.
 
 It makes a realistic study itself and times each command in fresh processes (wall clock from start to
-exit, reading, computing and writing), with the process's peak memory (VmHWM, from ``/usr/bin/time``):
+exit, reading, computing and writing), with peak memory (the process's VmHWM, or the summed PSS of it
+and the workers it forks, whichever is larger):
 
 - parcels are irregular Voronoi cells (not boxes), clipped to the study region;
 - the parcels of every other park are cut along the park line, as surveys delivered after a boundary
@@ -37,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -285,15 +287,42 @@ con.execute(f'''COPY (
 
 
 def timed(args: list[str], *, prepare=None) -> tuple[float, float]:
-    """Wall seconds and peak memory (GB) of one fresh process."""
+    """Wall seconds and peak memory (GB) of one fresh process together with every process it starts.
+
+    The peak is the larger of the process's own (VmHWM, from ``/usr/bin/time``, exact) and the largest
+    sum, sampled every 0.1 s, of the proportional set sizes (PSS) of it and its children: forked workers
+    share the parent's pages, which PSS counts once (the sum of their RSS would count them per worker).
+    """
+    import psutil
+
     if prepare:
         prepare()
     t = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M", *args], capture_output=True, text=True, check=False)
+    proc = psutil.Popen(["/usr/bin/time", "-f", "%M", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak, done = 0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [proc, *proc.children(recursive=True)]:
+                    total += p.memory_full_info().pss
+            except psutil.Error:  # a process ended while it was read
+                pass
+            peak = max(peak, total)
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    _, err = proc.communicate()
     took = time.perf_counter() - t
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{r.stderr[-2000:]}")
-    return took, int(r.stderr.strip().splitlines()[-1]) / 1e6
+    done.set()
+    watcher.join()
+    text = err.decode(errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{text[-2000:]}")
+    return took, max(int(text.strip().splitlines()[-1]) * 1e3, peak) / 1e9
 
 
 def median(args, repeat: int, prepare=None) -> tuple[float, float]:
@@ -467,7 +496,7 @@ def main() -> None:
     ap.add_argument("--verify", action="store_true", help="check the overlay pair by pair against geopandas")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
-    print(f"{os.cpu_count()} cores; median of {a.repeat} fresh processes; peak memory = VmHWM")
+    print(f"{os.cpu_count()} cores; median of {a.repeat} fresh processes; peak = VmHWM or the tree's PSS")
     for n in a.parcels:
         print(f"\n{n:,} parcels (requested)")
         rows = run_size(n, a.repeat, only)

@@ -28,6 +28,7 @@ def _key(a, b) -> tuple:
 def counted(monkeypatch):
     calls: collections.Counter = collections.Counter()
     overlays: collections.Counter = collections.Counter()
+    monkeypatch.setattr(intensity, "can_fork", lambda: False)  # every overlay in this process, to be counted
     for module in (intensity, enterprises, overlap, versions, enclaves, consolidate):
         if hasattr(module, "intersection_areas"):
             real = module.intersection_areas

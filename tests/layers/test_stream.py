@@ -108,3 +108,54 @@ def test_enclaves_and_versions_read_only_the_parcels_near_them(sample_study):
     near = streamed["landuse"].within(st["parks"].iloc[:1].total_bounds)
     assert 0 < len(near) < len(st["landuse"]) / 2
     assert str(near["idle"].dtype) == "boolean"
+
+
+def _chunks_alone(stream: LayerStream, columns: list[str]) -> list[pd.DataFrame]:
+    starts = stream.chunk_starts()
+    assert starts is not None
+    got = [stream.chunk(k, starts, columns) for k in range(len(starts))]
+    assert all(problems == [] for _, problems in got)
+    return [chunk for chunk, _ in got]
+
+
+@pytest.mark.parametrize("gaps", [False, True])
+def test_each_chunk_read_alone_is_the_chunk_a_reader_from_the_start_gives(sample_study, tmp_path, gaps):
+    path = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, path)
+    if gaps:  # features deleted (in QGIS, say): ids no longer 1..n, chunks found by numbering the rows
+        import sqlite3
+
+        with sqlite3.connect(path) as con:
+            con.execute("DELETE FROM landuse WHERE fid % 7 = 3 OR fid BETWEEN 100 AND 2000")
+    st = read_study(path, layers=["parks"])
+    stream = LayerStream.from_study(path, "landuse", st.crs, chunk_rows=3000)
+    starts = stream.chunk_starts()
+    assert len(starts) == -(-len(stream) // 3000) > 3
+    columns = ["parcel_id", "analysis_class", "idle"]
+    whole = list(stream.chunks(columns))
+    alone = _chunks_alone(stream, columns)
+    assert len(alone) == len(whole)
+    for a, b in zip(whole, alone, strict=True):
+        pd.testing.assert_frame_equal(a, b)  # same rows, same order, same index (positions in the layer)
+    ids = pd.concat(alone)["parcel_id"]
+    assert ids.is_unique and len(ids) == len(stream)
+
+
+def test_intensity_in_forked_workers_equals_one_process_to_the_last_bit(sample_study, monkeypatch):
+    import zonekit.analysis.intensity as intensity_module
+    from zonekit.geo.parallel import can_fork
+
+    if not can_fork():
+        pytest.skip("no fork on this system: intensity reads its chunks in one process")
+    st = read_study(sample_study)
+    stream = LayerStream.from_study(sample_study, "landuse", st.crs, chunk_rows=4000)
+    runs = []
+    forking = intensity_module.map_forked
+    monkeypatch.setattr(intensity_module, "map_forked", lambda *a: runs.append(a[1:]) or forking(*a))
+    forked = zonekit.intensity(st["parks"], stream, zones=st["zones"], enterprises=st.get("enterprises"))
+    monkeypatch.setattr(intensity_module, "can_fork", lambda: False)
+    alone = zonekit.intensity(st["parks"], stream, zones=st["zones"], enterprises=st.get("enterprises"))
+    assert len(runs) == 1 and runs[0][0] == -(-len(stream) // 4000) and runs[0][1] >= 2  # on the workers
+    assert set(forked.frames) == set(alone.frames)
+    for name in alone.frames:
+        pd.testing.assert_frame_equal(forked[name], alone[name], check_exact=True)

@@ -869,3 +869,44 @@ def copy_database(src: str | Path, dst: str | Path) -> None:
             target.close()
     finally:
         source.close()
+
+
+def chunk_starts(path: str | Path, table: str, fid: str, n: int, rows: int) -> list[int]:
+    """The first feature id of every run of ``rows`` features of ``table``, in feature-id order.
+
+    A chunk ``k`` of a layer is then ``start[k] <= fid < start[k + 1]``: read through the primary key's
+    index, not by skipping ``k × rows`` features, so any chunk can be read on its own (by another
+    process) and holds exactly the features a reader going through the layer from the start would give
+    as its chunk ``k``. Ids without gaps (what zonekit writes) are counted out; otherwise SQLite numbers
+    the rows.
+
+    Parameters
+    ----------
+    path : str or Path
+        The GeoPackage.
+    table : str
+        The feature table.
+    fid : str
+        Its feature id column.
+    n : int
+        Its feature count.
+    rows : int
+        Features per chunk.
+
+    Returns
+    -------
+    list of int
+        One id per chunk (empty for an empty table).
+    """
+    con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        q_fid, q_table = _q(fid), _q(table)
+        lo, hi = con.execute(f"SELECT min({q_fid}), max({q_fid}) FROM {q_table}").fetchone()
+        if lo is None:
+            return []
+        if hi - lo + 1 == n:
+            return list(range(lo, hi + 1, rows))
+        numbered = f"SELECT {q_fid} AS f, row_number() OVER (ORDER BY {q_fid}) - 1 AS r FROM {q_table}"
+        return [f for (f,) in con.execute(f"SELECT f FROM ({numbered}) WHERE r % ? = 0 ORDER BY f", (rows,))]
+    finally:
+        con.close()

@@ -1,12 +1,18 @@
-"""Chunked work on a thread pool: GEOS and large numpy operations release the GIL."""
+"""Chunked work on threads or on forked processes.
+
+Threads where GEOS and large numpy operations release the GIL; forked processes where the work holds it
+(reading, decoding and reducing a chunk of parcels).
+"""
 
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -96,3 +102,62 @@ def _run(fn: Callable[[int, int], T], bounds: list[tuple[int, int]], n_threads: 
         return [fn(lo, hi) for lo, hi in bounds]
     with ThreadPoolExecutor(max_workers=n_threads) as pool:
         return list(pool.map(lambda lh: fn(*lh), bounds))
+
+
+_FORKED: list[Callable[[int], Any]] = []  # the function the forked workers run (inherited, never pickled)
+
+
+def _call_forked(k: int) -> Any:
+    return _FORKED[-1](k)
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here: on Linux.
+
+    Not on Windows (no fork) nor macOS (forking a process that has used system frameworks is unsafe).
+
+    Returns
+    -------
+    bool
+    """
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
+    """``fn(k)`` for ``k`` in ``range(n)``, yielded in order, computed in ``workers`` forked processes.
+
+    Each worker is a fork of this process: ``fn`` and everything it uses (the parks, the layer to read)
+    are there already, and only the results travel back (pickled). For work that holds the GIL, where
+    threads would wait on each other. With one worker, one task, or no fork (see :func:`can_fork`), the
+    calls run here, one after another, with the same results.
+
+    Parameters
+    ----------
+    fn : Callable[[int], T]
+        Called with each task number; its result must pickle.
+    n : int
+        How many tasks.
+    workers : int
+        Processes to use.
+
+    Yields
+    ------
+    T
+        ``fn(0)``, ``fn(1)``, … as each is done and those before it are.
+
+    Examples
+    --------
+    >>> list(map_forked(lambda k: k * k, 5, workers=2))
+    [0, 1, 4, 9, 16]
+    """
+    if workers <= 1 or n <= 1 or not can_fork():
+        for k in range(n):
+            yield fn(k)
+        return
+    _FORKED.append(fn)
+    pool = ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield from pool.map(_call_forked, range(n))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a failure (or Ctrl-C) stops the tasks not begun
+        _FORKED.pop()

@@ -21,6 +21,7 @@ import pyogrio
 import pyproj
 import shapely
 
+from zonekit.geo.gpkg import chunk_starts
 from zonekit.geo.io import arrow_frame
 from zonekit.geo.progress import tracked
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
@@ -93,6 +94,8 @@ class LayerStream:
     """The study in PostgreSQL (a :class:`~zonekit.layers.postgis.StudyURL`) when the layer is read from there."""
     store: PartitionStore | None = None
     """The partitioned GeoParquet store the layer is read from (one chunk per partition), when it has one."""
+    fid: str | None = None
+    """The feature id column of a layer read from a study file (chunks can then be read on their own)."""
 
     @classmethod
     def from_frame(cls, frame: gpd.GeoDataFrame, name: str, *, chunk_rows: int | None = None) -> LayerStream:
@@ -192,8 +195,19 @@ class LayerStream:
         box = tuple(float(v) for v in box) if box is not None and np.all(np.isfinite(box)) else None
         fields = tuple(map(str, info["fields"]))
         n = int(info["features"])
+        fid = info.get("fid_column") or None
         return cls(
-            name, crs, fields, n, path, None, chunk_rows or CHUNK_ROWS, box, strict=strict, table=table
+            name,
+            crs,
+            fields,
+            n,
+            path,
+            None,
+            chunk_rows or CHUNK_ROWS,
+            box,
+            strict=strict,
+            table=table,
+            fid=fid,
         )
 
     @classmethod
@@ -492,10 +506,15 @@ class LayerStream:
             for chunk in postgis.read_chunks(self.url, self.table or self.name, wanted, self.chunk_rows):
                 yield chunk.set_crs(self.crs, allow_override=True)
             return
+        yield from self._arrow(wanted)
+
+    def _arrow(self, wanted: list[str], where: str | None = None) -> Iterator[gpd.GeoDataFrame]:
+        """The study file's features (those ``where`` selects) by GDAL's Arrow stream, a chunk a batch."""
         with pyogrio.open_arrow(
             self.path,
             layer=self.table or self.name,
             columns=wanted,
+            where=where,
             batch_size=self.chunk_rows,
             use_pyarrow=True,
         ) as (meta, reader):
@@ -503,6 +522,53 @@ class LayerStream:
             for batch in reader:
                 attrs, geoms = arrow_frame(batch, geometry)
                 yield gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
+
+    def _empty(self, wanted: list[str]) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame({c: [] for c in wanted}, geometry=gpd.GeoSeries([], crs=self.crs))
+
+    def chunk_starts(self) -> list[int] | None:
+        """The first feature id of each chunk, when chunks can be read on their own (a study file's layer).
+
+        Returns
+        -------
+        list of int or None
+            One id per chunk (see :func:`zonekit.geo.gpkg.chunk_starts`); None for a frame, a database,
+            a store, or a table without a feature id column.
+        """
+        if self.path is None or self.frame is not None or self.store is not None or not self.fid:
+            return None
+        return chunk_starts(self.path, self.table or self.name, self.fid, self.n, self.chunk_rows)
+
+    def chunk(
+        self, k: int, starts: Sequence[int], columns: Sequence[str] | None = None
+    ) -> tuple[gpd.GeoDataFrame, list[str]]:
+        """Chunk ``k`` alone, read through the feature ids: the chunk :meth:`chunks` gives ``k``-th.
+
+        Parameters
+        ----------
+        k : int
+            The chunk.
+        starts : sequence of int
+            :meth:`chunk_starts`.
+        columns : sequence of str, optional
+            Attribute columns to read (default: all).
+
+        Returns
+        -------
+        (GeoDataFrame, list of str)
+            The chunk, indexed by position in the layer, in its schema's types; and the schema problems
+            found in it (the caller raises those of every chunk together, as :meth:`chunks` does).
+        """
+        asked = self.columns if columns is None else dict.fromkeys(columns)
+        wanted = [c for c in asked if c in self.columns]
+        fid = '"' + str(self.fid).replace('"', '""') + '"'
+        where = f"{fid} >= {int(starts[k])}" + (
+            f" AND {fid} < {int(starts[k + 1])}" if k + 1 < len(starts) else ""
+        )
+        pieces = list(self._arrow(wanted, where))  # one batch, unless the file changed meanwhile
+        chunk = pieces[0] if len(pieces) == 1 else pd.concat(pieces) if pieces else self._empty(wanted)
+        problems: list[str] = []
+        return self._checked(chunk, wanted, k * self.chunk_rows, problems), problems
 
 
 def stream_of(layer: gpd.GeoDataFrame | LayerStream, name: str) -> LayerStream:
