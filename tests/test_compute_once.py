@@ -13,6 +13,7 @@ import shapely
 import zonekit
 from zonekit.analysis import config as config_module
 from zonekit.analysis import consolidate, enclaves, enterprises, intensity, overlap, versions
+from zonekit.layers import stream
 
 
 def _digest(geoms) -> str:
@@ -28,7 +29,7 @@ def _key(a, b) -> tuple:
 def counted(monkeypatch):
     calls: collections.Counter = collections.Counter()
     overlays: collections.Counter = collections.Counter()
-    monkeypatch.setattr(intensity, "can_fork", lambda: False)  # every overlay in this process, to be counted
+    monkeypatch.setattr(stream, "can_fork", lambda: False)  # every overlay in this process, to be counted
     for module in (intensity, enterprises, overlap, versions, enclaves, consolidate):
         if hasattr(module, "intersection_areas"):
             real = module.intersection_areas

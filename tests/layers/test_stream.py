@@ -142,7 +142,7 @@ def test_each_chunk_read_alone_is_the_chunk_a_reader_from_the_start_gives(sample
 
 
 def test_intensity_in_forked_workers_equals_one_process_to_the_last_bit(sample_study, monkeypatch):
-    import zonekit.analysis.intensity as intensity_module
+    import zonekit.layers.stream as stream_module
     from zonekit.geo.parallel import can_fork
 
     if not can_fork():
@@ -150,10 +150,10 @@ def test_intensity_in_forked_workers_equals_one_process_to_the_last_bit(sample_s
     st = read_study(sample_study)
     stream = LayerStream.from_study(sample_study, "landuse", st.crs, chunk_rows=4000)
     runs = []
-    forking = intensity_module.map_forked
-    monkeypatch.setattr(intensity_module, "map_forked", lambda *a: runs.append(a[1:]) or forking(*a))
+    forking = stream_module.map_forked
+    monkeypatch.setattr(stream_module, "map_forked", lambda *a: runs.append(a[1:]) or forking(*a))
     forked = zonekit.intensity(st["parks"], stream, zones=st["zones"], enterprises=st.get("enterprises"))
-    monkeypatch.setattr(intensity_module, "can_fork", lambda: False)
+    monkeypatch.setattr(stream_module, "can_fork", lambda: False)
     alone = zonekit.intensity(st["parks"], stream, zones=st["zones"], enterprises=st.get("enterprises"))
     assert len(runs) == 1 and runs[0][0] == -(-len(stream) // 4000) and runs[0][1] >= 2  # on the workers
     assert set(forked.frames) == set(alone.frames)

@@ -28,9 +28,7 @@ from zonekit.choices import INDICATORS
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.cluster import Cluster, map_partitions
 from zonekit.geo.overlay import apportion, intersection_areas
-from zonekit.geo.parallel import can_fork, map_forked
 from zonekit.geo.parallel import threads as n_workers
-from zonekit.geo.progress import tracked
 from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
 from zonekit.layers.partitions import cluster_for
@@ -233,39 +231,19 @@ def partition_partial(
 def _by_chunk(parcels: LayerStream, columns: list[str], units, *, pairs, threads, each) -> Iterator:
     """Each chunk's reduction, in the layer's order (a layer read from a file, a database or a frame).
 
-    A study file's layer of more than one chunk is read and reduced by forked worker processes, a chunk
-    a task (:func:`~zonekit.geo.parallel.map_forked`), since reading, decoding and reducing hold the GIL;
-    the chunks are the ones a single reader would give and are folded in the same order, so the numbers
-    are the same to the last bit.
+    A study file's chunks are read and reduced in worker processes (:meth:`LayerStream.map_chunks`), and
+    come back in order: the same sums, to the last bit.
     """
-    workers = n_workers(threads)
-    starts = parcels.chunk_starts() if pairs is None and workers > 1 and can_fork() else None
-    if starts is not None and len(starts) > 1:
-        task = functools.partial(
-            _chunk_task, parcels=parcels, starts=starts, columns=columns, units=units, each=each
-        )
-        done = map_forked(task, len(starts), workers)
-        problems: list[str] = []
-        for reduced, found, _ in tracked(
-            done, "progress.parcels", total=len(parcels), unit="unit.parcels", size=lambda r: r[2]
-        ):
-            problems.extend(p for p in found if p not in problems)
-            yield reduced
-        if parcels.strict:
-            raise_if_invalid(problems, path=parcels.source)
-        return
-    for chunk in parcels.chunks(columns):
+    if pairs is not None:  # the caller's overlay of a frame taken whole
+        chunk = next(parcels.chunks(columns))
         part, found, inside, extra = chunk_partial(
             chunk, units, parcels.crs, pairs=pairs, threads=threads, each=each
         )
         yield part, found, inside, [extra]
-
-
-def _chunk_task(k: int, *, parcels: LayerStream, starts, columns, units, each):
-    """Chunk ``k`` read and reduced in a worker process (one thread: the workers are the parallelism)."""
-    chunk, problems = parcels.chunk(k, starts, columns)
-    part, found, inside, extra = chunk_partial(chunk, units, parcels.crs, threads=1, each=each)
-    return (part, found, inside, [extra]), problems, len(chunk)
+        return
+    reduce = functools.partial(chunk_partial, units=units, crs=parcels.crs, threads=threads, each=each)
+    for part, found, inside, extra in parcels.map_chunks(reduce, columns, workers=n_workers(threads)):
+        yield part, found, inside, [extra]
 
 
 def _by_partition(

@@ -19,6 +19,7 @@ import numpy as np
 T = TypeVar("T")
 
 CHUNK = 50_000
+_IN_WORKER = False  # True in a worker process of map_forked
 
 
 def threads(requested: int | None) -> int:
@@ -32,8 +33,11 @@ def threads(requested: int | None) -> int:
     Returns
     -------
     int
-        Worker threads to use: the number asked for, else up to 4 (the cores available).
+        Worker threads to use: the number asked for, else up to 4 (the cores available); 1 inside a
+        worker process of :func:`map_forked`.
     """
+    if _IN_WORKER:  # a forked worker is one of the parallel parts already: no threads of its own
+        return 1
     return max(1, requested if requested is not None else min(4, os.cpu_count() or 1))
 
 
@@ -108,6 +112,8 @@ _FORKED: list[Callable[[int], Any]] = []  # the function the forked workers run 
 
 
 def _call_forked(k: int) -> Any:
+    global _IN_WORKER
+    _IN_WORKER = True
     return _FORKED[-1](k)
 
 

@@ -6,6 +6,7 @@ quantity (e.g. an overlap in ha) — rather than stopping at the first problem.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import shapely
 
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.cluster import Cluster, map_partitions
+from zonekit.geo.parallel import threads
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.partitions import cluster_for
 from zonekit.layers.schema import SCHEMAS, validate
@@ -176,11 +178,12 @@ def _streamed(layer: LayerStream, name: str, crs: pyproj.CRS, cluster: Cluster |
                     )
                 )
                 problems |= dict.fromkeys(validate(pd.DataFrame({col: ids}), narrowed(schema, [col])))
-    else:
-        found_problems, found_rows, found_unknown = _chunk_findings(layer.chunks(), name)
-        problems |= dict.fromkeys(found_problems)
-        rows += found_rows
-        unknown.append(found_unknown)
+    else:  # a study file's chunks checked by worker processes (LayerStream.map_chunks), in order
+        each_chunk = functools.partial(_one_chunk_findings, name=name)
+        for found_problems, found_rows, found_unknown in layer.map_chunks(each_chunk, workers=threads(None)):
+            problems |= dict.fromkeys(found_problems)
+            rows += found_rows
+            unknown.append(found_unknown)
         for col in unique:
             if layer.path is not None:  # the whole column, without geometry: ids unique over every chunk
                 ids = pyogrio.read_dataframe(layer.path, layer=name, columns=[col], read_geometry=False)[col]
@@ -208,6 +211,10 @@ def _chunk_findings(chunks, name: str) -> tuple[list[str], list[dict], gpd.GeoDa
             unknown.append(chunk[chunk["analysis_class"] == "unknown"])
     kept = [u for u in unknown if len(u)]
     return list(problems), rows, pd.concat(kept) if kept else None
+
+
+def _one_chunk_findings(chunk: gpd.GeoDataFrame, name: str) -> tuple:
+    return _chunk_findings([chunk], name)
 
 
 def partition_findings(k: int, name: str, *, layer: LayerStream) -> tuple:

@@ -9,10 +9,11 @@ columns asked for, each chunk brought to its schema's types and checked) or from
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -23,12 +24,15 @@ import shapely
 
 from zonekit.geo.gpkg import chunk_starts
 from zonekit.geo.io import arrow_frame
+from zonekit.geo.parallel import can_fork, map_forked
 from zonekit.geo.progress import tracked
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
 
 if TYPE_CHECKING:
     from zonekit.layers.partitions import PartitionStore
     from zonekit.layers.postgis import StudyURL
+
+T = TypeVar("T")
 
 CHUNK_ROWS = 50_000
 """Parcels per chunk: under 0.1 GB of geometry and overlay work in flight, whatever the layer's size.
@@ -523,6 +527,57 @@ class LayerStream:
                 attrs, geoms = arrow_frame(batch, geometry)
                 yield gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
 
+    def map_chunks(
+        self,
+        fn: Callable[[gpd.GeoDataFrame], T],
+        columns: Sequence[str] | None = None,
+        *,
+        workers: int = 1,
+    ) -> Iterator[T]:
+        """``fn(chunk)`` for every chunk :meth:`chunks` gives, in order, on ``workers`` processes if it can.
+
+        A study file's layer of more than one chunk is read and handed to ``fn`` by forked worker
+        processes, a chunk a task (:func:`~zonekit.geo.parallel.map_forked`): reading, decoding and most
+        reductions hold the GIL, so threads would wait on each other. Each worker reads its chunk alone
+        (:meth:`chunk`), so ``fn`` sees exactly the chunks a single reader gives, and the results come
+        back in the layer's order: folded in that order, they are the same to the last bit. A frame, a
+        database or a store, one worker, or a system without fork: the chunks pass through ``fn`` here.
+        Problems of the values are raised after the last chunk, as :meth:`chunks` raises them.
+
+        Parameters
+        ----------
+        fn : callable
+            Reduces a chunk; what it returns must pickle (it travels back from the worker).
+        columns : sequence of str, optional
+            Attribute columns to read (default: all).
+        workers : int, default 1
+            Processes to use.
+
+        Yields
+        ------
+        object
+            ``fn`` of each chunk, in the layer's order.
+        """
+        starts = self.chunk_starts() if workers > 1 and can_fork() else None
+        if starts is None or len(starts) < 2:
+            for chunk in self.chunks(columns):
+                yield fn(chunk)
+            return
+        task = functools.partial(_chunk_and_apply, layer=self, starts=starts, columns=columns, fn=fn)
+        done = tracked(
+            map_forked(task, len(starts), workers),
+            "progress.parcels",
+            total=self.n,
+            unit="unit.parcels",
+            size=lambda r: r[2],
+        )
+        problems: list[str] = []
+        for result, found, _ in done:
+            problems.extend(p for p in found if p not in problems)
+            yield result
+        if self.strict:
+            raise_if_invalid(problems, path=self.source)
+
     def _empty(self, wanted: list[str]) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({c: [] for c in wanted}, geometry=gpd.GeoSeries([], crs=self.crs))
 
@@ -569,6 +624,12 @@ class LayerStream:
         chunk = pieces[0] if len(pieces) == 1 else pd.concat(pieces) if pieces else self._empty(wanted)
         problems: list[str] = []
         return self._checked(chunk, wanted, k * self.chunk_rows, problems), problems
+
+
+def _chunk_and_apply(k: int, *, layer: LayerStream, starts, columns, fn) -> tuple:
+    """In a worker: chunk ``k`` read alone and reduced; its problems and row count for the caller."""
+    chunk, problems = layer.chunk(k, starts, columns)
+    return fn(chunk), problems, len(chunk)
 
 
 def stream_of(layer: gpd.GeoDataFrame | LayerStream, name: str) -> LayerStream:
