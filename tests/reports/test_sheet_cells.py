@@ -91,3 +91,31 @@ def test_a_large_sheet_in_pieces(tmp_path, monkeypatch):
     ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["big"]
     assert [ws.cell(r, 1).value for r in range(2, 52)] == list(range(50))
     assert [ws.cell(r, 2).value for r in range(2, 52)] == [f"p{i}" for i in range(50)]
+
+
+def test_pieces_compressed_on_several_threads_join_into_the_sheet_one_stream_gives(tmp_path, monkeypatch):
+    from zonekit.reports import sheet_cells
+
+    big = pd.DataFrame(
+        {"k": np.arange(5000, dtype=float) / 7, "s": [f"园区{i}" * (i % 5) for i in range(5000)]}
+    )
+    write_tables({"big": big}, tmp_path / "one.xlsx", main="big", lang="en")
+    monkeypatch.setattr(sheet_cells, "ROWS_PER_PIECE", 97)  # 52 pieces, each deflated on its own
+    write_tables({"big": big}, tmp_path / "many.xlsx", main="big", lang="en")
+    with zipfile.ZipFile(tmp_path / "one.xlsx") as one, zipfile.ZipFile(tmp_path / "many.xlsx") as many:
+        assert many.testzip() is None  # every entry's CRC checks out when decompressed
+        sheet = "xl/worksheets/sheet1.xml"
+        assert (
+            many.read(sheet) == one.read(sheet) and many.getinfo(sheet).compress_type == zipfile.ZIP_DEFLATED
+        )
+        assert many.getinfo(sheet).compress_size < many.getinfo(sheet).file_size / 3
+
+
+def test_an_entry_zipfile_does_not_compress_is_written_as_it_is(tmp_path):
+    from zonekit.reports.sheet_cells import _write_compressed
+
+    pieces = [b"<a>", b"x" * 100_000, b"</a>"]
+    with zipfile.ZipFile(tmp_path / "s.zip", "w", zipfile.ZIP_STORED) as z, z.open("s.xml", "w") as out:
+        _write_compressed(out, iter(pieces))
+    with zipfile.ZipFile(tmp_path / "s.zip") as z:
+        assert z.read("s.xml") == b"".join(pieces) and z.testzip() is None

@@ -12,9 +12,12 @@ own ``_xHHHH_`` escapes, or a control character XML cannot hold, is escaped the 
 
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
+
+from zonekit.geo.parallel import threads
 
 ROWS_PER_PIECE = 10_000  # rows joined at once: a few MB of XML, so a wide sheet's pieces stay small
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"  # what XML 1.0 cannot hold (tab, newline, return it can)
@@ -184,12 +189,61 @@ def fill_sheets(path: Path, rows: dict[int, pd.DataFrame]) -> None:
             )
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            with dst.open(entry, "w", force_zip64=True) as out, ThreadPoolExecutor(1) as maker:
-                out.write(head)
-                pieces = row_xml(frame, first_row=2, styles=frame.attrs["styles"])
-                ahead = maker.submit(next, pieces, None)  # the next rows are made while these are compressed
-                while (piece := ahead.result()) is not None:
-                    ahead = maker.submit(next, pieces, None)
-                    out.write(piece)
-                out.write(b"</sheetData>" + tail)
+            rows_xml = row_xml(frame, first_row=2, styles=frame.attrs["styles"])
+            with dst.open(entry, "w", force_zip64=True) as out:
+                _write_compressed(out, itertools.chain([head], rows_xml, [b"</sheetData>" + tail]))
     shutil.move(tmp, path)
+
+
+class _Deflated:
+    """Deflate as zipfile's writer calls it (``compress``, ``flush``), handing back pieces compressed ahead.
+
+    Each piece is compressed on its own (a fresh compressor, so nothing refers back into another piece),
+    on a thread (zlib releases the GIL), as raw deflate ending in a sync flush: such pieces join into one
+    valid deflate stream (as pigz makes them), which ``flush`` ends with an empty final block. zipfile
+    still counts the sizes and the CRC of what is written.
+    """
+
+    def __init__(self) -> None:
+        self.ready: collections.deque = collections.deque()
+
+    def compress(self, data) -> bytes:
+        return self.ready.popleft().result() if self.ready else _deflate(bytes(data))
+
+    def flush(self) -> bytes:
+        return zlib.compressobj(1, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+
+
+def _deflate(piece: bytes) -> bytes:
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(piece) + packer.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _write_compressed(out, pieces: Iterator[bytes]) -> None:
+    """Write ``pieces`` into the open zip entry ``out``, compressing them on every core while more are made.
+
+    The pieces are made on one thread and compressed on the others, and written in order. Where
+    zipfile's writer does not take a compressor (another Python), they are written and compressed the
+    usual way, one after another.
+    """
+    if getattr(out, "_compressor", None) is None or getattr(out, "_compress_size", None) != 0:
+        for each in pieces:  # zipfile's writer is not the one this was made for: the usual way
+            out.write(each)
+        return
+    deflated = _Deflated()
+    out._compressor = deflated  # before anything is written through the one zipfile made
+    workers = threads(None)
+    with ThreadPoolExecutor(1) as maker, ThreadPoolExecutor(workers) as packers:
+        waiting: collections.deque = collections.deque()
+        ahead = maker.submit(next, pieces, None)
+        while True:
+            piece: bytes | None = ahead.result()
+            if piece is not None:
+                ahead = maker.submit(next, pieces, None)  # the next rows are made while these are packed
+                waiting.append((piece, packers.submit(_deflate, piece)))
+            while waiting and (piece is None or len(waiting) > workers):
+                done, packed = waiting.popleft()
+                deflated.ready.append(packed)
+                out.write(done)
+            if piece is None:
+                break
