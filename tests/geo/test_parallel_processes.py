@@ -31,3 +31,32 @@ def test_an_error_in_a_task_is_raised_here_with_its_message():
 
     with pytest.raises(InputError, match=r"县3\.shp"):
         list(map_forked(task, 6, workers=2))
+
+
+def test_leaving_early_ends_the_workers_at_once():
+    import multiprocessing
+    import time
+
+    def slow(k):
+        time.sleep(0.2 if k else 0)
+        return k
+
+    results = map_forked(slow, 50, workers=2)
+    assert next(results) == 0
+    assert len(multiprocessing.active_children()) == 2
+    t = time.perf_counter()
+    results.close()  # as an error in the caller, or Ctrl-C, would leave the loop
+    assert multiprocessing.active_children() == [] and time.perf_counter() - t < 2
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for():
+    import os
+    import signal
+
+    def dies(k):
+        if k == 1:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        return k
+
+    with pytest.raises(RuntimeError, match="worker process ended"):
+        list(map_forked(dies, 6, workers=2))

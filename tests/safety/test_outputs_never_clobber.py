@@ -90,3 +90,33 @@ def test_a_replaced_output_keeps_its_mode_and_a_read_only_one_is_kept(tmp_path):
     with pytest.raises(PermissionError), atomic_output(out) as tmp:
         tmp.write_text("newer")
     assert out.read_text() == "new"
+
+
+def test_a_csv_output_stopped_midway_leaves_every_previous_file(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from zonekit.reports import tables
+
+    out = tmp_path / "i.csv"
+    first = {
+        "main": pd.DataFrame({"a": [1]}),
+        "more": pd.DataFrame({"b": [2]}),
+        "last": pd.DataFrame({"c": [3]}),
+    }
+    written = tables.write_tables(first, out, main="main")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert set(before) == {p.name for p in written} | {"i.metadata.csv"} and len(before) == 4
+    calls = []
+    real = tables.write_csv
+
+    def failing(df, path):  # the third file fails, as a full disk or Ctrl-C would stop it
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real(df, path)
+
+    monkeypatch.setattr(tables, "write_csv", failing)
+    second = {k: v * 10 for k, v in first.items()}
+    with pytest.raises(OSError, match="No space left"):
+        tables.write_tables(second, out, main="main")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no new file, no leftover

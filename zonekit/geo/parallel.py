@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy as np
@@ -108,15 +109,6 @@ def _run(fn: Callable[[int, int], T], bounds: list[tuple[int, int]], n_threads: 
         return list(pool.map(lambda lh: fn(*lh), bounds))
 
 
-_FORKED: list[Callable[[int], Any]] = []  # the function the forked workers run (inherited, never pickled)
-
-
-def _call_forked(k: int) -> Any:
-    global _IN_WORKER
-    _IN_WORKER = True
-    return _FORKED[-1](k)
-
-
 def can_fork() -> bool:
     """Whether worker processes can be forked here: on Linux.
 
@@ -133,9 +125,14 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
     """``fn(k)`` for ``k`` in ``range(n)``, yielded in order, computed in ``workers`` forked processes.
 
     Each worker is a fork of this process: ``fn`` and everything it uses (the parks, the layer to read)
-    are there already, and only the results travel back (pickled). For work that holds the GIL, where
-    threads would wait on each other. With one worker, one task, or no fork (see :func:`can_fork`), the
-    calls run here, one after another, with the same results.
+    are there already, and only the results travel back (pickled, one pipe per worker). Worker ``w`` takes
+    tasks ``w``, ``w + workers``, …, so the results are read back in order, each worker at most one
+    result ahead. For work that holds the GIL, where threads would wait on each other. With one worker,
+    one task, or no fork (see :func:`can_fork`), the calls run here, one after another, with the same
+    results.
+
+    An error in a task is raised here (the workers stop); leaving early, an error here or Ctrl-C
+    (which the workers ignore: it is this process's to handle) ends the workers at once.
 
     Parameters
     ----------
@@ -149,7 +146,7 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
     Yields
     ------
     T
-        ``fn(0)``, ``fn(1)``, … as each is done and those before it are.
+        ``fn(0)``, ``fn(1)``, … in order.
 
     Examples
     --------
@@ -160,10 +157,51 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
         for k in range(n):
             yield fn(k)
         return
-    _FORKED.append(fn)
-    pool = ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("fork")
+    workers = min(workers, n)
+    pipes, procs = [], []
     try:
-        yield from pool.map(_call_forked, range(n))
+        for w in range(workers):
+            receive, send = context.Pipe(duplex=False)
+            proc = context.Process(target=_work, args=(fn, range(w, n, workers), send), daemon=True)
+            proc.start()
+            send.close()  # the worker's end: a worker that dies closes the pipe (EOF here)
+            pipes.append(receive)
+            procs.append(proc)
+        for k in range(n):
+            try:
+                ok, value = pipes[k % workers].recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"a worker process ended without the result of task {k} (killed, or out of memory)"
+                ) from None
+            if not ok:
+                raise value
+            yield value
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # a failure (or Ctrl-C) stops the tasks not begun
-        _FORKED.pop()
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join()
+        for pipe in pipes:
+            pipe.close()
+
+
+def _work(fn: Callable[[int], Any], tasks: range, send) -> None:
+    """A worker of :func:`map_forked`: its tasks in order, each result (or the error) sent back."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it ends the workers
+    for k in tasks:
+        try:
+            message = (True, fn(k))
+        except Exception as err:  # brought back and raised there
+            message = (False, err)
+        try:
+            send.send(message)
+        except Exception as err:  # a result or an error that does not pickle
+            send.send((False, RuntimeError(f"task {k}: {type(err).__name__}: {err}")))
+        if not message[0]:
+            break
+    send.close()

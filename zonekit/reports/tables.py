@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from contextvars import ContextVar
 from pathlib import Path
@@ -218,9 +219,10 @@ def write_tables(
                         _text_safe(df), tmp, layer=name, driver="GPKG", **new_file_options(tmp)
                     )
         return [out]
-    for name, df in {**tables, "metadata": meta}.items():
-        path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
-        with atomic_output(path) as tmp:
+    with contextlib.ExitStack() as renames:  # every file written first, then all renamed: a run stopped
+        for name, df in {**tables, "metadata": meta}.items():  # midway leaves the previous files
+            path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
+            tmp = renames.enter_context(atomic_output(path))
             if suffix == ".csv":
                 rounded = csv_rounded(_plain(df, lang), keep_digits=lang == "zh")
                 write_csv(rounded.rename(columns=lambda c: header(str(c), lang)), tmp)
@@ -228,7 +230,7 @@ def write_tables(
                 df.to_parquet(tmp, index=False, row_group_size=100_000)
             else:
                 _text_safe(df).to_parquet(tmp, index=False)
-        written.append(path)
+            written.append(path)
     return written
 
 
