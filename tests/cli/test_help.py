@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 
 import click
@@ -102,3 +103,56 @@ def test_the_language_before_the_command_applies_to_it_and_its_own_lang_wins(mon
     monkeypatch.setenv("ZONEKIT_LANG", "en")  # ZONEKIT_LANG reaches the commands (--lang's default hid it)
     said = runner.invoke(main, ["info", str(odd)], prog_name="zonekit")
     assert said.exit_code == 1 and "not a study" in " ".join(said.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("Missing option '--into'.", "缺少选项 '--into'。"),
+        ("Missing argument 'STUDY'.", "缺少参数 'STUDY'。"),
+        ("No such option '--bogus'.", "没有选项 '--bogus'。"),
+        ("No such command 'infoo'.", "没有命令 'infoo'。"),
+        ("Option '--into' requires an argument.", "选项 '--into' 需要一个值。"),
+        ("Got unexpected extra argument (b)", "多余的参数：b"),
+        (
+            "Invalid value for '--by': 'county' is not one of 'park', 'zone'.",
+            "'--by' 的值无效：'county' 不是 'park', 'zone' 之一。",
+        ),
+        (
+            "Invalid value for '--imports': 'abc' is not a valid integer.",
+            "'--imports' 的值无效：'abc' 不是整数。",
+        ),
+        ("Invalid value for 'STUDY': Path 'a' does not exist.", "'STUDY' 的值无效：路径 'a' 不存在。"),
+        (
+            "Invalid value for '--lang' (env var: 'ZONEKIT_LANG'): 'fr' is not one of 'zh', 'en'.",
+            "'--lang'（环境变量 'ZONEKIT_LANG'） 的值无效：'fr' 不是 'zh', 'en' 之一。",
+        ),
+        ("Something click says that is not listed.", "Something click says that is not listed."),
+    ],
+)
+def test_usage_errors_are_said_in_chinese(message, said):
+    from zonekit.cli.help import usage_error_text
+
+    assert usage_error_text(click.UsageError(message)) == f"错误：{said}"
+
+
+def test_a_usage_error_in_a_fresh_process_in_either_language(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    zonekit = str(Path(sys.executable).with_name("zonekit"))
+    env = {k: v for k, v in os.environ.items() if k != "ZONEKIT_LANG"}
+    zh = subprocess.run([zonekit, "import", "x.shp"], capture_output=True, text=True, env=env, timeout=120)
+    assert zh.returncode == 2
+    assert zh.stderr.splitlines() == [
+        "用法：zonekit import [OPTIONS] SRC...",
+        "请用 'zonekit import --help' 查看帮助。",
+        "",
+        "错误：缺少选项 '--into'。",
+    ]
+    en = subprocess.run(
+        [zonekit, "import", "x.shp", "--lang", "en"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert en.returncode == 2 and en.stderr.splitlines()[-1] == "Error: Missing option '--into'."
+    assert en.stderr.startswith("Usage: zonekit import")

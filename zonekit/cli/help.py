@@ -183,3 +183,59 @@ def _extras_zh(text: str) -> str:
 
 class Command(Localised, click.Command):
     """A zonekit command (``@click.command(cls=Command)``): its help in the language in force."""
+
+
+# click's usage errors, said in Chinese (its own words stay where a phrase is not here)
+_USAGE_ZH = (
+    (r" ?\(env var: (.+?)\)", r"（环境变量 \1）"),
+    (r"^Missing option (.+?)\.", r"缺少选项 \1。"),
+    (r"^Missing argument (.+?)\.", r"缺少参数 \1。"),
+    (r"^No such option:? (.+?)\.?$", r"没有选项 \1。"),
+    (r"^No such option:? (.+?)\. Did you mean (.+?)\?", r"没有选项 \1。您是不是要用 \2？"),
+    (r"^No such command (.+?)\.", r"没有命令 \1。"),
+    (r"^Option (.+?) requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"^Option (.+?) does not take a value\.", r"选项 \1 不带值。"),
+    (r"^Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
+    (r"^Invalid value for (.+?): ", r"\1 的值无效："),
+    (r"(Path|File|Directory) (.+?) does not exist\.", r"路径 \2 不存在。"),
+    (r"(.+?) is not a valid integer( range)?\.", r"\1 不是整数。"),
+    (r"(.+?) is not a valid float( range)?\.", r"\1 不是数值。"),
+    (r"(.+?) is not one of (.+?)\.", r"\1 不是 \2 之一。"),
+    (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
+)
+
+
+def usage_error_text(err: click.UsageError) -> str:
+    """What click says of a usage error, in the language in force.
+
+    The command's usage, where to find help, and the error.
+
+    Parameters
+    ----------
+    err : click.UsageError
+        The error.
+
+    Returns
+    -------
+    str
+        The lines to show on standard error.
+
+    Examples
+    --------
+    >>> from zonekit.vocabulary.messages import using
+    >>> with using("zh"):
+    ...     print(usage_error_text(click.UsageError("Missing option '--into'.")))
+    错误：缺少选项 '--into'。
+    """
+    message = err.format_message()
+    if language() != "zh":
+        hint = ""
+        if err.ctx is not None:
+            hint = f"{err.ctx.get_usage()}\nTry '{err.ctx.command_path} --help' for help.\n\n"
+        return f"{hint}Error: {message}"
+    for pattern, said in _USAGE_ZH:
+        message = re.sub(pattern, said, message, count=1)
+    hint = ""
+    if err.ctx is not None:
+        hint = f"{err.ctx.get_usage()}\n请用 '{err.ctx.command_path} --help' 查看帮助。\n\n"
+    return f"{hint}错误：{message}"

@@ -18,7 +18,7 @@ import warnings
 import click
 
 from zonekit._version import __version__
-from zonekit.cli.help import Localised
+from zonekit.cli.help import Localised, usage_error_text
 from zonekit.cli.options import group_lang_option, show
 from zonekit.errors import ZonekitError, ZonekitWarning
 from zonekit.vocabulary.messages import say
@@ -154,6 +154,9 @@ def cli() -> None:
     except click.exceptions.Abort:
         show(say("aborted"), err=True)
         sys.exit(1)
+    except click.UsageError as err:  # in the language in force, as the command's --help
+        show(usage_error_text(err), err=True)
+        sys.exit(err.exit_code)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
