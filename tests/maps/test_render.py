@@ -132,10 +132,12 @@ def test_parcel_simplification_opens_no_gaps(sample_study):
     assert overlap_after - overlap_before < 1e-5
 
 
-def test_landuse_image_from_a_stream_equals_the_whole_layer(sample_study):
-    """The command line burns the parcels chunk by chunk: the image is the one of the layer read whole."""
+def test_landuse_image_from_a_stream_equals_the_whole_layer(sample_study, monkeypatch):
+    """The command line burns the parcels chunk by chunk (on forked workers): the image is the one of the
+    layer read whole, and the workers' image is one process's to the pixel."""
     import numpy as np
 
+    from zonekit.layers import stream as stream_module
     from zonekit.layers.stream import LayerStream
     from zonekit.maps.render import rasterise_classes
 
@@ -143,6 +145,9 @@ def test_landuse_image_from_a_stream_equals_the_whole_layer(sample_study):
     whole, bounds = rasterise_classes(st["landuse"], max_side=512)
     stream = LayerStream.from_study(sample_study, "landuse", st.crs, chunk_rows=4000)
     chunked, _ = rasterise_classes(stream, max_side=512)
+    with monkeypatch.context() as m:
+        m.setattr(stream_module, "can_fork", lambda: False)
+        assert np.array_equal(rasterise_classes(stream, max_side=512)[0], chunked)
     assert whole.shape[2] == 4 and max(whole.shape[:2]) == 512 and (whole[..., 3] > 0).mean() > 0.01
     if np.allclose(stream.bounds, st["landuse"].total_bounds, rtol=0, atol=1e-9):
         assert np.array_equal(whole, chunked)

@@ -31,6 +31,7 @@ from zonekit.choices import BASEMAPS
 from zonekit.errors import InputError
 from zonekit.geo.burn import Grid, burn
 from zonekit.geo.offsets import apply_offset, wgs84_to_gcj02
+from zonekit.geo.parallel import threads
 from zonekit.layers.stream import stream_of
 from zonekit.maps.escape import escape_for_script
 from zonekit.maps.parcels import MAX_PARK_PARCELS, pack_park_parcels
@@ -1015,9 +1016,19 @@ def rasterise_classes(parcels, *, basemap: str = "osm", max_side: int = 2048) ->
     names = list(CLASS_COLOURS)
     number = {c: i + 1 for i, c in enumerate(names)}
     idx = np.zeros((grid.h, grid.w), dtype=np.uint8)
-    for chunk in stream.chunks(["analysis_class"]):
+
+    def burnt(chunk) -> tuple[np.ndarray, np.ndarray]:  # a chunk's pixels: where, and which class
+        part = np.zeros((grid.h, grid.w), dtype=np.uint8)
         code = chunk["analysis_class"].map(number).fillna(len(names)).astype("uint8").to_numpy()
-        burn(idx, grid, chunk.geometry.values, code, project)
+        burn(part, grid, chunk.geometry.values, code, project)
+        at = np.flatnonzero(part)
+        return at, part.ravel()[at]
+
+    flat = idx.reshape(
+        -1
+    )  # the chunks' pixels laid in the layer's order: a later parcel wins, as in one pass
+    for at, codes in stream.map_chunks(burnt, ["analysis_class"], workers=threads(None)):
+        flat[at] = codes
     palette = np.zeros((len(names) + 1, 4), dtype=np.uint8)
     for i, c in enumerate(names, start=1):
         palette[i] = [int(CLASS_COLOURS[c][k : k + 2], 16) for k in (1, 3, 5)] + [255]
