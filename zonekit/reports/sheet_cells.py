@@ -60,27 +60,14 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
         text = pc.cast(value, pa.string())
         cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', text, "</v></c>", "")
     elif s.dtype != object and pd.api.types.is_string_dtype(s):  # Arrow-backed text: its own strings
-        text = _strings(pa.array(s))
-        spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)
-        opening = pc.if_else(
-            spaced,
-            f'{styled}" t="inlineStr"><is><t xml:space="preserve">',
-            f'{styled}" t="inlineStr"><is><t>',
-        )
-        cell = pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
+        cell = _text_cells(refs, _strings(pa.array(s)), styled)
     else:
         values = s.astype(object).where(present, None)
         number = np.zeros(len(s), dtype=bool)
         if pd.api.types.infer_dtype(s[present]) == "mixed":  # numbers among text: each cell by its own type
             number = np.fromiter((isinstance(v, float) for v in values.to_numpy()), dtype=bool, count=len(s))
         text = pa.array(values.where(~number, None).tolist(), type=pa.string())
-        spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)  # kept only when asked
-        opening = pc.if_else(
-            spaced,
-            f'{styled}" t="inlineStr"><is><t xml:space="preserve">',
-            f'{styled}" t="inlineStr"><is><t>',
-        )
-        cell = pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
+        cell = _text_cells(refs, text, styled)
         if number.any():
             amounts = pc.cast(
                 pa.array(np.where(number, values.to_numpy(), np.nan).astype(float)), pa.string()
@@ -88,6 +75,17 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
             as_number = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', amounts, "</v></c>", "")
             cell = pc.if_else(pa.array(number), as_number, cell)
     return pc.fill_null(cell, "")
+
+
+def _text_cells(refs: pa.Array, text: pa.Array, styled: str) -> pa.Array:
+    """Inline-string ``<c>`` elements of ``text`` (null where it is); leading or trailing space kept."""
+    spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)  # kept only when asked
+    opening = pc.if_else(
+        spaced,
+        f'{styled}" t="inlineStr"><is><t xml:space="preserve">',
+        f'{styled}" t="inlineStr"><is><t>',
+    )
+    return pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
 
 
 def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[int | None]) -> Iterator[bytes]:
