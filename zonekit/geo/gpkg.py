@@ -28,7 +28,7 @@ import sqlite3
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -910,3 +910,16 @@ def chunk_starts(path: str | Path, table: str, fid: str, n: int, rows: int) -> l
         return [f for (f,) in con.execute(f"SELECT f FROM ({numbered}) WHERE r % ? = 0 ORDER BY f", (rows,))]
     finally:
         con.close()
+
+
+def chunk_where(fid: str, starts: Sequence[int], k: int) -> str:
+    """The SQL filter of chunk ``k`` of a layer cut at ``starts`` (:func:`chunk_starts`).
+
+    Examples
+    --------
+    >>> chunk_where("fid", [1, 51, 101], 1), chunk_where("fid", [1, 51, 101], 2)
+    ('"fid" >= 51 AND "fid" < 101', '"fid" >= 101')
+    """
+    q = _q(fid)
+    upper = f" AND {q} < {int(starts[k + 1])}" if k + 1 < len(starts) else ""
+    return f"{q} >= {int(starts[k])}{upper}"

@@ -22,7 +22,7 @@ import pyogrio
 import pyproj
 import shapely
 
-from zonekit.geo.gpkg import chunk_starts
+from zonekit.geo.gpkg import chunk_starts, chunk_where
 from zonekit.geo.io import arrow_frame
 from zonekit.geo.parallel import can_fork, map_forked
 from zonekit.geo.progress import tracked
@@ -416,8 +416,7 @@ class LayerStream:
         GeoDataFrame
             The next chunk.
         """
-        asked = self.columns if columns is None else dict.fromkeys(columns)  # each column once
-        wanted = [c for c in asked if c in self.columns]
+        wanted = self._wanted(columns)
         pieces = self._slices(wanted) if self.frame is not None else self._read(wanted)
         if self.n > self.chunk_rows:  # a bar only where there is more than one chunk to wait for
             pieces = tracked(pieces, "progress.parcels", total=self.n, unit="unit.parcels")
@@ -438,6 +437,11 @@ class LayerStream:
         if self.n > self.chunk_rows:
             pieces = tracked(pieces, "progress.parcels", total=self.n, unit="unit.parcels")
         yield from pieces
+
+    def _wanted(self, columns: Sequence[str] | None) -> list[str]:
+        """The columns asked for (default: all) that the layer has, each once, in the order asked."""
+        asked = self.columns if columns is None else dict.fromkeys(columns)
+        return [c for c in asked if c in self.columns]
 
     def _slices(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
         if self.frame is not None:
@@ -488,8 +492,7 @@ class LayerStream:
         """
         if self.store is None:
             raise ValueError("the layer is not partitioned")
-        asked = self.columns if columns is None else dict.fromkeys(columns)
-        wanted = [c for c in asked if c in self.columns]
+        wanted = self._wanted(columns)
         start = sum(self.store.rows[:k])
         for chunk in self.store.chunks(k, wanted, self.chunk_rows):
             problems: list[str] = []
@@ -614,13 +617,9 @@ class LayerStream:
             The chunk, indexed by position in the layer, in its schema's types; and the schema problems
             found in it (the caller raises those of every chunk together, as :meth:`chunks` does).
         """
-        asked = self.columns if columns is None else dict.fromkeys(columns)
-        wanted = [c for c in asked if c in self.columns]
-        fid = '"' + str(self.fid).replace('"', '""') + '"'
-        where = f"{fid} >= {int(starts[k])}" + (
-            f" AND {fid} < {int(starts[k + 1])}" if k + 1 < len(starts) else ""
-        )
-        pieces = list(self._arrow(wanted, where))  # one batch, unless the file changed meanwhile
+        wanted = self._wanted(columns)
+        # one batch, unless the file changed meanwhile
+        pieces = list(self._arrow(wanted, chunk_where(str(self.fid), starts, k)))
         chunk = pieces[0] if len(pieces) == 1 else pd.concat(pieces) if pieces else self._empty(wanted)
         problems: list[str] = []
         return self._checked(chunk, wanted, k * self.chunk_rows, problems), problems

@@ -1024,9 +1024,8 @@ def rasterise_classes(parcels, *, basemap: str = "osm", max_side: int = 2048) ->
         at = np.flatnonzero(part)
         return at, part.ravel()[at]
 
-    flat = idx.reshape(
-        -1
-    )  # the chunks' pixels laid in the layer's order: a later parcel wins, as in one pass
+    # the chunks' pixels laid in the layer's order: a later parcel wins, as in one pass
+    flat = idx.reshape(-1)
     for at, codes in stream.map_chunks(burnt, ["analysis_class"], workers=threads(None)):
         flat[at] = codes
     palette = np.zeros((len(names) + 1, 4), dtype=np.uint8)
