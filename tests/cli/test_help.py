@@ -111,6 +111,7 @@ def test_the_language_before_the_command_applies_to_it_and_its_own_lang_wins(mon
         ("Missing option '--into'.", "缺少选项 '--into'。"),
         ("Missing argument 'STUDY'.", "缺少参数 'STUDY'。"),
         ("No such option '--bogus'.", "没有选项 '--bogus'。"),
+        ("No such option '--ot'. Did you mean '--out'?", "没有选项 '--ot'。您是不是要用 '--out'？"),
         ("No such command 'infoo'.", "没有命令 'infoo'。"),
         ("Option '--into' requires an argument.", "选项 '--into' 需要一个值。"),
         ("Got unexpected extra argument (b)", "多余的参数：b"),

@@ -121,23 +121,17 @@ class Localised:
             set_language(lang)
         return super().parse_args(ctx, args)  # type: ignore[misc]
 
+    def _said(self, part: str) -> str | None:
+        """The Chinese of ``part`` (``help``, ``epilog``) when Chinese is in force and there is one."""
+        return self._zh().get(part) if language() == "zh" else None
+
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: D102
-        text = self._zh().get("help") if language() == "zh" else None
-        if not text:
+        if not _write_said(formatter, self._said("help")):
             super().format_help_text(ctx, formatter)  # type: ignore[misc]
-            return
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(text)
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: D102
-        text = self._zh().get("epilog") if language() == "zh" else None
-        if not text:
+        if not _write_said(formatter, self._said("epilog")):
             super().format_epilog(ctx, formatter)  # type: ignore[misc]
-            return
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(text)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:  # noqa: D102
         if language() != "zh":
@@ -162,12 +156,22 @@ class Localised:
             self.format_commands(ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:  # noqa: D102
-        text = self._zh().get("help") if language() == "zh" else None
+        text = self._said("help")
         if not text:
             return super().get_short_help_str(limit)  # type: ignore[misc]
         first = inspect.cleandoc(text).split("\n\n")[0].replace("\n", "")
         first = first.split("。")[0]
         return first if display_width(first) <= limit else wrap(first, limit - 3)[0] + "…"
+
+
+def _write_said(formatter: click.HelpFormatter, text: str | None) -> bool:
+    """Write ``text`` as click writes a description (a paragraph, indented); False when there is none."""
+    if not text:
+        return False
+    formatter.write_paragraph()
+    with formatter.indentation():
+        formatter.write_text(text)
+    return True
 
 
 def _extras_zh(text: str) -> str:
@@ -190,8 +194,8 @@ _USAGE_ZH = (
     (r" ?\(env var: (.+?)\)", r"（环境变量 \1）"),
     (r"^Missing option (.+?)\.", r"缺少选项 \1。"),
     (r"^Missing argument (.+?)\.", r"缺少参数 \1。"),
-    (r"^No such option:? (.+?)\.?$", r"没有选项 \1。"),
     (r"^No such option:? (.+?)\. Did you mean (.+?)\?", r"没有选项 \1。您是不是要用 \2？"),
+    (r"^No such option:? (.+?)\.?$", r"没有选项 \1。"),
     (r"^No such command (.+?)\.", r"没有命令 \1。"),
     (r"^Option (.+?) requires an argument\.", r"选项 \1 需要一个值。"),
     (r"^Option (.+?) does not take a value\.", r"选项 \1 不带值。"),
@@ -227,15 +231,16 @@ def usage_error_text(err: click.UsageError) -> str:
     ...     print(usage_error_text(click.UsageError("Missing option '--into'.")))
     错误：缺少选项 '--into'。
     """
-    message = err.format_message()
-    if language() != "zh":
-        hint = ""
-        if err.ctx is not None:
-            hint = f"{err.ctx.get_usage()}\nTry '{err.ctx.command_path} --help' for help.\n\n"
-        return f"{hint}Error: {message}"
-    for pattern, said in _USAGE_ZH:
-        message = re.sub(pattern, said, message, count=1)
+    message, zh = err.format_message(), language() == "zh"
+    if zh:
+        for pattern, said in _USAGE_ZH:
+            message = re.sub(pattern, said, message, count=1)
     hint = ""
     if err.ctx is not None:
-        hint = f"{err.ctx.get_usage()}\n请用 '{err.ctx.command_path} --help' 查看帮助。\n\n"
-    return f"{hint}错误：{message}"
+        where = f"'{err.ctx.command_path} --help'"
+        hint = (
+            f"{err.ctx.get_usage()}\n"
+            + (f"请用 {where} 查看帮助。" if zh else f"Try {where} for help.")
+            + "\n\n"
+        )
+    return hint + ("错误：" if zh else "Error: ") + message
