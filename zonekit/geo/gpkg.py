@@ -915,6 +915,20 @@ def chunk_starts(path: str | Path, table: str, fid: str, n: int, rows: int) -> l
 def chunk_where(fid: str, starts: Sequence[int], k: int) -> str:
     """The SQL filter of chunk ``k`` of a layer cut at ``starts`` (:func:`chunk_starts`).
 
+    Parameters
+    ----------
+    fid : str
+        The feature id column.
+    starts : sequence of int
+        The first feature id of each chunk.
+    k : int
+        The chunk.
+
+    Returns
+    -------
+    str
+        ``fid >= start[k]``, and ``< start[k + 1]`` but for the last chunk.
+
     Examples
     --------
     >>> chunk_where("fid", [1, 51, 101], 1), chunk_where("fid", [1, 51, 101], 2)
