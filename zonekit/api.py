@@ -546,7 +546,7 @@ def versions(
 
         scope = _versions.statistical_scope(zv, zid, year)
         scopes.append(
-            {"zone_id": zid, "year": year, "version": scope["version"], "reason": scope["scope_reason"]}
+            {"zone_id": zid, "year": year, "version": scope["version"], "scope_reason": scope["scope_reason"]}
         )
         pairs = _versions.version_pairs(zv, zid, lu)  # one overlay per zone, for both tables below
         order = _versions.ordered_versions(zv, zid)

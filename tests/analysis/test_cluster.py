@@ -302,3 +302,29 @@ def test_overlap_with_a_big_partitioned_a_on_the_cluster(partitioned, local_clus
         assert len(got) == len(exp) > 100 and got[key].equals(exp[key])
         area = "overlap_m2" if name == "pairs" else "covered_m2"
         np.testing.assert_allclose(got[area], exp[area], rtol=1e-12)
+
+
+def _length_plus(k: int, values: list) -> int:
+    return k + len(values)
+
+
+def test_a_broadcast_value_survives_the_death_of_its_only_holder():
+    """How map_partitions sends the parks to the workers: a task, not scattered data. Scattered data held by
+    one worker is lost with it and cancels every task that needs it ("lost dependencies"), which is what
+    a worker that joined late (under load) would see; a task's value is computed again."""
+    from distributed import Client, LocalCluster
+
+    from zonekit.geo.cluster import LOCAL_QUIET, _held
+
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, **LOCAL_QUIET) as lc,
+        Client(lc) as client,
+    ):
+        shared = client.submit(_held, list(range(1000)), pure=False)
+        shared.result()
+        lc.scale(2)
+        client.wait_for_workers(2)
+        (holder,) = client.who_has(shared)[shared.key]
+        os.kill(client.run(os.getpid, workers=[holder])[holder], signal.SIGKILL)
+        tasks = [client.submit(_length_plus, k, shared, retries=2) for k in range(4)]
+        assert client.gather(tasks) == [1000, 1001, 1002, 1003]

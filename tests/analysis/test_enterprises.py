@@ -108,7 +108,7 @@ def test_control_violations():
     far = v[(v["enterprise_id"] == "BAD") & (v["indicator"] == "far")].iloc[0]
     assert far["value"] == pytest.approx(0.5, rel=1e-6) and far["threshold"] == 0.6  # C26 chemicals
     inv = v[(v["enterprise_id"] == "BAD") & (v["indicator"] == "investment_intensity")].iloc[0]
-    assert inv["value"] == pytest.approx(1000.0, rel=1e-6) and inv["unit"] == "万元/公顷"
+    assert inv["value"] == pytest.approx(1000.0, rel=1e-6) and inv["unit"] == "10k CNY/ha"
 
 
 def test_sample_mujun_and_control(sample_study):

@@ -113,7 +113,7 @@ def test_the_five_kinds_each_with_its_area_and_evidence(study):
     # S3: 15,000 万元 over 150 亩 is 100 万元/亩 against the agreed 300; tax 10 against 5 passes
     s3 = by.loc[("producing_below_standard", "S3"), "evidence"]
     mu = geod_ha(box(1200, 0, 1400, 500)) * 15
-    assert f"investment {15_000 / mu:.0f} 万元/亩 (agreed 300)" in s3
+    assert f"investment {15_000 / mu:.0f} 10k CNY/mu (agreed 300)" in s3
     assert set(plots["park_id"]) == {"P"}
 
 

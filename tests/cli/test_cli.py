@@ -227,6 +227,8 @@ def test_info_lists_layers_counts_and_imports_without_reading_features(sample_st
     assert landuse.split()[1] == str(pyogrio.read_info(sample_study, layer="landuse")["features"])
     assert "要素数" in r.stdout and "最近的导入" in r.stdout
     assert "data/generate_sample.py(示意地块)" in r.stdout and "<frame>" not in r.stdout
+    imports = lines[lines.index("最近的导入:") + 1 :]
+    assert any("新建" in line for line in imports) and not any(" create " in line for line in imports)
     sources = pyogrio.read_dataframe(sample_study, layer="zonekit_imports")["source"]
     assert not any(Path(s).is_absolute() for s in sources)  # no machine paths in the sample's record
     en = run("info", str(sample_study), "--lang", "en")

@@ -18,6 +18,8 @@ from zonekit.layers.sample import sample_path
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE_WORD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z]{3,}$")
 """What a zonekit code word looks like (``park_outside_zone``, ``main``, ``sandiao``)."""
+PATH = re.compile(r"[\w.-]*/[\w./-]*\.\w+")
+"""A file's path with an extension (``data/admin/x.geojson``)."""
 OWN_NAMES = {"zonekit"}  # the program's own name stays as it is
 VERBATIM_KEYS = {"命令行", "配置全文", "command line", "config text"}  # what the user typed, as typed
 PERCENT_COLUMNS = {
@@ -55,7 +57,8 @@ def _books(folder: Path):
 
 
 def _code_words(value: str) -> list[str]:
-    parts = re.split(r"[,、;|()（）:：\s]+", value)
+    value = PATH.sub(" ", value)  # a file's path is the user's, as it is
+    parts = re.split(r"[,、;|()（）:：→/\s]+", value)
     return [p for p in parts if CODE_WORD.match(p) and p not in OWN_NAMES]
 
 
@@ -88,6 +91,12 @@ def test_numbers_are_numbers_formatted_by_kind(atlas_zh):
                         assert "####" not in cell.number_format, (path.name, ws.title, heads[cell.column])
                         if heads[cell.column] in PERCENT_COLUMNS:
                             assert cell.number_format == "0.0%", (path.name, heads[cell.column])
+                        if str(heads[cell.column]).endswith(
+                            ("得分", "总分", "分值")
+                        ):  # 0–100, never "9520.8%"
+                            assert cell.number_format == "0.0", (path.name, heads[cell.column])
+                    elif isinstance(cell.value, bool):
+                        raise AssertionError((path.name, heads[cell.column], "TRUE/FALSE instead of 是/否"))
                     elif isinstance(cell.value, str) and ws.title != "元数据":
                         assert not re.fullmatch(r"-?\d+\.\d{6,}", cell.value), (path.name, heads[cell.column])
     assert {"#,##0", "#,##0.00", "0.0%", "0.0"} <= formats
@@ -157,3 +166,14 @@ def test_the_english_atlas_is_english(atlas_en):
     assert "park_outside_zone" in checks  # codes stay the machine's codes in English
     messages = [ws.cell(r, heads.index("message") + 1).value for r in range(2, ws.max_row + 1)]
     assert all((m and not CJK.search(m.replace("（示意）", ""))) or "园" in m for m in messages)
+
+
+def test_english_units_and_evidence_have_no_chinese_words(atlas_en):
+    """Units and evidence are zonekit's words, not the user's data: English under ``--lang en``."""
+    said = []
+    for book, sheet, column in (("intensity", "control", "unit"), ("potential", "plots", "evidence")):
+        ws = openpyxl.load_workbook(atlas_en / f"{book}.xlsx")[sheet]
+        heads = [c.value for c in ws[1]]
+        said += [ws.cell(r, heads.index(column) + 1).value for r in range(2, ws.max_row + 1)]
+    assert "10k CNY/ha" in said
+    assert [s for s in said if s and "万元" in s] == []

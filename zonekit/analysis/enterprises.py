@@ -376,7 +376,7 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
             safe_ratio(ent.get("investment_wan"), land_ha),
             ">=",
             lookup(inv_table, ent["industry_code"]),
-            "万元/公顷",
+            "10k CNY/ha",  # 万元/公顷 under --lang zh
         ),
         (
             "far",

@@ -27,16 +27,18 @@ def info(study: Path, n_imports: int, lang: str) -> None:
       zonekit info study.gpkg --imports 50 --lang en
     """
     from zonekit.layers.info import info as study_info
-    from zonekit.vocabulary.labels import header
+    from zonekit.reports.tables import localised
     from zonekit.vocabulary.messages import say
 
     found = study_info(study, imports=n_imports)
     echo("info.head", study=study.name, crs=found.crs, created=found.created, version=found.zonekit_version)
 
     def table(df) -> str:
-        return df.rename(columns=lambda c: header(str(c), lang)).to_string(
-            index=False, float_format=lambda v: f"{v:.4f}", na_rep=""
-        )
+        """Headers and code values (替换, not replace) in ``lang``; layer names as the file has them."""
+        shown = localised(df, lang)
+        if "layer" in df.columns:  # what `zonekit export STUDY LAYER` and --layer take
+            shown[shown.columns[list(df.columns).index("layer")]] = df["layer"].to_numpy()
+        return shown.to_string(index=False, float_format=lambda v: f"{v:.4f}", na_rep="")
 
     layers = found.layers
     echo("info.layers")

@@ -144,8 +144,9 @@ def map_partitions(
 ) -> list[T]:
     """``fn(k, *args, **broadcast)`` for every partition ``k`` in ``range(n)``, one task each, in order.
 
-    The ``broadcast`` values (the parks, the configuration) are scattered once to every worker; each task
-    gets them by reference.
+    The ``broadcast`` values (the parks, the configuration) travel once, inside the graph, and each task
+    gets them by reference from the worker that holds them; a worker that dies mid-run costs its tasks a
+    rerun, never the run (the values are computed again from the graph, which scattered data cannot be).
 
     Parameters
     ----------
@@ -183,7 +184,12 @@ def map_partitions(
 
     t0 = time.perf_counter()
     before = _bytes(client)
-    shared = {k: client.scatter(v, broadcast=True, hash=False) for k, v in broadcast.items()}
+    with warnings.catch_warnings():  # dask's notice that the graph holds data: that is the point here
+        warnings.simplefilter("ignore", UserWarning)
+        shared = {  # a task that returns the value, not scattered data: recomputed if its worker dies
+            k: client.submit(_held, v, key=f"zonekit-shared-{k}-{os.getpid()}-{t0}", pure=False)
+            for k, v in broadcast.items()
+        }
     t1 = time.perf_counter()
     futures = [
         client.submit(fn, k, *args, **shared, key=f"zonekit-partition-{k}-{os.getpid()}-{t1}", retries=2)
@@ -216,6 +222,15 @@ def map_partitions(
         **{k: after.get(k, 0) - before.get(k, 0) for k in after},
     }
     return results
+
+
+def _held(value: T) -> T:
+    """``value`` itself: the task that keeps a broadcast value in the scheduler's graph.
+
+    Scattered data has no task behind it; when the only worker holding it dies, every task that needs it
+    is cancelled ("lost data"). A value returned by this task is computed again instead.
+    """
+    return value
 
 
 def _bytes(client: Any) -> dict[str, int]:

@@ -67,6 +67,7 @@ from zonekit.layers.study import (
     study_meta,
     writing,
 )
+from zonekit.vocabulary.labels import mapping_said
 from zonekit.vocabulary.messages import Reasons, language, say
 from zonekit.vocabulary.phrases import translate
 
@@ -152,7 +153,7 @@ class ImportReport:
         if self.code_system:
             lines.append(say("summary.codes", system=self.code_system, how=self.code_system_how))
         if self.fields_mapped:
-            lines.append(say("summary.fields", fields=self.fields_mapped))
+            lines.append(say("summary.fields", fields=mapping_said(self.fields_mapped, language())))
         if self.unknown_codes:
             codes = ", ".join(f"{k} ×{v}" for k, v in list(self.unknown_codes.items())[:10])
             lines.append(say("summary.unknown_codes", codes=codes))

@@ -25,9 +25,9 @@ FORMATS = {
 
 _RULES: tuple[tuple[str, str], ...] = (
     (r"^(year|.*_year)$", "year"),
+    (r"^(score|score_.*|.*_score|total|utilisation|structure|intensity|land_use|efficiency|management)$", "score"),
     (r"^(pct_.*|.*_pct|rank_pct|share_.*|.*_share)$", "percent"),
     (r"^(.*_rate|.*_ratio|building_density|industrial_building_coefficient)$", "percent"),
-    (r"^(score|score_.*|.*_score|total|utilisation|structure|intensity|land_use|efficiency|management)$", "score"),
     (r"^(.*_far|far|composite_far|similarity|ratio|national)$", "ratio"),
     (r"^(.*_(m2|ha|mu|km|m|wan|tce)|.*_per_(ha|mu|energy)|investment_intensity|threshold|quantity|value)$", "measure"),
     (r"^(parcels|parcels_.*|read|loaded|repaired|rejected|features|import_id|source_position|employees|"
@@ -95,6 +95,8 @@ def number_kind(column: str, values: pd.Series) -> str:
     >>> s = pd.Series([1.5])
     >>> [number_kind(c, s) for c in ("development_rate", "area_ha", "score", "year", "composite_far")]
     ['percent', 'measure', 'score', 'year', 'ratio']
+    >>> number_kind("score_supply_rate", s)  # the score of a rate is a score (0–100), not a rate
+    'score'
     >>> number_kind("something", pd.Series([3.0, 4.0])), number_kind("something", pd.Series([0.25]))
     ('count', 'measure')
     """

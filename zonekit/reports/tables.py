@@ -29,7 +29,15 @@ from zonekit.layers.study import refuse_overwriting_study
 from zonekit.reports.formats import FORMATS as NUMBER_FORMATS
 from zonekit.reports.formats import LONG_DIGITS, csv_decimals, number_kind, sheet_values
 from zonekit.reports.sheet_cells import fill_sheets
-from zonekit.vocabulary.labels import LAYER_ZH, SEVERITY_ZH, VALUES_ZH, header, meta_key, sheet_title
+from zonekit.vocabulary.labels import (
+    LAYER_ZH,
+    SEVERITY_ZH,
+    VALUES_ZH,
+    header,
+    mapping_said,
+    meta_key,
+    sheet_title,
+)
 from zonekit.vocabulary.messages import check_language, say
 from zonekit.vocabulary.phrases import translate
 from zonekit.vocabulary.widths import display_width
@@ -47,6 +55,7 @@ STORED_TEXT = (
     "encoding_how",
     "crs_how",
     "code_system_how",
+    "source_crs",
 )
 
 FORMATS = (".xlsx", ".csv", ".gpkg", ".parquet")
@@ -91,6 +100,9 @@ def _plain(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         for col, names in words.items():
             if col in df.columns:
                 df = df.assign(**{col: _say_values(df[col], names)})
+        if "fields_mapped" in df.columns:  # the targets under their Chinese headers
+            mapped = {v: mapping_said(str(v), "zh") for v in df["fields_mapped"].dropna().unique()}
+            df = df.assign(fields_mapped=_say_values(df["fields_mapped"], mapped))
         for col in STORED_TEXT:  # reasons, repairs and notes kept in the study in their canonical form
             if col in df.columns and (df[col].dtype == object or pd.api.types.is_string_dtype(df[col])):
                 said = {v: translate(v, "zh") for v in df[col].dropna().unique()}  # once per distinct text
@@ -202,6 +214,7 @@ def write_tables(
         ]
         meta["key"] = [meta_key(k) for k in meta["key"]]
         meta["value"] = [str(v) for v in said]
+        meta = meta.rename(columns={"value": "内容"})  # text about the run, not an indicator's 数值
     if suffix == ".xlsx":
         with atomic_output(out) as tmp:
             _write_xlsx(tmp, {**tables, "metadata": meta}, lang, study=str((metadata or {}).get("study", "")))
@@ -542,8 +555,8 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
 
     Numbers stay numbers, each column in the format of its kind (:mod:`zonekit.reports.formats`: counts
     ``#,##0``, areas and money ``#,##0.00``, rates ``0.0%``, scores ``0.0``); a text column whose values
-    are all numbers is written as numbers; booleans stay booleans; everything else is text (codes keep
-    every digit; a date column without times shows as ``YYYY-MM-DD``), wrapped when it is long; empty
+    are all numbers is written as numbers; booleans stay booleans (是/否 in Chinese); everything else is
+    text (codes keep every digit; a date column without times shows as ``YYYY-MM-DD``), wrapped when it is long; empty
     cells stay empty. The cells come back by type, with each column's format in ``attrs["styles"]``, for
     :func:`fill_sheets`.
     """
@@ -560,7 +573,10 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
         s = df.iloc[:, j].reset_index(drop=True)
         present = s.notna().to_numpy(dtype=bool)
         kind = pd.api.types.infer_dtype(s[present]) if present.any() else "empty"
-        if pd.api.types.is_bool_dtype(s) or kind == "boolean":
+        if (pd.api.types.is_bool_dtype(s) or kind == "boolean") and lang == "zh":  # 是/否, not TRUE/FALSE
+            cells[j] = s.astype("boolean").map({True: "是", False: "否"}).astype(object)
+            styles.append(None)
+        elif pd.api.types.is_bool_dtype(s) or kind == "boolean":
             cells[j] = s.astype("boolean")
             styles.append(None)
         elif pd.api.types.is_numeric_dtype(s) or kind in (

@@ -37,6 +37,7 @@ LABELS_ZH: dict[str, str] = {
     "unknown_codes": "未知地类编码",
     "notes": "备注",
     "reason": "拒收原因",
+    "scope_reason": "口径依据",
     "repairs": "几何修复",
     "what": "修复内容",
     "feature_id": "要素编号",
@@ -69,7 +70,7 @@ LABELS_ZH: dict[str, str] = {
     "land_use_code": "地类编码",
     "analysis_class": "分析类别",
     "key": "项目",
-    "value": "内容",
+    "value": "数值",  # an indicator's value (控制指标, 全国对比); the metadata sheet's values are its 内容
 }
 # intensity, 亩均 and control tables
 LABELS_ZH.update(
@@ -400,7 +401,8 @@ BUILD_ZH = {
 }
 GROUP_ZH = {"(outside parks)": "(园区以外)"}
 VALUES_ZH = {  # a value that lists several codes ("absorb,merge") is said code by code
-    "unit": {"ha": "公顷", "share": "比例"},
+    "unit": {"ha": "公顷", "share": "比例", "10k CNY/ha": "万元/公顷"},
+    "offset": {"gcj02": "GCJ-02(高德/腾讯)", "bd09": "BD-09(百度)"},
     "suggested_action": ACTION_ZH,
     "action": ACTION_ZH,
     "actions": ACTION_ZH,
@@ -579,6 +581,34 @@ def header(column: str, lang: str) -> str:
             rest = column[len(prefix) :]
             return pattern.format(_bare(LABELS_ZH.get(rest, rest)))
     return column
+
+
+def mapping_said(mapping: str, lang: str) -> str:
+    """A field mapping as stored (``DLBM→land_use_code, …``) with each target named in ``lang``.
+
+    Parameters
+    ----------
+    mapping : str
+        ``source→target`` pairs joined by ``", "``.
+    lang : str
+        Language: ``zh`` (the default) or ``en``.
+
+    Returns
+    -------
+    str
+        The same pairs, each target under its header in ``lang``; the source names as the file has them.
+
+    Examples
+    --------
+    >>> mapping_said("DLBM→land_use_code, 名称→name", "zh")
+    'DLBM→地类编码、名称→名称'
+    >>> mapping_said("DLBM→land_use_code", "en")
+    'DLBM→land_use_code'
+    """
+    if lang != "zh" or not mapping:
+        return mapping
+    pairs = [p.rpartition("→") for p in mapping.split(", ")]
+    return "、".join(f"{src}→{header(dst, lang)}" if arrow else dst for src, arrow, dst in pairs)
 
 
 SUFFIXES_ZH = (("_change", "变化"), ("_first", "(首个时点)"), ("_last", "(末个时点)"))

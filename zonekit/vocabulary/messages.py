@@ -1140,7 +1140,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "evidence.producing_below_standard": M(
         "投资强度 {inv:.0f} 万元/亩(约定 {want_inv:.0f}),亩均税收 {tax:.1f} 万元/亩(约定 {want_tax:.1f})",
-        "investment {inv:.0f} 万元/亩 (agreed {want_inv:.0f}), tax {tax:.1f} 万元/亩 (agreed {want_tax:.1f})",
+        "investment {inv:.0f} 10k CNY/mu (agreed {want_inv:.0f}), tax {tax:.1f} 10k CNY/mu (agreed {want_tax:.1f})",
     ),
     # how an import decided what it decided (the imports table keeps these in both languages)
     "how.encoding_option": M("由 --encoding 指定", "--encoding"),
