@@ -93,6 +93,31 @@ def test_a_large_sheet_in_pieces(tmp_path, monkeypatch):
     assert [ws.cell(r, 2).value for r in range(2, 52)] == [f"p{i}" for i in range(50)]
 
 
+def test_each_row_of_a_long_table_in_its_own_format_across_pieces(tmp_path, monkeypatch):
+    from zonekit.reports import sheet_cells
+
+    monkeypatch.setattr(sheet_cells, "ROWS_PER_PIECE", 3)
+    names = ["development_rate", "parcels", "composite_far", "area_ha"] * 5
+    long = pd.DataFrame(
+        {
+            "indicator": names,
+            "value": np.arange(20) + 0.25,
+            "national": ["n/a" if i == 4 else i + 0.5 for i in range(20)],  # text among numbers
+            "ratio": np.full(20, 1.5),
+        }
+    )
+    write_tables({"long": long}, tmp_path / "l.xlsx", main="long", lang="en")
+    ws = openpyxl.load_workbook(tmp_path / "l.xlsx")["long"]
+    want = {"development_rate": "0.0%", "parcels": "#,##0", "composite_far": "0.00", "area_ha": "#,##0.00"}
+    for r in range(2, 22):
+        name = ws.cell(r, 1).value
+        assert ws.cell(r, 2).number_format == want[name] and ws.cell(r, 2).value == r - 2 + 0.25
+        national = ws.cell(r, 3)
+        assert national.value == ("n/a" if r == 6 else r - 2 + 0.5)
+        assert national.number_format == want[name]
+        assert ws.cell(r, 4).number_format == "0.00"  # a column of its own kind keeps its format
+
+
 def test_pieces_compressed_on_several_threads_join_into_the_sheet_one_stream_gives(tmp_path, monkeypatch):
     from zonekit.reports import sheet_cells
 

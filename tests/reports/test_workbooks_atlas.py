@@ -177,3 +177,21 @@ def test_english_units_and_evidence_have_no_chinese_words(atlas_en):
         said += [ws.cell(r, heads.index(column) + 1).value for r in range(2, ws.max_row + 1)]
     assert "10k CNY/ha" in said
     assert [s for s in said if s and "万元" in s] == []
+
+
+def test_a_long_table_formats_each_row_by_what_it_measures(atlas_zh):
+    """全国对比 and 整合前后对比 hold a measure per row: a rate row in %, a count row whole, a FAR as 0.00."""
+    ws = openpyxl.load_workbook(atlas_zh / "intensity.xlsx")["全国对比"]
+    heads = [c.value for c in ws[1]]
+    formats: dict[str, set] = {}
+    for r in range(2, ws.max_row + 1):
+        name = ws.cell(r, heads.index("指标") + 1).value
+        for col in ("数值", "全国参考值"):
+            formats.setdefault(name, set()).add(ws.cell(r, heads.index(col) + 1).number_format)
+        assert ws.cell(r, heads.index("与全国比值") + 1).number_format == "0.00"
+    assert formats["土地开发率"] == {"0.0%"} and formats["建筑密度"] == {"0.0%"}
+    assert formats["综合容积率"] == {"0.00"} and formats["投资强度"] == {"#,##0.00"}
+    ws = openpyxl.load_workbook(atlas_zh / "consolidate.xlsx")["整合前后对比"]
+    rows = {r[0].value: r[1] for r in ws.iter_rows(min_row=2) if r[0].value}
+    assert rows["开发区数"].number_format == "#,##0" and rows["开发区数"].value == int(rows["开发区数"].value)
+    assert rows["总面积(公顷)"].number_format == "#,##0.00"

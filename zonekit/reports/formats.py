@@ -27,7 +27,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"^(year|.*_year)$", "year"),
     (r"^(score|score_.*|.*_score|total|utilisation|structure|intensity|land_use|efficiency|management)$", "score"),
     (r"^(pct_.*|.*_pct|rank_pct|share_.*|.*_share)$", "percent"),
-    (r"^(.*_rate|.*_ratio|building_density|industrial_building_coefficient)$", "percent"),
+    (r"^(.*_rate|.*_ratio|building_density|.*building_coefficient)$", "percent"),
     (r"^(.*_far|far|composite_far|similarity|ratio|national)$", "ratio"),
     (r"^(.*_(m2|ha|mu|km|m|wan|tce)|.*_per_(ha|mu|energy)|investment_intensity|threshold|quantity|value)$", "measure"),
     (r"^(parcels|parcels_.*|read|loaded|repaired|rejected|features|import_id|source_position|employees|"
@@ -106,6 +106,48 @@ def number_kind(column: str, values: pd.Series) -> str:
     v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     v = v[np.isfinite(v)]
     return "count" if len(v) and bool(np.all(v == np.round(v))) else "measure"
+
+
+ROW_NAMES = ("indicator", "measure")
+"""Columns that name what each row of a long table measures (全国对比, 控制指标违规, 整合前后对比, 分版本指标)."""
+ROW_MEASURED = re.compile(r"^(value|national|threshold|before|after|change|version_\d+)$")
+"""The columns of a long table whose numbers are in the kind of their row (a rate row in %, a count row whole)."""
+
+
+def row_kinds(df: pd.DataFrame) -> pd.Series | None:
+    """The kind of number on each row of a long table, from the row's name; ``None`` for any other table.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        A table under its machine names.
+
+    Returns
+    -------
+    pandas.Series or None
+        A key of :data:`FORMATS` per row, for the :data:`ROW_MEASURED` columns.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator": ["development_rate", "far"], "value": [0.81, 1.2], "ratio": [0.9, 1.1]})
+    >>> row_kinds(t).tolist()
+    ['percent', 'ratio']
+    >>> row_kinds(pd.DataFrame({"measure": ["zones", "area_ha"], "before": [10, 7207.8]})).tolist()
+    ['count', 'measure']
+    """
+    named = next((c for c in ROW_NAMES if c in df.columns), None)
+    measured = [c for c in df.columns if ROW_MEASURED.match(str(c))]
+    if named is None or not measured:
+        return None
+    names = df[named].astype(str).reset_index(drop=True)
+    numbers = pd.concat(
+        [pd.to_numeric(df[c], errors="coerce").reset_index(drop=True) for c in measured], axis=1
+    )
+    kinds = {  # one decision per distinct measure (a dozen), each from its name, else from its numbers
+        n: number_kind(n, pd.Series(numbers[(names == n).to_numpy()].to_numpy().ravel()))
+        for n in names.unique()
+    }
+    return names.map(kinds)
 
 
 def sheet_values(column: str, values: pd.Series) -> pd.Series:

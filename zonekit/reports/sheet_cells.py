@@ -48,23 +48,35 @@ def _escape(text: pa.Array) -> pa.Array:
     return text
 
 
-def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
+Style = int | np.ndarray | None
+"""A column's cell format index, or one per row (a long table whose rows measure different things)."""
+
+
+def _styled(style: Style) -> str | pa.Array:
+    """The ``s`` attribute's text, after a cell reference: one for the column, or one per row."""
+    if isinstance(style, np.ndarray):
+        return pa.array(np.where(style > 0, np.char.add('" s="', style.astype(str)), ""))
+    return f'" s="{style}' if style else ""
+
+
+def _cells(s: pd.Series, refs: pa.Array, style: Style) -> pa.Array:
     """One column's ``<c>`` elements ('' where the cell is empty), by the column's type, in ``style``."""
     present = s.notna().to_numpy(dtype=bool)
-    styled = f'" s="{style}' if style else ""
+    styled = _styled(style)
     if pd.api.types.is_bool_dtype(s) or pd.api.types.infer_dtype(s[present]) == "boolean":
         flag = pa.array(np.where(s.fillna(False).astype(bool).to_numpy(), "1", "0"), mask=~present)
-        cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}" t="b"><v>', flag, "</v></c>", "")
+        cell = pc.binary_join_element_wise('<c r="', refs, styled, '" t="b"><v>', flag, "</v></c>", "")
     elif pd.api.types.is_numeric_dtype(s):
         value = pa.array(s.to_numpy(dtype=float, na_value=np.nan), mask=~present)
         text = pc.cast(value, pa.string())
-        cell = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', text, "</v></c>", "")
+        cell = pc.binary_join_element_wise('<c r="', refs, styled, '"><v>', text, "</v></c>", "")
     elif s.dtype != object and pd.api.types.is_string_dtype(s):  # Arrow-backed text: its own strings
         cell = _text_cells(refs, _strings(pa.array(s)), styled)
     else:
         values = s.astype(object).where(present, None)
         number = np.zeros(len(s), dtype=bool)
-        if pd.api.types.infer_dtype(s[present]) == "mixed":  # numbers among text: each cell by its own type
+        if pd.api.types.infer_dtype(s[present]) not in ("string", "empty"):  # numbers among text (a piece
+            # of such a column may hold only numbers): each cell by its own type
             number = np.fromiter((isinstance(v, float) for v in values.to_numpy()), dtype=bool, count=len(s))
         text = pa.array(values.where(~number, None).tolist(), type=pa.string())
         cell = _text_cells(refs, text, styled)
@@ -72,23 +84,19 @@ def _cells(s: pd.Series, refs: pa.Array, style: int | None) -> pa.Array:
             amounts = pc.cast(
                 pa.array(np.where(number, values.to_numpy(), np.nan).astype(float)), pa.string()
             )
-            as_number = pc.binary_join_element_wise('<c r="', refs, f'{styled}"><v>', amounts, "</v></c>", "")
+            as_number = pc.binary_join_element_wise('<c r="', refs, styled, '"><v>', amounts, "</v></c>", "")
             cell = pc.if_else(pa.array(number), as_number, cell)
     return pc.fill_null(cell, "")
 
 
-def _text_cells(refs: pa.Array, text: pa.Array, styled: str) -> pa.Array:
+def _text_cells(refs: pa.Array, text: pa.Array, styled: str | pa.Array) -> pa.Array:
     """Inline-string ``<c>`` elements of ``text`` (null where it is); leading or trailing space kept."""
     spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)  # kept only when asked
-    opening = pc.if_else(
-        spaced,
-        f'{styled}" t="inlineStr"><is><t xml:space="preserve">',
-        f'{styled}" t="inlineStr"><is><t>',
-    )
-    return pc.binary_join_element_wise('<c r="', refs, opening, _escape(text), "</t></is></c>", "")
+    opening = pc.if_else(spaced, '" t="inlineStr"><is><t xml:space="preserve">', '" t="inlineStr"><is><t>')
+    return pc.binary_join_element_wise('<c r="', refs, styled, opening, _escape(text), "</t></is></c>", "")
 
 
-def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[int | None]) -> Iterator[bytes]:
+def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[Style]) -> Iterator[bytes]:
     """The ``<row>`` elements of ``df``'s rows, the first being sheet row ``first_row`` (1-based), in pieces.
 
     Parameters
@@ -97,8 +105,9 @@ def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[int | None]) -> It
         The table, its columns already in the types they are to have (text, numbers, booleans).
     first_row : int
         The sheet row of ``df``'s first row (2 under a header).
-    styles : list of int or None
-        Each column's cell format index in the workbook's styles (None: the default).
+    styles : list of int, numpy.ndarray or None
+        Each column's cell format index in the workbook's styles (None: the default), or an array of one
+        index per row.
 
     Yields
     ------
@@ -132,11 +141,16 @@ def row_xml(df: pd.DataFrame, *, first_row: int, styles: list[int | None]) -> It
         part = df.iloc[lo : lo + ROWS_PER_PIECE]
         rows = pc.cast(pa.array(np.arange(first_row + lo, first_row + lo + len(part))), pa.string())
         cells = [
-            _cells(part.iloc[:, j], pc.binary_join_element_wise(letters[j], rows, ""), styles[j])
+            _cells(part.iloc[:, j], pc.binary_join_element_wise(letters[j], rows, ""), _piece(styles[j], lo))
             for j in range(part.shape[1])
         ]
         joined = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
         yield _joined_bytes(joined)
+
+
+def _piece(style: Style, lo: int) -> Style:
+    """The styles of the rows of the piece that starts at row ``lo``."""
+    return style[lo : lo + ROWS_PER_PIECE] if isinstance(style, np.ndarray) else style
 
 
 def _strings(values: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -27,7 +27,14 @@ from zonekit.geo.gpkg import new_file_options
 from zonekit.geo.io import atomic_output
 from zonekit.layers.study import refuse_overwriting_study
 from zonekit.reports.formats import FORMATS as NUMBER_FORMATS
-from zonekit.reports.formats import LONG_DIGITS, csv_decimals, number_kind, sheet_values
+from zonekit.reports.formats import (
+    LONG_DIGITS,
+    ROW_MEASURED,
+    csv_decimals,
+    number_kind,
+    row_kinds,
+    sheet_values,
+)
 from zonekit.reports.sheet_cells import fill_sheets
 from zonekit.vocabulary.labels import (
     LAYER_ZH,
@@ -532,34 +539,56 @@ def _write_xlsx(path: Path, tables: dict[str, pd.DataFrame], lang: str, *, study
     )
     wb_formats = {"head": head, "wrap": wb.add_format({"text_wrap": True, "valign": "top"})}
     wb_formats.update({kind: wb.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()})
+    for number_format in NUMBER_FORMATS:  # indexed now: a long table's rows may use one no column does
+        wb_formats[number_format]._get_xf_index()  # (xlsxwriter numbers only the formats it sees used)
     used: set[str] = set()
     rows: dict[int, pd.DataFrame] = {}  # the data rows of each sheet, put in after xlsxwriter's pass
     for name, whole in tables.items():
+        kinds = row_kinds(whole)  # from the rows' machine names, before they are said in Chinese
         whole = _plain(whole, lang)
         n_sheets = max(1, -(-len(whole) // XLSX_MAX_ROWS))
         for k in range(n_sheets):
             df = whole.iloc[k * XLSX_MAX_ROWS : (k + 1) * XLSX_MAX_ROWS]
             title = sheet_title(name, lang) if k == 0 else f"{sheet_title(name, lang)[:26]} ({k + 1})"
-            rows[len(rows) + 1] = _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang, study)
+            part = None if kinds is None else kinds.iloc[k * XLSX_MAX_ROWS : (k + 1) * XLSX_MAX_ROWS]
+            rows[len(rows) + 1] = _write_sheet(wb, wb_formats, sheet_name(title, used), df, lang, study, part)
     wb.close()
     for frame in rows.values():  # the formats' indexes are known once the workbook is written
-        frame.attrs["styles"] = [None if f is None else f.xf_index for f in frame.attrs["styles"]]
+        frame.attrs["styles"] = [_xf_index(f) for f in frame.attrs["styles"]]
     fill_sheets(path, rows)
+
+
+def _xf_index(style):
+    """A column's format (or each row's) as the workbook's index of it."""
+    if isinstance(style, np.ndarray):
+        return np.array([0 if f is None else f.xf_index for f in style], dtype=np.int64)
+    return None if style is None else style.xf_index
 
 
 WRAP_WIDTH = 60  # text wider than this (in Excel units) wraps in its column
 
 
-def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, study: str = "") -> pd.DataFrame:
+def _write_sheet(
+    wb,
+    formats: dict,
+    title: str,
+    df: pd.DataFrame,
+    lang: str,
+    study: str = "",
+    kinds: pd.Series | None = None,
+) -> pd.DataFrame:
     """One sheet's header, widths, formats, frozen header, filter and print setup; returns its cells.
 
     Numbers stay numbers, each column in the format of its kind (:mod:`zonekit.reports.formats`: counts
     ``#,##0``, areas and money ``#,##0.00``, rates ``0.0%``, scores ``0.0``); a text column whose values
     are all numbers is written as numbers; booleans stay booleans (是/否 in Chinese); everything else is
     text (codes keep every digit; a date column without times shows as ``YYYY-MM-DD``), wrapped when it is long; empty
-    cells stay empty. The cells come back by type, with each column's format in ``attrs["styles"]``, for
+    cells stay empty. In a long table (``kinds``: :func:`~zonekit.reports.formats.row_kinds`) the numbers
+    of the columns measured by row take their row's format: a rate row in %, a count row whole. The cells
+    come back by type, with each column's format (or each row's) in ``attrs["styles"]``, for
     :func:`fill_sheets`.
     """
+    by_row = None if kinds is None else np.array([formats[k] for k in kinds], dtype=object)
     ws = wb.add_worksheet(title)
     widths = []
     for j, col in enumerate(df.columns):
@@ -588,7 +617,7 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
             numbers = pd.to_numeric(s, errors="coerce")
             number = number_kind(name, numbers)
             cells[j] = sheet_values(name, numbers)
-            styles.append(formats[number])
+            styles.append(by_row if by_row is not None and ROW_MEASURED.match(name) else formats[number])
             widths[j] = max(widths[j], 12)
         else:
             if s.dtype != object and pd.api.types.is_string_dtype(s):  # Arrow-backed text: kept as it is
@@ -605,7 +634,9 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
                 )
                 text = text.astype(object)
                 text[is_number] = cell_values[is_number].astype(float)
-                styles.append(formats["measure"])
+                styles.append(
+                    by_row if by_row is not None and ROW_MEASURED.match(name) else formats["measure"]
+                )
                 cells[j] = text
                 widths[j] = max(widths[j], 12)
                 continue
@@ -616,7 +647,8 @@ def _write_sheet(wb, formats: dict, title: str, df: pd.DataFrame, lang: str, stu
             widths[j] = max(widths[j], min(widest, WRAP_WIDTH))
             styles.append(formats["wrap"] if widest > WRAP_WIDTH else None)
     for j, w in enumerate(widths):
-        ws.set_column(j, j, min(max(w + 2, 8), WRAP_WIDTH + 2), styles[j])
+        column_format = formats["measure"] if isinstance(styles[j], np.ndarray) else styles[j]
+        ws.set_column(j, j, min(max(w + 2, 8), WRAP_WIDTH + 2), column_format)
     ws.freeze_panes(1, 0)
     if len(df.columns):
         ws.autofilter(0, 0, max(len(df), 1), len(df.columns) - 1)
