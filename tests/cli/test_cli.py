@@ -75,7 +75,7 @@ def test_import_then_check(tmp_path):
     study = tmp_path / "s.gpkg"
     r = spawn("import", str(src), "--into", str(study), "--as", "parks")
     assert r.returncode == 0, r.stderr
-    assert "读取 2 = 入库 2 + 拒收 0" in r.stdout
+    assert "园区(parks):读取 2 = 入库 2 + 拒收 0" in r.stdout
     r = spawn("check", str(study), "--out", str(tmp_path / "c.xlsx"))
     assert r.returncode == 0 and "检查:" in r.stdout and (tmp_path / "c.xlsx").exists()
 

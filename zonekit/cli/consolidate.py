@@ -61,4 +61,4 @@ def consolidate(study: Path, out: Path, config: Path | None, lang: str) -> None:
     write_report(report, out, lang=lang, metadata={"study": study.name}, study=study, config=config)
     groups = report["groups"]
     table = groups[["group_id", "zone_names", "rules", "suggested_action", "priority"]]
-    show(localised(table, lang).to_string(index=False))
+    show(localised(table, lang).to_string(index=False, float_format=lambda v: f"{v:g}"))  # 10, not 10.0

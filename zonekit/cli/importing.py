@@ -119,6 +119,7 @@ def import_command(
     from zonekit.layers import postgis
     from zonekit.layers.importer import import_layers
     from zonekit.layers.study import is_study
+    from zonekit.vocabulary.labels import layer_said
     from zonekit.vocabulary.messages import say
 
     if as_ is None:
@@ -159,4 +160,4 @@ def import_command(
         show(report.summary())
     if len(reports) > 1:
         total = {k: sum(getattr(r, k) for r in reports) for k in ("read", "loaded", "rejected", "repaired")}
-        show(say("summary.batch", files=len(reports), layer=as_, **total))
+        show(say("summary.batch", files=len(reports), layer=layer_said(as_, lang), **total))

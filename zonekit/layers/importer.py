@@ -67,7 +67,7 @@ from zonekit.layers.study import (
     study_meta,
     writing,
 )
-from zonekit.vocabulary.labels import mapping_said
+from zonekit.vocabulary.labels import layer_said, mapping_said
 from zonekit.vocabulary.messages import Reasons, language, say
 from zonekit.vocabulary.phrases import translate
 
@@ -137,7 +137,7 @@ class ImportReport:
         lines = [
             say(
                 "summary.import",
-                layer=self.layer,
+                layer=layer_said(self.layer, language()),
                 read=self.read,
                 loaded=self.loaded,
                 rejected=self.rejected,

@@ -583,6 +583,29 @@ def header(column: str, lang: str) -> str:
     return column
 
 
+def layer_said(layer: str, lang: str) -> str:
+    """A study layer named for a reader of ``lang``: ``园区(parks)`` in Chinese, the table name in English.
+
+    Parameters
+    ----------
+    layer : str
+        The layer's table name.
+    lang : str
+        Language: ``zh`` (the default) or ``en``.
+
+    Returns
+    -------
+    str
+        In Chinese its Chinese name with the table name beside (the table name alone when it has none).
+
+    Examples
+    --------
+    >>> layer_said("parks", "zh"), layer_said("parks_previous", "zh"), layer_said("parks", "en")
+    ('园区(parks)', 'parks_previous', 'parks')
+    """
+    return f"{LAYER_ZH[layer]}({layer})" if lang == "zh" and layer in LAYER_ZH else layer
+
+
 def mapping_said(mapping: str, lang: str) -> str:
     """A field mapping as stored (``DLBM→land_use_code, …``) with each target named in ``lang``.
 
