@@ -156,6 +156,17 @@ def test_a_cluster_on_parcels_not_partitioned_is_refused_not_ignored(sample_stud
 
 def test_cluster_errors_are_said_plainly(sample_study, tmp_path):
     r = run("intensity", str(sample_study), "--out", str(tmp_path / "i.csv"), "--cluster", "somewhere")
+    assert r.returncode == 2 and "tcp://主机:端口" in r.stderr  # Chinese by default
+    r = run(
+        "intensity",
+        str(sample_study),
+        "--out",
+        str(tmp_path / "i.csv"),
+        "--cluster",
+        "somewhere",
+        "--lang",
+        "en",
+    )
     assert r.returncode == 2 and "tcp://HOST:PORT" in r.stderr
 
 

@@ -157,3 +157,36 @@ def test_a_usage_error_in_a_fresh_process_in_either_language(tmp_path):
     )
     assert en.returncode == 2 and en.stderr.splitlines()[-1] == "Error: Missing option '--into'."
     assert en.stderr.startswith("Usage: zonekit import")
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (
+            ["overlap", "{study}", "--out", "o.xlsx"],
+            "请给出 --a 和至少一个 --b",
+            "give --a and at least one --b",
+        ),
+        (["partition", "{study}"], "请给出 --out 目录.parquet", "give --out DIR.parquet"),
+        (
+            ["potential", "{study}", "--date", "2025-13-45", "--out", "p.xlsx"],
+            "统计时点请写成",
+            "statistics date",
+        ),
+        (
+            ["monitor", "{study}", "--dates", "2024-12-31", "--out", "m.xlsx"],
+            "两个或更多统计时点",
+            "two statistics",
+        ),
+        (["intensity", "{study}", "--cluster", "foo", "--out", "i.csv"], "请写 local:N", "give local:N"),
+        (["snapshot", "{study}", "--date", "31/12/2024"], "日期请写成 YYYY-MM-DD", "write the date as"),
+    ],
+)
+def test_zonekits_own_usage_errors_in_either_language(sample_study, args, zh, en):
+    """The checks zonekit adds to click's (a date's form, a missing --a, a cluster address) speak both."""
+    runner = CliRunner()
+    filled = [a.replace("{study}", str(sample_study)) for a in args]
+    said = runner.invoke(main, filled, prog_name="zonekit", env={"ZONEKIT_LANG": "zh"})
+    assert said.exit_code == 2 and zh in said.stderr and en not in said.stderr, said.stderr
+    said = runner.invoke(main, [*filled, "--lang", "en"], prog_name="zonekit", env={"ZONEKIT_LANG": "zh"})
+    assert said.exit_code == 2 and en in said.stderr, said.stderr

@@ -8,6 +8,7 @@ import click
 
 from zonekit.cli.help import Command
 from zonekit.cli.options import STUDY, echo, lang_option
+from zonekit.vocabulary.messages import say
 
 
 @click.command("export", cls=Command)
@@ -43,7 +44,7 @@ def export_command(study: Path, layer: str, out: Path, encoding: str | None, lan
 
     if layer == "all" and postgis.is_url(study):
         if out.suffix.lower() != ".gpkg":
-            raise click.BadParameter("a whole study is written as a GeoPackage: OUT must end in .gpkg")
+            raise click.BadParameter(say("usage.whole_study_gpkg"))
         postgis.copy_study_out(study, out)
         echo("cli.wrote", file=out)
         return

@@ -127,14 +127,10 @@ def import_command(
             tables = postgis.copy_study_in(sources[0], study)
             show(say("summary.study_copied", study=str(study), tables=len(tables)))
             return
-        raise click.UsageError(
-            "--as LAYER is needed (only a whole study GeoPackage goes into a URL without it)"
-        )
+        raise click.UsageError(say("usage.as_needed"))
     paths = expand_sources(list(sources), layer=layer)
     if partitions is not None and postgis.is_url(study):
-        raise click.UsageError(
-            "--partitions needs a study file: import into the URL, then zonekit partition URL --out DIR"
-        )
+        raise click.UsageError(say("usage.partitions_url"))
 
     def run(into):
         return import_layers(

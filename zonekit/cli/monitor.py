@@ -19,6 +19,7 @@ from zonekit.cli.options import (
     show,
     write_report,
 )
+from zonekit.vocabulary.messages import say
 
 
 def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
@@ -27,11 +28,9 @@ def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
         try:
             datetime.strptime(d, "%Y-%m-%d")
         except ValueError:
-            raise click.BadParameter(
-                f"{d!r}: write each date as YYYY-MM-DD, e.g. 2024-12-31,2025-12-31"
-            ) from None
+            raise click.BadParameter(say("usage.dates", value=repr(d))) from None
     if len(days) < 2:
-        raise click.BadParameter("give two statistics dates or more, separated by commas")
+        raise click.BadParameter(say("usage.two_dates"))
     return days
 
 

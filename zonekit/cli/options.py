@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from zonekit.choices import CODE_SYSTEMS
+from zonekit.vocabulary.messages import say
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -72,8 +73,8 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None):
 
     try:
         return Cluster(value)
-    except ValueError as err:
-        raise click.BadParameter(str(err)) from None
+    except ValueError:
+        raise click.BadParameter(say("usage.cluster", value=repr(value))) from None
 
 
 def rows_option(help: str):

@@ -19,6 +19,7 @@ from zonekit.cli.options import (
     show,
     write_report,
 )
+from zonekit.vocabulary.messages import say
 
 SPATIAL = [n for n in LAYER_NAMES if n != "enclaves"]
 
@@ -102,7 +103,7 @@ def overlap(
             show(f"{sheet_title(name, lang):<26} {len(t)}")
         return
     if a is None or not bs:
-        raise click.UsageError("give --a and at least one --b, or --preset findings")
+        raise click.UsageError(say("usage.overlap_layers"))
     st = read(study, tuple(dict.fromkeys([a, *bs])), stream=("landuse",))  # big: read as it is needed
     report = api.overlap_many(st, a, list(bs), buffer_m=buffer, cluster=cluster)
     write_report(report, out, lang=lang, metadata={"study": study.name}, study=study)

@@ -58,7 +58,7 @@ def partition(study, layer: str, out: Path | None, by: str, rows: int, remove: b
         show(say("partitions.removed" if forget(study, layer) else "partitions.none", layer=layer))
         return
     if out is None:
-        raise click.UsageError("give --out DIR.parquet (the store's folder), or --remove")
+        raise click.UsageError(say("usage.partition_out"))
 
     store = run(study, out, layer=layer, by=by, rows=rows)
     show(

@@ -20,15 +20,14 @@ from zonekit.cli.options import (
     show,
     write_report,
 )
+from zonekit.vocabulary.messages import say
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r}: write the statistics date as YYYY-MM-DD, e.g. 2025-12-31"
-        ) from None
+        raise click.BadParameter(say("usage.statistics_date", value=repr(value))) from None
     return value
 
 

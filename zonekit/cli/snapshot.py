@@ -9,13 +9,14 @@ import click
 
 from zonekit.cli.help import Command
 from zonekit.cli.options import STUDY, lang_option, quiet_option, show
+from zonekit.vocabulary.messages import say
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
-        raise click.BadParameter(f"{value!r}: write the date as YYYY-MM-DD, e.g. 2024-12-31") from None
+        raise click.BadParameter(say("usage.date", value=repr(value))) from None
     return value
 
 

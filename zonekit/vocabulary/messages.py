@@ -317,6 +317,47 @@ MESSAGES: dict[str, Message] = {
         "可选值为:{choices}。",
         "Use one of {choices}.",
     ),
+    # the command line's own usage errors (click adds "Invalid value for …" / "错误：")
+    "usage.dates": M(
+        "{value}:每个日期请写成 YYYY-MM-DD,例如 2024-12-31,2025-12-31",
+        "{value}: write each date as YYYY-MM-DD, e.g. 2024-12-31,2025-12-31",
+    ),
+    "usage.two_dates": M(
+        "请给出两个或更多统计时点,用逗号分隔(例如 2024-12-31,2025-12-31)",
+        "give two statistics dates or more, separated by commas (e.g. 2024-12-31,2025-12-31)",
+    ),
+    "usage.statistics_date": M(
+        "{value}:统计时点请写成 YYYY-MM-DD,例如 2025-12-31",
+        "{value}: write the statistics date as YYYY-MM-DD, e.g. 2025-12-31",
+    ),
+    "usage.date": M(
+        "{value}:日期请写成 YYYY-MM-DD,例如 2024-12-31",
+        "{value}: write the date as YYYY-MM-DD, e.g. 2024-12-31",
+    ),
+    "usage.cluster": M(
+        "{value}:请写 local:N(本机 N 个工作进程)或调度器地址 tcp://主机:端口",
+        "{value}: give local:N (N worker processes on this machine) or a scheduler's tcp://HOST:PORT",
+    ),
+    "usage.partition_out": M(
+        "请给出 --out 目录.parquet(分区存储的文件夹),或 --remove",
+        "give --out DIR.parquet (the store's folder), or --remove",
+    ),
+    "usage.whole_study_gpkg": M(
+        "整个研究库只能写成 GeoPackage:OUT 须以 .gpkg 结尾",
+        "a whole study is written as a GeoPackage: OUT must end in .gpkg",
+    ),
+    "usage.overlap_layers": M(
+        "请给出 --a 和至少一个 --b,或 --preset findings",
+        "give --a and at least one --b, or --preset findings",
+    ),
+    "usage.as_needed": M(
+        "需要 --as 图层名(只有整个研究库 GeoPackage 可以不带 --as 导入 URL)",
+        "--as LAYER is needed (only a whole study GeoPackage goes into a URL without it)",
+    ),
+    "usage.partitions_url": M(
+        "--partitions 需要研究库文件:先导入到 URL,再运行 zonekit partition URL --out 目录",
+        "--partitions needs a study file: import into the URL, then zonekit partition URL --out DIR",
+    ),
     # reading sources
     "source.missing": M(
         "文件不存在。", "The file does not exist.", "请检查路径和拼写。", "Check the path and the spelling."
