@@ -415,6 +415,13 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
             "",
         ),
         ("consolidate", [*zk, "consolidate", str(study), "--out", str(out / "c.xlsx")], None, None, ""),
+        (
+            "potential",
+            [*zk, "potential", str(study), "--date", "2025-12-31", "--out", str(out / "p.xlsx")],
+            None,
+            None,
+            "",
+        ),
         ("map", [*zk, "map", str(study), "--out", str(out / "m.html"), "--offline"], None, None, ""),
         ("atlas", [*zk, "atlas", str(study), "--out", str(out / "atlas")], None, None, ""),
     ]

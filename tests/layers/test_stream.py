@@ -159,3 +159,23 @@ def test_intensity_in_forked_workers_equals_one_process_to_the_last_bit(sample_s
     assert set(forked.frames) == set(alone.frames)
     for name in alone.frames:
         pd.testing.assert_frame_equal(forked[name], alone[name], check_exact=True)
+
+
+def test_streamed_potential_equals_the_whole_layer_and_never_reads_it_whole(sample_study, monkeypatch):
+    """The parcels of a study file reach the potential chunk by chunk (forked workers), never whole."""
+    st = read_study(sample_study)
+    layers = {k: st.get(k) for k in ("parks", "supply", "approvals", "enterprises")}
+    whole = zonekit.potential(layers.pop("parks"), parcels=st["landuse"], date="2025-12-31", **layers)
+    stream = LayerStream.from_study(sample_study, "landuse", st.crs, chunk_rows=4000)
+    assert -(-len(stream) // 4000) > 3  # several chunks
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the parcels were read whole")
+
+    monkeypatch.setattr(LayerStream, "select", whole_read)
+    layers = {k: st.get(k) for k in ("parks", "supply", "approvals", "enterprises")}
+    streamed = zonekit.potential(layers.pop("parks"), parcels=stream, date="2025-12-31", **layers)
+    assert set(streamed.frames) == set(whole.frames) >= {"plots", "parks_potential", "zones_potential"}
+    for name in whole.frames:
+        _close(whole[name].reset_index(), streamed[name].reset_index())
+    assert whole["parks_potential"]["expansion_ha"].sum() > 0 and len(whole["plots"]) == 5

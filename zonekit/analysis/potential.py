@@ -20,6 +20,7 @@ and the five kinds' totals. Every threshold is in ``potential_default.toml``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -130,7 +131,7 @@ def _on_contracts(
     if partials is not None and partials.contracts is not None:
         summed, firms = partials.contracts
     elif isinstance(parcels, LayerStream):
-        summed, firms = _fold([r[1] for r in _by_partition(parcels, cluster, supply=supply)])
+        summed, firms = _fold([r[1] for r in _by_piece(parcels, cluster, supply=supply)])
     else:
         summed, firms = contract_sums(supply, parcels, crs)
     out["record_revenue_wan"] = np.nan  # what the enterprises on it report in their own records
@@ -286,6 +287,47 @@ def partition_potential(
     return (parks_part, _fold(per_contract) if per_contract else None), problems
 
 
+def chunk_potential(chunk: gpd.GeoDataFrame, *, target: float, parks=None, supply=None, crs=None) -> tuple:
+    """One chunk of a study file's parcels reduced per park and per contract (a forked worker's task).
+
+    Parameters
+    ----------
+    chunk : GeoDataFrame
+        Parcels.
+    target : float
+        The target FAR of industrial land.
+    parks : GeoDataFrame, optional
+        The top parks (for :func:`park_sums`).
+    supply : GeoDataFrame, optional
+        The contracts (for :func:`contract_sums`).
+    crs : CRS, optional
+        The parcels' CRS (the contracts').
+
+    Returns
+    -------
+    (DataFrame or None, (DataFrame, DataFrame) or None)
+        As :func:`partition_potential` gives for a partition.
+    """
+    per_park = park_sums(parks, chunk, target) if parks is not None else None
+    per_contract = contract_sums(supply, chunk, crs) if supply is not None else None
+    return per_park, per_contract
+
+
+def _by_piece(parcels: LayerStream, cluster, *, parks=None, supply=None, target: float = 0.0) -> list:
+    """The parcels reduced piece by piece, in order, never read whole.
+
+    A partitioned store by partition (here or on a cluster), any other stream by chunk (a study file's
+    chunks on forked workers).
+    """
+    if parcels.store is not None:
+        return _by_partition(parcels, cluster, parks=parks, supply=supply, target=target)
+    from zonekit.geo.parallel import threads
+
+    reduce = functools.partial(chunk_potential, target=target, parks=parks, supply=supply, crs=parcels.crs)
+    columns = [c for c in PARCEL_COLUMNS if c in parcels]
+    return list(parcels.map_chunks(reduce, columns, workers=threads(None)))
+
+
 def _fold(parts: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Contract sums of several pieces of the parcels added up, in order; their firm pairs together."""
     parts = [p for p in parts if p is not None]
@@ -324,7 +366,7 @@ class Partials:
 
 
 def partials(study, *, config=None, cluster=None) -> Partials | None:
-    """Partitioned parcels reduced per park and per contract in one pass (None: they are not partitioned).
+    """Streamed parcels reduced per park and per contract in one pass (None: the parcels are a frame).
 
     Parameters
     ----------
@@ -341,13 +383,13 @@ def partials(study, *, config=None, cluster=None) -> Partials | None:
     """
     layers = inputs(study)
     lu = layers["landuse"]
-    if not (isinstance(lu, LayerStream) and lu.store is not None and len(lu)):
+    if not (isinstance(lu, LayerStream) and len(lu)):
         return None
     target = float(load_config("potential", config)["intensity"]["target_far"])
     supply = layers["supply"]
     supply = supply.reset_index(drop=True) if supply is not None and len(supply) else None
     parks = _top(layers["parks"]).reset_index(drop=True)
-    got = _by_partition(lu, cluster, parks=parks, supply=supply, target=target)
+    got = _by_piece(lu, cluster, parks=parks, supply=supply, target=target)
     return Partials(_park_total(got), _fold([r[1] for r in got]) if supply is not None else None)
 
 
@@ -385,8 +427,8 @@ def inputs(study) -> dict:
     got = {name: get(name) for name in ("approvals", "supply", "enterprises", "landuse")}
     got["parks"] = study["parks"]
     parcels = got["landuse"]
-    if isinstance(parcels, LayerStream) and parcels.store is not None:
-        return got  # read partition by partition (here or on a cluster) where it is used
+    if isinstance(parcels, LayerStream):
+        return got  # read piece by piece (partitions, or a file's chunks on forked workers) where it is used
     if parcels is not None:
         got["landuse"] = stream_of(parcels, "landuse").select(
             [c for c in PARCEL_COLUMNS if c in parcels.columns]
@@ -619,7 +661,7 @@ def _parcel_part(
         if partials is not None:
             sums = partials.parks
         elif isinstance(lu, LayerStream):
-            sums = _park_total(_by_partition(lu, cluster, parks=parks, target=target))
+            sums = _park_total(_by_piece(lu, cluster, parks=parks, target=target))
         else:
             sums = park_sums(parks, lu, target)
         for c in sums.columns:
@@ -728,18 +770,19 @@ def monitor(
     icfg = load_config("intensity", intensity_config)
     base = dict(study.items()) if hasattr(study, "items") else {"parks": study["parks"]}
     path = getattr(study, "path", "")
-    per_snapshot: dict[object, tuple[dict, pd.DataFrame, pd.DataFrame]] = {}
+    per_snapshot: dict[object, tuple[dict, pd.DataFrame, pd.DataFrame, Partials | None]] = {}
     per_date = []
     for day in days:
         key = serving(list(snapshots), day, layer="landuse", study=path) if snapshots else None
         if key not in per_snapshot:  # each snapshot overlaid once, whatever the dates it serves
             merged = {**base, **dict(snapshots[key])} if snapshots and key is not None else base
             layers = inputs(merged)
-            parcel_part = _parcel_part(layers["parks"], layers["landuse"], cfg)
+            once = partials(layers, config=cfg)  # streamed parcels: read once for every date it serves
+            parcel_part = _parcel_part(layers["parks"], layers["landuse"], cfg, partials=once)
             measured = _intensity_on(land_intensity, merged, icfg)
-            per_snapshot[key] = (layers, parcel_part, measured)
-        layers, parcel_part, measured = per_snapshot[key]
-        table = _with_kinds(parcel_part, low_efficiency_land(layers, date=day, config=cfg))
+            per_snapshot[key] = (layers, parcel_part, measured, once)
+        layers, parcel_part, measured, once = per_snapshot[key]
+        table = _with_kinds(parcel_part, low_efficiency_land(layers, date=day, config=cfg, partials=once))
         table = table.merge(measured, on="park_id", how="left")
         table.insert(0, "date", f"{day:%Y-%m-%d}")
         table.insert(1, "snapshot", "" if key is None else f"{key:%Y-%m-%d}")
