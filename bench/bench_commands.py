@@ -408,6 +408,13 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
             "geopandas.overlay",
         ),
         (
+            "overlap_parcels",
+            [*zk, "overlap", str(study), "--a", "landuse", "--b", "protected", "--out", str(out / "op.csv")],
+            None,
+            None,
+            "",
+        ),
+        (
             "findings",
             [*zk, "overlap", str(study), "--preset", "findings", "--out", str(out / "f.xlsx")],
             None,

@@ -187,8 +187,14 @@ def overlap_many(
     """
     known = {} if known is None or buffer_m else known
     where = cluster_for(cluster, *(st[n] for n in dict.fromkeys([a, *bs])))
-    big_a = st[a] if isinstance(st[a], LayerStream) and st[a].store is not None else None
-    first = st[a].select() if isinstance(st[a], LayerStream) and (big_a is None or a in bs) else st[a]
+
+    def piecewise(
+        layer,
+    ) -> bool:  # read piece by piece: partitions (here or on a cluster), a file's chunks here
+        return isinstance(layer, LayerStream) and (layer.store is not None or where is None)
+
+    big_a = st[a] if piecewise(st[a]) and a not in bs else None
+    first = st[a].select() if isinstance(st[a], LayerStream) and big_a is None else st[a]
     parts = []
     for b in bs:
         other = st[b]
@@ -199,7 +205,7 @@ def overlap_many(
             )
             parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
             continue
-        if isinstance(other, LayerStream) and other.store is not None:  # a big B, partition by partition
+        if piecewise(other) and (b != a or other.store is not None):  # a big B, piece by piece
             pairs, cover = _overlap.partitioned_overlap(
                 first, other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=where
             )

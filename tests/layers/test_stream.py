@@ -179,3 +179,30 @@ def test_streamed_potential_equals_the_whole_layer_and_never_reads_it_whole(samp
     for name in whole.frames:
         _close(whole[name].reset_index(), streamed[name].reset_index())
     assert whole["parks_potential"]["expansion_ha"].sum() > 0 and len(whole["plots"]) == 5
+
+
+@pytest.mark.parametrize(("a", "b"), [("landuse", "protected"), ("protected", "landuse")])
+def test_streamed_overlap_equals_the_whole_layer_and_never_reads_it_whole(sample_study, monkeypatch, a, b):
+    """A study file's parcels overlaid chunk by chunk on forked workers, as A or as B: the same pairs in the
+    same order, and the same coverage, as the layer read whole."""
+    import dataclasses
+
+    from zonekit.api import overlap_many
+
+    whole = overlap_many(read_study(sample_study), a, [b], buffer_m=50.0)
+    st = read_study(sample_study, stream=("landuse",))
+    st.layers["landuse"] = dataclasses.replace(st.layers["landuse"], chunk_rows=4000)
+    assert -(-len(st["landuse"]) // 4000) > 3  # several chunks
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the parcels were read whole")
+
+    monkeypatch.setattr(LayerStream, "select", whole_read)
+    streamed = overlap_many(st, a, [b], buffer_m=50.0)
+    assert len(whole["pairs"]) > 20
+    for name in ("pairs", "coverage"):
+        assert list(streamed[name]["a_id"]) == list(whole[name]["a_id"])
+        _close(
+            pd.DataFrame(whole[name]).drop(columns="geometry", errors="ignore"),
+            pd.DataFrame(streamed[name]).drop(columns="geometry", errors="ignore"),
+        )

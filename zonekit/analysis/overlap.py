@@ -14,6 +14,8 @@ before intersecting, e.g. industrial parcels within 500 m of a water-source area
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ import shapely
 from zonekit.geo.area import ellipsoidal_area, union_area_by_group
 from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import intersection_areas
+from zonekit.geo.parallel import threads
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.check import parks_outside_zone
 from zonekit.layers.schema import SCHEMAS
@@ -375,40 +378,47 @@ def partitioned_overlap(
     buffer_m: float = 0.0,
     cluster: str | Cluster | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """:func:`overlap_pairs` and :func:`coverage` of A with a big B kept in a partitioned store.
+    """:func:`overlap_pairs` and :func:`coverage` of A with a big B, read piece by piece.
 
-    Each partition of B is one piece of work — a task on a cluster, or a step on this machine, the same
-    function either way: its pairs with A (A sent once to every worker) and the class of each pair's B
-    feature. The pairs' shapes are the parts of A that B covers; they are joined per A feature and class
-    over every partition (:func:`coverage_table`), so B is dissolved across partition edges and an area
-    covered twice counts once — as :func:`coverage` does on a B in memory.
+    B kept in a partitioned store goes partition by partition; a study file's layer chunk by chunk, on
+    forked workers (:meth:`LayerStream.map_chunks`). Each piece of B is one piece of work — a task on a
+    cluster, or a step on this machine, the same function either way (:func:`chunk_overlap`): its pairs
+    with A (A sent once to every worker) and the class of each pair's B feature. The pairs' shapes are the
+    parts of A that B covers; they are joined per A feature and class over every piece
+    (:func:`coverage_table`), so B is dissolved across the pieces' edges and an area covered twice counts
+    once — as :func:`coverage` does on a B in memory.
 
     Parameters
     ----------
     a : GeoDataFrame
         The first layer (small: parks, zones, protected areas).
     b : LayerStream
-        The big layer, partitioned (``zonekit partition``).
+        The big layer: partitioned (``zonekit partition``), or a study file's layer.
     a_layer, b_layer : str
         Layer names.
     buffer_m : float, default 0.0
         Grow B by this many metres first.
     cluster : str or Cluster, optional
-        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``, else this machine).
+        ``local:N`` or ``tcp://HOST:PORT`` (default ``ZONEKIT_CLUSTER``, else this machine); partitions only.
 
     Returns
     -------
     (GeoDataFrame, DataFrame)
         The pairs (in partition order) and the coverage, as :func:`overlap_pairs` and :func:`coverage`.
     """
-    if b.store is None:
-        raise ValueError("b is not partitioned")
     where = cluster_of(cluster)
-    n = len(b.store.files)
+    if b.store is None and where is not None:
+        raise ValueError("b is not partitioned: a cluster reads partitions")
     args = (a_layer, b_layer, float(buffer_m))
-    if where is None:
-        parts = [partition_overlap(k, *args, None, a=a, b=b) for k in range(n)]
+    if b.store is None:  # a study file's layer: its chunks on forked workers
+        piece = functools.partial(
+            chunk_overlap, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=float(buffer_m)
+        )
+        parts = list(b.map_chunks(piece, workers=threads(None)))
+    elif where is None:
+        parts = [partition_overlap(k, *args, None, a=a, b=b) for k in range(len(b.store.files))]
     else:
+        n = len(b.store.files)
         parts = map_partitions(where, partition_overlap, n, broadcast={"a": a, "b": b}, args=(*args, 1))
     found = [p for p, _ in parts if len(p)]
     empty = overlap_pairs(a, a.iloc[:0], a_layer=a_layer, b_layer=b_layer)
@@ -417,8 +427,48 @@ def partitioned_overlap(
         covered = pd.concat([c for _, c in parts], ignore_index=True)
     else:  # the pairs' shapes, with the classes the partitions gave
         classes = np.concatenate([c["b_class"].to_numpy(dtype=object) for p, c in parts if len(p)] or [[]])
+        if b.store is None:  # a file's chunks are in the layer's order: the pairs as one overlay orders them
+            at = pd.Series(np.arange(len(a)), index=_ids(a, a_layer))  # an id's first feature
+            order = np.argsort(at[~at.index.duplicated()].reindex(pairs["a_id"]).to_numpy(), kind="stable")
+            pairs, classes = pairs.iloc[order].reset_index(drop=True), classes[order]
         covered = parts_of_pairs(a, pairs, classes, a_layer)
     return gpd.GeoDataFrame(pairs, crs=a.crs), coverage_table(a, covered, a_layer, b_layer)
+
+
+def chunk_overlap(
+    chunk: gpd.GeoDataFrame,
+    *,
+    a: gpd.GeoDataFrame,
+    a_layer: str,
+    b_layer: str,
+    buffer_m: float,
+    threads: int | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """A with one piece of a big B: the pairs, and each pair's B class (with a layer and itself, the parts).
+
+    Parameters
+    ----------
+    chunk : GeoDataFrame
+        Features of B.
+    a : GeoDataFrame
+        The first layer.
+    a_layer, b_layer : str
+        Layer names.
+    buffer_m : float
+        Grow B by this many metres first.
+    threads : int, optional
+        Threads for the overlay (1 on a worker).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        As :func:`partition_overlap` gives for a partition.
+    """
+    got = overlap_pairs(a, chunk, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads)
+    if a_layer == b_layer:
+        return got, _covered_parts(a, chunk, got, a_layer, b_layer)
+    classes = _pair_classes(chunk, b_layer, _classes(chunk, b_layer), got)  # the shapes are the pairs'
+    return got, pd.DataFrame({"b_class": classes})
 
 
 def partition_overlap(
@@ -456,13 +506,11 @@ def partition_overlap(
     """
     pairs, parts = [], []
     for chunk, _ in b.part(k):
-        got = overlap_pairs(a, chunk, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads)
+        got, part = chunk_overlap(
+            chunk, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads
+        )
         pairs.append(got)
-        if a_layer == b_layer:
-            parts.append(_covered_parts(a, chunk, got, a_layer, b_layer))
-        else:  # the shapes are the pairs': only the classes, not the geometry again
-            classes = _pair_classes(chunk, b_layer, _classes(chunk, b_layer), got)
-            parts.append(pd.DataFrame({"b_class": classes}))
+        parts.append(part)
     found = [p for p in pairs if len(p)]
     joined = pd.concat(found, ignore_index=True) if found else pairs[0] if pairs else gpd.GeoDataFrame()
     every = pd.concat([p for p in parts if len(p)] or [pd.DataFrame({"b_class": []})], ignore_index=True)
@@ -478,16 +526,18 @@ def partitioned_overlap_a(
     buffer_m: float = 0.0,
     cluster: str | Cluster | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """:func:`overlap_pairs` and :func:`coverage` of a big A kept in a partitioned store with a small B.
+    """:func:`overlap_pairs` and :func:`coverage` of a big A, read piece by piece, with a small B.
 
-    B is grown once and sent once to every worker; each partition of A gives its pairs and its features'
+    A kept in a partitioned store goes partition by partition, a study file's layer chunk by chunk on
+    forked workers. B is grown once and sent once to every worker; each partition of A gives its pairs and its features'
     coverage (a feature's coverage needs only B), so the tables are the partitions' tables one after
     another.
 
     Parameters
     ----------
     a : LayerStream
-        The big layer, partitioned (``zonekit partition``): e.g. the parcels near a water source.
+        The big layer, partitioned (``zonekit partition``) or a study file's: e.g. the parcels near a
+        water source.
     b : GeoDataFrame
         The small layer.
     a_layer, b_layer : str
@@ -502,15 +552,20 @@ def partitioned_overlap_a(
     (GeoDataFrame, DataFrame)
         The pairs and the coverage, in the layer's order.
     """
-    if a.store is None or a_layer == b_layer:
-        raise ValueError("a must be partitioned, and b another layer")
+    where = cluster_of(cluster)
+    if a_layer == b_layer or (a.store is None and where is not None):
+        raise ValueError("b must be another layer, and a partitioned for a cluster")
     b = b.to_crs(a.crs) if b.crs is not None and a.crs is not None and not b.crs.equals(a.crs) else b
     grown = buffered(b, buffer_m)  # once, not per partition
-    where = cluster_of(cluster)
-    n = len(a.store.files)
-    if where is None:
-        parts = [partition_overlap_a(k, a_layer, b_layer, None, a=a, b=grown) for k in range(n)]
+    if a.store is None:  # a study file's layer: its chunks on forked workers
+        piece = functools.partial(chunk_overlap_a, a_layer=a_layer, b_layer=b_layer, b=grown)
+        parts = list(a.map_chunks(piece, workers=threads(None)))
+    elif where is None:
+        parts = [
+            partition_overlap_a(k, a_layer, b_layer, None, a=a, b=grown) for k in range(len(a.store.files))
+        ]
     else:
+        n = len(a.store.files)
         parts = map_partitions(
             where, partition_overlap_a, n, broadcast={"a": a, "b": grown}, args=(a_layer, b_layer, 1)
         )
@@ -523,6 +578,31 @@ def partitioned_overlap_a(
         if cover
         else coverage_table(b.iloc[:0], pd.DataFrame(), a_layer, b_layer),
     )
+
+
+def chunk_overlap_a(
+    chunk: gpd.GeoDataFrame, *, a_layer: str, b_layer: str, b: gpd.GeoDataFrame, threads: int | None = None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """One piece of a big A with the (grown) B: its pairs and its features' coverage.
+
+    Parameters
+    ----------
+    chunk : GeoDataFrame
+        Features of A.
+    a_layer, b_layer : str
+        Layer names.
+    b : GeoDataFrame
+        The other layer, grown already.
+    threads : int, optional
+        Threads for the overlay (1 on a worker).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        As :func:`overlap_pairs` and :func:`coverage_from_pairs`, for the piece's features.
+    """
+    got = overlap_pairs(chunk, b, a_layer=a_layer, b_layer=b_layer, threads=threads)
+    return got, coverage_from_pairs(chunk, b, got, a_layer=a_layer, b_layer=b_layer)
 
 
 def partition_overlap_a(
@@ -550,9 +630,9 @@ def partition_overlap_a(
     """
     pairs, cover = [], []
     for chunk, _ in a.part(k):
-        got = overlap_pairs(chunk, b, a_layer=a_layer, b_layer=b_layer, threads=threads)
+        got, covered_here = chunk_overlap_a(chunk, a_layer=a_layer, b_layer=b_layer, b=b, threads=threads)
         pairs.append(got)
-        cover.append(coverage_from_pairs(chunk, b, got, a_layer=a_layer, b_layer=b_layer))
+        cover.append(covered_here)
     found = [p for p in pairs if len(p)]
     covered = [c for c in cover if len(c)]
     return (
