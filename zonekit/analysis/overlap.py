@@ -140,18 +140,30 @@ def overlap_pairs(
     """
     b, bb = _aligned(a, b, buffer_m)
     ag, bg = a.geometry.values, bb.geometry.values
-    pairs = intersection_areas(ag, bg, a.crs, threads=threads)
+    if len(ag) > len(bg) and a_layer != b_layer:  # the kernel's small side is its first: parcels × 40 areas
+        swapped = intersection_areas(bg, ag, a.crs, threads=threads)  # runs as protected × parcels
+        pairs = pd.DataFrame(  # back in A's terms, sorted by A then B as the kernel sorts
+            {
+                "a": swapped["b"],
+                "b": swapped["a"],
+                "area_m2": swapped["area_m2"],
+                "a_inside": swapped["inside"],
+            }
+        ).sort_values(["a", "b"], kind="stable")
+    else:
+        pairs = intersection_areas(ag, bg, a.crs, threads=threads).assign(a_inside=False)
     if a_layer == b_layer and not buffer_m:
         pairs = pairs[pairs["a"] < pairs["b"]]  # each pair once, never a feature with itself
     ai, bi = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     area_a = ellipsoidal_area(ag, a.crs)
     area_b = ellipsoidal_area(bg, a.crs)
     m2 = pairs["area_m2"].to_numpy()
-    geom = np.where(
-        pairs["inside"].to_numpy(),
-        np.asarray(bg, dtype=object)[bi],
-        shapely.intersection(np.asarray(ag, dtype=object)[ai], np.asarray(bg, dtype=object)[bi]),
-    )
+    b_inside = pairs["inside"].to_numpy(dtype=bool) if "inside" in pairs else np.zeros(len(pairs), dtype=bool)
+    a_inside = pairs["a_inside"].to_numpy(dtype=bool)
+    ao, bo = np.asarray(ag, dtype=object), np.asarray(bg, dtype=object)
+    geom = np.where(b_inside, bo[bi], ao[ai])  # a feature wholly inside the other is the overlap itself
+    cut = ~(b_inside | a_inside)  # only the pairs that cross are intersected
+    geom[cut] = shapely.intersection(ao[ai[cut]], bo[bi[cut]])
     with np.errstate(divide="ignore", invalid="ignore"):
         out = pd.DataFrame(
             {
