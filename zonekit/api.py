@@ -188,9 +188,8 @@ def overlap_many(
     known = {} if known is None or buffer_m else known
     where = cluster_for(cluster, *(st[n] for n in dict.fromkeys([a, *bs])))
 
-    def piecewise(
-        layer,
-    ) -> bool:  # read piece by piece: partitions (here or on a cluster), a file's chunks here
+    def piecewise(layer) -> bool:
+        """Read piece by piece: partitions (here or on a cluster), or a study file's chunks here."""
         return isinstance(layer, LayerStream) and (layer.store is not None or where is None)
 
     big_a = st[a] if piecewise(st[a]) and a not in bs else None

@@ -34,7 +34,9 @@ def test_two_squares_overlapping_by_a_known_area():
     assert abs(GEOD.geometry_area_perimeter(r.geometry)[0]) == pytest.approx(r["overlap_m2"], rel=1e-9)
 
 
-def test_pairs_agree_with_geopandas_overlay():
+@pytest.mark.parametrize("parcels_first", [False, True])
+def test_pairs_agree_with_geopandas_overlay(parcels_first):
+    """Parks × parcels, and parcels × parks (more features first: the kernel runs the other way round)."""
     rng = np.random.default_rng(4)
     a = layer(
         [f"P{i}" for i in range(6)],
@@ -51,19 +53,27 @@ def test_pairs_agree_with_geopandas_overlay():
             for x, y, w, h in rng.uniform([0, 0, 50, 50], [3000, 3000, 600, 600], (40, 4))
         ],
     )
-    got = overlap_pairs(a, b, a_layer="parks", b_layer="landuse")
+    if parcels_first:
+        a, b = b, a
+    names = ("landuse", "parks") if parcels_first else ("parks", "landuse")
+    got = overlap_pairs(a, b, a_layer=names[0], b_layer=names[1])
     ga, gb = a.assign(ia=np.arange(len(a))), b.assign(ib=np.arange(len(b)))
     ov = gpd.overlay(ga[["ia", "geometry"]], gb[["ib", "geometry"]], how="intersection", keep_geom_type=True)
     want = dict(
         zip(zip(ov["ia"], ov["ib"], strict=True), ellipsoidal_area(ov.geometry.values, 4490), strict=True)
     )
     want = {k: v for k, v in want.items() if v > 0}
-    a_pos = {v: i for i, v in enumerate(a["park_id"].astype(str))}
-    b_pos = {v: i for i, v in enumerate(b.index.astype(str))}
+    ids = [x["park_id"].astype(str) if "park_id" in x else x.index.astype(str) for x in (a, b)]
+    a_pos, b_pos = ({v: i for i, v in enumerate(i_)} for i_ in ids)
     got_d = {(a_pos[r.a_id], b_pos[r.b_id]): r.overlap_m2 for r in got.itertuples()}
     assert set(got_d) == set(want)
     for k, v in want.items():
         assert got_d[k] == pytest.approx(v, rel=1e-9)
+    assert list(zip(got["a_id"].map(a_pos), got["b_id"].map(b_pos), strict=True)) == sorted(
+        got_d
+    )  # A, B order
+    shapes = ellipsoidal_area(got.geometry.values, 4490)  # each pair's shape is its overlap
+    np.testing.assert_allclose(shapes, got["overlap_m2"].to_numpy(), rtol=1e-9)
 
 
 def test_self_overlap_reports_each_pair_once():

@@ -142,14 +142,9 @@ def overlap_pairs(
     ag, bg = a.geometry.values, bb.geometry.values
     if len(ag) > len(bg) and a_layer != b_layer:  # the kernel's small side is its first: parcels × 40 areas
         swapped = intersection_areas(bg, ag, a.crs, threads=threads)  # runs as protected × parcels
-        pairs = pd.DataFrame(  # back in A's terms, sorted by A then B as the kernel sorts
-            {
-                "a": swapped["b"],
-                "b": swapped["a"],
-                "area_m2": swapped["area_m2"],
-                "a_inside": swapped["inside"],
-            }
-        ).sort_values(["a", "b"], kind="stable")
+        # back in A's terms and order (its own area share is not used here)
+        pairs = swapped.drop(columns="b_share").rename(columns={"a": "b", "b": "a", "inside": "a_inside"})
+        pairs = pairs.assign(inside=False).sort_values(["a", "b"], kind="stable")
     else:
         pairs = intersection_areas(ag, bg, a.crs, threads=threads).assign(a_inside=False)
     if a_layer == b_layer and not buffer_m:
@@ -158,8 +153,7 @@ def overlap_pairs(
     area_a = ellipsoidal_area(ag, a.crs)
     area_b = ellipsoidal_area(bg, a.crs)
     m2 = pairs["area_m2"].to_numpy()
-    b_inside = pairs["inside"].to_numpy(dtype=bool) if "inside" in pairs else np.zeros(len(pairs), dtype=bool)
-    a_inside = pairs["a_inside"].to_numpy(dtype=bool)
+    b_inside, a_inside = pairs["inside"].to_numpy(dtype=bool), pairs["a_inside"].to_numpy(dtype=bool)
     ao, bo = np.asarray(ag, dtype=object), np.asarray(bg, dtype=object)
     geom = np.where(b_inside, bo[bi], ao[ai])  # a feature wholly inside the other is the overlap itself
     cut = ~(b_inside | a_inside)  # only the pairs that cross are intersected
@@ -541,9 +535,9 @@ def partitioned_overlap_a(
     """:func:`overlap_pairs` and :func:`coverage` of a big A, read piece by piece, with a small B.
 
     A kept in a partitioned store goes partition by partition, a study file's layer chunk by chunk on
-    forked workers. B is grown once and sent once to every worker; each partition of A gives its pairs and its features'
-    coverage (a feature's coverage needs only B), so the tables are the partitions' tables one after
-    another.
+    forked workers (:func:`chunk_overlap_a`, the same for both). B is grown once and sent once to every
+    worker; each piece of A gives its pairs and its features' coverage (a feature's coverage needs only
+    B), so the tables are the pieces' tables one after another.
 
     Parameters
     ----------

@@ -32,6 +32,7 @@ import shapely
 from zonekit.analysis.config import load_config
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import intersection_areas
+from zonekit.geo.parallel import threads
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.stream import LayerStream, stream_of
 from zonekit.vocabulary.messages import say_each
@@ -321,8 +322,6 @@ def _by_piece(parcels: LayerStream, cluster, *, parks=None, supply=None, target:
     """
     if parcels.store is not None:
         return _by_partition(parcels, cluster, parks=parks, supply=supply, target=target)
-    from zonekit.geo.parallel import threads
-
     reduce = functools.partial(chunk_potential, target=target, parks=parks, supply=supply, crs=parcels.crs)
     columns = [c for c in PARCEL_COLUMNS if c in parcels]
     return list(parcels.map_chunks(reduce, columns, workers=threads(None)))

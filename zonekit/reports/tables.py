@@ -582,8 +582,8 @@ def _write_sheet(
     Numbers stay numbers, each column in the format of its kind (:mod:`zonekit.reports.formats`: counts
     ``#,##0``, areas and money ``#,##0.00``, rates ``0.0%``, scores ``0.0``); a text column whose values
     are all numbers is written as numbers; booleans stay booleans (是/否 in Chinese); everything else is
-    text (codes keep every digit; a date column without times shows as ``YYYY-MM-DD``), wrapped when it is long; empty
-    cells stay empty. In a long table (``kinds``: :func:`~zonekit.reports.formats.row_kinds`) the numbers
+    text (codes keep every digit; a date column without times shows as ``YYYY-MM-DD``), wrapped when it
+    is long; empty cells stay empty. In a long table (``kinds``: :func:`~zonekit.reports.formats.row_kinds`) the numbers
     of the columns measured by row take their row's format: a rate row in %, a count row whole. The cells
     come back by type, with each column's format (or each row's) in ``attrs["styles"]``, for
     :func:`fill_sheets`.
@@ -602,11 +602,10 @@ def _write_sheet(
         s = df.iloc[:, j].reset_index(drop=True)
         present = s.notna().to_numpy(dtype=bool)
         kind = pd.api.types.infer_dtype(s[present]) if present.any() else "empty"
-        if (pd.api.types.is_bool_dtype(s) or kind == "boolean") and lang == "zh":  # 是/否, not TRUE/FALSE
-            cells[j] = s.astype("boolean").map({True: "是", False: "否"}).astype(object)
-            styles.append(None)
-        elif pd.api.types.is_bool_dtype(s) or kind == "boolean":
-            cells[j] = s.astype("boolean")
+        by_row_here = by_row if by_row is not None and ROW_MEASURED.match(name) else None
+        if pd.api.types.is_bool_dtype(s) or kind == "boolean":
+            flags = s.astype("boolean")  # 是/否 in Chinese, not TRUE/FALSE
+            cells[j] = flags.map({True: "是", False: "否"}).astype(object) if lang == "zh" else flags
             styles.append(None)
         elif pd.api.types.is_numeric_dtype(s) or kind in (
             "integer",
@@ -617,7 +616,7 @@ def _write_sheet(
             numbers = pd.to_numeric(s, errors="coerce")
             number = number_kind(name, numbers)
             cells[j] = sheet_values(name, numbers)
-            styles.append(by_row if by_row is not None and ROW_MEASURED.match(name) else formats[number])
+            styles.append(formats[number] if by_row_here is None else by_row_here)
             widths[j] = max(widths[j], 12)
         else:
             if s.dtype != object and pd.api.types.is_string_dtype(s):  # Arrow-backed text: kept as it is
@@ -634,9 +633,7 @@ def _write_sheet(
                 )
                 text = text.astype(object)
                 text[is_number] = cell_values[is_number].astype(float)
-                styles.append(
-                    by_row if by_row is not None and ROW_MEASURED.match(name) else formats["measure"]
-                )
+                styles.append(formats["measure"] if by_row_here is None else by_row_here)
                 cells[j] = text
                 widths[j] = max(widths[j], 12)
                 continue
