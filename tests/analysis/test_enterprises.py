@@ -181,3 +181,52 @@ def test_the_enterprises_own_records_feed_mujun_and_the_control_thresholds(ranke
     missing = unmatched_enterprises(firms.reset_index(), layer)
     assert missing[missing["problem"] == "no_parcels"]["enterprise_id"].tolist() == ["GHOST"]
     assert len(missing[missing["problem"] == "no_record"]) == 21 - 3  # the parcels' other enterprises
+
+
+def test_mujun_groups_agree_with_a_pandas_groupby():
+    """Benchmarks, ranks (ties in table order), classes and class shares against pandas's own groupby."""
+    rng = np.random.default_rng(7)
+    n = 600
+    firms = pd.DataFrame(
+        {
+            "enterprise_id": [f"E{i:04d}" for i in range(n)],
+            "land_m2": rng.choice([1000.0, 3000.0, 8000.0, 20000.0], n),
+            "tax_wan": np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 5, n) * 10.0),  # many ties
+            "revenue_wan": rng.integers(1, 9, n) * 100.0,
+            "park_id": rng.choice(["P2", "P1", None, "P3"], n),
+        }
+    )
+    firms["land_mu"] = firms["land_m2"] / 666.6666666666666
+    cfg = {"mujun": {"weights": {"tax_per_mu": 0.6, "revenue_per_mu": 0.4, "tax_per_energy": 0.0}}}
+    ent, share = mujun(None, config=cfg, firms=firms)
+
+    e = firms.copy()
+    e["tax_per_mu"] = e["tax_wan"] / e["land_mu"]
+    e["revenue_per_mu"] = e["revenue_wan"] / e["land_mu"]
+    e["group"] = e["park_id"].fillna("(outside parks)")
+    ok = e["land_mu"] >= 3.0
+    score, wsum = pd.Series(0.0, index=e.index), pd.Series(0.0, index=e.index)
+    for ind, w in (("tax_per_mu", 0.6), ("revenue_per_mu", 0.4)):
+        g = e[ok].assign(_n=e[ind] * e["land_mu"]).groupby("group")
+        bench = e["group"].map(g["_n"].sum(min_count=1) / g["land_mu"].sum()) * 2.0
+        r = e[ind] / bench
+        score += (w * r).fillna(0.0)
+        wsum += w * r.notna()
+    e["mujun_score"] = (100 * score / wsum).where(ok & (wsum > 0))
+    ranked = e[e["mujun_score"].notna()]
+    by = ranked.groupby("group")["mujun_score"]
+    e["rank_pct"] = by.rank(ascending=False, method="first") / by.transform("size")
+    got = ent.set_index("enterprise_id")
+    want = e.set_index("enterprise_id").loc[got.index]
+    assert np.allclose(got["mujun_score"], want["mujun_score"], equal_nan=True)
+    assert np.allclose(got["rank_pct"], want["rank_pct"], equal_nan=True)
+    assert ent.groupby("group", sort=False).ngroup().is_monotonic_increasing  # grouped, groups in order
+    assert (ent["group"].tolist() == sorted(ent["group"])) and set(got["mujun_class"]) <= set("ABCDT")
+    pivot = got.pivot_table(
+        index="group", columns="mujun_class", values="land_mu", aggfunc="sum", fill_value=0
+    )
+    pivot = pivot.div(pivot.sum(axis=1), axis=0)
+    s = share.set_index("group")
+    for c in pivot.columns:
+        assert np.allclose(s[f"share_{c}"], pivot[c].loc[s.index])
+    assert np.allclose(s["land_mu"], got.groupby("group")["land_mu"].sum().loc[s.index])

@@ -9,6 +9,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from zonekit.analysis.config import load_config
 from zonekit.geo.area import ellipsoidal_area
@@ -174,8 +176,49 @@ def firm_key(ids: pd.Series) -> pd.Series:
     >>> firm_key(pd.Series([" 91320600ma1xyz ", None])).tolist()
     ['91320600MA1XYZ', None]
     """
-    keys = ids.astype("string").str.strip().str.upper()
-    return keys.astype(object).where(keys.notna(), None)
+    return pd.Series(key_array(ids).to_numpy(zero_copy_only=False), index=ids.index, dtype=object)
+
+
+def key_array(ids: pd.Series) -> pa.Array:
+    """:func:`firm_key` as an Arrow array, for matching in bulk (``pyarrow.compute.index_in``, ``is_in``).
+
+    Parameters
+    ----------
+    ids : pandas.Series
+        Enterprise ids.
+
+    Returns
+    -------
+    pyarrow.Array
+        The keys, null where the id is missing.
+
+    Examples
+    --------
+    >>> key_array(pd.Series(["a1 ", 7, None])).to_pylist()
+    ['A1', '7', None]
+    """
+    return pc.utf8_upper(pc.utf8_trim_whitespace(_text(pd.Series(ids))))
+
+
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+"""Text columns of the enterprise tables: Arrow strings, missing as NaN (pandas's default ``str``)."""
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """A column as Arrow text (missing values null)."""
+    text = pa.array(values.astype("string"), type=pa.large_string())
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def _record_rows(keys: pa.Array, records: pa.Array) -> np.ndarray:
+    """The first record of each key (its row in ``records``), or -1 where there is none."""
+    at = pc.index_in(keys, value_set=records, skip_nulls=True)
+    return pc.fill_null(at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _among(keys: pa.Array, others: pa.Array) -> np.ndarray:
+    """Whether each key is among ``others`` (a missing key never is)."""
+    return pc.is_in(keys, value_set=others, skip_nulls=True).to_numpy(zero_copy_only=False)
 
 
 def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -184,11 +227,10 @@ def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
     Its figures where the record has them (the parcels' sums only where it has none), its industry code
     and name; ``figures_from`` says which.
     """
-    ent = enterprises.assign(_key=firm_key(enterprises["enterprise_id"])).dropna(subset=["_key"])
-    ent = ent.drop_duplicates("_key").set_index("_key")
-    keys = pd.Index(firm_key(agg.index.to_series()))
+    ent = enterprises
     agg = agg.copy()
-    at = ent.index.get_indexer(keys)  # each enterprise's record, looked up once for every column
+    # each enterprise's record (the first with its key), looked up once for every column
+    at = _record_rows(key_array(agg.index.to_series()), key_array(ent["enterprise_id"]))
     has_record = at >= 0
     rows = np.where(has_record, at, 0)
     for c in FIRM_FIGURES:
@@ -198,12 +240,11 @@ def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
         own = np.where(has_record, own, np.nan)
         mine = agg[c].to_numpy(dtype=float) if c in agg else np.full(len(agg), np.nan)
         agg[c] = np.where(np.isnan(own), mine, own)
-    for c in ("industry_code", "name"):
+    for c in ("industry_code", "name"):  # text taken and merged in Arrow: no Python object per firm
         if c in ent:
-            own = ent[c].to_numpy(dtype=object)[rows] if len(ent) else np.full(len(agg), None, dtype=object)
-            own[~has_record] = None
-            mine = agg[c].to_numpy(dtype=object) if c in agg else np.full(len(agg), None, dtype=object)
-            agg[c] = np.where(pd.isna(own), mine, own)
+            own = pc.take(_text(ent[c]), pa.array(at, mask=~has_record))
+            mine = _text(agg[c]) if c in agg else pa.nulls(len(agg), pa.large_string())
+            agg[c] = pd.Series(pc.coalesce(own, mine), index=agg.index, dtype=TEXT)
     agg["figures_from"] = np.where(has_record, "enterprise_record", "parcels")
     return agg
 
@@ -231,11 +272,9 @@ def unmatched_enterprises(firms: pd.DataFrame, enterprises: pd.DataFrame) -> pd.
     >>> unmatched_enterprises(firms, layer).values.tolist()
     [['C', '丙', 'no_parcels'], ['B', None, 'no_record']]
     """
-    on_parcels = set(firm_key(firms["enterprise_id"]).dropna())
-    keys = firm_key(enterprises["enterprise_id"])
-    listed = set(keys.dropna())
-    lonely = enterprises[~keys.isin(on_parcels).to_numpy(dtype=bool)]
-    stray = firms[~firm_key(firms["enterprise_id"]).isin(listed).to_numpy(dtype=bool)]
+    on_parcels, listed = key_array(firms["enterprise_id"]), key_array(enterprises["enterprise_id"])
+    lonely = enterprises[~_among(listed, on_parcels)]
+    stray = firms[~_among(on_parcels, listed)]
     names = lonely["name"] if "name" in lonely else pd.Series(None, index=lonely.index, dtype=object)
     return pd.DataFrame(
         {
@@ -297,43 +336,65 @@ def mujun(study, *, config=None, firms: pd.DataFrame | None = None) -> tuple[pd.
     group_col = "park_id" if cfg["group_by"] == "park" else "county_adcode"
     ent["group"] = ent.get(group_col, "all")
     ent["group"] = ent["group"].fillna("(outside parks)")
-    evaluated = ent["land_mu"] >= cfg["min_land_mu"]
+    # every per-group step on the groups' numbers (in sorted order), not on their text
+    code, groups = pd.factorize(ent["group"], sort=True)
+    n_groups = len(groups)
+
+    def per_group(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return np.bincount(code[rows], weights=values[rows], minlength=n_groups)
+
+    land_mu = ent["land_mu"].to_numpy(dtype=float)
+    evaluated = (land_mu >= cfg["min_land_mu"]) & ~np.isnan(land_mu)
     weights = {k: w for k, w in cfg["weights"].items() if w > 0 and k in ent and ent[k].notna().any()}
     score = np.zeros(len(ent))
     wsum = np.zeros(len(ent))
     for ind, w in weights.items():
+        value = ent[ind].to_numpy(dtype=float)
         if ind in cfg.get("benchmarks", {}):
-            bench = pd.Series(cfg["benchmarks"][ind], index=ent.index)
+            bench = np.full(len(ent), float(cfg["benchmarks"][ind]))
         else:  # factor × land-weighted group mean (total of the quantity over total land)
-            num = ent[ind] * ent["land_mu"]
-            grp = ent.loc[evaluated].assign(_n=num[evaluated]).groupby("group")
-            mean = grp["_n"].sum(min_count=1) / grp["land_mu"].sum()
-            bench = ent["group"].map(mean) * cfg["benchmark_factor"]
-        ratio = ent[ind] / bench
-        ok = ratio.notna().to_numpy() & np.isfinite(ratio.to_numpy())
-        score[ok] += w * ratio.to_numpy()[ok]
+            num = value * land_mu
+            known = evaluated & ~np.isnan(num)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mean = per_group(num, known) / per_group(land_mu, evaluated)
+            mean[np.bincount(code[known], minlength=n_groups) == 0] = np.nan  # no value at all: no mean
+            bench = mean[code] * cfg["benchmark_factor"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = value / bench
+        ok = np.isfinite(ratio)
+        score[ok] += w * ratio[ok]
         wsum[ok] += w
         ent[f"benchmark_{ind}"] = bench
     with np.errstate(divide="ignore", invalid="ignore"):
-        ent["mujun_score"] = np.where(wsum > 0, 100.0 * score / wsum, np.nan)
-    ent.loc[~evaluated, "mujun_score"] = np.nan
-    ent["rank_pct"] = np.nan
-    ent["mujun_class"] = "T"
-    ranked = ent[evaluated & ent["mujun_score"].notna()]
-    if len(ranked):  # rank within each group, then the first class whose cut-off the rank share reaches
-        by = ranked.groupby("group")["mujun_score"]
-        pct = by.rank(ascending=False, method="first") / by.transform("size")
+        mujun_score = np.where(wsum > 0, 100.0 * score / wsum, np.nan)
+    mujun_score[~evaluated] = np.nan
+    ent["mujun_score"] = mujun_score
+    rank_pct = np.full(len(ent), np.nan)
+    classes = np.full(len(ent), "T", dtype=object)
+    ranked = np.flatnonzero(~np.isnan(mujun_score))
+    if len(ranked):  # rank within each group (best first, ties in table order), as a share of its size
+        order = ranked[np.lexsort((ranked, -mujun_score[ranked], code[ranked]))]
+        size = np.bincount(code[order], minlength=n_groups)
+        first = np.cumsum(size) - size
+        rank_pct[order] = (np.arange(len(order)) - first[code[order]] + 1) / size[code[order]]
         cuts = np.array([cut for cut, _ in cfg["cutoffs"]], dtype=float) + 1e-12
         names = np.array([c for _, c in cfg["cutoffs"]], dtype=object)
-        pick = np.minimum(np.searchsorted(cuts, pct.to_numpy(), side="left"), len(cuts) - 1)
-        ent.loc[pct.index, "rank_pct"] = pct
-        ent.loc[pct.index, "mujun_class"] = names[pick]
-    share = ent.pivot_table(
-        index="group", columns="mujun_class", values="land_mu", aggfunc="sum", fill_value=0.0
-    )
-    share = share.div(share.sum(axis=1), axis=0).add_prefix("share_")
-    share.insert(0, "land_mu", ent.groupby("group")["land_mu"].sum())
-    return ent.sort_values(["group", "rank_pct"]).reset_index(drop=True), share.reset_index()
+        pick = np.minimum(np.searchsorted(cuts, rank_pct[ranked], side="left"), len(cuts) - 1)
+        classes[ranked] = names[pick]
+    ent["rank_pct"] = rank_pct
+    ent["mujun_class"] = classes
+    kinds, kind = np.unique(classes.astype(str), return_inverse=True)
+    land = np.nan_to_num(land_mu)
+    cells = np.bincount(code * len(kinds) + kind, weights=land, minlength=n_groups * len(kinds))
+    cells = cells.reshape(n_groups, len(kinds))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = pd.DataFrame(cells / cells.sum(axis=1, keepdims=True), columns=[f"share_{k}" for k in kinds])
+    share.insert(0, "land_mu", np.bincount(code, weights=land, minlength=n_groups))
+    share.insert(0, "group", pd.Series(groups, dtype=ent["group"].dtype))
+    share = share[np.bincount(code, minlength=n_groups) > 0].reset_index(drop=True)
+    share.columns.name = "mujun_class"
+    order = np.lexsort((rank_pct, code))  # by group, then rank (unranked last), else table order
+    return ent.take(order).reset_index(drop=True), share
 
 
 def control_violations(study, *, config=None, firms: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -365,9 +426,9 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
 
     def lookup(table: dict, codes: pd.Series) -> pd.Series:
         """The threshold of each enterprise's industry: its code, else its 3-character class, else default."""
-        text = codes.astype(object).where(codes.notna(), "").astype(str)
-        found = {c: table.get(c, table.get(c[:3], table["default"])) for c in text.unique()}  # per code
-        return text.map(found).astype(float)
+        code, kinds = pd.factorize(codes.astype(object).where(codes.notna(), "").astype(str))
+        found = [table.get(c, table.get(c[:3], table["default"])) for c in kinds]  # once per code
+        return pd.Series(np.asarray(found, dtype=float)[code], index=codes.index)
 
     gfa = ent["gfa_m2"].fillna(0) + (ent["gfa_over8m_m2"].fillna(0) if "gfa_over8m_m2" in ent else 0)
     rules = [
@@ -408,37 +469,33 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
             ("green_ratio", safe_ratio(ent["green_m2"], ent["land_m2"]), "<=", cfg["green_ratio_max"], "")
         )
     park = ent["park_id"] if "park_id" in ent else pd.Series(None, index=ent.index, dtype=object)
-    found = []
+    rows, found = [], []
     for name, value, op, threshold, unit in rules:  # a handful of rules, each over all firms at once
-        thr = threshold if isinstance(threshold, pd.Series) else pd.Series(threshold, index=ent.index)
-        bad = (value < thr if op == ">=" else value > thr).fillna(False).to_numpy(dtype=bool)
-        found.append(
-            pd.DataFrame(
-                {
-                    "enterprise_id": ent["enterprise_id"].to_numpy()[bad],
-                    "park_id": park.to_numpy()[bad],
-                    "industry_code": ent["industry_code"].to_numpy()[bad],
-                    "indicator": name,
-                    "value": value.to_numpy(dtype=float)[bad],
-                    "rule": op,
-                    "threshold": thr.to_numpy(dtype=float)[bad],
-                    "unit": unit,
-                    "land_mu": ent["land_mu"].to_numpy(dtype=float)[bad],
-                }
-            )
-        )
-    rows = pd.concat(found, ignore_index=True) if found else None
+        thr = np.broadcast_to(np.asarray(threshold, dtype=float), (len(ent),))
+        val = value.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):  # a missing value breaks no rule
+            bad = np.flatnonzero(val < thr if op == ">=" else val > thr)
+        rows.append(bad)
+        found.append((name, val[bad], op, thr[bad], unit))
+    at = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    sizes = [len(r) for r in rows]
+
+    def taken(column: pd.Series) -> pd.Series:
+        return column.take(at).reset_index(drop=True)
+
+    def each(k: int) -> np.ndarray:
+        return np.repeat(np.array([f[k] for f in found], dtype=object), sizes)
+
     return pd.DataFrame(
-        rows,
-        columns=[
-            "enterprise_id",
-            "park_id",
-            "industry_code",
-            "indicator",
-            "value",
-            "rule",
-            "threshold",
-            "unit",
-            "land_mu",
-        ],
+        {
+            "enterprise_id": taken(ent["enterprise_id"]),
+            "park_id": taken(park),
+            "industry_code": taken(ent["industry_code"]),
+            "indicator": each(0),
+            "value": np.concatenate([f[1] for f in found]) if found else np.zeros(0),
+            "rule": each(2),
+            "threshold": np.concatenate([f[3] for f in found]) if found else np.zeros(0),
+            "unit": each(4),
+            "land_mu": ent["land_mu"].to_numpy(dtype=float)[at],
+        }
     )
