@@ -132,6 +132,7 @@ def test_enterprises_from_chunks_equal_the_whole_layer(sample_study):
     """Parcels taken a few at a time (as a province's are) give the enterprise table of the whole layer."""
     from zonekit import read_study
     from zonekit.analysis.enterprises import enterprise_part, enterprise_table, enterprise_totals
+    from zonekit.geo.overlay import intersection_areas
     from zonekit.layers.stream import LayerStream
 
     st = read_study(sample_study)
@@ -143,6 +144,19 @@ def test_enterprises_from_chunks_equal_the_whole_layer(sample_study):
     assert whole["park_id"].notna().sum() > 0 and whole["industry_code"].notna().sum() > 0
     assert list(chunked.columns) == list(whole.columns)
     pd.testing.assert_frame_equal(chunked, whole, check_exact=False, rtol=1e-12)
+    # handed the chunk's overlay with the parks, a parcel inside a park takes its land from it: the same
+    # land, and each parcel's the geodesic area of its polygon
+    geod, reused = pyproj.Geod(ellps="GRS80"), 0
+    for chunk in LayerStream.from_frame(st["landuse"], "landuse", chunk_rows=400).chunks():
+        pairs = intersection_areas(st["parks"].geometry.values, chunk.geometry.values, chunk.crs)
+        held = chunk["enterprise_id"].notna().to_numpy()
+        reused += int((pairs["inside"] & held[pairs["b"]]).sum())
+        land = enterprise_part(chunk, st["parks"], pairs)[0]["land_m2"]
+        pd.testing.assert_series_equal(land, enterprise_part(chunk, st["parks"])[0]["land_m2"], rtol=1e-12)
+        firms = chunk[held].to_crs(4490)
+        own = np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in firms.geometry])
+        assert land.sum() == pytest.approx(own.sum(), rel=1e-6)
+    assert reused > 10
     # a sum with no value at all stays missing
     lu = st["landuse"]
     firms = lu[lu["enterprise_id"].notna()]

@@ -69,7 +69,7 @@ def enterprise_part(
     frame = pd.DataFrame(
         {
             "enterprise_id": firms["enterprise_id"].to_numpy(),
-            "land_m2": ellipsoidal_area(firms.geometry.values, parcels.crs),
+            "land_m2": _land(firms, held, pairs, parcels.crs),
             **{c: values[c].fillna(0.0).to_numpy() for c in cols},
             **{f"{c}__n": values[c].notna().to_numpy(dtype=np.int64) for c in cols},
         }
@@ -102,6 +102,20 @@ def enterprise_part(
             .reset_index()
         )
     return part, land
+
+
+def _land(firms: gpd.GeoDataFrame, held: np.ndarray, pairs: pd.DataFrame | None, crs) -> np.ndarray:
+    """Each held parcel's ellipsoidal area: a parcel wholly inside a park has it in the overlay already."""
+    land = np.full(len(firms), np.nan)
+    if pairs is not None and "inside" in pairs:
+        inside = pairs["inside"].to_numpy(dtype=bool)
+        b = pairs["b"].to_numpy()[inside]
+        at = (np.cumsum(held) - 1)[b]  # a chunk row's position among the held parcels
+        mine = held[b]
+        land[at[mine]] = pairs["area_m2"].to_numpy()[inside][mine]
+    rest = np.flatnonzero(np.isnan(land))
+    land[rest] = ellipsoidal_area(firms.geometry.values[rest], crs)
+    return land
 
 
 def enterprise_totals(
