@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -239,18 +240,25 @@ def write_tables(
                         _text_safe(df), tmp, layer=name, driver="GPKG", **new_file_options(tmp)
                     )
         return [out]
-    with contextlib.ExitStack() as renames:  # every file written first, then all renamed: a run stopped
-        for name, df in {**tables, "metadata": meta}.items():  # midway leaves the previous files
+    # every file written first, then all renamed: a run stopped midway leaves the previous files. A CSV is
+    # written on a thread (Arrow's writer lets go of the GIL) while the next table is made ready
+    with contextlib.ExitStack() as renames, ThreadPoolExecutor(max_workers=1) as writer:
+        pending = []
+        for name, df in {**tables, "metadata": meta}.items():
             path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
             tmp = renames.enter_context(atomic_output(path))
             if suffix == ".csv":
                 rounded = csv_rounded(_plain(df, lang), keep_digits=lang == "zh")
-                write_csv(rounded.rename(columns=lambda c: header(str(c), lang)), tmp)
+                pending.append(
+                    writer.submit(write_csv, rounded.rename(columns=lambda c: header(str(c), lang)), tmp)
+                )
             elif isinstance(df, gpd.GeoDataFrame):
                 df.to_parquet(tmp, index=False, row_group_size=100_000)
             else:
                 _text_safe(df).to_parquet(tmp, index=False)
             written.append(path)
+        for done in pending:  # a failed write raises here, before anything is renamed
+            done.result()
     return written
 
 
