@@ -20,29 +20,42 @@ def reference(a, b, crs) -> dict[tuple[int, int], float]:
 
     Where one polygon covers the other the intersection is exactly the covered one, and the oracle takes
     its area: GEOS, noding shared vertices of nearly parallel edges, can return a slightly different polygon
-    there (hypothesis found one 0.3 m² larger than the polygon it lies in).
+    there (hypothesis found one 0.3 m² larger than the polygon it lies in). So it does where GEOS's pieces
+    of the pair have the covered polygon's planar area to 1e-9 (a piece of a parcel cut along the park line
+    lies inside it up to rounding, and GEOS's copy has the park's vertices on its edge too: the ellipsoidal
+    measure, whose edges are not straight in longitude/latitude, puts that copy 2e-6 off the parcel's own).
     """
     ga = gpd.GeoDataFrame({"ia": np.arange(len(a))}, geometry=list(a), crs=crs)
     gb = gpd.GeoDataFrame({"ib": np.arange(len(b))}, geometry=list(b), crs=crs)
     ov = gpd.overlay(ga, gb, how="intersection", keep_geom_type=True)
     areas = ellipsoidal_area(ov.geometry.values, crs)
     out: dict[tuple[int, int], float] = {}
-    for ia, ib, ar in zip(ov["ia"], ov["ib"], areas, strict=True):
+    planar: dict[tuple[int, int], float] = {}
+    for ia, ib, ar, flat in zip(ov["ia"], ov["ib"], areas, shapely.area(ov.geometry.values), strict=True):
         if ar > 0:
             out[(int(ia), int(ib))] = out.get((int(ia), int(ib)), 0.0) + ar
+            planar[(int(ia), int(ib))] = planar.get((int(ia), int(ib)), 0.0) + flat
     for ia, ib in out:
-        if shapely.covers(a[ia], b[ib]):
+        if shapely.covers(a[ia], b[ib]) or abs(planar[(ia, ib)] - b[ib].area) <= 1e-9 * b[ib].area:
             out[(ia, ib)] = float(ellipsoidal_area([b[ib]], crs)[0])
-        elif shapely.covers(b[ib], a[ia]):
+        elif shapely.covers(b[ib], a[ia]) or abs(planar[(ia, ib)] - a[ia].area) <= 1e-9 * a[ia].area:
             out[(ia, ib)] = float(ellipsoidal_area([a[ia]], crs)[0])
     return out
+
+
+SLIVER_M2 = 1e-6
+"""An overlay piece smaller than this is rounding along an edge both polygons share, not an overlap: GEOS
+returns some (a parcel cut along the park line, outside it, meets the park in 1e-8 m²), the kernel none."""
 
 
 def assert_matches(a, b, crs=4490, threads=None, rel=1e-9):
     got = intersection_areas(a, b, crs, threads=threads)
     want = reference(a, b, crs)
     got_d = {(int(x), int(y)): v for x, y, v in zip(got["a"], got["b"], got["area_m2"], strict=True)}
-    assert set(got_d) == set(want), set(got_d) ^ set(want)
+    slivers = {k: v for k, v in want.items() if k not in got_d}
+    assert all(v < SLIVER_M2 for v in slivers.values()), slivers  # every pair of any size is found
+    assert set(got_d) <= set(want), set(got_d) - set(want)  # and no other
+    want = {k: v for k, v in want.items() if k in got_d}
     for k, v in want.items():
         assert got_d[k] == pytest.approx(v, rel=rel, abs=1e-6), k
     return got
