@@ -65,20 +65,17 @@ def enterprise_part(
     held = parcels["enterprise_id"].notna().to_numpy(dtype=bool)
     firms = parcels[held]
     cols = [c for c in SUMS if c in firms]
-    values = firms[cols].astype(float)
-    frame = pd.DataFrame(
+    values = {c: pd.to_numeric(firms[c], errors="coerce").to_numpy(dtype=float) for c in cols}
+    part = _summed(
+        firms["enterprise_id"],
         {
-            "enterprise_id": firms["enterprise_id"].to_numpy(),
             "land_m2": _land(firms, held, pairs, parcels.crs),
-            **{c: values[c].fillna(0.0).to_numpy() for c in cols},
-            **{f"{c}__n": values[c].notna().to_numpy(dtype=np.int64) for c in cols},
-        }
+            "parcels": np.ones(len(firms), dtype=np.int64),
+            **{c: np.nan_to_num(v) for c, v in values.items()},
+            **{f"{c}__n": (~np.isnan(v)).astype(np.int64) for c, v in values.items()},
+        },
+        firsts=firms[["industry_code"]] if "industry_code" in firms else None,
     )
-    by = frame.groupby("enterprise_id", sort=False)
-    part = by.sum()
-    part.insert(1, "parcels", by.size())
-    if "industry_code" in firms:
-        part["industry_code"] = firms["industry_code"].groupby(frame["enterprise_id"].to_numpy()).first()
     land = pd.DataFrame(columns=["enterprise_id", "park_id", "area_m2"])
     if parks is not None and len(firms):
         top = _top_parks(parks)
@@ -102,6 +99,34 @@ def enterprise_part(
             .reset_index()
         )
     return part, land
+
+
+def _summed(
+    keys: pd.Series, columns: dict[str, np.ndarray], *, firsts: pd.DataFrame | None = None, sort: bool = False
+) -> pd.DataFrame:
+    """``columns`` summed per key (``bincount`` over the keys' numbers); ``firsts``' first value per key.
+
+    Keys come in order of first appearance, or sorted; a missing key is left out. An integer column's sums
+    stay integers; a column of ``firsts`` keeps the first value that is not missing, as ``groupby.first``.
+    """
+    code, ids = pd.factorize(keys, sort=sort)
+    known = code >= 0
+    code = code[known]
+    out = {}
+    for name, values in columns.items():
+        total = np.bincount(code, weights=np.asarray(values, dtype=float)[known], minlength=len(ids))
+        out[name] = total.astype(np.int64) if np.asarray(values).dtype.kind in "iub" else total
+    frame = pd.DataFrame(out, index=pd.Index(ids, name="enterprise_id"))
+    for name in firsts.columns if firsts is not None else ():
+        values = firsts[name][known]
+        found = values.notna().to_numpy(dtype=bool)
+        owners, first = np.unique(code[found], return_index=True)
+        at = np.full(len(ids), -1)
+        at[owners] = np.flatnonzero(found)[first]
+        frame[name] = pd.Series(
+            pc.take(_text(values), pa.array(at, mask=at < 0)), index=frame.index, dtype=TEXT
+        )
+    return frame
 
 
 def _land(firms: gpd.GeoDataFrame, held: np.ndarray, pairs: pd.DataFrame | None, crs) -> np.ndarray:
@@ -137,15 +162,16 @@ def enterprise_totals(
         with no value at all stays missing, never 0.
     """
     whole = pd.concat([p for p, _ in parts]) if parts else pd.DataFrame(columns=["land_m2", "parcels"])
-    by = whole.groupby(level=0, sort=True)
-    counts = [c for c in whole.columns if str(c).endswith("__n")]
-    agg = by[[c for c in whole.columns if c not in counts and c != "industry_code"]].sum()
-    for c in counts:  # "no value at all" missing, as ``sum(min_count=1)`` would say
+    text = [c for c in whole.columns if c == "industry_code"]
+    agg = _summed(
+        whole.index.to_series(),
+        {c: whole[c].to_numpy() for c in whole.columns if c not in text},
+        firsts=whole[text].reset_index(drop=True) if text else None,
+        sort=True,
+    )
+    for c in [c for c in agg.columns if str(c).endswith("__n")]:  # "no value at all" stays missing
         base = str(c)[: -len("__n")]
-        agg[base] = agg[base].where(by[c].sum() > 0)
-    agg.index.name = "enterprise_id"
-    if "industry_code" in whole:
-        agg["industry_code"] = by["industry_code"].first()
+        agg[base] = agg[base].where(agg.pop(c) > 0)
     land = pd.concat([q for _, q in parts if len(q)]) if any(len(q) for _, q in parts) else None
     if land is not None:  # the park holding most of each enterprise's land
         best = land.groupby(["enterprise_id", "park_id"])["area_m2"].sum().reset_index()
