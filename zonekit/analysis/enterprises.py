@@ -117,14 +117,14 @@ def _summed(
         total = np.bincount(code, weights=np.asarray(values, dtype=float)[known], minlength=len(ids))
         out[name] = total.astype(np.int64) if np.asarray(values).dtype.kind in "iub" else total
     frame = pd.DataFrame(out, index=pd.Index(ids, name="enterprise_id"))
-    for name in firsts.columns if firsts is not None else ():
-        values = firsts[name][known]
-        found = values.notna().to_numpy(dtype=bool)
+    for name, column in (firsts if firsts is not None else pd.DataFrame()).items():
+        text = column[known]
+        found = text.notna().to_numpy(dtype=bool)
         owners, first = np.unique(code[found], return_index=True)
         at = np.full(len(ids), -1)
         at[owners] = np.flatnonzero(found)[first]
         frame[name] = pd.Series(
-            pc.take(_text(values), pa.array(at, mask=at < 0)), index=frame.index, dtype=TEXT
+            pc.take(_text(text), pa.array(at, mask=at < 0)), index=frame.index, dtype=TEXT
         )
     return frame
 
