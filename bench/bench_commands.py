@@ -286,14 +286,14 @@ con.execute(f'''COPY (
 """
 
 
-def timed(args: list[str], *, prepare=None) -> tuple[float, float]:
+def timed(args: list[str], *, prepare=None, sample: bool = True) -> tuple[float, float]:
     """Wall seconds and peak memory (GB) of one fresh process together with every process it starts.
 
-    The peak is the larger of the process's own (VmHWM, from ``/usr/bin/time``, exact) and the largest
-    sum, sampled every 0.2 s while it has worker processes, of the proportional set sizes (PSS) of it and
-    its workers: forked workers share the parent's pages, which PSS counts once (the sum of their RSS
-    would count them per worker). Reading PSS costs CPU (a tenth of the command's time when sampled all
-    along, measured), so it is read only while there are workers to count.
+    The peak is the larger of the process's own (VmHWM, from ``/usr/bin/time``, exact) and, with
+    ``sample``, the largest sum, sampled every 0.2 s while it has worker processes, of the proportional set
+    sizes (PSS) of it and its workers: forked workers share the parent's pages, which PSS counts once (the
+    sum of their RSS would count them per worker). Reading PSS costs CPU taken from the command (up to a
+    tenth of its time on two cores), so :func:`median` times runs that are not sampled.
     """
     import psutil
 
@@ -303,7 +303,7 @@ def timed(args: list[str], *, prepare=None) -> tuple[float, float]:
     proc = psutil.Popen(["/usr/bin/time", "-f", "%M", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak, done = 0, threading.Event()
 
-    def sample() -> None:
+    def sample_pss() -> None:
         nonlocal peak
         while not done.is_set():
             total = 0
@@ -316,7 +316,7 @@ def timed(args: list[str], *, prepare=None) -> tuple[float, float]:
             peak = max(peak, total)
             time.sleep(0.2)
 
-    watcher = threading.Thread(target=sample, daemon=True)
+    watcher = threading.Thread(target=sample_pss if sample else done.wait, daemon=True)
     watcher.start()
     _, err = proc.communicate()
     took = time.perf_counter() - t
@@ -329,8 +329,10 @@ def timed(args: list[str], *, prepare=None) -> tuple[float, float]:
 
 
 def median(args, repeat: int, prepare=None) -> tuple[float, float]:
-    runs = [timed(args, prepare=prepare) for _ in range(repeat)]
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+    """The median time of ``repeat`` runs, and the peak memory of those and of one more run sampled for it."""
+    _, sampled = timed(args, prepare=prepare)
+    runs = [timed(args, prepare=prepare, sample=False) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(sampled, *(m for _, m in runs))
 
 
 def duckdb_available() -> bool:
@@ -526,7 +528,10 @@ def main() -> None:
     ap.add_argument("--verify", action="store_true", help="check the overlay pair by pair against geopandas")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
-    print(f"{os.cpu_count()} cores; median of {a.repeat} fresh processes; peak = VmHWM or the tree's PSS")
+    print(
+        f"{os.cpu_count()} cores; median of {a.repeat} fresh processes; peak = VmHWM, or the PSS of the "
+        "process tree sampled in one more run"
+    )
     for n in a.parcels:
         print(f"\n{n:,} parcels (requested)")
         rows = run_size(n, a.repeat, only)

@@ -26,6 +26,7 @@ import pyogrio
 from zonekit.errors import InputError
 from zonekit.geo.gpkg import new_file_options
 from zonekit.geo.io import atomic_output
+from zonekit.geo.parallel import threads as thread_count
 from zonekit.layers.study import refuse_overwriting_study
 from zonekit.reports.formats import FORMATS as NUMBER_FORMATS
 from zonekit.reports.formats import (
@@ -509,7 +510,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
         The file.
     """
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     df = inert_text(pd.DataFrame(df))
     try:
@@ -517,9 +517,25 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         mixed = {c: df[c].astype(str).where(df[c].notna()) for c in df.columns if df[c].dtype == object}
         table = pa.Table.from_pandas(df.assign(**mixed), preserve_index=False)
-    with open(path, "wb") as f:
+    with open(path, "wb") as f, ThreadPoolExecutor(max_workers=thread_count(None)) as pool:
         f.write(codecs.BOM_UTF8)
-        pacsv.write_csv(table, f)
+        starts = range(0, max(table.num_rows, 1), CSV_PIECE_ROWS)
+        for text in pool.map(lambda lo: _csv_text(table.slice(lo, CSV_PIECE_ROWS), header=lo == 0), starts):
+            f.write(text)
+
+
+CSV_PIECE_ROWS = 100_000
+"""Rows of a CSV made into text at once: a province's enterprise table in pieces, on every core."""
+
+
+def _csv_text(table, *, header: bool):
+    """Rows as CSV text (Arrow's writer lets go of the GIL, so pieces are made side by side)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(table, out, write_options=pacsv.WriteOptions(include_header=header))
+    return out.getvalue()
 
 
 def _text_safe(df: pd.DataFrame) -> pd.DataFrame:
