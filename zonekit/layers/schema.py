@@ -676,6 +676,8 @@ def _as_boolean(s: pd.Series) -> tuple[pd.Series, int]:
     """``s`` as pandas ``boolean`` (missing stays missing); also how many values were not yes/no."""
     if pd.api.types.is_bool_dtype(s):
         return s.astype("boolean"), 0
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("boolean", "empty"):
+        return s.astype("boolean"), 0  # yes/no with gaps, as a nullable column is read: nothing to parse
     if pd.api.types.is_numeric_dtype(s):
         num = s.astype("Float64")
         ok = num.isna() | num.isin([0, 1])
