@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zonekit.geo.area import ellipsoidal_area
-from zonekit.geo.overlay import apportion, intersection_areas
+from zonekit.geo.overlay import apportion, intersection_areas, shrunk
 
 
 def reference(a, b, crs) -> dict[tuple[int, int], float]:
@@ -222,6 +222,28 @@ def test_parcels_cut_along_the_park_line():
     inside = np.zeros(len(parcels), dtype=bool)
     inside[res["b"].to_numpy()] = res["inside"].to_numpy()
     assert inside[shapely.covers(park, parcels)].all()  # covered parcels count as inside
+
+
+def test_parcels_cut_along_the_park_line_in_gauss_kruger():
+    """Irregular parcels cut along a park line in metres (EPSG:4549): pieces inside count whole, outside not."""
+    park = shapely.Point(500_000, 3_550_000).buffer(1200, 16)
+    seeds = np.random.default_rng(3).uniform([498_500, 3_548_500], [501_500, 3_551_500], (300, 2))
+    frame = shapely.box(498_000, 3_548_000, 502_000, 3_552_000)
+    cells = np.array(
+        shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=frame).geoms, dtype=object
+    )
+    inner, outer = shapely.intersection(cells, park), shapely.difference(cells, park)
+    inner, outer = inner[shapely.area(inner) > 0], outer[shapely.area(outer) > 0]
+    parcels = np.concatenate([inner, outer])
+    res = assert_matches(np.array([park], dtype=object), parcels, crs=4549)
+    share = np.zeros(len(parcels))
+    share[res["b"].to_numpy()] = res["b_share"].to_numpy()
+    assert np.allclose(share[: len(inner)], 1.0, rtol=0, atol=1e-9)
+    assert np.allclose(share[len(inner) :], 0.0, rtol=0, atol=1e-9)
+    assert (
+        len(shrunk(np.array([shapely.Polygon()], dtype=object))[0].wkt)
+        and shrunk(inner)[0].area < inner[0].area
+    )
 
 
 def test_a_zone_of_scattered_parks_against_a_grid():

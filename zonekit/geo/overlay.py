@@ -214,7 +214,7 @@ def shrunk(geoms: np.ndarray, ulps: float = 64.0) -> np.ndarray:
     >>> round(float((square.area - core.area) / band), 3)
     1.0
     """
-    width = ulps * np.spacing(np.nanmax(np.abs(shapely.bounds(geoms)), axis=1))
+    width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(geoms))).max(axis=1))  # empty: 0
     return shapely.buffer(geoms, -np.nan_to_num(width), quad_segs=1, join_style="mitre")
 
 
