@@ -267,22 +267,25 @@ def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
     Its figures where the record has them (the parcels' sums only where it has none), its industry code
     and name; ``figures_from`` says which.
     """
-    ent = enterprises
     agg = agg.copy()
     # each enterprise's record (the first with its key), looked up once for every column
-    at = _record_rows(key_array(agg.index.to_series()), key_array(ent["enterprise_id"]))
+    at = _record_rows(key_array(agg.index.to_series()), key_array(enterprises["enterprise_id"]))
     has_record = at >= 0
     rows = np.where(has_record, at, 0)
     for c in FIRM_FIGURES:
-        if c not in ent:
+        if c not in enterprises:
             continue
-        own = pd.to_numeric(ent[c], errors="coerce").to_numpy(dtype=float)[rows] if len(ent) else np.nan
+        own = (
+            pd.to_numeric(enterprises[c], errors="coerce").to_numpy(dtype=float)[rows]
+            if len(enterprises)
+            else np.nan
+        )
         own = np.where(has_record, own, np.nan)
         mine = agg[c].to_numpy(dtype=float) if c in agg else np.full(len(agg), np.nan)
         agg[c] = np.where(np.isnan(own), mine, own)
     for c in ("industry_code", "name"):  # text taken and merged in Arrow: no Python object per firm
-        if c in ent:
-            own = pc.take(_text(ent[c]), pa.array(at, mask=~has_record))
+        if c in enterprises:
+            own = pc.take(_text(enterprises[c]), pa.array(at, mask=~has_record))
             mine = _text(agg[c]) if c in agg else pa.nulls(len(agg), pa.large_string())
             agg[c] = pd.Series(pc.coalesce(own, mine), index=agg.index, dtype=TEXT)
     agg["figures_from"] = np.where(has_record, "enterprise_record", "parcels")
@@ -509,33 +512,34 @@ def control_violations(study, *, config=None, firms: pd.DataFrame | None = None)
             ("green_ratio", safe_ratio(ent["green_m2"], ent["land_m2"]), "<=", cfg["green_ratio_max"], "")
         )
     park = ent["park_id"] if "park_id" in ent else pd.Series(None, index=ent.index, dtype=object)
-    rows, found = [], []
-    for name, value, op, threshold, unit in rules:  # a handful of rules, each over all firms at once
+    rows, values, thresholds = [np.zeros(0, dtype=np.int64)], [np.zeros(0)], [np.zeros(0)]
+    for _, value, op, threshold, _ in rules:  # a handful of rules, each over all firms at once
         thr = np.broadcast_to(np.asarray(threshold, dtype=float), (len(ent),))
         val = value.to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):  # a missing value breaks no rule
             bad = np.flatnonzero(val < thr if op == ">=" else val > thr)
         rows.append(bad)
-        found.append((name, val[bad], op, thr[bad], unit))
-    at = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    sizes = [len(r) for r in rows]
+        values.append(val[bad])
+        thresholds.append(thr[bad])
+    at = np.concatenate(rows)
+    sizes = [len(r) for r in rows[1:]]
 
     def taken(column: pd.Series) -> pd.Series:
         return column.take(at).reset_index(drop=True)
 
-    def each(k: int) -> np.ndarray:
-        return np.repeat(np.array([f[k] for f in found], dtype=object), sizes)
+    def per_rule(k: int) -> np.ndarray:  # the rule's name, operator or unit on each of its rows
+        return np.repeat(np.array([rule[k] for rule in rules], dtype=object), sizes)
 
     return pd.DataFrame(
         {
             "enterprise_id": taken(ent["enterprise_id"]),
             "park_id": taken(park),
             "industry_code": taken(ent["industry_code"]),
-            "indicator": each(0),
-            "value": np.concatenate([f[1] for f in found]) if found else np.zeros(0),
-            "rule": each(2),
-            "threshold": np.concatenate([f[3] for f in found]) if found else np.zeros(0),
-            "unit": each(4),
+            "indicator": per_rule(0),
+            "value": np.concatenate(values),
+            "rule": per_rule(2),
+            "threshold": np.concatenate(thresholds),
+            "unit": per_rule(4),
             "land_mu": ent["land_mu"].to_numpy(dtype=float)[at],
         }
     )

@@ -279,10 +279,11 @@ def partition_potential(
     per_park, per_contract = [], []
     problems: list[str] = []
     for chunk, found in parcels.part(k, [c for c in PARCEL_COLUMNS if c in parcels]):
-        if parks is not None:
-            per_park.append(park_sums(parks, chunk, target))
-        if supply is not None:
-            per_contract.append(contract_sums(supply, chunk, parcels.crs))
+        park_part, contract_part = chunk_potential(
+            chunk, target=target, parks=parks, supply=supply, crs=parcels.crs
+        )
+        per_park.extend([park_part] if park_part is not None else [])
+        per_contract.extend([contract_part] if contract_part is not None else [])
         problems.extend(p for p in found if p not in problems)
     parks_part = pd.concat(per_park).groupby(level=0).sum() if per_park else None
     return (parks_part, _fold(per_contract) if per_contract else None), problems

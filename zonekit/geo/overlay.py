@@ -184,12 +184,12 @@ def shrunk(geoms: np.ndarray, ulps: float = 64.0) -> np.ndarray:
     """Each polygon less a hair-wide band along its boundary (a negative GEOS buffer).
 
     The band is ``ulps`` units in the last place of the polygon's largest coordinate wide: about 0.1 µm on
-    longitude/latitude. Deciding a pair on the shrunk parcel B′ is exact up to that hair: B′ strictly inside the park A
-    (prepared ``contains_properly``) leaves only points of B within the band outside A, so area(A ∩ B) is
-    B's own area to within perimeter × width (under 1e-3 m² for a parcel ten kilometres round); B′ clear
-    of A (no ``intersects``) leaves at most the band inside. A pair sharing edges with the park only up to
-    rounding — the pieces of parcels cut along the park line — is decided so, without intersecting it with
-    the whole park; a pair whose B′ still meets the park's boundary is not.
+    longitude/latitude. Deciding a pair on the shrunk parcel B′ is exact up to that hair: B′ strictly
+    inside the park A (prepared ``contains_properly``) leaves only points of B within the band outside A,
+    so area(A ∩ B) is B's own area to within perimeter × width (under 1e-3 m² for a parcel ten kilometres
+    round); B′ clear of A (no ``intersects``) leaves at most the band inside. A pair sharing edges with the
+    park only up to rounding — the pieces of parcels cut along the park line — is decided so, without
+    intersecting it with the whole park; a pair whose B′ still meets the park's boundary is not.
 
     Parameters
     ----------
@@ -215,7 +215,7 @@ def shrunk(geoms: np.ndarray, ulps: float = 64.0) -> np.ndarray:
     1.0
     """
     width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(geoms))).max(axis=1))  # empty: 0
-    return shapely.buffer(geoms, -np.nan_to_num(width), quad_segs=1, join_style="mitre")
+    return shapely.buffer(geoms, -width, quad_segs=1, join_style="mitre")
 
 
 def _merge_parts(pairs: pd.DataFrame, owner: np.ndarray) -> pd.DataFrame:
