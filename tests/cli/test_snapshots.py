@@ -152,3 +152,25 @@ def test_stat_date_is_for_parcels_and_enterprises_and_a_failed_import_keeps_no_s
     )  # fmt: skip
     assert r.returncode == 1
     assert list_tables(study) == before  # neither the layer nor its snapshot
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "given", "bad", "lang", "said"),
+    [
+        ("snapshot", "--date", "2024-02-30", "2024-02-30", "en", "write the date as YYYY-MM-DD"),
+        ("snapshot", "--date", "31.12.2024", "31.12.2024", "zh", "日期请写成 YYYY-MM-DD"),
+        ("monitor", "--dates", "2024-12-31, 2025-1-32", "2025-1-32", "en", "write each date as YYYY-MM-DD"),
+        ("monitor", "--dates", "2024-12-31", None, "zh", "请给出两个或更多统计时点"),
+        ("potential", "--date", "2025/12/31", "2025/12/31", "en", "write the statistics date as YYYY-MM-DD"),
+    ],
+)
+def test_a_date_not_written_yyyy_mm_dd_is_a_usage_error_naming_it(
+    sample_study, tmp_path, command, option, given, bad, lang, said
+):
+    """Every command that takes a statistics date checks it the same way, before it opens the study."""
+    out = ["--out", str(tmp_path / "o.xlsx")] if command != "snapshot" else []
+    before = sample_study.stat().st_mtime_ns
+    r = run(command, str(sample_study), option, given, *out, "--lang", lang)
+    assert r.returncode == 2 and said in r.stderr
+    assert bad is None or repr(bad) in r.stderr
+    assert sample_study.stat().st_mtime_ns == before and not (tmp_path / "o.xlsx").exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from zonekit.cli.options import (
     OUT,
     STUDY,
     config_option,
+    day_checked,
     guard_out,
     lang_option,
     quiet_option,
@@ -23,12 +23,7 @@ from zonekit.vocabulary.messages import say
 
 
 def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
-    days = [d.strip() for d in value.split(",") if d.strip()]
-    for d in days:
-        try:
-            datetime.strptime(d, "%Y-%m-%d")
-        except ValueError:
-            raise click.BadParameter(say("usage.dates", value=repr(d))) from None
+    days = [d.strip() for d in day_checked("usage.dates")(ctx, param, value).split(",") if d.strip()]
     if len(days) < 2:
         raise click.BadParameter(say("usage.two_dates"))
     return days

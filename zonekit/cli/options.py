@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -75,6 +76,40 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None):
         return Cluster(value)
     except ValueError:
         raise click.BadParameter(say("usage.cluster", value=repr(value))) from None
+
+
+def day_checked(message: str):
+    """A click callback that takes ``YYYY-MM-DD`` dates (several when separated by commas).
+
+    Parameters
+    ----------
+    message : str
+        The message key of the usage error naming the bad value (its ``{value}``).
+
+    Returns
+    -------
+    callable
+        The callback: the value as given, or each date of a list; a bad one is a usage error.
+
+    Examples
+    --------
+    >>> check = day_checked("usage.date")
+    >>> check(None, None, "2024-12-31")
+    '2024-12-31'
+    >>> check(None, None, "2024-13-01")
+    Traceback (most recent call last):
+    click.exceptions.BadParameter: '2024-13-01':日期请写成 YYYY-MM-DD,例如 2024-12-31
+    """
+
+    def check(ctx: click.Context | None, param: click.Parameter | None, value: str) -> str:
+        for day in value.split(","):
+            try:
+                datetime.strptime(day.strip(), "%Y-%m-%d")
+            except ValueError:
+                raise click.BadParameter(say(message, value=repr(day.strip()))) from None
+        return value
+
+    return check
 
 
 def rows_option(help: str):

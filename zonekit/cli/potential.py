@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from zonekit.cli.options import (
     STUDY,
     cluster_option,
     config_option,
+    day_checked,
     guard_out,
     lang_option,
     potential_inputs,
@@ -20,15 +20,6 @@ from zonekit.cli.options import (
     show,
     write_report,
 )
-from zonekit.vocabulary.messages import say
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    try:
-        datetime.strptime(value, "%Y-%m-%d")
-    except ValueError:
-        raise click.BadParameter(say("usage.statistics_date", value=repr(value))) from None
-    return value
 
 
 @click.command(cls=Command)
@@ -37,7 +28,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "--date",
     "day",
     required=True,
-    callback=_day,
+    callback=day_checked("usage.statistics_date"),
     help="The statistics date (统计时点), YYYY-MM-DD: what was approved, agreed or built by then.",
 )
 @click.option(

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from zonekit.cli.help import Command
-from zonekit.cli.options import STUDY, lang_option, quiet_option, show
+from zonekit.cli.options import STUDY, day_checked, lang_option, quiet_option, show
 from zonekit.vocabulary.messages import say
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    try:
-        datetime.strptime(value, "%Y-%m-%d")
-    except ValueError:
-        raise click.BadParameter(say("usage.date", value=repr(value))) from None
-    return value
 
 
 @click.command(cls=Command)
 @click.argument("study", type=STUDY)
 @click.option(
-    "--date", "day", required=True, callback=_day, help="The statistics date the layers describe, YYYY-MM-DD."
+    "--date",
+    "day",
+    required=True,
+    callback=day_checked("usage.date"),
+    help="The statistics date the layers describe, YYYY-MM-DD.",
 )
 @lang_option
 @quiet_option
@@ -42,7 +37,6 @@ def snapshot(study: Path, day: str, lang: str) -> None:
       zonekit monitor study.gpkg --dates 2024-12-31,2025-12-31 --out 监测.xlsx
     """
     from zonekit.layers.snapshots import take_snapshot
-    from zonekit.vocabulary.messages import say
 
     for name in take_snapshot(study, day):
         show(say("snapshot.made", layer=name, day=day))
