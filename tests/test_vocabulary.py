@@ -36,6 +36,31 @@ def test_chinese_unless_told_otherwise():
     assert out.stdout.strip() == "en"
 
 
+@pytest.mark.parametrize(
+    ("given", "lang", "warned"),
+    [("en_US.UTF-8", "en", False), ("zh_CN.GBK", "zh", False), ("English", "en", False), (" ", "zh", False),
+     ("fr_FR.UTF-8", "zh", True), ("klingon", "zh", True)],
+)  # fmt: skip
+def test_zonekit_lang_is_read_as_a_locale_and_a_value_it_cannot_read_is_said_once(given, lang, warned):
+    """A notebook user's ZONEKIT_LANG copied from LANG works; one zonekit does not speak is not ignored."""
+    env = {**os.environ, "ZONEKIT_LANG": given}
+    code = (
+        "import warnings; warnings.simplefilter('always')\n"
+        "from zonekit.vocabulary.messages import language, say\n"
+        "print(language(), language(), say('source.missing', path='a.shp'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split()[:2] == [lang, lang]
+    assert ("文件不存在" if lang == "zh" else "does not exist") in out.stdout
+    assert out.stderr.count("ZonekitWarning") == (1 if warned else 0), out.stderr
+    if warned:
+        assert (
+            repr(given) in out.stderr
+            and "set it to zh or en" in out.stderr
+            and "请设为 zh 或 en" in out.stderr
+        )
+
+
 def test_an_error_is_said_in_the_language_in_force_when_shown():
     err = SourceReadError("source.missing", path="园区.shp")
     with using("zh"):

@@ -103,6 +103,12 @@ def test_the_language_before_the_command_applies_to_it_and_its_own_lang_wins(mon
     monkeypatch.setenv("ZONEKIT_LANG", "en")  # ZONEKIT_LANG reaches the commands (--lang's default hid it)
     said = runner.invoke(main, ["info", str(odd)], prog_name="zonekit")
     assert said.exit_code == 1 and "not a study" in " ".join(said.stderr.split())
+    monkeypatch.setenv("ZONEKIT_LANG", "en_US.UTF-8")  # as copied from LANG: read as the library reads it
+    said = runner.invoke(main, ["info", str(odd)], prog_name="zonekit")
+    assert said.exit_code == 1 and "not a study" in " ".join(said.stderr.split())
+    monkeypatch.setenv("ZONEKIT_LANG", "zh_CN.GBK")
+    said = runner.invoke(main, ["info", str(odd)], prog_name="zonekit")
+    assert said.exit_code == 1 and "不是研究库" in "".join(said.stderr.split())
 
 
 @pytest.mark.parametrize(
@@ -157,6 +163,12 @@ def test_a_usage_error_in_a_fresh_process_in_either_language(tmp_path):
     )
     assert en.returncode == 2 and en.stderr.splitlines()[-1] == "Error: Missing option '--into'."
     assert en.stderr.startswith("Usage: zonekit import")
+    # a ZONEKIT_LANG zonekit does not speak: the usage error of --lang, in Chinese, once, no Python warning
+    fr = subprocess.run(
+        [zonekit, "info", "x.gpkg"], capture_output=True, text=True, env={**env, "ZONEKIT_LANG": "fr"}
+    )
+    assert fr.returncode == 2 and "ZONEKIT_LANG" in fr.stderr and "'fr' 不是 'zh', 'en' 之一" in fr.stderr
+    assert fr.stderr.count("ZONEKIT_LANG") == 1 and "Warning" not in fr.stderr and "警告" not in fr.stderr
 
 
 @pytest.mark.parametrize(

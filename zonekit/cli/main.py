@@ -21,7 +21,7 @@ from zonekit._version import __version__
 from zonekit.cli.help import Localised, usage_error_text
 from zonekit.cli.options import group_lang_option, show
 from zonekit.errors import ZonekitError, ZonekitWarning
-from zonekit.vocabulary.messages import say
+from zonekit.vocabulary.messages import language_code, say, set_language
 
 EPILOG = """\b
 Examples:
@@ -148,6 +148,8 @@ def cli() -> None:
     """Entry point of the ``zonekit`` console script."""
     debug = "--debug" in sys.argv[1:]
     warnings.showwarning = _show_warning
+    # a ZONEKIT_LANG zonekit cannot read is a usage error of --lang, said once, in Chinese
+    set_language(language_code(os.environ.get("ZONEKIT_LANG", "")) or "zh")
     _remember_command_line()
     try:
         main.main(standalone_mode=False, prog_name="zonekit")

@@ -26,9 +26,21 @@ def _set_language_for_all(ctx: click.Context, param: click.Parameter, value: str
         os.environ["ZONEKIT_LANG"] = value
 
 
+class _Language(click.Choice):
+    """``zh`` or ``en``; a locale or a name of either (``en_US.UTF-8``, ``中文``) is read as the library reads it."""
+
+    def convert(self, value, param, ctx):
+        from zonekit.vocabulary.messages import language_code
+
+        return super().convert(language_code(value) or value, param, ctx)
+
+
+LANGUAGE = _Language(["zh", "en"], case_sensitive=False)
+
+
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["zh", "en"], case_sensitive=False),
+    type=LANGUAGE,
     default="zh",
     envvar="ZONEKIT_LANG",
     show_default=True,
@@ -40,7 +52,7 @@ lang_option = click.option(
 
 group_lang_option = click.option(
     "--lang",
-    type=click.Choice(["zh", "en"], case_sensitive=False),
+    type=LANGUAGE,
     is_eager=True,
     expose_value=False,
     callback=_set_language_for_all,

@@ -14,7 +14,10 @@ otherwise.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import re
+import warnings
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import NamedTuple
@@ -33,13 +36,52 @@ class Message(NamedTuple):
     fix_en: str = ""
 
 
+_NAMES = {"chinese": "zh", "中文": "zh", "汉语": "zh", "english": "en", "英文": "en", "英语": "en"}
+
+
+def language_code(value: object) -> str | None:
+    """The language a code, a locale or a name stands for (``"zh"`` or ``"en"``), or None.
+
+    ``ZONEKIT_LANG`` is often copied from ``LANG``: ``en_US.UTF-8`` is English, ``zh_CN.GBK`` Chinese.
+
+    Parameters
+    ----------
+    value : str
+        ``zh``, ``en``, a locale (``zh_CN.UTF-8``, ``en-GB``, ``zh-Hans``) or a name (``English``, ``中文``).
+
+    Returns
+    -------
+    str or None
+        ``"zh"``, ``"en"``, or None for a language zonekit does not speak.
+
+    Examples
+    --------
+    >>> language_code("en_US.UTF-8"), language_code("zh-Hans"), language_code(" EN "), language_code("中文")
+    ('en', 'zh', 'en', 'zh')
+    >>> language_code("fr_FR.UTF-8") is None
+    True
+    """
+    text = str(value).strip().lower()
+    text = _NAMES.get(text, text)
+    head = re.split(r"[-_.@]", text, maxsplit=1)[0]
+    return head if head in LANGUAGES else None
+
+
+@functools.cache
 def _default_language() -> str:
-    lang = os.environ.get("ZONEKIT_LANG", "zh").strip().lower()
-    return lang if lang in LANGUAGES else "zh"
+    """``ZONEKIT_LANG``'s language, else Chinese; a value zonekit cannot read is said, once, not ignored."""
+    given = os.environ.get("ZONEKIT_LANG", "")
+    lang = language_code(given) if given.strip() else "zh"
+    if lang is None:
+        from zonekit.errors import ZonekitWarning
+
+        said = (getattr(MESSAGES["lang.environment"], code).format(value=repr(given)) for code in LANGUAGES)
+        warnings.warn(" / ".join(said), ZonekitWarning, stacklevel=3)
+        return "zh"
+    return lang
 
 
-_DEFAULT_LANGUAGE = _default_language()
-_LANGUAGE: ContextVar[str] = ContextVar("zonekit_language", default=_DEFAULT_LANGUAGE)
+_LANGUAGE: ContextVar[str] = ContextVar("zonekit_language", default="")
 
 
 def language() -> str:
@@ -50,7 +92,7 @@ def language() -> str:
     str
         ``"zh"`` or ``"en"``.
     """
-    return _LANGUAGE.get()
+    return _LANGUAGE.get() or _default_language()
 
 
 def check_language(lang: str) -> str:
@@ -64,13 +106,14 @@ def check_language(lang: str) -> str:
     Returns
     -------
     str
-        ``lang``, lower-cased.
+        The code of ``lang`` (:func:`language_code`): ``"zh"`` or ``"en"``.
     """
     from zonekit.errors import InputError
 
-    if str(lang).lower() not in LANGUAGES:
+    code = language_code(lang)
+    if code is None:
         raise InputError("lang.unknown", lang=lang)
-    return str(lang).lower()
+    return code
 
 
 def set_language(lang: str) -> None:
@@ -305,6 +348,11 @@ def sep(lang: str | None = None) -> str:
 M = Message
 MESSAGES: dict[str, Message] = {
     # languages and options
+    "lang.environment": M(
+        "环境变量 ZONEKIT_LANG={value} 不是 zonekit 支持的语言,消息按中文显示;请设为 zh 或 en。",
+        "the environment variable ZONEKIT_LANG={value} is no language zonekit speaks, so messages are in "
+        "Chinese; set it to zh or en.",
+    ),
     "lang.unknown": M(
         "不支持语言 {lang}。",
         "The language {lang} is not supported.",
