@@ -206,3 +206,37 @@ def test_union_area_by_group_counts_an_area_covered_twice_once():
     np.testing.assert_allclose(got, want, rtol=1e-9)
     assert got[4] == pytest.approx(ellipsoidal_area([big], 4490)[0], rel=1e-12)  # the inner one not added
     assert got[7] == 0
+
+
+def test_union_area_by_group_checks_groups_on_threads_and_takes_the_areas_given():
+    """Thousands of pieces in many groups (validated in several batches on two threads): each group's
+    union as shapely measures it; the areas a caller gives stand for the pieces that overlap nothing."""
+    from zonekit.geo.area import union_area_by_group
+
+    rng = np.random.default_rng(11)
+    x0, y0, d = 118.0, 30.0, 0.0005
+    ij = np.array([(i, j) for i in range(90) for j in range(90)])
+    geoms = list(
+        shapely.box(x0 + ij[:, 0] * d, y0 + ij[:, 1] * d, x0 + (ij[:, 0] + 1) * d, y0 + (ij[:, 1] + 1) * d)
+    )
+    groups = list(ij[:, 0] // 3)  # 30 groups of 270 boxes side by side
+    for g in (2, 17, 29):  # a few pieces overlapping their group's boxes
+        for _ in range(5):
+            i, j = rng.uniform(3 * g + 1.05, 3 * g + 1.25), rng.uniform(0, 88)  # in the group's middle column
+            geoms.append(shapely.box(x0 + i * d, y0 + j * d, x0 + (i + 0.7) * d, y0 + (j + 1.3) * d))
+            groups.append(g)
+    geoms_a, groups_a = np.array(geoms, dtype=object), np.array(groups)
+    perm = rng.permutation(len(geoms_a))  # groups in no order
+    geoms_a, groups_a = geoms_a[perm], groups_a[perm]
+    want = np.array(
+        [ellipsoidal_area([shapely.union_all(geoms_a[groups_a == g])], 4490)[0] for g in range(30)]
+    )
+    one = union_area_by_group(geoms_a, groups_a, 30, 4490, threads=1)
+    two = union_area_by_group(geoms_a, groups_a, 30, 4490, threads=2)
+    np.testing.assert_allclose(one, want, rtol=1e-9)
+    np.testing.assert_array_equal(one, two)
+    doubled = 2 * ellipsoidal_area(geoms_a, 4490)  # stands for every piece that is not joined
+    given = union_area_by_group(geoms_a, groups_a, 30, 4490, areas=doubled, threads=2)
+    plain = [g for g in range(30) if g not in (2, 17, 29)]
+    np.testing.assert_allclose(given[plain], 2 * want[plain], rtol=1e-9)
+    assert (given[[2, 17, 29]] < 2 * want[[2, 17, 29]]).all()  # the overlapping pieces were joined, not given

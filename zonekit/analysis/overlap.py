@@ -150,8 +150,7 @@ def overlap_pairs(
     if a_layer == b_layer and not buffer_m:
         pairs = pairs[pairs["a"] < pairs["b"]]  # each pair once, never a feature with itself
     ai, bi = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    area_a = ellipsoidal_area(ag, a.crs)
-    area_b = ellipsoidal_area(bg, a.crs)
+    area_a, area_b = _areas_of(ag, ai, a.crs), _areas_of(bg, bi, a.crs)
     m2 = pairs["area_m2"].to_numpy()
     b_inside, a_inside = pairs["inside"].to_numpy(dtype=bool), pairs["a_inside"].to_numpy(dtype=bool)
     ao, bo = np.asarray(ag, dtype=object), np.asarray(bg, dtype=object)
@@ -175,6 +174,18 @@ def overlap_pairs(
             }
         )
     return gpd.GeoDataFrame(out, geometry=list(geom), crs=a.crs).reset_index(drop=True)
+
+
+def _areas_of(geoms: np.ndarray, used: np.ndarray, crs) -> np.ndarray:
+    """Ellipsoidal area of the features at ``used``, NaN elsewhere.
+
+    A chunk of parcels meets a park here and there: measuring every parcel of it would cost more than the
+    overlay.
+    """
+    out = np.full(len(geoms), np.nan)
+    at = np.unique(used)
+    out[at] = ellipsoidal_area(np.asarray(geoms, dtype=object)[at], crs)
+    return out
 
 
 def coverage(
@@ -317,11 +328,16 @@ def parts_of_pairs(a: gpd.GeoDataFrame, pairs, classes: np.ndarray, a_layer: str
     Returns
     -------
     DataFrame
-        ``a``, ``b_class``, ``geometry``: one row per pair.
+        ``a``, ``b_class``, ``geometry`` and its area ``m2`` (the pair's overlap): one row per pair.
     """
     rows = _places(a, a_layer).reindex(pairs["a_id"].to_numpy(dtype=object)).to_numpy()
     parts = pd.DataFrame(
-        {"a": rows, "b_class": classes, "geometry": np.asarray(pairs.geometry.values, dtype=object)}
+        {
+            "a": rows,
+            "b_class": classes,
+            "geometry": np.asarray(pairs.geometry.values, dtype=object),
+            "m2": pairs["overlap_m2"].to_numpy(dtype=float),
+        }
     )
     return parts[parts["a"].notna()].astype({"a": int})
 
@@ -338,7 +354,7 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
     a : GeoDataFrame
         The first layer.
     parts : DataFrame
-        ``a`` (the feature's position), ``b_class``, ``geometry``.
+        ``a`` (the feature's position), ``b_class``, ``geometry``, and its area ``m2`` when known.
     a_layer, b_layer : str
         Layer names.
 
@@ -351,7 +367,8 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
         groups = parts.groupby(["a", "b_class"], sort=True)
         keys = groups.size().index
         geoms = parts["geometry"].to_numpy(dtype=object)
-        m2 = union_area_by_group(geoms, groups.ngroup().to_numpy(), len(keys), a.crs)
+        areas = parts["m2"].to_numpy(dtype=float) if "m2" in parts else None  # the overlay's, when known
+        m2 = union_area_by_group(geoms, groups.ngroup().to_numpy(), len(keys), a.crs, areas=areas)
         ai = keys.get_level_values("a").to_numpy(dtype=int)
         b_class = keys.get_level_values("b_class").to_numpy(dtype=object)
     else:

@@ -64,7 +64,7 @@ def rings(geoms: np.ndarray) -> Rings:
     simple = (kind == 3) & (shapely.get_num_interior_rings(geoms) == 0)
     single = (kind == 6) & (shapely.get_num_geometries(geoms) == 1)  # a one-part MultiPolygon, as GPKGs hold
     if single.any():
-        simple[single] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[single], 0)) == 0
+        simple[single] = _one_ring(xy, n_coords)[single]
     if simple.all():
         ring_len, ring_geom, is_ext = n_coords, np.arange(n), np.ones(n, dtype=bool)
     else:
@@ -82,6 +82,34 @@ def rings(geoms: np.ndarray) -> Rings:
         ring_len[rest], is_ext[rest] = sub_len, sub_ext
     ring_of = np.repeat(np.arange(len(ring_geom)), ring_len)
     return Rings(xy, ring_of, ring_geom, is_ext, n)
+
+
+def _one_ring(xy: np.ndarray, n_coords: np.ndarray) -> np.ndarray:
+    """Whether each geometry's coordinates are one closed ring: its first vertex recurs only as its last.
+
+    A second ring would close on its own first vertex after the first ring closed, so the first vertex
+    of a geometry with holes either recurs before the end or is not the last. Read from the coordinates,
+    without a copy of each part (``shapely.get_geometry``) as the test of its interior rings would need.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> holed = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 0)], [[(1, 0.5), (3, 1), (3, 2), (1, 0.5)]])
+    >>> g = np.array([shapely.box(0, 0, 1, 1), holed, shapely.MultiPolygon([shapely.box(0, 0, 1, 1)])])
+    >>> _one_ring(shapely.get_coordinates(g), shapely.get_num_coordinates(g)).tolist()
+    [True, False, True]
+    """
+    n = len(n_coords)
+    owner = np.repeat(np.arange(n), n_coords)
+    start = np.cumsum(n_coords) - n_coords
+    first = xy[np.minimum(start, max(len(xy) - 1, 0))][owner] if len(xy) else xy
+    again = (xy[:, 0] == first[:, 0]) & (xy[:, 1] == first[:, 1])
+    last = np.flatnonzero(n_coords > 0)
+    one = np.zeros(n, dtype=bool)
+    one[last] = (np.bincount(owner, weights=again, minlength=n)[last] == 2) & again[
+        (start + n_coords - 1)[last]
+    ]
+    return one
 
 
 def _ragged_rings(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
