@@ -60,6 +60,12 @@ def _ids(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     return gdf.index.astype(str).to_numpy()
 
 
+def _needed(layer: str) -> list[str]:
+    """The columns of a big layer read piece by piece that the tables use: its id, name and class."""
+    schema = SCHEMAS.get(layer)
+    return [c for c in (schema.id_column if schema else None, "name", CLASS_COLUMN.get(layer)) if c]
+
+
 def _names(gdf: gpd.GeoDataFrame) -> np.ndarray:
     return gdf["name"].astype(object).to_numpy() if "name" in gdf else np.full(len(gdf), None, dtype=object)
 
@@ -301,9 +307,13 @@ def _class_by_id(b, b_layer: str, classes: np.ndarray) -> pd.Series:
 
 
 def _pair_classes(b, b_layer: str, classes: np.ndarray, pairs) -> np.ndarray:
-    """The class of each pair's B feature."""
-    class_of = _class_by_id(b, b_layer, classes)
-    return class_of.reindex(pairs["b_id"].to_numpy(dtype=object)).to_numpy(dtype=object)
+    """The class of each pair's B feature (of the first feature with its id)."""
+    ids = pd.Index(_ids(b, b_layer))
+    first = ~ids.duplicated()
+    at = ids[first].get_indexer(pairs["b_id"].to_numpy(dtype=object))
+    out = np.full(len(at), None, dtype=object)
+    out[at >= 0] = classes[first][at[at >= 0]]
+    return out
 
 
 def _places(a, a_layer: str) -> pd.Series:
@@ -437,7 +447,7 @@ def partitioned_overlap(
         piece = functools.partial(
             chunk_overlap, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=float(buffer_m)
         )
-        parts = list(b.map_chunks(piece, workers=threads(None)))
+        parts = list(b.map_chunks(piece, _needed(b_layer), workers=threads(None)))
     elif where is None:
         parts = [partition_overlap(k, *args, None, a=a, b=b) for k in range(len(b.store.files))]
     else:
@@ -528,7 +538,7 @@ def partition_overlap(
         the covered parts).
     """
     pairs, parts = [], []
-    for chunk, _ in b.part(k):
+    for chunk, _ in b.part(k, _needed(b_layer)):
         got, part = chunk_overlap(
             chunk, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads
         )
@@ -582,7 +592,7 @@ def partitioned_overlap_a(
     grown = buffered(b, buffer_m)  # once, not per partition
     if a.store is None:  # a study file's layer: its chunks on forked workers
         piece = functools.partial(chunk_overlap_a, a_layer=a_layer, b_layer=b_layer, b=grown)
-        parts = list(a.map_chunks(piece, workers=threads(None)))
+        parts = list(a.map_chunks(piece, _needed(a_layer), workers=threads(None)))
     elif where is None:
         parts = [
             partition_overlap_a(k, a_layer, b_layer, None, a=a, b=grown) for k in range(len(a.store.files))
@@ -652,7 +662,7 @@ def partition_overlap_a(
         As :func:`overlap_pairs` and :func:`coverage_from_pairs`, for the partition's features.
     """
     pairs, cover = [], []
-    for chunk, _ in a.part(k):
+    for chunk, _ in a.part(k, _needed(a_layer)):
         got, covered_here = chunk_overlap_a(chunk, a_layer=a_layer, b_layer=b_layer, b=b, threads=threads)
         pairs.append(got)
         cover.append(covered_here)
