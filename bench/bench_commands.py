@@ -19,6 +19,9 @@ command runs on a study as a user would have it. Peers, on the same files in the
   timed writing the workbook (``intensity``) and writing CSV files (``intensity_csv``), since at a
   million parcels the workbook's per-enterprise sheets are most of the time (xlsxwriter writes each cell);
 - ``overlap --a parks --b zones``: ``geopandas.overlay`` of the two small layers read alone;
+- ``overlap --a parks --b landuse`` (``overlap_parks_parcels``): ``geopandas.overlay`` of parks and parcels
+  + ``.area``, the pairs and a ``groupby`` sum per park and class written as CSV (zonekit dissolves the
+  pieces that overlap before it measures a class's coverage; the peer does not);
 - DuckDB spatial for intensity when ``duckdb`` and ``duckdb-extension-spatial`` are installed.
 
 Usage::
@@ -270,6 +273,16 @@ ov["area_m2"] = ov.area
 ov.drop(columns="geometry").to_csv(sys.argv[2])
 """
 
+PEER_OVERLAP_PARCELS = """
+import sys, geopandas as gpd, pyogrio
+parks = pyogrio.read_dataframe(sys.argv[1], layer="parks", columns=["park_id", "name"])
+parcels = pyogrio.read_dataframe(sys.argv[1], layer="landuse", columns=["parcel_id", "analysis_class"])
+ov = gpd.overlay(parks.to_crs(4549), parcels.to_crs(4549), how="intersection", keep_geom_type=True)
+ov["area_m2"] = ov.area
+ov.drop(columns="geometry").to_csv(sys.argv[2])
+ov.groupby(["park_id", "analysis_class"])["area_m2"].sum().to_csv(sys.argv[2] + ".coverage.csv")
+"""
+
 PEER_DUCKDB = """
 import os, sys, duckdb, duckdb_extension_spatial as ext
 from pathlib import Path
@@ -356,6 +369,7 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
         ("import", PEER_IMPORT),
         ("intensity", PEER_INTENSITY),
         ("overlap", PEER_OVERLAP),
+        ("overlap_parks_parcels", PEER_OVERLAP_PARCELS),
         ("duckdb", PEER_DUCKDB),
     ):
         scripts[name] = root / f"peer_{name}.py"
@@ -408,6 +422,13 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
             None,
             [PYTHON, str(scripts["overlap"]), str(study), str(out / "peer_o.csv")],
             "geopandas.overlay",
+        ),
+        (
+            "overlap_parks_parcels",
+            [*zk, "overlap", str(study), "--a", "parks", "--b", "landuse", "--out", str(out / "opp.csv")],
+            None,
+            [PYTHON, str(scripts["overlap_parks_parcels"]), str(study), str(out / "peer_opp.csv")],
+            "geopandas.overlay + area + groupby (pairs and coverage, no dissolve)",
         ),
         (
             "overlap_parcels",
