@@ -6,6 +6,7 @@ Threads where GEOS and large numpy operations release the GIL; forked processes 
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -127,7 +128,9 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
     Each worker is a fork of this process: ``fn`` and everything it uses (the parks, the layer to read)
     are there already, and only the results travel back (pickled, one pipe per worker). Worker ``w`` takes
     tasks ``w``, ``w + workers``, …, so the results are read back in order, each worker at most one
-    result ahead. For work that holds the GIL, where threads would wait on each other. With one worker,
+    result ahead. The objects the workers inherit are frozen for the garbage collector while they fork
+    (:func:`gc.freeze`), so the workers' collections leave the pages they share with this process alone
+    instead of copying them. For work that holds the GIL, where threads would wait on each other. With one worker,
     one task, or no fork (see :func:`can_fork`), the calls run here, one after another, with the same
     results.
 
@@ -161,13 +164,17 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
     workers = min(workers, n)
     pipes, procs = [], []
     try:
-        for w in range(workers):
-            receive, send = context.Pipe(duplex=False)
-            proc = context.Process(target=_work, args=(fn, range(w, n, workers), send), daemon=True)
-            proc.start()
-            send.close()  # the worker's end: a worker that dies closes the pipe (EOF here)
-            pipes.append(receive)
-            procs.append(proc)
+        gc.freeze()  # the objects the workers inherit: their collections never write to (and copy) those pages
+        try:
+            for w in range(workers):
+                receive, send = context.Pipe(duplex=False)
+                proc = context.Process(target=_work, args=(fn, range(w, n, workers), send), daemon=True)
+                proc.start()
+                send.close()  # the worker's end: a worker that dies closes the pipe (EOF here)
+                pipes.append(receive)
+                procs.append(proc)
+        finally:
+            gc.unfreeze()
         for k in range(n):
             try:
                 ok, value = pipes[k % workers].recv()
