@@ -193,7 +193,8 @@ def overlap_many(
         return isinstance(layer, LayerStream) and (layer.store is not None or where is None)
 
     big_a = st[a] if piecewise(st[a]) and a not in bs else None
-    first = st[a].select() if isinstance(st[a], LayerStream) and big_a is None else st[a]
+    whole_a = isinstance(st[a], LayerStream) and big_a is None  # read whole: only what the tables use
+    first = st[a].select(_overlap.columns_needed(a)) if whole_a else st[a]
     parts = []
     for b in bs:
         other = st[b]
@@ -210,7 +211,10 @@ def overlap_many(
             )
             parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
             continue
-        other = other.select() if isinstance(other, LayerStream) else other
+        if b == a and whole_a:  # a layer with itself: read once
+            other = first
+        elif isinstance(other, LayerStream):
+            other = other.select()
         parts.append(overlap(first, other, buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)))
     pairs = gpd.GeoDataFrame(pd.concat([p["pairs"] for p in parts], ignore_index=True), crs=st.crs)
     cover = pd.concat([p["coverage"] for p in parts], ignore_index=True)

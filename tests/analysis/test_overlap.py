@@ -87,6 +87,39 @@ def test_self_overlap_reports_each_pair_once():
     assert r["overlap_ha"].iloc[0] == pytest.approx(50.0, rel=1e-6)
 
 
+def test_a_layer_with_itself_covers_each_feature_by_itself_and_its_overlaps():
+    """Parcels with itself: one alone, two overlapping by 50 ha, one inside another; the coverage of each
+    feature by each class is its own area in its own class, joined with what others of a class cover."""
+    parcels = layer(
+        ["L1", "L2", "L3", "L4", "L5"],
+        [
+            sq(10_000, 0, 11_000, 1000),  # alone
+            sq(0, 0, 1000, 1000),
+            sq(500, 0, 1500, 1000),  # over L2 by 500 m x 1000 m
+            sq(3000, 0, 4000, 1000),
+            sq(3200, 200, 3400, 400),  # inside L4: 4 ha
+        ],
+        parcel_id=["L1", "L2", "L3", "L4", "L5"],
+        analysis_class=["industrial", "industrial", "residential", "industrial", "industrial"],
+    )
+    pairs = overlap_pairs(parcels, parcels, a_layer="landuse", b_layer="landuse")
+    assert sorted(zip(pairs["a_id"], pairs["b_id"], strict=True)) == [("L2", "L3"), ("L4", "L5")]
+    cov = coverage(parcels, parcels, a_layer="landuse", b_layer="landuse").set_index(["a_id", "b_class"])
+    got = cov["covered_ha"].to_dict()
+    assert set(got) == {
+        ("L1", "industrial"), ("L2", "industrial"), ("L2", "residential"), ("L3", "industrial"),
+        ("L3", "residential"), ("L4", "industrial"), ("L5", "industrial"),
+    }  # fmt: skip
+    areas = ellipsoidal_area(parcels.geometry.values, 4490) / 1e4
+    own = dict(zip(parcels["parcel_id"], areas, strict=True))
+    assert got[("L1", "industrial")] == pytest.approx(own["L1"], rel=1e-12) == pytest.approx(100.0, rel=1e-5)
+    assert got[("L2", "residential")] == pytest.approx(50.0, rel=1e-6)  # L3 over it
+    assert got[("L3", "industrial")] == pytest.approx(50.0, rel=1e-6)
+    assert got[("L2", "industrial")] == pytest.approx(own["L2"], rel=1e-9)  # itself
+    assert got[("L4", "industrial")] == pytest.approx(own["L4"], rel=1e-9)  # itself and L5 inside: once
+    assert got[("L5", "industrial")] == pytest.approx(own["L5"], rel=1e-9) == pytest.approx(4.0, rel=1e-6)
+
+
 def test_coverage_dissolves_b_first():
     # two protected areas overlapping each other inside one park: 60 ha + 60 ha with 20 ha in common
     park = layer(["P"], [sq(0, 0, 2000, 1000)], park_id=["P"])

@@ -265,3 +265,42 @@ def test_a_zone_of_scattered_parks_against_a_grid():
     total = float(ellipsoidal_area([zone], 4490)[0])
     got = float(res.loc[res["a"] == 0, "area_m2"].sum())
     assert got == pytest.approx(total, rel=1e-9)  # the grid covers the zone: every square metre counted once
+
+
+def test_a_layer_with_itself_overlays_only_where_it_may_overlap():
+    """Parcels that tile the land (irregular, with shared vertices), plus overlapping, nested, duplicated and
+    merely touching ones, validated in many small batches: the candidates hold every pair the whole
+    overlay of the layer with itself finds, and the overlay of the candidates finds the same areas."""
+    from zonekit.analysis.overlap import overlap_pairs
+    from zonekit.geo.overlay import maybe_overlapping
+
+    rng = np.random.default_rng(5)
+    pts = shapely.MultiPoint(rng.uniform([120.0, 32.0], [120.05, 32.05], (1500, 2)))
+    frame = shapely.box(120.0, 32.0, 120.05, 32.05)
+    cells = shapely.intersection(np.array(shapely.get_parts(shapely.voronoi_polygons(pts))), frame)
+    cells = cells[shapely.area(cells) > 0]
+    extra = [
+        shapely.buffer(shapely.centroid(cells[10]), 0.002),  # over a few cells
+        shapely.buffer(shapely.centroid(cells[200]), 0.00005),  # inside one cell
+        cells[700],  # a duplicate
+        shapely.box(120.05, 32.0, 120.06, 32.01),  # outside the tiling, touching its edge
+    ]
+    layer = np.array([*cells, *extra], dtype=object)
+    layer = layer[rng.permutation(len(layer))]
+    near = maybe_overlapping(layer, threads=2, batch=1)  # no two polygons validated in one batch but by halo
+    whole = intersection_areas(layer, layer, 4490)
+    whole = whole[whole["a"] < whole["b"]]
+    assert len(whole) >= 8  # the overlaps above
+    assert near[whole["a"]].all() and near[whole["b"]].all()
+    assert near.sum() < len(layer) / 10  # the tiling itself is left out
+    got = overlap_pairs(
+        gpd.GeoDataFrame({"parcel_id": np.arange(len(layer)).astype(str)}, geometry=list(layer), crs=4490),
+        gpd.GeoDataFrame({"parcel_id": np.arange(len(layer)).astype(str)}, geometry=list(layer), crs=4490),
+        a_layer="landuse",
+        b_layer="landuse",
+    )
+    want = {(str(a), str(b)): m2 for a, b, m2 in zip(whole["a"], whole["b"], whole["area_m2"], strict=True)}
+    have = {(a, b): m2 for a, b, m2 in zip(got["a_id"], got["b_id"], got["overlap_m2"], strict=True)}
+    assert set(have) == set(want)
+    for key, m2 in want.items():
+        assert have[key] == pytest.approx(m2, rel=1e-12), key

@@ -24,7 +24,7 @@ import shapely
 
 from zonekit.geo.area import ellipsoidal_area, union_area_by_group
 from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
-from zonekit.geo.overlay import intersection_areas
+from zonekit.geo.overlay import intersection_areas, maybe_overlapping
 from zonekit.geo.parallel import threads
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.check import parks_outside_zone
@@ -60,8 +60,24 @@ def _ids(gdf: gpd.GeoDataFrame, layer: str) -> np.ndarray:
     return gdf.index.astype(str).to_numpy()
 
 
-def _needed(layer: str) -> list[str]:
-    """The columns of a big layer read piece by piece that the tables use: its id, name and class."""
+def columns_needed(layer: str) -> list[str]:
+    """The columns of a layer that the overlap tables use: its id, name and class.
+
+    Parameters
+    ----------
+    layer : str
+        The layer's name.
+
+    Returns
+    -------
+    list of str
+        The id column (of its schema), ``name`` and the class column, those the layer has a use for.
+
+    Examples
+    --------
+    >>> columns_needed("landuse")
+    ['parcel_id', 'name', 'analysis_class']
+    """
     schema = SCHEMAS.get(layer)
     return [c for c in (schema.id_column if schema else None, "name", CLASS_COLUMN.get(layer)) if c]
 
@@ -151,10 +167,13 @@ def overlap_pairs(
         # back in A's terms and order (its own area share is not used here)
         pairs = swapped.drop(columns="b_share").rename(columns={"a": "b", "b": "a", "inside": "a_inside"})
         pairs = pairs.assign(inside=False).sort_values(["a", "b"], kind="stable")
+    elif a_layer == b_layer and not buffer_m:  # a layer with itself: only where it may overlap itself
+        near = np.flatnonzero(maybe_overlapping(ag, threads=threads))
+        found = intersection_areas(ag[near], ag[near], a.crs, threads=threads)
+        pairs = found.assign(a=near[found["a"].to_numpy()], b=near[found["b"].to_numpy()], a_inside=False)
+        pairs = pairs[pairs["a"] < pairs["b"]]  # each pair once, never a feature with itself
     else:
         pairs = intersection_areas(ag, bg, a.crs, threads=threads).assign(a_inside=False)
-    if a_layer == b_layer and not buffer_m:
-        pairs = pairs[pairs["a"] < pairs["b"]]  # each pair once, never a feature with itself
     ai, bi = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     area_a, area_b = _areas_of(ag, ai, a.crs), _areas_of(bg, bi, a.crs)
     m2 = pairs["area_m2"].to_numpy()
@@ -275,18 +294,24 @@ def _covered_parts(a, b, pairs, a_layer: str, b_layer: str, class_column: str | 
     class_of = _class_by_id(b, b_layer, classes)
     a_ids, b_ids = pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)
     shapes = np.asarray(pairs.geometry.values, dtype=object)
+    m2 = pairs["overlap_m2"].to_numpy(dtype=float)
 
-    def parts(rows, kinds, geometry) -> pd.DataFrame:
-        return pd.DataFrame({"a": rows, "b_class": kinds, "geometry": geometry})
+    def parts(rows, kinds, geometry, area, alone) -> pd.DataFrame:
+        return pd.DataFrame({"a": rows, "b_class": kinds, "geometry": geometry, "m2": area, "alone": alone})
 
-    # a layer with itself: each pair once, never a feature with itself, so both ways, and itself
+    # a layer with itself: each pair once, never a feature with itself, so both ways, and itself; a feature
+    # in no pair covers itself alone (nothing to join it with: its area is its coverage)
     own = np.asarray(a.geometry.values, dtype=object)
-    kept = ~shapely.is_empty(own)
+    kept = np.flatnonzero(~(shapely.is_missing(own) | shapely.is_empty(own)))
+    paired = np.zeros(len(own), dtype=bool)
+    for ids in (a_ids, b_ids):
+        at = place.reindex(ids).to_numpy()
+        paired[at[~pd.isna(at)].astype(int)] = True
     every = pd.concat(
         [
-            parts(place.reindex(a_ids).to_numpy(), class_of.reindex(b_ids).to_numpy(), shapes),
-            parts(place.reindex(b_ids).to_numpy(), class_of.reindex(a_ids).to_numpy(), shapes),
-            parts(np.flatnonzero(kept), classes[kept], own[kept]),
+            parts(place.reindex(a_ids).to_numpy(), class_of.reindex(b_ids).to_numpy(), shapes, m2, False),
+            parts(place.reindex(b_ids).to_numpy(), class_of.reindex(a_ids).to_numpy(), shapes, m2, False),
+            parts(kept, classes[kept], own[kept], ellipsoidal_area(own[kept], a.crs), ~paired[kept]),
         ],
         ignore_index=True,
     )
@@ -364,7 +389,8 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
     a : GeoDataFrame
         The first layer.
     parts : DataFrame
-        ``a`` (the feature's position), ``b_class``, ``geometry``, and its area ``m2`` when known.
+        ``a`` (the feature's position), ``b_class``, ``geometry``; its area ``m2`` when known, and
+        ``alone`` where a part is the only one of its feature and class (its area is their coverage).
     a_layer, b_layer : str
         Layer names.
 
@@ -377,8 +403,15 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
         groups = parts.groupby(["a", "b_class"], sort=True)
         keys = groups.size().index
         geoms = parts["geometry"].to_numpy(dtype=object)
-        areas = parts["m2"].to_numpy(dtype=float) if "m2" in parts else None  # the overlay's, when known
-        m2 = union_area_by_group(geoms, groups.ngroup().to_numpy(), len(keys), a.crs, areas=areas)
+        group = groups.ngroup().to_numpy()
+        areas = parts["m2"].to_numpy(dtype=float) if "m2" in parts else ellipsoidal_area(geoms, a.crs)
+        alone = parts["alone"].to_numpy(dtype=bool) if "alone" in parts else np.zeros(len(parts), dtype=bool)
+        m2 = np.bincount(group[alone], weights=areas[alone], minlength=len(keys)).astype(
+            float
+        )  # alone in its group
+        rest = ~alone
+        if rest.any():
+            m2 += union_area_by_group(geoms[rest], group[rest], len(keys), a.crs, areas=areas[rest])
         ai = keys.get_level_values("a").to_numpy(dtype=int)
         b_class = keys.get_level_values("b_class").to_numpy(dtype=object)
     else:
@@ -447,7 +480,7 @@ def partitioned_overlap(
         piece = functools.partial(
             chunk_overlap, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=float(buffer_m)
         )
-        parts = list(b.map_chunks(piece, _needed(b_layer), workers=threads(None)))
+        parts = list(b.map_chunks(piece, columns_needed(b_layer), workers=threads(None)))
     elif where is None:
         parts = [partition_overlap(k, *args, None, a=a, b=b) for k in range(len(b.store.files))]
     else:
@@ -538,7 +571,7 @@ def partition_overlap(
         the covered parts).
     """
     pairs, parts = [], []
-    for chunk, _ in b.part(k, _needed(b_layer)):
+    for chunk, _ in b.part(k, columns_needed(b_layer)):
         got, part = chunk_overlap(
             chunk, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=buffer_m, threads=threads
         )
@@ -592,7 +625,7 @@ def partitioned_overlap_a(
     grown = buffered(b, buffer_m)  # once, not per partition
     if a.store is None:  # a study file's layer: its chunks on forked workers
         piece = functools.partial(chunk_overlap_a, a_layer=a_layer, b_layer=b_layer, b=grown)
-        parts = list(a.map_chunks(piece, _needed(a_layer), workers=threads(None)))
+        parts = list(a.map_chunks(piece, columns_needed(a_layer), workers=threads(None)))
     elif where is None:
         parts = [
             partition_overlap_a(k, a_layer, b_layer, None, a=a, b=grown) for k in range(len(a.store.files))
@@ -662,7 +695,7 @@ def partition_overlap_a(
         As :func:`overlap_pairs` and :func:`coverage_from_pairs`, for the partition's features.
     """
     pairs, cover = [], []
-    for chunk, _ in a.part(k, _needed(a_layer)):
+    for chunk, _ in a.part(k, columns_needed(a_layer)):
         got, covered_here = chunk_overlap_a(chunk, a_layer=a_layer, b_layer=b_layer, b=b, threads=threads)
         pairs.append(got)
         cover.append(covered_here)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -178,6 +179,68 @@ def intersection_areas(
             "inside": inside,
         }
     )
+
+
+SELF_BATCH = 50_000  # polygons validated at once (with their neighbours) by maybe_overlapping
+
+
+def maybe_overlapping(
+    geoms: np.ndarray, *, threads: int | None = None, batch: int = SELF_BATCH
+) -> np.ndarray:
+    """Which polygons of one layer may overlap another of it: the only ones its overlay with itself needs.
+
+    Parcels tile the land: nearly all of them only touch their neighbours, and an overlay of the layer with
+    itself would clip every touching pair to find an area of 0. GEOS's coverage validation tells the few
+    that do more (an edge of theirs inside another polygon, a shared edge whose vertices do not match, a
+    duplicate): those, and the polygons that meet them (a polygon wholly inside another flags only
+    itself), are the candidates; no other pair can have an area. The layer is validated in batches of
+    ``batch`` polygons consecutive on a Hilbert curve, each with every polygon whose box meets one of
+    them (so each batch's flags are the whole layer's), on threads (the validation releases the GIL).
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        The layer's geometries.
+    threads : int, optional
+        Threads for the batches (default: the cores, up to 4).
+    batch : int, default SELF_BATCH
+        Polygons per batch.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for a candidate (and for a geometry that is neither a polygon nor empty: decided exactly).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> tiles = [shapely.box(i, 0, i + 1, 1) for i in range(4)]  # side by side
+    >>> maybe_overlapping(np.array([*tiles, shapely.box(2.5, 0.2, 3.5, 0.8)])).tolist()  # over two tiles
+    [False, False, True, True, True]
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    absent = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~absent
+    near = ~polygonal & ~absent
+    if not polygonal.any():
+        return near
+    at = np.flatnonzero(polygonal)
+    poly = geoms[at]
+    tree = shapely.STRtree(poly)
+    tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
+    order = np.argsort(gpd.GeoSeries(poly).hilbert_distance(), kind="stable")  # neighbours in one batch
+
+    def flagged(lo: int, hi: int) -> np.ndarray:
+        members = order[lo:hi]
+        every = np.union1d(members, tree.query(poly[members])[1])  # with every polygon their boxes meet
+        edges = shapely.coverage_invalid_edges(poly[every])
+        bad = every[~(shapely.is_empty(edges) | shapely.is_missing(edges))]
+        return bad[np.isin(bad, members)]
+
+    bad = np.concatenate(map_chunks(flagged, len(poly), thread_count(threads), chunk=batch))
+    near[at[bad]] = True
+    near[at[tree.query(poly[bad], predicate="intersects")[1]]] = True
+    return near
 
 
 def shrunk(geoms: np.ndarray, ulps: float = 64.0) -> np.ndarray:
