@@ -431,6 +431,13 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
             "geopandas.overlay + area + groupby (pairs and coverage, no dissolve)",
         ),
         (
+            "overlap_self",
+            [*zk, "overlap", str(study), "--a", "landuse", "--b", "landuse", "--out", str(out / "os.csv")],
+            None,
+            None,
+            "",
+        ),
+        (
             "overlap_parcels",
             [*zk, "overlap", str(study), "--a", "landuse", "--b", "protected", "--out", str(out / "op.csv")],
             None,

@@ -400,23 +400,31 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
         As :func:`coverage`, sorted by feature and class; rows covering nothing left out.
     """
     if len(parts):
-        groups = parts.groupby(["a", "b_class"], sort=True)
-        keys = groups.size().index
         geoms = parts["geometry"].to_numpy(dtype=object)
-        group = groups.ngroup().to_numpy()
         areas = parts["m2"].to_numpy(dtype=float) if "m2" in parts else ellipsoidal_area(geoms, a.crs)
         alone = parts["alone"].to_numpy(dtype=bool) if "alone" in parts else np.zeros(len(parts), dtype=bool)
-        m2 = np.bincount(group[alone], weights=areas[alone], minlength=len(keys)).astype(
-            float
-        )  # alone in its group
-        rest = ~alone
-        if rest.any():
-            m2 += union_area_by_group(geoms[rest], group[rest], len(keys), a.crs, areas=areas[rest])
-        ai = keys.get_level_values("a").to_numpy(dtype=int)
-        b_class = keys.get_level_values("b_class").to_numpy(dtype=object)
+        rest = np.flatnonzero(~alone)
+        groups = parts.iloc[rest].groupby(["a", "b_class"], sort=True)
+        keys = groups.size().index
+        m2_rest = union_area_by_group(
+            geoms[rest], groups.ngroup().to_numpy(), len(keys), a.crs, areas=areas[rest]
+        )
+        # a part alone is its feature and class's one row; the rest, sorted by feature and class, keep their order
+        ai = np.concatenate(
+            [keys.get_level_values("a").to_numpy(dtype=int), parts["a"].to_numpy(dtype=int)[alone]]
+        )
+        b_class = np.concatenate(
+            [
+                keys.get_level_values("b_class").to_numpy(dtype=object),
+                parts["b_class"].to_numpy(dtype=object)[alone],
+            ]
+        )
+        m2 = np.concatenate([m2_rest, areas[alone]])
+        order = np.argsort(ai, kind="stable")
+        ai, b_class, m2 = ai[order], b_class[order], m2[order]
     else:
         m2, ai, b_class = np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, dtype=object)
-    area_a = ellipsoidal_area(a.geometry.values, a.crs)
+    area_a = _areas_of(a.geometry.values, ai, a.crs)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = pd.DataFrame(
             {

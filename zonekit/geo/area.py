@@ -116,6 +116,9 @@ def to_geographic(geoms: Sequence | np.ndarray, crs: pyproj.CRS | str | int) -> 
     return _apply(_to_geographic(crs.to_wkt()), arr)
 
 
+AREA_CHUNK = 200_000  # geometries measured at once (each is measured alone: the same areas in any pieces)
+
+
 def ellipsoidal_area(geoms: Sequence | np.ndarray, crs: pyproj.CRS | str | int) -> np.ndarray:
     """Area of each geometry on the CGCS2000 ellipsoid, in square metres.
 
@@ -141,6 +144,10 @@ def ellipsoidal_area(geoms: Sequence | np.ndarray, crs: pyproj.CRS | str | int) 
     """
     crs = pyproj.CRS.from_user_input(crs)
     raw = polygonal_parts(np.asarray(geoms, dtype=object))
+    if len(raw) > AREA_CHUNK:  # in pieces: the temporaries of a million polygons would take a gigabyte
+        return np.concatenate(
+            [ellipsoidal_area(raw[i : i + AREA_CHUNK], crs) for i in range(0, len(raw), AREA_CHUNK)]
+        )
     if not crs.is_geographic and len(raw):
         return _projected_area(raw, crs)
     return _geographic_area(raw)
