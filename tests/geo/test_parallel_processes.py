@@ -60,3 +60,20 @@ def test_a_worker_that_dies_is_reported_not_waited_for():
 
     with pytest.raises(RuntimeError, match="worker process ended"):
         list(map_forked(dies, 6, workers=2))
+
+
+def test_workers_inherit_frozen_objects_and_the_callers_freeze_is_left_alone():
+    """The workers see the parent's objects frozen (their collections leave those pages alone); after the
+    fork the parent has none frozen again, and a caller's own gc.freeze() is neither undone nor added to."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    counts = list(map_forked(lambda k: gc.get_freeze_count(), 2, workers=2))
+    assert all(c > 1000 for c in counts) and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        assert list(map_forked(lambda k: k, 2, workers=2)) == [0, 1]
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()

@@ -164,7 +164,9 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
     workers = min(workers, n)
     pipes, procs = [], []
     try:
-        gc.freeze()  # the objects the workers inherit: their collections never write to (and copy) those pages
+        mine = gc.get_freeze_count() == 0  # a caller's own frozen objects are the caller's to unfreeze
+        if mine:
+            gc.freeze()  # the objects the workers inherit: their collections never write to (and copy) those pages
         try:
             for w in range(workers):
                 receive, send = context.Pipe(duplex=False)
@@ -174,7 +176,8 @@ def map_forked(fn: Callable[[int], T], n: int, workers: int) -> Iterator[T]:
                 pipes.append(receive)
                 procs.append(proc)
         finally:
-            gc.unfreeze()
+            if mine:
+                gc.unfreeze()
         for k in range(n):
             try:
                 ok, value = pipes[k % workers].recv()
