@@ -54,3 +54,26 @@ def test_every_command_takes_quiet(sample_study, tmp_path):
         assert res.exit_code == 0, res.output
     for cmd in ("import", "check", "intensity", "overlap", "consolidate", "map", "atlas", "sample"):
         assert "--quiet" in runner.invoke(main, [cmd, "--help"]).output, cmd
+
+
+def test_the_search_for_overlaps_within_a_layer_shows_its_bar(monkeypatch):
+    """A layer overlaid with itself: the validation of its batches (on threads) advances one bar to the end."""
+    import numpy as np
+    import shapely
+
+    from zonekit.geo.overlay import maybe_overlapping
+
+    stderr = Terminal()
+    monkeypatch.setattr("sys.stderr", stderr)
+    tiles = np.array([shapely.box(i, 0, i + 1, 1) for i in range(40)], dtype=object)
+    with using("zh"):
+        maybe_overlapping(tiles, threads=2, batch=3)
+    assert "图层自身叠加" in stderr.getvalue() and "个要素" in stderr.getvalue()
+    stderr.seek(0)
+    stderr.truncate(0)
+    monkeypatch.setenv(progress.PROGRESS_ENV, "lines")  # as the QGIS plugin reads it: every percent reached
+    with using("en"):
+        maybe_overlapping(tiles, threads=2, batch=3)
+    said = stderr.getvalue().splitlines()
+    assert said[-1] == "zonekit-progress 100 a layer with itself: features that may overlap"
+    assert [int(line.split()[1]) for line in said] == sorted(int(line.split()[1]) for line in said)

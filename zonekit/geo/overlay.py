@@ -25,6 +25,7 @@ that falls in A, by which B's extensive attributes (floor area, investment, tax,
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -36,6 +37,7 @@ from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.clip import clipped_areas
 from zonekit.geo.parallel import map_chunks, map_groups
 from zonekit.geo.parallel import threads as thread_count
+from zonekit.geo.progress import bar as progress_bar
 
 
 def intersection_areas(
@@ -230,14 +232,19 @@ def maybe_overlapping(
     tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
     order = np.argsort(gpd.GeoSeries(poly).hilbert_distance(), kind="stable")  # neighbours in one batch
 
-    def flagged(lo: int, hi: int) -> np.ndarray:
-        members = order[lo:hi]
-        every = np.union1d(members, tree.query(poly[members])[1])  # with every polygon their boxes meet
-        edges = shapely.coverage_invalid_edges(poly[every])
-        bad = every[~(shapely.is_empty(edges) | shapely.is_missing(edges))]
-        return bad[np.isin(bad, members)]
+    lock = threading.Lock()  # the batches' threads advance one bar
+    with progress_bar("progress.self_overlap", total=len(poly), unit="unit.features") as shown:
 
-    bad = np.concatenate(map_chunks(flagged, len(poly), thread_count(threads), chunk=batch))
+        def flagged(lo: int, hi: int) -> np.ndarray:
+            members = order[lo:hi]
+            every = np.union1d(members, tree.query(poly[members])[1])  # with every polygon their boxes meet
+            edges = shapely.coverage_invalid_edges(poly[every])
+            bad = every[~(shapely.is_empty(edges) | shapely.is_missing(edges))]
+            with lock:
+                shown.update(hi - lo)
+            return bad[np.isin(bad, members)]
+
+        bad = np.concatenate(map_chunks(flagged, len(poly), thread_count(threads), chunk=batch))
     near[at[bad]] = True
     near[at[tree.query(poly[bad], predicate="intersects")[1]]] = True
     return near

@@ -1705,7 +1705,11 @@ MESSAGES: dict[str, Message] = {
     "progress.features": M("逐个要素读取", "reading feature by feature"),
     "progress.map": M("地图", "map"),
     "progress.atlas": M("成果集", "atlas"),
+    "progress.self_overlap": M(
+        "图层自身叠加:查找可能重叠的要素", "a layer with itself: features that may overlap"
+    ),
     "unit.parcels": M("宗", "parcels"),
+    "unit.features": M("个要素", "features"),
     "unit.steps": M("步", "steps"),
     "progress.partitions": M("分区(集群上逐个计算)", "partitions (computed on the cluster)"),
     "unit.partitions": M("个分区", "partitions"),
