@@ -71,7 +71,7 @@ def columns_needed(layer: str) -> list[str]:
     Returns
     -------
     list of str
-        The id column (of its schema), ``name`` and the class column, those the layer has a use for.
+        Its schema's id column, ``name`` and its class column (a reader keeps those the layer has).
 
     Examples
     --------
@@ -290,9 +290,12 @@ def _covered_parts(a, b, pairs, a_layer: str, b_layer: str, class_column: str | 
     classes = _classes(b, b_layer, class_column)
     if a_layer != b_layer:
         return parts_of_pairs(a, pairs, _pair_classes(b, b_layer, classes, pairs), a_layer)
-    place = _places(a, a_layer)
-    class_of = _class_by_id(b, b_layer, classes)
     a_ids, b_ids = pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)
+    ra, rb = _first_rows(a, a_layer, a_ids), _first_rows(a, a_layer, b_ids)  # each pair's features in A
+    ca, cb = (
+        _classes_at(classes, _first_rows(b, b_layer, a_ids)),
+        _classes_at(classes, _first_rows(b, b_layer, b_ids)),
+    )
     shapes = np.asarray(pairs.geometry.values, dtype=object)
     m2 = pairs["overlap_m2"].to_numpy(dtype=float)
 
@@ -304,18 +307,17 @@ def _covered_parts(a, b, pairs, a_layer: str, b_layer: str, class_column: str | 
     own = np.asarray(a.geometry.values, dtype=object)
     kept = np.flatnonzero(~(shapely.is_missing(own) | shapely.is_empty(own)))
     paired = np.zeros(len(own), dtype=bool)
-    for ids in (a_ids, b_ids):
-        at = place.reindex(ids).to_numpy()
-        paired[at[~pd.isna(at)].astype(int)] = True
+    paired[ra[ra >= 0]] = True
+    paired[rb[rb >= 0]] = True
     every = pd.concat(
         [
-            parts(place.reindex(a_ids).to_numpy(), class_of.reindex(b_ids).to_numpy(), shapes, m2, False),
-            parts(place.reindex(b_ids).to_numpy(), class_of.reindex(a_ids).to_numpy(), shapes, m2, False),
+            parts(ra, cb, shapes, m2, False),
+            parts(rb, ca, shapes, m2, False),
             parts(kept, classes[kept], own[kept], ellipsoidal_area(own[kept], a.crs), ~paired[kept]),
         ],
         ignore_index=True,
     )
-    return every[every["a"].notna()].astype({"a": int})
+    return every[every["a"] >= 0]
 
 
 def _classes(b, b_layer: str, class_column: str | None = None) -> np.ndarray:
@@ -326,24 +328,24 @@ def _classes(b, b_layer: str, class_column: str | None = None) -> np.ndarray:
     return np.full(len(b), "(all)", dtype=object)
 
 
-def _class_by_id(b, b_layer: str, classes: np.ndarray) -> pd.Series:
-    """Each B feature's class, by its id."""
-    return pd.Series(classes, index=_ids(b, b_layer)).groupby(level=0).first()
+def _first_rows(gdf, layer: str, ids) -> np.ndarray:
+    """The row of the first feature of ``gdf`` with each of ``ids`` (its layer's id column), -1 for none."""
+    own = pd.Index(_ids(gdf, layer))
+    first = np.flatnonzero(~own.duplicated())
+    at = own[first].get_indexer(np.asarray(ids, dtype=object))
+    return np.where(at >= 0, first[np.maximum(at, 0)], -1)
 
 
 def _pair_classes(b, b_layer: str, classes: np.ndarray, pairs) -> np.ndarray:
     """The class of each pair's B feature (of the first feature with its id)."""
-    ids = pd.Index(_ids(b, b_layer))
-    first = ~ids.duplicated()
-    at = ids[first].get_indexer(pairs["b_id"].to_numpy(dtype=object))
-    out = np.full(len(at), None, dtype=object)
-    out[at >= 0] = classes[first][at[at >= 0]]
+    return _classes_at(classes, _first_rows(b, b_layer, pairs["b_id"]))
+
+
+def _classes_at(classes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``classes`` at ``rows``, None where a row is -1."""
+    out = np.full(len(rows), None, dtype=object)
+    out[rows >= 0] = classes[rows[rows >= 0]]
     return out
-
-
-def _places(a, a_layer: str) -> pd.Series:
-    """Each A feature's position, by its id."""
-    return pd.Series(np.arange(len(a)), index=_ids(a, a_layer)).groupby(level=0).first()
 
 
 def parts_of_pairs(a: gpd.GeoDataFrame, pairs, classes: np.ndarray, a_layer: str) -> pd.DataFrame:
@@ -365,16 +367,15 @@ def parts_of_pairs(a: gpd.GeoDataFrame, pairs, classes: np.ndarray, a_layer: str
     DataFrame
         ``a``, ``b_class``, ``geometry`` and its area ``m2`` (the pair's overlap): one row per pair.
     """
-    rows = _places(a, a_layer).reindex(pairs["a_id"].to_numpy(dtype=object)).to_numpy()
     parts = pd.DataFrame(
         {
-            "a": rows,
+            "a": _first_rows(a, a_layer, pairs["a_id"]),
             "b_class": classes,
             "geometry": np.asarray(pairs.geometry.values, dtype=object),
             "m2": pairs["overlap_m2"].to_numpy(dtype=float),
         }
     )
-    return parts[parts["a"].notna()].astype({"a": int})
+    return parts[parts["a"] >= 0]
 
 
 def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_layer: str) -> pd.DataFrame:
@@ -502,8 +503,7 @@ def partitioned_overlap(
     else:  # the pairs' shapes, with the classes the partitions gave
         classes = np.concatenate([c["b_class"].to_numpy(dtype=object) for p, c in parts if len(p)] or [[]])
         if b.store is None:  # a file's chunks are in the layer's order: the pairs as one overlay orders them
-            at = pd.Series(np.arange(len(a)), index=_ids(a, a_layer))  # an id's first feature
-            order = np.argsort(at[~at.index.duplicated()].reindex(pairs["a_id"]).to_numpy(), kind="stable")
+            order = np.argsort(_first_rows(a, a_layer, pairs["a_id"]), kind="stable")  # an id's first feature
             pairs, classes = pairs.iloc[order].reset_index(drop=True), classes[order]
         covered = parts_of_pairs(a, pairs, classes, a_layer)
     return gpd.GeoDataFrame(pairs, crs=a.crs), coverage_table(a, covered, a_layer, b_layer)

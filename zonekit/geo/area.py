@@ -536,10 +536,36 @@ def _overlapping(geoms: np.ndarray, groups: np.ndarray, threads: int | None) -> 
     """
     order = np.argsort(groups, kind="stable")
 
-    def check(lo: int, hi: int) -> np.ndarray:
-        edges = shapely.coverage_invalid_edges(geoms[order[lo:hi]])
-        return ~(shapely.is_empty(edges) | shapely.is_missing(edges))
-
     out = np.zeros(len(geoms), dtype=bool)
-    out[order] = np.concatenate(map_groups(check, groups[order], thread_count(threads)))
+    batches = map_groups(
+        lambda lo, hi: flagged_in_coverage(geoms[order[lo:hi]]), groups[order], thread_count(threads)
+    )
+    out[order] = np.concatenate(batches)
     return out
+
+
+def flagged_in_coverage(geoms: np.ndarray) -> np.ndarray:
+    """Which polygons GEOS's coverage validation finds an invalid edge on, among ``geoms``.
+
+    An edge inside another polygon, a shared edge whose vertices do not match the neighbour's, a
+    duplicate: a polygon without any overlaps none of the others (but one may lie wholly inside it).
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely Polygons and MultiPolygons
+        The polygons validated together.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the polygon has an invalid edge.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> tiles = [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(1.5, 0, 3, 1)]  # the last two overlap
+    >>> flagged_in_coverage(np.array(tiles)).tolist()
+    [False, True, True]
+    """
+    edges = shapely.coverage_invalid_edges(geoms)
+    return ~(shapely.is_empty(edges) | shapely.is_missing(edges))

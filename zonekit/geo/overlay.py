@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.area import ellipsoidal_area, flagged_in_coverage
 from zonekit.geo.clip import clipped_areas
 from zonekit.geo.parallel import map_chunks, map_groups
 from zonekit.geo.parallel import threads as thread_count
@@ -238,8 +238,7 @@ def maybe_overlapping(
         def flagged(lo: int, hi: int) -> np.ndarray:
             members = order[lo:hi]
             every = np.union1d(members, tree.query(poly[members])[1])  # with every polygon their boxes meet
-            edges = shapely.coverage_invalid_edges(poly[every])
-            bad = every[~(shapely.is_empty(edges) | shapely.is_missing(edges))]
+            bad = every[flagged_in_coverage(poly[every])]
             with lock:
                 shown.update(hi - lo)
             return bad[np.isin(bad, members)]
