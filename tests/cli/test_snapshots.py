@@ -159,6 +159,7 @@ def test_stat_date_is_for_parcels_and_enterprises_and_a_failed_import_keeps_no_s
     [
         ("snapshot", "--date", "2024-02-30", "2024-02-30", "en", "write the date as YYYY-MM-DD"),
         ("snapshot", "--date", "31.12.2024", "31.12.2024", "zh", "日期请写成 YYYY-MM-DD"),
+        ("snapshot", "--date", "2024-12-31,2025-12-31", "2024-12-31,2025-12-31", "en", "write the date as"),
         ("monitor", "--dates", "2024-12-31, 2025-1-32", "2025-1-32", "en", "write each date as YYYY-MM-DD"),
         ("monitor", "--dates", "2024-12-31", None, "zh", "请给出两个或更多统计时点"),
         ("potential", "--date", "2025/12/31", "2025/12/31", "en", "write the statistics date as YYYY-MM-DD"),

@@ -23,7 +23,9 @@ from zonekit.vocabulary.messages import say
 
 
 def _days(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
-    days = [d.strip() for d in day_checked("usage.dates")(ctx, param, value).split(",") if d.strip()]
+    days = [
+        d.strip() for d in day_checked("usage.dates", several=True)(ctx, param, value).split(",") if d.strip()
+    ]
     if len(days) < 2:
         raise click.BadParameter(say("usage.two_dates"))
     return days

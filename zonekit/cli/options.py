@@ -90,18 +90,20 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None):
         raise click.BadParameter(say("usage.cluster", value=repr(value))) from None
 
 
-def day_checked(message: str):
-    """A click callback that takes ``YYYY-MM-DD`` dates (several when separated by commas).
+def day_checked(message: str, *, several: bool = False):
+    """A click callback that takes a ``YYYY-MM-DD`` date (or several, separated by commas).
 
     Parameters
     ----------
     message : str
         The message key of the usage error naming the bad value (its ``{value}``).
+    several : bool, default False
+        Whether a comma-separated list of dates is asked for (one date, else: a list is a bad date).
 
     Returns
     -------
     callable
-        The callback: the value as given, or each date of a list; a bad one is a usage error.
+        The callback: the value as given, each of its dates checked; a bad one is a usage error.
 
     Examples
     --------
@@ -111,10 +113,13 @@ def day_checked(message: str):
     >>> check(None, None, "2024-13-01")
     Traceback (most recent call last):
     click.exceptions.BadParameter: '2024-13-01':日期请写成 YYYY-MM-DD,例如 2024-12-31
+    >>> check(None, None, "2024-12-31,2025-12-31")
+    Traceback (most recent call last):
+    click.exceptions.BadParameter: '2024-12-31,2025-12-31':日期请写成 YYYY-MM-DD,例如 2024-12-31
     """
 
     def check(ctx: click.Context | None, param: click.Parameter | None, value: str) -> str:
-        for day in value.split(","):
+        for day in value.split(",") if several else [value]:
             try:
                 datetime.strptime(day.strip(), "%Y-%m-%d")
             except ValueError:
