@@ -82,3 +82,28 @@ def test_intensity_calls_do_not_grow_with_parcels_and_enterprises():
     added_rows = (len(large[1]) - len(small[1])) + (len(large[2]) - len(small[2]))
     # what grows is the thread pool's work per chunk (O(rows / chunk)); a per-row call adds ≥ 1 per row
     assert calls_large - calls_small < 0.3 * added_rows, (calls_small, calls_large, added_rows)
+
+
+def test_overlap_of_a_layer_with_itself_calls_do_not_grow_with_pairs():
+    """Parcels overlapping their right-hand neighbours (one pair each, joined per parcel and class in the
+    coverage): four times the parcels and pairs, not four times the Python calls. The thread pools' chunks
+    of at least 2,000 pairs add a few hundred calls each; one Python call per pair or group (a ``groupby``
+    lambda joining each group) would add tens per parcel."""
+
+    def layer(n_side: int) -> gpd.GeoDataFrame:
+        step = 0.1 / n_side
+        i, j = np.meshgrid(np.arange(n_side), np.arange(n_side))
+        x, y = 120.0 + i.ravel() * step, 32.0 + j.ravel() * step
+        n = len(x)
+        return gpd.GeoDataFrame(
+            {"parcel_id": [f"L{k}" for k in range(n)], "analysis_class": np.where(np.arange(n) % 2, "a", "b")},
+            geometry=shapely.box(x, y, x + 1.3 * step, y + step),
+            crs=4490,
+        )
+
+    small, large = layer(40), layer(80)
+    run = lambda s: zonekit.overlap(s, s, a_layer="landuse", b_layer="landuse").tables()  # noqa: E731
+    assert len(run(small)["pairs"]) > 800
+    calls_small, calls_large = python_calls(lambda: run(small)), python_calls(lambda: run(large))
+    added_rows = len(large) - len(small)
+    assert calls_large - calls_small < added_rows, (calls_small, calls_large, added_rows)

@@ -194,10 +194,22 @@ def overlap_many(
 
     big_a = st[a] if piecewise(st[a]) and a not in bs else None
     whole_a = isinstance(st[a], LayerStream) and big_a is None  # read whole: only what the tables use
-    first = st[a].select(_overlap.columns_needed(a)) if whole_a else st[a]
+    first = None  # read whole only when a B needs it
+
+    def whole() -> gpd.GeoDataFrame:
+        nonlocal first
+        if first is None:
+            first = st[a].select(_overlap.columns_needed(a)) if whole_a else st[a]
+        return first
+
     parts = []
     for b in bs:
         other = st[b]
+        if b == a and whole_a and not buffer_m and b not in known:  # a layer with itself, tile by tile
+            tiled = _overlap.tiled_self_overlap(st[a], a_layer=a)
+            if tiled is not None:
+                parts.append(Report({"pairs": tiled[0], "coverage": tiled[1]}, {}, "pairs"))
+                continue
         if big_a is not None and b != a:  # a big A, partition by partition, B sent whole
             small = other.select() if isinstance(other, LayerStream) else other
             pairs, cover = _overlap.partitioned_overlap_a(
@@ -207,15 +219,15 @@ def overlap_many(
             continue
         if piecewise(other) and (b != a or other.store is not None):  # a big B, piece by piece
             pairs, cover = _overlap.partitioned_overlap(
-                first, other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=where
+                whole(), other, a_layer=a, b_layer=b, buffer_m=buffer_m, cluster=where
             )
             parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
             continue
         if b == a and whole_a:  # a layer with itself: read once
-            other = first
+            other = whole()
         elif isinstance(other, LayerStream):
             other = other.select()
-        parts.append(overlap(first, other, buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)))
+        parts.append(overlap(whole(), other, buffer_m=buffer_m, a_layer=a, b_layer=b, pairs=known.get(b)))
     pairs = gpd.GeoDataFrame(pd.concat([p["pairs"] for p in parts], ignore_index=True), crs=st.crs)
     cover = pd.concat([p["coverage"] for p in parts], ignore_index=True)
     meta = {

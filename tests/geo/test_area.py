@@ -240,3 +240,20 @@ def test_union_area_by_group_checks_groups_on_threads_and_takes_the_areas_given(
     plain = [g for g in range(30) if g not in (2, 17, 29)]
     np.testing.assert_allclose(given[plain], 2 * want[plain], rtol=1e-9)
     assert (given[[2, 17, 29]] < 2 * want[[2, 17, 29]]).all()  # the overlapping pieces were joined, not given
+
+
+def test_union_by_group_is_the_union_of_each_group():
+    """Groups of 1 to 40 overlapping boxes, in shuffled order: each union as ``union_all`` of the group alone."""
+    from zonekit.geo.area import union_by_group
+
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(1, 41, 60)
+    groups = np.repeat(rng.permutation(200)[:60] * 7, sizes)
+    x = rng.uniform(0, 10, len(groups))
+    geoms = shapely.box(x, 0, x + rng.uniform(0.5, 3, len(groups)), 1)
+    shuffle = rng.permutation(len(groups))
+    keys, unions = union_by_group(geoms[shuffle], groups[shuffle])
+    assert keys.tolist() == sorted(set(groups.tolist()))
+    for key, union in zip(keys, unions, strict=True):
+        alone = shapely.union_all(geoms[shuffle][groups[shuffle] == key])
+        assert shapely.equals_exact(union, alone, 0.0), key

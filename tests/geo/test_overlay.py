@@ -304,3 +304,28 @@ def test_a_layer_with_itself_overlays_only_where_it_may_overlap():
     assert set(have) == set(want)
     for key, m2 in want.items():
         assert have[key] == pytest.approx(m2, rel=1e-12), key
+
+
+def test_members_validated_with_their_surroundings_flag_as_the_whole_layer_does():
+    """Each tile's own polygons validated among every polygon around them, tile after tile: together the
+    candidates of the whole layer, every tile by one k-d cut of the boxes (each polygon in one tile)."""
+    from zonekit.geo.overlay import maybe_overlapping
+    from zonekit.geo.tiles import balanced_tiles
+
+    rng = np.random.default_rng(8)
+    pts = shapely.MultiPoint(rng.uniform([120.0, 32.0], [120.05, 32.05], (1200, 2)))
+    frame = shapely.box(120.0, 32.0, 120.05, 32.05)
+    cells = shapely.intersection(np.array(shapely.get_parts(shapely.voronoi_polygons(pts))), frame)
+    over = [shapely.buffer(shapely.centroid(cells[k]), 0.0015) for k in (3, 400, 800)]  # across tiles
+    layer = np.array([*cells[shapely.area(cells) > 0], *over], dtype=object)
+    whole = maybe_overlapping(layer)
+    boxes = shapely.bounds(layer)
+    tiles = balanced_tiles(boxes, 100)
+    assert sorted(np.concatenate(tiles)) == list(range(len(layer))) and max(map(len, tiles)) <= 100
+    tree, got = shapely.STRtree(layer), np.zeros(len(layer), dtype=bool)
+    for tile in tiles:
+        box = shapely.box(*boxes[tile, :2].min(axis=0), *boxes[tile, 2:].max(axis=0))
+        around = np.setdiff1d(tree.query(box), tile)
+        at = np.concatenate([tile, around])
+        got[at[maybe_overlapping(layer[at], members=np.arange(len(tile)))]] = True
+    assert whole.sum() > 10 and (got == whole).all()

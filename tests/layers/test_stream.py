@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 
 import zonekit
 from zonekit.errors import SchemaError
@@ -206,3 +207,75 @@ def test_streamed_overlap_equals_the_whole_layer_and_never_reads_it_whole(sample
             pd.DataFrame(whole[name]).drop(columns="geometry", errors="ignore"),
             pd.DataFrame(streamed[name]).drop(columns="geometry", errors="ignore"),
         )
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_a_layer_with_itself_tile_by_tile_equals_the_whole_layer(sample_study, tmp_path, monkeypatch, empty):
+    """The parcels with themselves, read tile by tile with the features around each tile (never whole):
+    the same pairs, shapes and coverage, row for row, as the layer read whole; a feature with an empty
+    geometry (no box in the R-tree) is read, checked and left out of both tables, as there."""
+    from zonekit.analysis import overlap as overlap_module
+    from zonekit.api import overlap_many
+
+    path = sample_study
+    if empty:
+        path = tmp_path / "s.gpkg"
+        shutil.copy(sample_study, path)
+        lu = pyogrio.read_dataframe(path, layer="landuse")
+        lu.loc[lu.index[[5, 4000]], "geometry"] = shapely.Polygon()
+        pyogrio.write_dataframe(lu, path, layer="landuse", driver="GPKG")
+    whole = overlap_many(read_study(path), "landuse", ["landuse"])
+    monkeypatch.setattr(overlap_module, "TILE", 3000)  # about a dozen tiles
+    seen = []
+    real = overlap_module.maybe_overlapping
+    monkeypatch.setattr(
+        overlap_module, "maybe_overlapping", lambda g, **kw: seen.append(len(g)) or real(g, **kw)
+    )
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the parcels were read whole")
+
+    monkeypatch.setattr(LayerStream, "select", whole_read)
+    tiled = overlap_many(read_study(path, stream=("landuse",)), "landuse", ["landuse"])
+    assert len(seen) > 10 and max(seen) < 5000  # tiles and their surroundings, not the layer
+    assert len(whole["pairs"]) > 10_000
+    for name in ("pairs", "coverage"):
+        a, b = pd.DataFrame(whole[name]), pd.DataFrame(tiled[name])
+        pd.testing.assert_frame_equal(
+            a.drop(columns="geometry", errors="ignore"),
+            b.drop(columns="geometry", errors="ignore"),
+            check_exact=True,
+        )
+    assert list(shapely.to_wkb(whole["pairs"].geometry.values)) == list(
+        shapely.to_wkb(tiled["pairs"].geometry.values)
+    )
+
+
+def test_tiles_hold_every_feature_once_with_all_that_meet_it(sample_study):
+    st = read_study(sample_study, layers=["landuse"], stream=("landuse",))
+    layer = st["landuse"]
+    boxes = layer.boxes()
+    assert boxes is not None and len(boxes[0]) == len(layer)
+    whole = pyogrio.read_dataframe(sample_study, layer="landuse", columns=["parcel_id"])
+    tree = shapely.STRtree(whole.geometry.values)
+    own_seen = []
+    for own, around in layer.tiles(boxes, 4000, ["parcel_id"]):
+        own_seen.append(own.index.to_numpy())
+        assert list(own["parcel_id"]) == list(whole["parcel_id"].iloc[own.index])  # positions as chunks give
+        meets = np.unique(tree.query(own.geometry.values, predicate="intersects")[1])
+        assert set(meets) <= set(own.index) | set(around.index)
+    every = np.concatenate(own_seen)
+    assert len(own_seen) > 5 and sorted(every) == list(range(len(whole)))
+
+
+def test_a_feature_without_geometry_stops_the_tiled_overlap_as_it_stops_a_read(sample_study, tmp_path):
+    from zonekit.api import overlap_many
+
+    path = tmp_path / "s.gpkg"
+    shutil.copy(sample_study, path)
+    lu = pyogrio.read_dataframe(path, layer="landuse")
+    lu.loc[lu.index[[3, 20000]], "geometry"] = None
+    pyogrio.write_dataframe(lu, path, layer="landuse", driver="GPKG")
+    st = read_study(path, layers=["landuse"], stream=("landuse",))
+    with pytest.raises(SchemaError, match="2 feature"):
+        overlap_many(st, "landuse", ["landuse"])

@@ -25,7 +25,8 @@ import shapely
 from zonekit.geo.area import ellipsoidal_area, union_area_by_group
 from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import intersection_areas, maybe_overlapping
-from zonekit.geo.parallel import threads
+from zonekit.geo.parallel import release_free_memory, threads
+from zonekit.geo.progress import bar as progress_bar
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.check import parks_outside_zone
 from zonekit.layers.schema import SCHEMAS
@@ -80,6 +81,29 @@ def columns_needed(layer: str) -> list[str]:
     """
     schema = SCHEMAS.get(layer)
     return [c for c in (schema.id_column if schema else None, "name", CLASS_COLUMN.get(layer)) if c]
+
+
+def _id_column(gdf: gpd.GeoDataFrame, layer: str) -> pd.Series:
+    """The ids of :func:`_ids` as a column, in the type it was read in (Arrow text stays Arrow)."""
+    col = SCHEMAS[layer].id_column if layer in SCHEMAS else None
+    if col and col in gdf and pd.api.types.is_string_dtype(gdf[col].dtype) and gdf[col].dtype != object:
+        return gdf[col]
+    return pd.Series(_ids(gdf, layer), index=gdf.index)
+
+
+def _in_order(first, second, order: np.ndarray):
+    """``first`` then ``second`` (a column's values each), taken in ``order``; Arrow text stays Arrow."""
+    if (
+        isinstance(second, pd.Series)
+        and pd.api.types.is_string_dtype(second.dtype)
+        and second.dtype != object
+    ):
+        both = pd.concat(
+            [pd.Series(np.asarray(first, dtype=object), dtype=second.dtype), second.reset_index(drop=True)],
+            ignore_index=True,
+        )
+        return both.take(order).reset_index(drop=True)
+    return np.concatenate([np.asarray(first), np.asarray(second)])[order]
 
 
 def _names(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -143,6 +167,7 @@ def overlap_pairs(
     b_layer: str,
     buffer_m: float = 0.0,
     threads: int | None = None,
+    overlapping: np.ndarray | None = None,
 ) -> gpd.GeoDataFrame:
     """Every intersecting pair of A and B features, with areas and shares (percent).
 
@@ -154,6 +179,9 @@ def overlap_pairs(
         Grow B by this many metres first; shares of B are then of the grown feature.
     threads : int, optional
         Threads for the overlay (default: every core).
+    overlapping : numpy.ndarray of bool, optional
+        A layer with itself: which features may overlap another, when the caller knows
+        (:func:`~zonekit.geo.overlay.maybe_overlapping`); default: found here.
 
     Returns
     -------
@@ -168,7 +196,7 @@ def overlap_pairs(
         pairs = swapped.drop(columns="b_share").rename(columns={"a": "b", "b": "a", "inside": "a_inside"})
         pairs = pairs.assign(inside=False).sort_values(["a", "b"], kind="stable")
     elif a_layer == b_layer and not buffer_m:  # a layer with itself: only where it may overlap itself
-        near = np.flatnonzero(maybe_overlapping(ag, threads=threads))
+        near = np.flatnonzero(maybe_overlapping(ag, threads=threads) if overlapping is None else overlapping)
         found = intersection_areas(ag[near], ag[near], a.crs, threads=threads)
         pairs = found.assign(a=near[found["a"].to_numpy()], b=near[found["b"].to_numpy()], a_inside=False)
         pairs = pairs[pairs["a"] < pairs["b"]]  # each pair once, never a feature with itself
@@ -324,7 +352,8 @@ def _classes(b, b_layer: str, class_column: str | None = None) -> np.ndarray:
     """Each B feature's class (its layer's class column, ``(none)`` where empty; ``(all)`` without one)."""
     cls_col = class_column or CLASS_COLUMN.get(b_layer)
     if cls_col and cls_col in b:
-        return b[cls_col].astype(str).fillna("(none)").to_numpy(dtype=object)
+        codes, names = pd.factorize(b[cls_col].astype(str).fillna("(none)"))  # one string per class, shared
+        return names.to_numpy(dtype=object)[codes]
     return np.full(len(b), "(all)", dtype=object)
 
 
@@ -442,6 +471,87 @@ def coverage_table(a: gpd.GeoDataFrame, parts: pd.DataFrame, a_layer: str, b_lay
             }
         )
     return out[out["covered_m2"] > 0].reset_index(drop=True)
+
+
+TILE = 250_000  # features of a layer read at once (with those around them) for its overlaps with itself
+
+
+def tiled_self_overlap(
+    layer: LayerStream, *, a_layer: str, size: int | None = None, threads: int | None = None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame] | None:
+    """:func:`overlap_pairs` and :func:`coverage` of a study file's layer with itself, never held whole.
+
+    The layer is read tile by tile, each tile with the features around it (:meth:`LayerStream.tiles`);
+    of each tile only its features' ids, names, classes and areas are kept, and the geometries of the
+    candidates (:func:`~zonekit.geo.overlay.maybe_overlapping`: polygons that may overlap another, and
+    those meeting them). The candidates are then overlaid with one another (:func:`overlap_pairs`); every
+    other feature only covers itself (one coverage row: its own area, its own class, 100 %). The same
+    tables as :func:`overlap_pairs` and :func:`coverage_from_pairs` on the whole layer, row for row.
+
+    Parameters
+    ----------
+    layer : LayerStream
+        A layer of a study file.
+    a_layer : str
+        Its name in the tables.
+    size : int, optional
+        Features per tile (default :data:`TILE`).
+    threads : int, optional
+        Threads for the validation and the overlay (default: every core).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame) or None
+        The pairs and the coverage; None when the layer cannot be read tile by tile (no R-tree, or not
+        in a study file).
+    """
+    boxes, crs = layer.boxes(), layer.crs
+    if boxes is None or crs is None:
+        return None
+    own_parts, areas, near_parts = [], [], []
+    with progress_bar("progress.self_overlap", total=len(layer), unit="unit.features") as shown:
+        for own, around in layer.tiles(boxes, size or TILE, columns_needed(a_layer)):
+            geoms = np.concatenate([own.geometry.to_numpy(dtype=object), around.to_numpy(dtype=object)])
+            at = np.concatenate([own.index.to_numpy(), around.index.to_numpy()])
+            near = maybe_overlapping(geoms, threads=threads, members=np.arange(len(own)), shown=shown)
+            own_parts.append(pd.DataFrame(own.drop(columns=own.geometry.name)))
+            areas.append(ellipsoidal_area(own.geometry.values, crs))
+            near_parts.append(pd.Series(geoms[near], index=at[near]))
+            del own, around, geoms
+            release_free_memory()  # the tile's geometries are gone: their pages too
+    order = np.argsort(np.concatenate([o.index.to_numpy() for o in own_parts]), kind="stable")
+    every = pd.concat(own_parts).iloc[order]  # the layer's order, indexed by position as chunks are
+    del own_parts
+    m2_all = np.concatenate(areas)[order]
+    found = pd.concat(near_parts)
+    found = found[~found.index.duplicated()].sort_index()  # a candidate may be read with two tiles
+    sub = gpd.GeoDataFrame(every.loc[found.index], geometry=found.to_numpy(dtype=object), crs=crs)
+    every_one = np.ones(len(sub), dtype=bool)  # found tile by tile
+    pairs = overlap_pairs(sub, sub, a_layer=a_layer, b_layer=a_layer, threads=threads, overlapping=every_one)
+    covered = coverage_from_pairs(sub, sub, pairs, a_layer=a_layer, b_layer=a_layer)
+    # every other feature covers itself alone: its area, its class. The table is laid out column by column
+    # in the layer's order (no stacked copy of a row per parcel), and text read as Arrow stays Arrow
+    alone = np.flatnonzero(~every.index.isin(found.index) & (m2_all > 0))
+    place = np.concatenate(
+        [found.index.to_numpy()[_first_rows(sub, a_layer, covered["a_id"])], every.index.to_numpy()[alone]]
+    )
+    order = np.argsort(place, kind="stable")
+    rest, m2 = every.iloc[alone], m2_all[alone]
+    del every, m2_all
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = {
+            "a_id": _id_column(rest, a_layer),
+            "a_name": rest["name"] if "name" in rest else _names(rest),
+            "a_area_ha": m2 / M2_PER_HA,
+            "b_class": _classes(rest, a_layer),
+            "covered_m2": m2,
+            "covered_ha": m2 / M2_PER_HA,
+            "covered_mu": m2 / M2_PER_MU,
+            "pct_of_a": 100.0 * m2 / m2,
+        }
+    columns = {c: a_layer if c.endswith("_layer") else _in_order(covered[c], own[c], order) for c in covered}
+    cover = pd.DataFrame(columns, index=pd.RangeIndex(len(order)), copy=False)
+    return pairs, cover
 
 
 def partitioned_overlap(

@@ -937,3 +937,38 @@ def chunk_where(fid: str, starts: Sequence[int], k: int) -> str:
     q = _q(fid)
     upper = f" AND {q} < {int(starts[k + 1])}" if k + 1 < len(starts) else ""
     return f"{q} >= {int(starts[k])}{upper}"
+
+
+def feature_boxes(path: str | Path, table: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every feature's id and box, from the table's R-tree: no geometry is read or decoded.
+
+    The R-tree holds 32-bit boxes rounded outward (each holds its feature); features without a geometry,
+    or with an empty one, have none.
+
+    Parameters
+    ----------
+    path : str or Path
+        The GeoPackage.
+    table : str
+        The feature table.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray) or None
+        The feature ids (int64) and their boxes (n × 4: minx, miny, maxx, maxy); None when the table has
+        no R-tree.
+    """
+    con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        geom = _geometry_column(con, "main", table)
+        rtree = f"rtree_{table}_{geom}"
+        if geom is None or rtree not in _tables(con, "main"):
+            return None
+    finally:
+        con.close()
+    _, found = pyogrio.read_arrow(path, sql=f"SELECT id, minx, miny, maxx, maxy FROM {_q(rtree)}")
+    ids = found.column("id").to_numpy().astype(np.int64)
+    boxes = np.column_stack(
+        [found.column(c).to_numpy().astype(float) for c in ("minx", "miny", "maxx", "maxy")]
+    )
+    return ids, boxes.reshape(len(ids), 4)

@@ -25,6 +25,7 @@ that falls in A, by which B's extensive attributes (floor area, investment, tax,
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -187,7 +188,12 @@ SELF_BATCH = 50_000  # polygons validated at once (with their neighbours) by may
 
 
 def maybe_overlapping(
-    geoms: np.ndarray, *, threads: int | None = None, batch: int = SELF_BATCH
+    geoms: np.ndarray,
+    *,
+    threads: int | None = None,
+    batch: int = SELF_BATCH,
+    members: np.ndarray | None = None,
+    shown=None,
 ) -> np.ndarray:
     """Which polygons of one layer may overlap another of it: the only ones its overlay with itself needs.
 
@@ -207,6 +213,12 @@ def maybe_overlapping(
         Threads for the batches (default: the cores, up to 4).
     batch : int, default SELF_BATCH
         Polygons per batch.
+    members : numpy.ndarray of int, optional
+        Only these positions are validated (default: all); the others are their neighbours, read with
+        them (a tile of a layer and the features around it): a candidate is then a member flagged, or any
+        polygon meeting one, or a member neither polygon nor empty.
+    shown : tqdm, optional
+        A bar to advance by the polygons validated (default: a bar of its own).
 
     Returns
     -------
@@ -223,27 +235,36 @@ def maybe_overlapping(
     geoms = np.asarray(geoms, dtype=object)
     absent = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~absent
-    near = ~polygonal & ~absent
-    if not polygonal.any():
-        return near
+    asked = np.ones(len(geoms), dtype=bool)
+    if members is not None:
+        asked[:] = False
+        asked[np.asarray(members, dtype=np.int64)] = True
+    near = ~polygonal & ~absent & asked
     at = np.flatnonzero(polygonal)
+    mine = np.flatnonzero(asked[at])  # the members among the polygons
+    if not len(mine):
+        return near
     poly = geoms[at]
     tree = shapely.STRtree(poly)
     tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
-    order = np.argsort(gpd.GeoSeries(poly).hilbert_distance(), kind="stable")  # neighbours in one batch
-
+    hilbert = gpd.GeoSeries(poly[mine]).hilbert_distance().to_numpy()
+    order = mine[np.argsort(hilbert, kind="stable")]  # neighbours in one batch
     lock = threading.Lock()  # the batches' threads advance one bar
-    with progress_bar("progress.self_overlap", total=len(poly), unit="unit.features") as shown:
 
-        def flagged(lo: int, hi: int) -> np.ndarray:
-            members = order[lo:hi]
-            every = np.union1d(members, tree.query(poly[members])[1])  # with every polygon their boxes meet
-            bad = every[flagged_in_coverage(poly[every])]
-            with lock:
-                shown.update(hi - lo)
-            return bad[np.isin(bad, members)]
+    def flagged(lo: int, hi: int) -> np.ndarray:
+        batch_ = order[lo:hi]
+        every = np.union1d(batch_, tree.query(poly[batch_])[1])  # with every polygon their boxes meet
+        bad = every[flagged_in_coverage(poly[every])]
+        with lock:
+            bar_.update(hi - lo)
+        return bad[np.isin(bad, batch_)]
 
-        bad = np.concatenate(map_chunks(flagged, len(poly), thread_count(threads), chunk=batch))
+    with (
+        contextlib.nullcontext(shown)
+        if shown is not None
+        else progress_bar("progress.self_overlap", total=len(order), unit="unit.features") as bar_
+    ):
+        bad = np.concatenate(map_chunks(flagged, len(order), thread_count(threads), chunk=batch))
     near[at[bad]] = True
     near[at[tree.query(poly[bad], predicate="intersects")[1]]] = True
     return near

@@ -215,3 +215,19 @@ def _work(fn: Callable[[int], Any], tasks: range, send) -> None:
         if not message[0]:
             break
     send.close()
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``); elsewhere nothing.
+
+    GEOS and GDAL allocate with ``malloc``: after a tile of a big layer is done, glibc keeps its freed
+    pages for the next, and the pieces kept between tiles keep the heap from shrinking by itself, so the
+    process would hold the peak of every tile added up. dask.distributed trims its workers the same way.
+    """
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)

@@ -22,10 +22,11 @@ import pyogrio
 import pyproj
 import shapely
 
-from zonekit.geo.gpkg import chunk_starts, chunk_where
+from zonekit.geo.gpkg import chunk_starts, chunk_where, feature_boxes
 from zonekit.geo.io import arrow_frame
 from zonekit.geo.parallel import can_fork, map_forked
 from zonekit.geo.progress import tracked
+from zonekit.geo.tiles import balanced_tiles
 from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
 
 if TYPE_CHECKING:
@@ -580,6 +581,107 @@ class LayerStream:
             yield result
         if self.strict:
             raise_if_invalid(problems, path=self.source)
+
+    def boxes(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every feature's id and box from the study file's R-tree (:func:`~zonekit.geo.gpkg.feature_boxes`).
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray) or None
+            Feature ids and n × 4 boxes; None for a frame, a database, a store, or a table without an
+            R-tree or a feature id column (then :meth:`tiles` cannot be used).
+        """
+        if self.path is None or self.frame is not None or self.store is not None or not self.fid:
+            return None
+        return feature_boxes(self.path, self.table or self.name)
+
+    def tiles(
+        self,
+        boxes: tuple[np.ndarray, np.ndarray],
+        size: int,
+        columns: Sequence[str] | None = None,
+    ) -> Iterator[tuple[gpd.GeoDataFrame, gpd.GeoSeries]]:
+        """The features tile by tile, each tile with the features around it, never the whole layer at once.
+
+        For work that needs each feature's neighbours (a layer's overlaps with itself). The tiles hold at
+        most ``size`` features each (:func:`~zonekit.geo.tiles.balanced_tiles` of the R-tree's boxes); a
+        tile is read through the R-tree (GDAL's ``bbox`` filter on the box holding its features' boxes):
+        its own features, and every other feature whose box meets that box, so every feature that meets
+        one of its own. The features without a box (no geometry, or an empty one) come last, as a tile of
+        their own. Every feature is in exactly one tile; its own features are brought to the schema's types
+        and checked, and the problems of every tile raised together after the last (as :meth:`chunks`).
+
+        Parameters
+        ----------
+        boxes : (numpy.ndarray, numpy.ndarray)
+            :meth:`boxes`.
+        size : int
+            Features per tile, at most.
+        columns : sequence of str, optional
+            Attribute columns of the tile's own features (default: all).
+
+        Yields
+        ------
+        (GeoDataFrame, GeoSeries)
+            The tile's own features, indexed by position in the layer (as :meth:`chunks` indexes them);
+            the geometries of the features around them, indexed likewise.
+        """
+        if self.path is None or not self.fid:
+            raise ValueError("only a study file's layer is read tile by tile")
+        wanted = self._wanted(columns)
+        layer = self.table or self.name
+        _, found = pyogrio.read_arrow(
+            self.path, layer=layer, read_geometry=False, columns=[], return_fids=True
+        )
+        fids = np.sort(found.column(0).to_numpy().astype(np.int64))  # a feature's position is its rank
+        ids, box = boxes
+        boxed = np.zeros(len(fids), dtype=bool)
+        boxed[np.searchsorted(fids, ids)] = True
+        unboxed = fids[~boxed]
+        own_mask = np.zeros(len(fids), dtype=bool)  # the tile's own features, by position
+        problems: list[str] = []
+        pieces = [(np.sort(ids[t]), box[t]) for t in balanced_tiles(box, size)]
+        for own_ids, own_boxes in pieces + ([(unboxed, None)] if len(unboxed) else []):
+            if own_boxes is None:  # no box: read by id, nothing around them
+                read = self._by_fid(wanted, fids=own_ids)
+            else:
+                area = (*own_boxes[:, :2].min(axis=0), *own_boxes[:, 2:].max(axis=0))
+                read = self._by_fid(wanted, bbox=tuple(float(v) for v in area))
+            at, own_at = np.searchsorted(fids, read.index.to_numpy()), np.searchsorted(fids, own_ids)
+            read.index = pd.Index(at)
+            own_mask[own_at] = True
+            mine = own_mask[at]
+            own_mask[own_at] = False
+            own = read[mine]
+            if self.name in SCHEMAS:
+                schema = narrowed(SCHEMAS[self.name], wanted)
+                own = conform(own, schema, problems if self.strict else None)
+                if self.strict:
+                    problems.extend(p for p in validate(own, schema) if p not in problems)
+            yield own, read.geometry[~mine]
+        if self.strict:
+            raise_if_invalid(problems, path=self.source)
+
+    def _by_fid(self, wanted: list[str], **where) -> gpd.GeoDataFrame:
+        """The study file's features a ``bbox`` or ``fids`` filter selects, as one frame indexed by feature id."""
+        with pyogrio.open_arrow(
+            self.path,
+            layer=self.table or self.name,
+            columns=wanted,
+            return_fids=True,
+            batch_size=self.chunk_rows,
+            use_pyarrow=True,
+            **where,
+        ) as (meta, reader):
+            geometry = meta["geometry_name"] or "wkb_geometry"
+            fid = meta.get("fid_column") or "OGC_FID"
+            frames = []
+            for batch in reader:
+                attrs, geoms = arrow_frame(batch, geometry)
+                frames.append(gpd.GeoDataFrame(attrs.set_index(fid), geometry=geoms, crs=self.crs))
+        if not frames:
+            return self._empty(wanted).set_index(pd.Index([], dtype=np.int64))
+        return frames[0] if len(frames) == 1 else pd.concat(frames)
 
     def _empty(self, wanted: list[str]) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({c: [] for c in wanted}, geometry=gpd.GeoSeries([], crs=self.crs))
