@@ -192,20 +192,20 @@ def overlap_many(
         """Read piece by piece: partitions (here or on a cluster), or a study file's chunks here."""
         return isinstance(layer, LayerStream) and (layer.store is not None or where is None)
 
-    big_a = st[a] if piecewise(st[a]) and a not in bs else None
-    whole_a = isinstance(st[a], LayerStream) and big_a is None  # read whole: only what the tables use
-    first = None  # read whole only when a B needs it
+    stream_a = isinstance(st[a], LayerStream)
+    big_a = st[a] if piecewise(st[a]) else None
+    first = None  # A read whole only when a B needs it, and then only what the tables use
 
     def whole() -> gpd.GeoDataFrame:
         nonlocal first
         if first is None:
-            first = st[a].select(_overlap.columns_needed(a)) if whole_a else st[a]
+            first = st[a].select(_overlap.columns_needed(a)) if stream_a else st[a]
         return first
 
     parts = []
     for b in bs:
         other = st[b]
-        if b == a and whole_a and not buffer_m and b not in known:  # a layer with itself, tile by tile
+        if b == a and stream_a and not buffer_m and b not in known:  # a layer with itself, tile by tile
             tiled = _overlap.tiled_self_overlap(st[a], a_layer=a)
             if tiled is not None:
                 parts.append(Report({"pairs": tiled[0], "coverage": tiled[1]}, {}, "pairs"))
@@ -223,7 +223,7 @@ def overlap_many(
             )
             parts.append(Report({"pairs": pairs, "coverage": cover}, {}, "pairs"))
             continue
-        if b == a and whole_a:  # a layer with itself: read once
+        if b == a and stream_a:  # a layer with itself: read once
             other = whole()
         elif isinstance(other, LayerStream):
             other = other.select()

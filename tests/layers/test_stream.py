@@ -279,3 +279,26 @@ def test_a_feature_without_geometry_stops_the_tiled_overlap_as_it_stops_a_read(s
     st = read_study(path, layers=["landuse"], stream=("landuse",))
     with pytest.raises(SchemaError, match="2 feature"):
         overlap_many(st, "landuse", ["landuse"])
+
+
+def test_a_layer_with_itself_and_another_never_reads_it_whole(sample_study, monkeypatch):
+    """``--a landuse --b landuse --b protected``: the parcels with themselves tile by tile, with the
+    protected areas chunk by chunk; the same tables as the layer read whole."""
+    from zonekit.api import overlap_many
+
+    whole = overlap_many(read_study(sample_study), "landuse", ["landuse", "protected"])
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the parcels were read whole")
+
+    monkeypatch.setattr(LayerStream, "select", whole_read)
+    streamed = overlap_many(
+        read_study(sample_study, stream=("landuse",)), "landuse", ["landuse", "protected"]
+    )
+    assert set(whole["pairs"]["b_layer"]) == {"landuse", "protected"}
+    for name in ("pairs", "coverage"):
+        assert list(streamed[name]["a_id"]) == list(whole[name]["a_id"])
+        _close(
+            pd.DataFrame(whole[name]).drop(columns="geometry", errors="ignore"),
+            pd.DataFrame(streamed[name]).drop(columns="geometry", errors="ignore"),
+        )
