@@ -257,3 +257,13 @@ def test_union_by_group_is_the_union_of_each_group():
     for key, union in zip(keys, unions, strict=True):
         alone = shapely.union_all(geoms[shuffle][groups[shuffle] == key])
         assert shapely.equals_exact(union, alone, 0.0), key
+
+
+def test_areas_measured_on_threads_are_the_same_to_the_last_bit():
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(100, 120, 120_001), rng.uniform(20, 40, 120_001)
+    geoms = shapely.buffer(shapely.points(x, y), rng.uniform(1e-4, 1e-2, len(x)), quad_segs=4)
+    geoms[::7] = None
+    one = ellipsoidal_area(geoms, 4490)
+    assert np.array_equal(ellipsoidal_area(geoms, 4490, threads=3), one)
+    assert np.isfinite(one).all() and (one[::7] == 0).all() and (one[1::7] > 0).all()

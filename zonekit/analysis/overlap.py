@@ -25,7 +25,8 @@ import shapely
 from zonekit.geo.area import ellipsoidal_area, union_area_by_group
 from zonekit.geo.cluster import Cluster, cluster_of, map_partitions
 from zonekit.geo.overlay import intersection_areas, maybe_overlapping
-from zonekit.geo.parallel import release_free_memory, threads
+from zonekit.geo.parallel import release_free_memory
+from zonekit.geo.parallel import threads as thread_count
 from zonekit.geo.progress import bar as progress_bar
 from zonekit.geo.units import M2_PER_HA, M2_PER_MU
 from zonekit.layers.check import parks_outside_zone
@@ -515,7 +516,7 @@ def tiled_self_overlap(
             at = np.concatenate([own.index.to_numpy(), around.index.to_numpy()])
             near = maybe_overlapping(geoms, threads=threads, members=np.arange(len(own)), shown=shown)
             own_parts.append(pd.DataFrame(own.drop(columns=own.geometry.name)))
-            areas.append(ellipsoidal_area(own.geometry.values, crs))
+            areas.append(ellipsoidal_area(own.geometry.values, crs, threads=thread_count(threads)))
             near_parts.append(pd.Series(geoms[near], index=at[near]))
             del own, around, geoms
             release_free_memory()  # the tile's geometries are gone: their pages too
@@ -599,7 +600,7 @@ def partitioned_overlap(
         piece = functools.partial(
             chunk_overlap, a=a, a_layer=a_layer, b_layer=b_layer, buffer_m=float(buffer_m)
         )
-        parts = list(b.map_chunks(piece, columns_needed(b_layer), workers=threads(None)))
+        parts = list(b.map_chunks(piece, columns_needed(b_layer), workers=thread_count(None)))
     elif where is None:
         parts = [partition_overlap(k, *args, None, a=a, b=b) for k in range(len(b.store.files))]
     else:
@@ -743,7 +744,7 @@ def partitioned_overlap_a(
     grown = buffered(b, buffer_m)  # once, not per partition
     if a.store is None:  # a study file's layer: its chunks on forked workers
         piece = functools.partial(chunk_overlap_a, a_layer=a_layer, b_layer=b_layer, b=grown)
-        parts = list(a.map_chunks(piece, columns_needed(a_layer), workers=threads(None)))
+        parts = list(a.map_chunks(piece, columns_needed(a_layer), workers=thread_count(None)))
     elif where is None:
         parts = [
             partition_overlap_a(k, a_layer, b_layer, None, a=a, b=grown) for k in range(len(a.store.files))

@@ -133,9 +133,7 @@ def intersection_areas(
         if b_area_m2 is not None:
             return np.asarray(b_area_m2, dtype=float)
         out = np.zeros(len(b))
-        out[used] = np.concatenate(
-            map_chunks(lambda lo, hi: ellipsoidal_area(b[used[lo:hi]], crs), len(used), n_threads)
-        )
+        out[used] = ellipsoidal_area(b[used], crs, threads=n_threads)
         return out
 
     def degenerate(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:

@@ -516,20 +516,30 @@ class LayerStream:
             return
         yield from self._arrow(wanted)
 
-    def _arrow(self, wanted: list[str], where: str | None = None) -> Iterator[gpd.GeoDataFrame]:
-        """The study file's features (those ``where`` selects) by GDAL's Arrow stream, a chunk a batch."""
+    def _arrow(
+        self, wanted: list[str], where: str | None = None, *, by_fid: bool = False, **filters
+    ) -> Iterator[gpd.GeoDataFrame]:
+        """The study file's features by GDAL's Arrow stream, a chunk a batch.
+
+        Those ``where`` or a ``bbox``/``fids`` filter selects; indexed by feature id with ``by_fid``.
+        """
         with pyogrio.open_arrow(
             self.path,
             layer=self.table or self.name,
             columns=wanted,
             where=where,
+            return_fids=by_fid,
             batch_size=self.chunk_rows,
             use_pyarrow=True,
+            **filters,
         ) as (meta, reader):
             geometry = meta["geometry_name"] or "wkb_geometry"
+            fid = meta.get("fid_column") or "OGC_FID"
             for batch in reader:
                 attrs, geoms = arrow_frame(batch, geometry)
-                yield gpd.GeoDataFrame(attrs, geometry=geoms, crs=self.crs)
+                yield gpd.GeoDataFrame(
+                    attrs.set_index(fid) if by_fid else attrs, geometry=geoms, crs=self.crs
+                )
 
     def map_chunks(
         self,
@@ -664,21 +674,7 @@ class LayerStream:
 
     def _by_fid(self, wanted: list[str], **where) -> gpd.GeoDataFrame:
         """The study file's features a ``bbox`` or ``fids`` filter selects, as one frame indexed by feature id."""
-        with pyogrio.open_arrow(
-            self.path,
-            layer=self.table or self.name,
-            columns=wanted,
-            return_fids=True,
-            batch_size=self.chunk_rows,
-            use_pyarrow=True,
-            **where,
-        ) as (meta, reader):
-            geometry = meta["geometry_name"] or "wkb_geometry"
-            fid = meta.get("fid_column") or "OGC_FID"
-            frames = []
-            for batch in reader:
-                attrs, geoms = arrow_frame(batch, geometry)
-                frames.append(gpd.GeoDataFrame(attrs.set_index(fid), geometry=geoms, crs=self.crs))
+        frames = list(self._arrow(wanted, by_fid=True, **where))
         if not frames:
             return self._empty(wanted).set_index(pd.Index([], dtype=np.int64))
         return frames[0] if len(frames) == 1 else pd.concat(frames)
