@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -246,6 +247,57 @@ def build_study(sources: dict[str, Path], study: Path) -> None:
         )
 
 
+def overlapping_study(study: Path, sources: dict[str, Path], share: float = 0.01, seed: int = 5) -> Path:
+    """A copy of ``study`` (cached) whose parcels overlap as surveyed data do: ``share`` of them again.
+
+    Half of the copies shifted by a third of their width (over the parcel and its neighbour), half exact
+    duplicates (a parcel delivered twice), each with an id of its own; appended by ``zonekit import
+    --append``. For ``overlap --a landuse --b landuse`` on parcels that do overlap one another.
+    """
+    import pyogrio
+    import shapely
+
+    target = study.with_name("study-overlapping.gpkg")
+    if target.exists():
+        return target
+    parcels = pyogrio.read_dataframe(sources["landuse"])
+    rng = np.random.default_rng(seed)
+    again = parcels.iloc[np.sort(rng.choice(len(parcels), int(len(parcels) * share), replace=False))].copy()
+    half = np.arange(len(again)) % 2 == 0
+    width = shapely.bounds(again.geometry.values)[:, 2] - shapely.bounds(again.geometry.values)[:, 0]
+    shifted = again.geometry.values[half]
+    step = np.repeat(width[half] / 3.0, shapely.get_num_coordinates(shifted))  # each parcel's own shift
+    moved = shapely.transform(shifted, lambda xy: xy + np.column_stack([step, np.zeros_like(step)]))
+    geoms = again.geometry.to_numpy(dtype=object)
+    geoms[half] = moved
+    again = again.set_geometry(list(geoms), crs=parcels.crs)
+    again["parcel_id"] = np.char.add("X", np.arange(len(again)).astype(str))
+    extra = study.with_name("overlapping-extra.gpkg")
+    pyogrio.write_dataframe(again, extra, driver="GPKG")
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    shutil.copy(study, partial)
+    subprocess.run(
+        [
+            ZONEKIT,
+            "import",
+            str(extra),
+            "--into",
+            str(partial),
+            "--as",
+            "landuse",
+            "--append",
+            "--lang",
+            "en",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    partial.rename(target)
+    extra.unlink()
+    return target
+
+
 PEER_IMPORT = """
 import sys, pyogrio
 df = pyogrio.read_dataframe(sys.argv[1])
@@ -362,6 +414,8 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
     sources = make_study_sources(root / "sources", n)
     study = root / "study.gpkg"
     build_study(sources, study)
+    wanted = only is None or "overlap_self_1pct" in only
+    overlapping = overlapping_study(study, sources) if wanted else study
     out = root / "out"
     out.mkdir(exist_ok=True)
     scripts = {}
@@ -433,6 +487,23 @@ def run_size(n: int, repeat: int, only: set[str] | None) -> list[tuple]:
         (
             "overlap_self",
             [*zk, "overlap", str(study), "--a", "landuse", "--b", "landuse", "--out", str(out / "os.csv")],
+            None,
+            None,
+            "",
+        ),
+        (
+            "overlap_self_1pct",
+            [
+                *zk,
+                "overlap",
+                str(overlapping),
+                "--a",
+                "landuse",
+                "--b",
+                "landuse",
+                "--out",
+                str(out / "os1.csv"),
+            ],
             None,
             None,
             "",

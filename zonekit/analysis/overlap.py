@@ -19,6 +19,7 @@ import functools
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyproj
 import shapely
 
@@ -105,6 +106,18 @@ def _in_order(first, second, order: np.ndarray):
         )
         return both.take(order).reset_index(drop=True)
     return np.concatenate([np.asarray(first), np.asarray(second)])[order]
+
+
+def _packed(geoms) -> pa.Array:
+    """Geometries as WKB in one Arrow buffer (compact, and no GEOS object kept)."""
+    return pa.array(shapely.to_wkb(np.asarray(geoms, dtype=object)), type=pa.binary())
+
+
+def _unpacked(packed: list) -> np.ndarray:
+    """The geometries :func:`_packed` kept, one array."""
+    if not packed:
+        return np.zeros(0, dtype=object)
+    return shapely.from_wkb(pa.chunked_array(packed, type=pa.binary()).to_numpy(zero_copy_only=False))
 
 
 def _names(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -482,12 +495,16 @@ def tiled_self_overlap(
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame] | None:
     """:func:`overlap_pairs` and :func:`coverage` of a study file's layer with itself, never held whole.
 
-    The layer is read tile by tile, each tile with the features around it (:meth:`LayerStream.tiles`);
-    of each tile only its features' ids, names, classes and areas are kept, and the geometries of the
-    candidates (:func:`~zonekit.geo.overlay.maybe_overlapping`: polygons that may overlap another, and
-    those meeting them). The candidates are then overlaid with one another (:func:`overlap_pairs`); every
-    other feature only covers itself (one coverage row: its own area, its own class, 100 %). The same
-    tables as :func:`overlap_pairs` and :func:`coverage_from_pairs` on the whole layer, row for row.
+    The layer is read tile by tile, each tile with the features around it (:meth:`LayerStream.tiles`).
+    In each tile the candidates (:func:`~zonekit.geo.overlay.maybe_overlapping`: the tile's polygons that
+    may overlap another, validated among every polygon they touch, and those meeting them) are overlaid
+    with one another (:func:`overlap_pairs`). A pair with an area has a flagged feature, whose own tile
+    finds the pair; one found by both its features' tiles is kept once. Of a tile only its features' ids,
+    names, classes and areas are kept, its pairs, and the features in a pair as WKB (one buffer a tile:
+    no GEOS object outlives its tile). The features in a pair get their coverage from their pairs (as
+    :func:`coverage_from_pairs`); every other feature covers itself (one row: its own area, its own
+    class, 100 %). The same tables as :func:`overlap_pairs` and :func:`coverage_from_pairs` on the whole
+    layer, row for row.
 
     Parameters
     ----------
@@ -509,49 +526,91 @@ def tiled_self_overlap(
     boxes, crs = layer.boxes(), layer.crs
     if boxes is None or crs is None:
         return None
-    own_parts, areas, near_parts = [], [], []
+    own_parts, areas, pair_parts, pair_at, shapes = [], [], [], [], []
     with progress_bar("progress.self_overlap", total=len(layer), unit="unit.features") as shown:
         for own, around in layer.tiles(boxes, size or TILE, columns_needed(a_layer)):
-            geoms = np.concatenate([own.geometry.to_numpy(dtype=object), around.to_numpy(dtype=object)])
-            at = np.concatenate([own.index.to_numpy(), around.index.to_numpy()])
-            near = maybe_overlapping(geoms, threads=threads, members=np.arange(len(own)), shown=shown)
+            tile = pd.concat([own, around]) if len(around) else own
+            near = maybe_overlapping(
+                tile.geometry.to_numpy(dtype=object),
+                threads=threads,
+                members=np.arange(len(own)),
+                shown=shown,
+            )
             own_parts.append(pd.DataFrame(own.drop(columns=own.geometry.name)))
             areas.append(ellipsoidal_area(own.geometry.values, crs, threads=thread_count(threads)))
-            near_parts.append(pd.Series(geoms[near], index=at[near]))
-            del own, around, geoms
+            if near.any():  # the tile's candidates with one another, in the layer's order
+                found = tile.iloc[np.flatnonzero(near)].sort_index()
+                here = overlap_pairs(
+                    found, found, a_layer=a_layer, b_layer=a_layer, threads=threads, overlapping=near[near]
+                )
+                at = found.index.to_numpy()
+                ends = np.column_stack(
+                    [
+                        at[_first_rows(found, a_layer, here["a_id"])],
+                        at[_first_rows(found, a_layer, here["b_id"])],
+                    ]
+                )
+                # kept as WKB, one buffer a tile: GEOS objects kept across tiles would pin the heap's pages
+                pair_parts.append(
+                    (pd.DataFrame(here.drop(columns=here.geometry.name)), _packed(here.geometry))
+                )
+                pair_at.append(ends)
+                inpair = np.isin(at, ends)  # the features in a pair, for the coverage
+                shapes.append((at[inpair], _packed(found.geometry[inpair])))
+                del found, here
+            del own, around, tile
             release_free_memory()  # the tile's geometries are gone: their pages too
     order = np.argsort(np.concatenate([o.index.to_numpy() for o in own_parts]), kind="stable")
     every = pd.concat(own_parts).iloc[order]  # the layer's order, indexed by position as chunks are
     del own_parts
     m2_all = np.concatenate(areas)[order]
-    found = pd.concat(near_parts)
-    found = found[~found.index.duplicated()].sort_index()  # a candidate may be read with two tiles
-    sub = gpd.GeoDataFrame(every.loc[found.index], geometry=found.to_numpy(dtype=object), crs=crs)
-    every_one = np.ones(len(sub), dtype=bool)  # found tile by tile
-    pairs = overlap_pairs(sub, sub, a_layer=a_layer, b_layer=a_layer, threads=threads, overlapping=every_one)
-    covered = coverage_from_pairs(sub, sub, pairs, a_layer=a_layer, b_layer=a_layer)
-    # every other feature covers itself alone: its area, its class. The table is laid out column by column
-    # in the layer's order (no stacked copy of a row per parcel), and text read as Arrow stays Arrow
-    alone = np.flatnonzero(~every.index.isin(found.index) & (m2_all > 0))
-    place = np.concatenate(
-        [found.index.to_numpy()[_first_rows(sub, a_layer, covered["a_id"])], every.index.to_numpy()[alone]]
+    # a pair may be found in both its features' tiles: each once, in the order one overlay of the whole
+    # layer gives them (by first feature, then second)
+    none = gpd.GeoDataFrame(every.iloc[:0], geometry=gpd.GeoSeries([], crs=crs))  # the empty tables' columns
+    ends = np.concatenate(pair_at).astype(np.int64) if pair_at else np.zeros((0, 2), dtype=np.int64)
+    first = np.unique(ends, axis=0, return_index=True)[1]  # sorted by first feature, then second
+    if pair_parts:
+        table = pd.concat([t for t, _ in pair_parts], ignore_index=True).iloc[first].reset_index(drop=True)
+        pairs = gpd.GeoDataFrame(table, geometry=_unpacked([g for _, g in pair_parts])[first], crs=crs)
+    else:
+        pairs = overlap_pairs(none, none, a_layer=a_layer, b_layer=a_layer)
+    del pair_parts
+    # the coverage of the features in a pair, from their pairs, as on the whole layer
+    shape = pd.Series(
+        _unpacked([g for _, g in shapes]),
+        index=np.concatenate([at for at, _ in shapes] or [np.zeros(0, int)]),
     )
+    shape = shape[~shape.index.duplicated()].sort_index()
+    inpairs = gpd.GeoDataFrame(every.loc[shape.index], geometry=shape.to_numpy(dtype=object), crs=crs)
+    covered = coverage_from_pairs(inpairs, inpairs, pairs, a_layer=a_layer, b_layer=a_layer)
+    covered_at = shape.index.to_numpy()[_first_rows(inpairs, a_layer, covered["a_id"])]
+    del inpairs
+    release_free_memory()  # before the table of every feature is laid out
+    candidate = every.index.isin(shape.index)
+    alone = np.flatnonzero(~candidate & (m2_all > 0))
+    place = np.concatenate([covered_at, every.index.to_numpy()[alone]])
     order = np.argsort(place, kind="stable")
     rest, m2 = every.iloc[alone], m2_all[alone]
     del every, m2_all
-    with np.errstate(divide="ignore", invalid="ignore"):
-        own = {
-            "a_id": _id_column(rest, a_layer),
-            "a_name": rest["name"] if "name" in rest else _names(rest),
-            "a_area_ha": m2 / M2_PER_HA,
-            "b_class": _classes(rest, a_layer),
-            "covered_m2": m2,
-            "covered_ha": m2 / M2_PER_HA,
-            "covered_mu": m2 / M2_PER_MU,
-            "pct_of_a": 100.0 * m2 / m2,
-        }
-    columns = {c: a_layer if c.endswith("_layer") else _in_order(covered[c], own[c], order) for c in covered}
-    cover = pd.DataFrame(columns, index=pd.RangeIndex(len(order)), copy=False)
+    # each column made in the layer's order and its parts let go before the next; a feature alone covers
+    # its own area (100 % of it), and the hectares and mu of every row are its square metres converted
+    own = {
+        "a_id": lambda: _id_column(rest, a_layer),
+        "a_name": lambda: rest["name"] if "name" in rest else _names(rest),
+        "a_area_ha": lambda: m2 / M2_PER_HA,
+        "b_class": lambda: _classes(rest, a_layer),
+        "covered_m2": lambda: m2,
+        "pct_of_a": lambda: 100.0 * m2 / m2,  # as on the whole layer: not always 100.0 to the last bit
+    }
+    names, columns = list(covered.columns), dict[str, object]()
+    for c in names:
+        if c.endswith("_layer"):
+            columns[c] = a_layer
+        elif c in own:
+            columns[c] = _in_order(covered.pop(c), own[c](), order)
+    columns["covered_ha"] = columns["covered_m2"] / M2_PER_HA  # type: ignore[operator]
+    columns["covered_mu"] = columns["covered_m2"] / M2_PER_MU  # type: ignore[operator]
+    cover = pd.DataFrame({c: columns[c] for c in names}, index=pd.RangeIndex(len(order)), copy=False)
     return pairs, cover
 
 

@@ -252,17 +252,16 @@ def maybe_overlapping(
     def flagged(lo: int, hi: int) -> np.ndarray:
         batch_ = order[lo:hi]
         every = np.union1d(batch_, tree.query(poly[batch_])[1])  # with every polygon their boxes meet
-        bad = every[flagged_in_coverage(poly[every])]
         with lock:
             bar_.update(hi - lo)
-        return bad[np.isin(bad, batch_)]
+        return every[flagged_in_coverage(poly[every])]  # one flagged among fewer is flagged among all
 
     with (
         contextlib.nullcontext(shown)
         if shown is not None
         else progress_bar("progress.self_overlap", total=len(order), unit="unit.features") as bar_
     ):
-        bad = np.concatenate(map_chunks(flagged, len(order), thread_count(threads), chunk=batch))
+        bad = np.unique(np.concatenate(map_chunks(flagged, len(order), thread_count(threads), chunk=batch)))
     near[at[bad]] = True
     near[at[tree.query(poly[bad], predicate="intersects")[1]]] = True
     return near

@@ -218,14 +218,17 @@ def _work(fn: Callable[[int], Any], tasks: range, send) -> None:
 
 
 def release_free_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``); elsewhere nothing.
+    """Give freed memory back to the system: the C heap's pages (glibc's ``malloc_trim``) and Arrow's.
 
     GEOS and GDAL allocate with ``malloc``: after a tile of a big layer is done, glibc keeps its freed
     pages for the next, and the pieces kept between tiles keep the heap from shrinking by itself, so the
     process would hold the peak of every tile added up. dask.distributed trims its workers the same way.
+    Arrow's own allocator (the text of the layers read) keeps freed blocks too until told.
     """
     import ctypes
 
+    if "pyarrow" in sys.modules:  # only where Arrow has been used
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
     try:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc

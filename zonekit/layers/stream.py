@@ -610,7 +610,7 @@ class LayerStream:
         boxes: tuple[np.ndarray, np.ndarray],
         size: int,
         columns: Sequence[str] | None = None,
-    ) -> Iterator[tuple[gpd.GeoDataFrame, gpd.GeoSeries]]:
+    ) -> Iterator[tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]]:
         """The features tile by tile, each tile with the features around it, never the whole layer at once.
 
         For work that needs each feature's neighbours (a layer's overlaps with itself). The tiles hold at
@@ -632,9 +632,10 @@ class LayerStream:
 
         Yields
         ------
-        (GeoDataFrame, GeoSeries)
+        (GeoDataFrame, GeoDataFrame)
             The tile's own features, indexed by position in the layer (as :meth:`chunks` indexes them);
-            the geometries of the features around them, indexed likewise.
+            the features around them, indexed likewise (in the schema's types, their problems reported
+            with their own tiles).
         """
         if self.path is None or not self.fid:
             raise ValueError("only a study file's layer is read tile by tile")
@@ -662,13 +663,14 @@ class LayerStream:
             own_mask[own_at] = True
             mine = own_mask[at]
             own_mask[own_at] = False
-            own = read[mine]
+            own, around = read[mine], read[~mine]
             if self.name in SCHEMAS:
                 schema = narrowed(SCHEMAS[self.name], wanted)
                 own = conform(own, schema, problems if self.strict else None)
                 if self.strict:
                     problems.extend(p for p in validate(own, schema) if p not in problems)
-            yield own, read.geometry[~mine]
+                around = conform(around, schema, None)  # checked in their own tiles
+            yield own, around
         if self.strict:
             raise_if_invalid(problems, path=self.source)
 
