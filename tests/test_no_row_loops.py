@@ -96,7 +96,10 @@ def test_overlap_of_a_layer_with_itself_calls_do_not_grow_with_pairs():
         x, y = 120.0 + i.ravel() * step, 32.0 + j.ravel() * step
         n = len(x)
         return gpd.GeoDataFrame(
-            {"parcel_id": [f"L{k}" for k in range(n)], "analysis_class": np.where(np.arange(n) % 2, "a", "b")},
+            {
+                "parcel_id": [f"L{k}" for k in range(n)],
+                "analysis_class": np.where(np.arange(n) % 2, "a", "b"),
+            },
             geometry=shapely.box(x, y, x + 1.3 * step, y + step),
             crs=4490,
         )
