@@ -540,8 +540,9 @@ def tiled_self_overlap(
             areas.append(ellipsoidal_area(own.geometry.values, crs, threads=thread_count(threads)))
             if near.any():  # the tile's candidates with one another, in the layer's order
                 found = tile.iloc[np.flatnonzero(near)].sort_index()
+                every_one = np.ones(len(found), dtype=bool)  # candidates all, found just above
                 here = overlap_pairs(
-                    found, found, a_layer=a_layer, b_layer=a_layer, threads=threads, overlapping=near[near]
+                    found, found, a_layer=a_layer, b_layer=a_layer, threads=threads, overlapping=every_one
                 )
                 at = found.index.to_numpy()
                 ends = np.column_stack(

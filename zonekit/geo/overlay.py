@@ -213,8 +213,9 @@ def maybe_overlapping(
         Polygons per batch.
     members : numpy.ndarray of int, optional
         Only these positions are validated (default: all); the others are their neighbours, read with
-        them (a tile of a layer and the features around it): a candidate is then a member flagged, or any
-        polygon meeting one, or a member neither polygon nor empty.
+        them (a tile of a layer and the features around it): a candidate is then a polygon flagged (a
+        member, exactly; one around them, among those read), any polygon meeting one, or a member
+        neither polygon nor empty.
     shown : tqdm, optional
         A bar to advance by the polygons validated (default: a bar of its own).
 
@@ -252,9 +253,10 @@ def maybe_overlapping(
     def flagged(lo: int, hi: int) -> np.ndarray:
         batch_ = order[lo:hi]
         every = np.union1d(batch_, tree.query(poly[batch_])[1])  # with every polygon their boxes meet
+        bad = every[flagged_in_coverage(poly[every])]  # the members' flags are exact: all they touch is here
         with lock:
             bar_.update(hi - lo)
-        return every[flagged_in_coverage(poly[every])]  # one flagged among fewer is flagged among all
+        return bad  # those around flagged too: an extra candidate costs only its overlay
 
     with (
         contextlib.nullcontext(shown)

@@ -628,7 +628,7 @@ class LayerStream:
         size : int
             Features per tile, at most.
         columns : sequence of str, optional
-            Attribute columns of the tile's own features (default: all).
+            Attribute columns to read (default: all).
 
         Yields
         ------
