@@ -13,10 +13,13 @@ import shapely
 import zonekit
 from zonekit.analysis import config as config_module
 from zonekit.analysis import consolidate, enclaves, enterprises, intensity, overlap, versions
+from zonekit.geo.packed import PackedPolygons
 from zonekit.layers import stream
 
 
 def _digest(geoms) -> str:
+    if isinstance(geoms, PackedPolygons):  # a chunk kept packed: its polygons, decoded apart from it
+        geoms = geoms.geoms if geoms.geoms is not None else shapely.from_wkb(geoms.wkb.to_numpy(False))
     return hashlib.sha256(b"".join(shapely.to_wkb(np.asarray(geoms, dtype=object)))).hexdigest()[:16]
 
 

@@ -6,6 +6,7 @@ import itertools
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from zonekit.geo.area import ellipsoidal_area
 from zonekit.geo.overlay import apportion, intersection_areas, shrunk
+from zonekit.geo.packed import PackedPolygons
 
 
 def reference(a, b, crs) -> dict[tuple[int, int], float]:
@@ -50,6 +52,11 @@ returns some (a parcel cut along the park line, outside it, meets the park in 1e
 
 def assert_matches(a, b, crs=4490, threads=None, rel=1e-9):
     got = intersection_areas(a, b, crs, threads=threads)
+    # the parcels packed (as a study file's chunk gives them): the same pairs, areas and flags to the bit
+    packed = intersection_areas(
+        a, PackedPolygons.from_wkb(shapely.to_wkb(np.asarray(b))), crs, threads=threads
+    )
+    pd.testing.assert_frame_equal(packed, got)
     want = reference(a, b, crs)
     got_d = {(int(x), int(y)): v for x, y, v in zip(got["a"], got["b"], got["area_m2"], strict=True)}
     slivers = {k: v for k, v in want.items() if k not in got_d}

@@ -6,6 +6,8 @@ Enterprises come from the ``enterprises`` layer when the study has one, else fro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -42,18 +44,26 @@ def _top_parks(parks: pd.DataFrame) -> np.ndarray:
 
 
 def enterprise_part(
-    parcels: gpd.GeoDataFrame, parks: pd.DataFrame | None, pairs: pd.DataFrame | None = None
+    parcels: gpd.GeoDataFrame | pd.DataFrame,
+    parks: pd.DataFrame | None,
+    pairs: pd.DataFrame | None = None,
+    *,
+    areas: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One chunk of parcels reduced to per-enterprise partial sums and per-(enterprise, park) land.
 
     Parameters
     ----------
-    parcels : GeoDataFrame
-        A chunk of the ``landuse`` layer (or all of it).
+    parcels : GeoDataFrame or DataFrame
+        A chunk of the ``landuse`` layer (or all of it); its attributes only when ``pairs`` and ``areas``
+        are given.
     parks : DataFrame, optional
         The ``parks`` layer; without it no enterprise gets a park.
     pairs : DataFrame, optional
         The overlay of ``parks`` (``a``, rows in order) with ``parcels`` (``b``) when the caller has it.
+    areas : callable, optional
+        The ellipsoidal areas of the parcels at the positions given (a packed chunk's
+        :meth:`~zonekit.layers.stream.PackedChunk.areas`); measured from the geometries otherwise.
 
     Returns
     -------
@@ -69,7 +79,7 @@ def enterprise_part(
     part = _summed(
         firms["enterprise_id"],
         {
-            "land_m2": _land(firms, held, pairs, parcels.crs),
+            "land_m2": _land(parcels, held, pairs, areas),
             "parcels": np.ones(len(firms), dtype=np.int64),
             **{c: np.nan_to_num(v) for c, v in values.items()},
             **{f"{c}__n": (~np.isnan(v)).astype(np.int64) for c, v in values.items()},
@@ -129,9 +139,9 @@ def _summed(
     return frame
 
 
-def _land(firms: gpd.GeoDataFrame, held: np.ndarray, pairs: pd.DataFrame | None, crs) -> np.ndarray:
+def _land(parcels, held: np.ndarray, pairs: pd.DataFrame | None, areas) -> np.ndarray:
     """Each held parcel's ellipsoidal area: a parcel wholly inside a park has it in the overlay already."""
-    land = np.full(len(firms), np.nan)
+    land = np.full(int(held.sum()), np.nan)
     if pairs is not None and "inside" in pairs:
         inside = pairs["inside"].to_numpy(dtype=bool)
         b = pairs["b"].to_numpy()[inside]
@@ -139,7 +149,12 @@ def _land(firms: gpd.GeoDataFrame, held: np.ndarray, pairs: pd.DataFrame | None,
         mine = held[b]
         land[at[mine]] = pairs["area_m2"].to_numpy()[inside][mine]
     rest = np.flatnonzero(np.isnan(land))
-    land[rest] = ellipsoidal_area(firms.geometry.values[rest], crs)
+    rows = np.flatnonzero(held)[rest]  # their positions in the chunk
+    land[rest] = (
+        areas(rows)[rows]
+        if areas is not None
+        else ellipsoidal_area(parcels.geometry.values[rows], parcels.crs)
+    )
     return land
 
 

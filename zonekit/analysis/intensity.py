@@ -26,6 +26,7 @@ import shapely
 from zonekit.analysis.config import load_config
 from zonekit.choices import INDICATORS
 from zonekit.geo.area import ellipsoidal_area
+from zonekit.geo.boundary_grid import BoundaryGrid, boundary_grid
 from zonekit.geo.cluster import Cluster, map_partitions
 from zonekit.geo.overlay import apportion, intersection_areas
 from zonekit.geo.parallel import threads as n_workers
@@ -33,7 +34,7 @@ from zonekit.geo.units import M2_PER_HA, MU_PER_HA
 from zonekit.layers.landuse_codes import CLASSES, UNKNOWN
 from zonekit.layers.partitions import cluster_for
 from zonekit.layers.schema import raise_if_invalid
-from zonekit.layers.stream import LayerStream, stream_of
+from zonekit.layers.stream import LayerStream, PackedChunk, stream_of
 from zonekit.vocabulary.messages import say
 
 NEGATIVE = {"idle_land_ratio"}
@@ -140,13 +141,14 @@ def _class_sums(pairs: pd.DataFrame, lu: pd.DataFrame, n_units: int) -> pd.DataF
 
 
 def chunk_partial(
-    chunk: gpd.GeoDataFrame,
+    chunk: gpd.GeoDataFrame | PackedChunk,
     units: gpd.GeoDataFrame,
     crs,
     *,
     pairs: pd.DataFrame | None = None,
     threads: int | None = None,
-    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], object] | None = None,
+    each: Callable[[PackedChunk, pd.DataFrame], object] | None = None,
+    grid: BoundaryGrid | None = None,
 ) -> tuple[pd.DataFrame, int, int, object]:
     """One chunk of parcels reduced: per-unit sums, pair count, pairs wholly inside, and ``each``'s part.
 
@@ -155,8 +157,8 @@ def chunk_partial(
 
     Parameters
     ----------
-    chunk : GeoDataFrame
-        Parcels, in their schema's types.
+    chunk : GeoDataFrame or PackedChunk
+        Parcels, in their schema's types (packed: only those near a unit's boundary are decoded).
     units : GeoDataFrame
         The polygons evaluated.
     crs : CRS
@@ -166,17 +168,37 @@ def chunk_partial(
     threads : int, optional
         Threads for the overlay.
     each : callable, optional
-        Another reduction of the same chunk and pairs.
+        Another reduction of the same chunk (as a :class:`~zonekit.layers.stream.PackedChunk`) and pairs.
+    grid : BoundaryGrid, optional
+        :func:`unit_grid` of the units, when many chunks are overlaid with them.
 
     Returns
     -------
     (DataFrame, int, int, object)
     """
+    packed = PackedChunk.of(chunk)
     found = pairs
     if found is None:
-        found = intersection_areas(units.geometry.values, chunk.geometry.values, crs, threads=threads)
-    extra = each(chunk, found) if each is not None else None
-    return _class_sums(found, chunk, len(units)), len(found), int(found["inside"].sum()), extra
+        # the parcels' own areas are measured once, in the chunk's cache, for the overlay and for ``each``
+        found = intersection_areas(units.geometry.values, packed.shapes, crs, threads=threads, grid=grid)
+    extra = each(packed, found) if each is not None else None
+    return _class_sums(found, packed.frame, len(units)), len(found), int(found["inside"].sum()), extra
+
+
+def unit_grid(units: gpd.GeoDataFrame) -> BoundaryGrid:
+    """The boundary grid of the units' parts (:func:`~zonekit.geo.boundary_grid.boundary_grid`), built once.
+
+    Parameters
+    ----------
+    units : GeoDataFrame
+        The polygons evaluated.
+
+    Returns
+    -------
+    BoundaryGrid
+        What :func:`chunk_partial` reads every chunk's parcels against.
+    """
+    return boundary_grid(shapely.get_parts(np.asarray(units.geometry.values, dtype=object)))
 
 
 def partition_partial(
@@ -216,8 +238,11 @@ def partition_partial(
     """
     sums, n_pairs, n_inside, extras = None, 0, 0, []
     problems: list[str] = []
+    grid = unit_grid(units)  # once for the partition's chunks
     for chunk, found in parcels.part(k, columns):
-        part, pairs, inside, extra = chunk_partial(chunk, units, parcels.crs, threads=threads, each=each)
+        part, pairs, inside, extra = chunk_partial(
+            chunk, units, parcels.crs, threads=threads, each=each, grid=grid
+        )
         sums = part if sums is None else sums + part
         n_pairs, n_inside = n_pairs + pairs, n_inside + inside
         extras.append(extra)
@@ -241,8 +266,11 @@ def _by_chunk(parcels: LayerStream, columns: list[str], units, *, pairs, threads
         )
         yield part, found, inside, [extra]
         return
-    reduce = functools.partial(chunk_partial, units=units, crs=parcels.crs, threads=threads, each=each)
-    for part, found, inside, extra in parcels.map_chunks(reduce, columns, workers=n_workers(threads)):
+    reduce = functools.partial(
+        chunk_partial, units=units, crs=parcels.crs, threads=threads, each=each, grid=unit_grid(units)
+    )
+    chunks = parcels.map_chunks(reduce, columns, workers=n_workers(threads), packed=True)
+    for part, found, inside, extra in chunks:
         yield part, found, inside, [extra]
 
 
@@ -419,7 +447,7 @@ def land_intensity(
     by: str = "park",
     config=None,
     threads: int | None = None,
-    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], object] | None = None,
+    each: Callable[[PackedChunk, pd.DataFrame], object] | None = None,
     columns: tuple[str, ...] = (),
     cluster: str | Cluster | None = None,
 ) -> IntensityResult:
@@ -437,7 +465,8 @@ def land_intensity(
     threads : int, optional
         Threads for the overlay (default: every core).
     each : callable, optional
-        Called with each chunk of parcels and its overlay with the units, for analyses that reduce the
+        Called with each chunk of parcels (a :class:`~zonekit.layers.stream.PackedChunk`: attributes in
+        ``frame``, areas from ``areas()``) and its overlay with the units, for analyses that reduce the
         same pairs (the enterprises' land): the parcels are overlaid once. What it returns for each chunk
         is kept, in order, in the result's ``parts``. On a cluster it runs on the workers: a module-level
         function (or a ``functools.partial`` of one) that pickles.
@@ -479,7 +508,7 @@ def evaluate_units(
     threads: int | None = None,
     by: str = "unit",
     pairs: pd.DataFrame | None = None,
-    each: Callable[[gpd.GeoDataFrame, pd.DataFrame], object] | None = None,
+    each: Callable[[PackedChunk, pd.DataFrame], object] | None = None,
     columns: tuple[str, ...] = (),
     cluster: str | Cluster | None = None,
 ) -> IntensityResult:
@@ -508,8 +537,8 @@ def evaluate_units(
     pairs : DataFrame, optional
         The overlay of ``units`` with ``lu`` (``intersection_areas``) when the caller has it: not computed again.
     each : callable, optional
-        Called with each chunk and its pairs (``a`` a unit's row, ``b`` a row of the chunk); what it
-        returns is kept in the result's ``parts``.
+        Called with each chunk (a :class:`~zonekit.layers.stream.PackedChunk`) and its pairs (``a`` a
+        unit's row, ``b`` a row of the chunk); what it returns is kept in the result's ``parts``.
     columns : tuple of str, optional
         Parcel columns ``each`` needs beyond the indicators' own.
     cluster : str or Cluster, optional

@@ -17,19 +17,19 @@ from zonekit.analysis.enterprises import (
     unmatched_enterprises,
 )
 from zonekit.analysis.intensity import land_intensity, regional_ranking
-from zonekit.layers.stream import stream_of
+from zonekit.layers.stream import PackedChunk, stream_of
 from zonekit.vocabulary.messages import say
 
 
-def enterprises_of(parks: pd.DataFrame, chunk, pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
+def enterprises_of(parks: pd.DataFrame, chunk: PackedChunk, pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The enterprises' part of a chunk of parcels and its overlay with the parks (:func:`enterprise_part`).
 
     Parameters
     ----------
     parks : DataFrame
         The ``parks`` layer.
-    chunk : GeoDataFrame
-        A chunk of parcels.
+    chunk : PackedChunk
+        A chunk of parcels (their areas measured once, for the overlay and here).
     pairs : DataFrame
         Its overlay with the parks.
 
@@ -38,7 +38,7 @@ def enterprises_of(parks: pd.DataFrame, chunk, pairs) -> tuple[pd.DataFrame, pd.
     (DataFrame, DataFrame)
         Per-enterprise partial sums and per-(enterprise, park) land.
     """
-    return enterprise_part(chunk, parks, pairs)
+    return enterprise_part(chunk.frame, parks, pairs, areas=chunk.areas)
 
 
 def intensity_tables(

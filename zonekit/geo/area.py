@@ -25,7 +25,7 @@ import shapely
 
 from zonekit.geo.parallel import map_chunks, map_groups
 from zonekit.geo.parallel import threads as thread_count
-from zonekit.geo.rings import rings
+from zonekit.geo.rings import Rings, polygon_rings, ring_bounds, rings
 
 CGCS2000 = pyproj.CRS.from_epsg(4490)
 AREA_METHOD = "ellipsoidal (CGCS2000/GRS80): Lambert azimuthal equal-area centred on each polygon"
@@ -157,9 +157,42 @@ def ellipsoidal_area(
         return np.concatenate(
             [ellipsoidal_area(raw[i : i + AREA_CHUNK], crs) for i in range(0, len(raw), AREA_CHUNK)]
         )
-    if not crs.is_geographic and len(raw):
-        return _projected_area(raw, crs)
-    return _geographic_area(raw)
+    return rings_area(polygon_rings(raw), shapely.bounds(raw), crs)
+
+
+def rings_area(r: Rings, bounds: np.ndarray, crs: pyproj.CRS | str | int) -> np.ndarray:
+    """Ellipsoidal area of each geometry of a ring layout, in square metres: :func:`ellipsoidal_area`'s.
+
+    For polygons whose vertices are already laid out (:class:`~zonekit.geo.packed.PackedPolygons` read
+    from WKB): the same arithmetic on the same vertices, so the same areas to the last bit.
+
+    Parameters
+    ----------
+    r : Rings
+        The rings (a geometry without rings has area 0).
+    bounds : numpy.ndarray
+        (n, 4) box of each geometry.
+    crs : pyproj.CRS, str or int
+        CRS of the coordinates.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Square metres, one per geometry.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from zonekit.geo.rings import polygon_rings
+    >>> g = np.array([shapely.box(120.0, 32.0, 120.01, 32.01), None])
+    >>> a = rings_area(polygon_rings(g), shapely.bounds(g), 4490)
+    >>> bool(a[0] == ellipsoidal_area(g[:1], 4490)[0]), float(a[1])
+    (True, 0.0)
+    """
+    crs = pyproj.CRS.from_user_input(crs)
+    if not crs.is_geographic and r.n_geoms:
+        return _projected_area(r, bounds, crs)
+    return _geographic_area(r, bounds)
 
 
 def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
@@ -191,30 +224,34 @@ def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
 SMALL_M = 1000.0  # polygons up to this size in a projected CRS use the areal-scale route
 
 
-def _projected_area(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
-    """Areas of geometries in a projected CRS.
+def _projected_area(r: Rings, bounds: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """Areas of the geometries of a ring layout in a projected CRS; ``bounds`` their boxes.
 
     A polygon up to ``SMALL_M`` across is its planar area divided by the projection's areal scale at its
     centroid (:meth:`pyproj.Proj.get_factors`): the scale varies smoothly, so the centroid value is exact
     for its linear part and the error is second order, about (size / R)² ≈ 1e-9 for a kilometre — no
     coordinate has to be transformed but the centroid. Larger polygons go back to longitude/latitude.
     """
-    out = np.zeros(len(geoms), dtype=float)
+    out = np.zeros(r.n_geoms, dtype=float)
     unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else None
-    b = shapely.bounds(geoms)
+    b = bounds
     with np.errstate(invalid="ignore"):
         size = np.fmax(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * (unit or np.nan)
-    small = np.isfinite(size) & (size <= SMALL_M) & np.isin(shapely.get_type_id(geoms), (3, 6))
+    has = np.bincount(r.ring_geom, minlength=r.n_geoms) > 0
+    small = np.isfinite(size) & (size <= SMALL_M) & has
     if small.any():
-        planar, cx, cy = planar_moments(geoms[small])
+        planar, cx, cy = _planar_moments(r.subset(small))
         scale = _areal_scale(cx, cy, crs)
         if scale is None or unit is None:
             small[:] = False
         else:
             out[small] = planar * unit * unit / scale
-    rest = ~small
+    rest = has & ~small
     if rest.any():
-        out[rest] = _geographic_area(to_geographic(geoms[rest], crs))
+        sub = r.subset(rest)
+        x, y = _to_geographic(crs.to_wkt()).transform(sub.xy[:, 0], sub.xy[:, 1])
+        lonlat = Rings(np.column_stack([x, y]), sub.ring_of, sub.ring_geom, sub.is_ext, sub.n_geoms)
+        out[rest] = _geographic_area(lonlat, ring_bounds(lonlat))
     return out
 
 
@@ -235,8 +272,12 @@ def planar_moments(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     geoms : np.ndarray
         Geometries.
     """
-    r = rings(geoms)
-    n, n_rings = len(geoms), len(r.ring_geom)
+    return _planar_moments(rings(geoms))
+
+
+def _planar_moments(r: Rings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`planar_moments` of the geometries of a ring layout (each with at least one ring)."""
+    n, n_rings = r.n_geoms, len(r.ring_geom)
     per_geom = np.bincount(r.ring_geom[r.ring_of], minlength=n)
     first = np.cumsum(per_geom) - per_geom
     ox, oy = r.xy[first, 0], r.xy[first, 1]
@@ -302,25 +343,18 @@ def _areal_scale(x: np.ndarray, y: np.ndarray, crs: pyproj.CRS) -> np.ndarray | 
     return scale if np.isfinite(scale).all() else None
 
 
-def _geographic_area(arr: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(arr), dtype=float)
-    ok = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-    if not ok.any():
+def _geographic_area(r: Rings, bounds: np.ndarray) -> np.ndarray:
+    """Areas of the geometries of a ring layout in longitude/latitude; ``bounds`` their boxes."""
+    out = np.zeros(r.n_geoms, dtype=float)
+    if not len(r.ring_geom):
         return out
-    sub = arr[ok]
-    polygonal = np.isin(shapely.get_type_id(sub), (3, 6))  # Polygon, MultiPolygon
-    if not polygonal.all():
-        sub = np.where(polygonal, sub, shapely.Polygon())
-        keep = ~shapely.is_empty(sub)
-        ok[np.flatnonzero(ok)[~keep]] = False
-        sub = sub[keep]
-        if not len(sub):
-            return out
-    r = rings(sub)
     xy, ring_of, ring_geom, n_rings = r.xy, r.ring_of, r.ring_geom, len(r.ring_geom)
     # projection centre: the middle of each geometry's bounds; centre terms per geometry, repeated per vertex
-    b = shapely.bounds(sub)
-    lon0, lat0 = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    with_rings = np.unique(ring_geom)
+    b = bounds[with_rings]
+    lon0 = np.zeros(r.n_geoms)
+    lat0 = np.zeros(r.n_geoms)
+    lon0[with_rings], lat0[with_rings] = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     terms = _centre_terms(lon0, lat0)
     owner = ring_geom[ring_of]
     px, py = _laea(xy[:, 0], xy[:, 1], lon0[owner], *(t[owner] for t in terms))
@@ -331,8 +365,7 @@ def _geographic_area(arr: np.ndarray) -> np.ndarray:
     )
     signed = np.bincount(ring_of[e], weights=edge_terms, minlength=n_rings)
     area = np.where(r.is_ext, np.abs(signed), -np.abs(signed))
-    out[ok] = np.bincount(ring_geom, weights=area, minlength=len(sub))
-    return out
+    return np.bincount(ring_geom, weights=area, minlength=r.n_geoms)
 
 
 _GEOD = pyproj.Geod(ellps="GRS80")

@@ -35,7 +35,9 @@ import pandas as pd
 import shapely
 
 from zonekit.geo.area import ellipsoidal_area, flagged_in_coverage
+from zonekit.geo.boundary_grid import BoundaryGrid, boundary_grid, box_pairs
 from zonekit.geo.clip import clipped_areas
+from zonekit.geo.packed import PackedPolygons
 from zonekit.geo.parallel import map_chunks, map_groups
 from zonekit.geo.parallel import threads as thread_count
 from zonekit.geo.progress import bar as progress_bar
@@ -43,23 +45,32 @@ from zonekit.geo.progress import bar as progress_bar
 
 def intersection_areas(
     a: np.ndarray,
-    b: np.ndarray,
+    b,
     crs,
     *,
     b_area_m2: np.ndarray | None = None,
     threads: int | None = None,
+    grid: BoundaryGrid | None = None,
 ) -> pd.DataFrame:
     """Ellipsoidal area of every intersecting pair of ``a`` and ``b``.
 
     Parameters
     ----------
-    a, b : array-like of shapely (multi)polygons
-        In the same CRS. ``a`` is the small side (parks), ``b`` the large one (parcels).
+    a : array-like of shapely (multi)polygons
+        The small side (parks).
+    b : array-like of shapely (multi)polygons, or PackedPolygons
+        The large side (parcels), in the CRS of ``a``. Packed (:class:`~zonekit.geo.packed.PackedPolygons`),
+        only the parcels near a park's boundary are decoded: the others are decided by their box and one
+        point (:class:`~zonekit.geo.boundary_grid.BoundaryGrid`) and measured from their vertices.
     crs : CRS of both
     b_area_m2 : numpy.ndarray, optional
         Ellipsoidal area of every ``b``, if already known.
     threads : int, optional
         Worker threads for the intersections (default: up to 4, the cores available).
+    grid : BoundaryGrid, optional
+        The boundary grid of the parts of ``a`` (:func:`~zonekit.geo.boundary_grid.boundary_grid` of
+        :func:`shapely.get_parts`), when ``b`` is packed and the caller overlays many chunks with the same
+        ``a`` (built here otherwise).
 
     Returns
     -------
@@ -75,9 +86,15 @@ def intersection_areas(
     >>> r = intersection_areas(park, parcels, 4490)
     >>> r["inside"].tolist(), [round(s, 3) for s in r["b_share"]]
     ([True, False], [1.0, 0.5])
+    >>> from zonekit.geo.packed import PackedPolygons
+    >>> packed = intersection_areas(park, PackedPolygons.from_wkb(shapely.to_wkb(parcels)), 4490)
+    >>> packed.equals(r)
+    True
     """
     a = np.asarray(a, dtype=object)
-    b = np.asarray(b, dtype=object)
+    packed = b if isinstance(b, PackedPolygons) else None
+    if packed is None:
+        b = np.asarray(b, dtype=object)
     n_threads = thread_count(threads)
     empty = pd.DataFrame(
         {
@@ -92,27 +109,47 @@ def intersection_areas(
         return empty
     parts, owner = shapely.get_parts(a, return_index=True)
     if len(parts) > len(a):  # each part of a multi-part A alone: a box query then finds only parcels near it
-        found = intersection_areas(parts, b, crs, b_area_m2=b_area_m2, threads=n_threads)
+        found = intersection_areas(parts, b, crs, b_area_m2=b_area_m2, threads=n_threads, grid=grid)
         return _merge_parts(found, owner)
     shapely.prepare(a)
-    tree = shapely.STRtree(a)  # the small side: cheap to build; B is streamed through it in chunks
-    tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
+    if packed is None:
+        tree = shapely.STRtree(a)  # the small side: cheap to build; B is streamed through it in chunks
+        tree.query(shapely.Point(0, 0))  # the tree is complete before threads share it
 
-    def query(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        bi_, ai_ = tree.query(b[lo:hi])  # pairs whose boxes meet
-        return ai_, bi_ + lo
+        def query(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+            bi_, ai_ = tree.query(b[lo:hi])  # pairs whose boxes meet
+            return ai_, bi_ + lo
 
-    found = map_chunks(query, len(b), n_threads)
-    ai = np.concatenate([f[0] for f in found])
-    bi = np.concatenate([f[1] for f in found])
-    order = np.argsort(ai, kind="stable")
-    ai, bi = ai[order], bi[order]
+        found = map_chunks(query, len(b), n_threads)
+        ai = np.concatenate([f[0] for f in found])
+        bi = np.concatenate([f[1] for f in found])
+        order = np.argsort(ai, kind="stable")
+        ai, bi = ai[order], bi[order]
+        clear = np.zeros(len(ai), dtype=bool)
+        centre = np.zeros((0, 2))
+    else:
+        ai, bi = box_pairs(shapely.bounds(a), packed.bounds)  # sorted by A, then B
+        grid = grid if grid is not None else boundary_grid(a)
+        if len(grid) != len(a):
+            raise ValueError("the grid is not that of the parts of a")
+        box = packed.bounds[bi]
+        clear = grid.clear(ai, box)  # B's box meets no point of A's boundary: B is inside A or clear of it
+        centre = np.column_stack([(box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2])
+        b = packed.geometries(bi[~clear])  # only those near the boundary are decoded (here: one thread)
 
     def classify(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        # B properly inside A (prepared A: cheap), else do they meet at all; each A on one thread only
-        inside = shapely.contains_properly(a[ai[lo:hi]], b[bi[lo:hi]])
+        # B clear of A's boundary: inside iff its box's centre is; else B properly inside A (prepared A:
+        # cheap), else do they meet at all; each A on one thread only
+        inside = np.zeros(hi - lo, dtype=bool)
+        far = np.flatnonzero(clear[lo:hi])
+        if len(far):
+            at = far + lo
+            inside[far] = shapely.contains_xy(a[ai[at]], centre[at, 0], centre[at, 1])
         hit = inside.copy()
-        rest = np.flatnonzero(~inside) + lo
+        near = np.flatnonzero(~clear[lo:hi])
+        at = near + lo
+        inside[near] = hit[near] = shapely.contains_properly(a[ai[at]], b[bi[at]])
+        rest = at[~inside[near]]
         hit[rest - lo] = shapely.intersects(a[ai[rest]], b[bi[rest]])
         return inside, hit
 
@@ -132,6 +169,8 @@ def intersection_areas(
     def own_areas() -> np.ndarray:
         if b_area_m2 is not None:
             return np.asarray(b_area_m2, dtype=float)
+        if packed is not None:
+            return np.nan_to_num(packed.areas(crs, used))
         out = np.zeros(len(b))
         out[used] = ellipsoidal_area(b[used], crs, threads=n_threads)
         return out

@@ -41,6 +41,32 @@ class Rings:
         """Index of the first vertex of every edge (the edge runs to the next vertex); grouped by ring."""
         return np.flatnonzero(self.ring_of[1:] == self.ring_of[:-1])
 
+    def subset(self, keep: np.ndarray) -> Rings:
+        """The rings of the geometries where ``keep`` is true, numbered among those (same vertices, order).
+
+        Parameters
+        ----------
+        keep : numpy.ndarray of bool
+            One flag per geometry.
+
+        Returns
+        -------
+        Rings
+            A layout of ``keep.sum()`` geometries.
+        """
+        keep = np.asarray(keep, dtype=bool)
+        ring_kept = keep[self.ring_geom]
+        new_ring = np.cumsum(ring_kept) - 1
+        new_geom = np.cumsum(keep) - 1
+        vertex_kept = ring_kept[self.ring_of]
+        return Rings(
+            self.xy[vertex_kept],
+            new_ring[self.ring_of[vertex_kept]],
+            new_geom[self.ring_geom[ring_kept]],
+            self.is_ext[ring_kept],
+            int(keep.sum()),
+        )
+
 
 def rings(geoms: np.ndarray) -> Rings:
     """Ring layout of an array of non-empty Polygons and MultiPolygons.
@@ -82,6 +108,60 @@ def rings(geoms: np.ndarray) -> Rings:
         ring_len[rest], is_ext[rest] = sub_len, sub_ext
     ring_of = np.repeat(np.arange(len(ring_geom)), ring_len)
     return Rings(xy, ring_of, ring_geom, is_ext, n)
+
+
+def polygon_rings(geoms: np.ndarray) -> Rings:
+    """Ring layout of any geometries: those neither Polygon nor MultiPolygon, or empty, have no rings.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries (None allowed)
+
+    Returns
+    -------
+    Rings
+        A layout of ``len(geoms)`` geometries.
+
+    Examples
+    --------
+    >>> r = polygon_rings(np.array([None, shapely.box(0, 0, 1, 1), shapely.Point(0, 0)]))
+    >>> r.n_geoms, r.ring_geom.tolist(), ring_bounds(r)[1].tolist()
+    (3, [1], [0.0, 0.0, 1.0, 1.0])
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    ok = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
+    if ok.all():
+        return rings(geoms)
+    at = np.flatnonzero(ok)
+    r = rings(geoms[at])
+    return Rings(r.xy, r.ring_of, at[r.ring_geom], r.is_ext, len(geoms))
+
+
+def ring_bounds(r: Rings) -> np.ndarray:
+    """(n, 4) box of each geometry from its rings' vertices (NaN for one without rings).
+
+    Parameters
+    ----------
+    r : Rings
+        The rings.
+
+    Returns
+    -------
+    numpy.ndarray
+        minx, miny, maxx, maxy of each geometry: the numbers :func:`shapely.bounds` gives.
+    """
+    out = np.full((r.n_geoms, 4), np.nan)
+    if not len(r.xy):
+        return out
+    owner = r.ring_geom[r.ring_of]
+    has = np.flatnonzero(np.bincount(owner, minlength=r.n_geoms) > 0)
+    starts = np.searchsorted(owner, has)
+    x, y = r.xy[:, 0], r.xy[:, 1]
+    out[has, 0] = np.minimum.reduceat(x, starts)
+    out[has, 1] = np.minimum.reduceat(y, starts)
+    out[has, 2] = np.maximum.reduceat(x, starts)
+    out[has, 3] = np.maximum.reduceat(y, starts)
+    return out
 
 
 def _one_ring(xy: np.ndarray, n_coords: np.ndarray) -> np.ndarray:

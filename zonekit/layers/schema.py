@@ -647,11 +647,34 @@ def validate(frame: pd.DataFrame, schema: LayerSchema) -> list[str]:
                 out.append(
                     f"layer '{schema.name}': duplicate {col.name} {', '.join(map(str, dup.unique()[:10]))}"
                 )
-    if schema.geometry == "required" and "geometry" in frame.columns and frame["geometry"].isna().any():
-        out.append(
-            f"layer '{schema.name}': {int(frame['geometry'].isna().sum())} feature(s) without geometry"
-        )
+    if "geometry" in frame.columns:
+        out.extend(missing_geometry(schema, int(frame["geometry"].isna().sum())))
     return out
+
+
+def missing_geometry(schema: LayerSchema, n: int) -> list[str]:
+    """The problem of ``n`` features without geometry in a layer whose schema requires one (or none).
+
+    Parameters
+    ----------
+    schema : LayerSchema
+        The layer's schema.
+    n : int
+        Features without geometry.
+
+    Returns
+    -------
+    list of str
+        One sentence, or nothing.
+
+    Examples
+    --------
+    >>> missing_geometry(SCHEMAS["landuse"], 2)
+    ["layer 'landuse': 2 feature(s) without geometry"]
+    """
+    if schema.geometry == "required" and n:
+        return [f"layer '{schema.name}': {n} feature(s) without geometry"]
+    return []
 
 
 def raise_if_invalid(problems: list[str], *, path: str | None = None) -> None:

@@ -24,10 +24,18 @@ import shapely
 
 from zonekit.geo.gpkg import chunk_starts, chunk_where, feature_boxes
 from zonekit.geo.io import arrow_frame
+from zonekit.geo.packed import PackedPolygons
 from zonekit.geo.parallel import can_fork, map_forked
 from zonekit.geo.progress import tracked
 from zonekit.geo.tiles import balanced_tiles
-from zonekit.layers.schema import SCHEMAS, LayerSchema, conform, raise_if_invalid, validate
+from zonekit.layers.schema import (
+    SCHEMAS,
+    LayerSchema,
+    conform,
+    missing_geometry,
+    raise_if_invalid,
+    validate,
+)
 
 if TYPE_CHECKING:
     from zonekit.layers.partitions import PartitionStore
@@ -63,6 +71,66 @@ def narrowed(schema: LayerSchema, names: Sequence[str]) -> LayerSchema:
     ['supplied', 'idle']
     """
     return replace(schema, columns=tuple(c for c in schema.columns if c.name in names))
+
+
+@dataclass
+class PackedChunk:
+    """A chunk of a polygon layer with its polygons kept packed: attributes, WKB, rings and boxes.
+
+    What :meth:`LayerStream.map_chunks` hands a reduction that asks for ``packed=True``: the polygons are
+    not decoded into shapely geometries (most of a chunk's parcels never need to be); their areas and the
+    geometries of those that must meet GEOS are had on demand, once each.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The attributes, indexed by position in the layer, in the schema's types.
+    shapes : PackedPolygons
+        The polygons, aligned with ``frame``.
+    crs : pyproj.CRS
+        Their CRS.
+    """
+
+    frame: pd.DataFrame
+    shapes: PackedPolygons
+    crs: pyproj.CRS | None
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @classmethod
+    def of(cls, chunk: gpd.GeoDataFrame | PackedChunk) -> PackedChunk:
+        """A chunk as packed: itself, or a frame's geometries laid out (nothing to decode then).
+
+        Parameters
+        ----------
+        chunk : GeoDataFrame or PackedChunk
+            The chunk.
+
+        Returns
+        -------
+        PackedChunk
+            The same features.
+        """
+        if isinstance(chunk, PackedChunk):
+            return chunk
+        frame = pd.DataFrame(chunk.drop(columns=chunk.geometry.name))
+        return cls(frame, PackedPolygons.from_geometries(chunk.geometry.values), chunk.crs)
+
+    def areas(self, which: np.ndarray | None = None) -> np.ndarray:
+        """Ellipsoidal areas of the polygons at ``which`` (default: all), each measured once.
+
+        Parameters
+        ----------
+        which : numpy.ndarray of int, optional
+            Positions in the chunk.
+
+        Returns
+        -------
+        numpy.ndarray
+            As long as the chunk (NaN where not measured).
+        """
+        return self.shapes.areas(self.crs, which)
 
 
 @dataclass(frozen=True)
@@ -398,7 +466,7 @@ class LayerStream:
         parts = [p for p in parts if len(p)] or parts[:1]
         return pd.concat(parts) if len(parts) > 1 else parts[0]
 
-    def chunks(self, columns: Sequence[str] | None = None) -> Iterator[gpd.GeoDataFrame]:
+    def chunks(self, columns: Sequence[str] | None = None, *, packed: bool = False) -> Iterator:
         """The features, ``chunk_rows`` at a time, with the ``columns`` asked for (default: all) and geometry.
 
         Each chunk is indexed by the features' positions in the layer (0 … n−1). From a file, each chunk is
@@ -411,14 +479,18 @@ class LayerStream:
         ----------
         columns : Sequence[str], optional
             Attribute columns to read; those the layer lacks are left out.
+        packed : bool, default False
+            Give each chunk as a :class:`PackedChunk` (a study file's polygons are then not decoded).
 
         Yields
         ------
-        GeoDataFrame
+        GeoDataFrame or PackedChunk
             The next chunk.
         """
         wanted = self._wanted(columns)
-        pieces = self._slices(wanted) if self.frame is not None else self._read(wanted)
+        pieces = self._slices(wanted) if self.frame is not None else self._read(wanted, packed=packed)
+        if packed:
+            pieces = (PackedChunk.of(p) for p in pieces)
         if self.n > self.chunk_rows:  # a bar only where there is more than one chunk to wait for
             pieces = tracked(pieces, "progress.parcels", total=self.n, unit="unit.parcels")
         yield from pieces
@@ -451,17 +523,23 @@ class LayerStream:
                 piece = frame.iloc[start : start + self.chunk_rows]
                 yield piece.set_axis(pd.RangeIndex(start, start + len(piece)))
 
-    def _read(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
+    def _read(self, wanted: list[str], *, packed: bool = False) -> Iterator:
         problems: list[str] = []
         start = 0
-        for chunk in self._raw(wanted):
+        for chunk in self._raw(wanted, packed=packed):
             yield self._checked(chunk, wanted, start, problems)
             start += len(chunk)
         if self.strict:
             raise_if_invalid(problems, path=self.source)
 
-    def _checked(self, chunk: gpd.GeoDataFrame, wanted: list[str], start: int, problems: list[str]):
+    def _checked(self, chunk, wanted: list[str], start: int, problems: list[str]):
         """A chunk as read, indexed from ``start``, in its schema's types; its problems added to ``problems``."""
+        if isinstance(chunk, PackedChunk):
+            frame = self._checked(chunk.frame, wanted, start, problems)
+            if self.strict and self.name in SCHEMAS:
+                found = missing_geometry(SCHEMAS[self.name], chunk.shapes.missing)
+                problems.extend(p for p in found if p not in problems)
+            return PackedChunk(frame, chunk.shapes, chunk.crs)
         chunk.index = pd.RangeIndex(start, start + len(chunk))
         if self.name in SCHEMAS:
             schema = narrowed(SCHEMAS[self.name], wanted)
@@ -501,8 +579,8 @@ class LayerStream:
             start += len(chunk)
             yield checked, problems
 
-    def _raw(self, wanted: list[str]) -> Iterator[gpd.GeoDataFrame]:
-        """The chunks as stored: by GDAL's Arrow stream, by ADBC, or one partition at a time."""
+    def _raw(self, wanted: list[str], *, packed: bool = False) -> Iterator:
+        """The chunks as stored: by GDAL's Arrow stream (packed if asked), by ADBC, or a partition at a time."""
         if self.store is not None:
             for k in range(len(self.store.files)):
                 for chunk in self.store.chunks(k, wanted, self.chunk_rows):
@@ -514,14 +592,21 @@ class LayerStream:
             for chunk in postgis.read_chunks(self.url, self.table or self.name, wanted, self.chunk_rows):
                 yield chunk.set_crs(self.crs, allow_override=True)
             return
-        yield from self._arrow(wanted)
+        yield from self._arrow(wanted, packed=packed)
 
     def _arrow(
-        self, wanted: list[str], where: str | None = None, *, by_fid: bool = False, **filters
-    ) -> Iterator[gpd.GeoDataFrame]:
+        self,
+        wanted: list[str],
+        where: str | None = None,
+        *,
+        by_fid: bool = False,
+        packed: bool = False,
+        **filters,
+    ) -> Iterator:
         """The study file's features by GDAL's Arrow stream, a chunk a batch.
 
-        Those ``where`` or a ``bbox``/``fids`` filter selects; indexed by feature id with ``by_fid``.
+        Those ``where`` or a ``bbox``/``fids`` filter selects; indexed by feature id with ``by_fid``;
+        as :class:`PackedChunk` (the polygons not decoded) with ``packed``.
         """
         with pyogrio.open_arrow(
             self.path,
@@ -536,6 +621,11 @@ class LayerStream:
             geometry = meta["geometry_name"] or "wkb_geometry"
             fid = meta.get("fid_column") or "OGC_FID"
             for batch in reader:
+                if packed and meta["geometry_name"]:
+                    attrs = batch.drop_columns([geometry]).to_pandas(date_as_object=False)
+                    shapes = PackedPolygons.from_wkb(batch.column(geometry))
+                    yield PackedChunk(attrs.set_index(fid) if by_fid else attrs, shapes, self.crs)
+                    continue
                 attrs, geoms = arrow_frame(batch, geometry)
                 yield gpd.GeoDataFrame(
                     attrs.set_index(fid) if by_fid else attrs, geometry=geoms, crs=self.crs
@@ -547,6 +637,7 @@ class LayerStream:
         columns: Sequence[str] | None = None,
         *,
         workers: int = 1,
+        packed: bool = False,
     ) -> Iterator[T]:
         """``fn(chunk)`` for every chunk :meth:`chunks` gives, in order, on ``workers`` processes if it can.
 
@@ -566,6 +657,9 @@ class LayerStream:
             Attribute columns to read (default: all).
         workers : int, default 1
             Processes to use.
+        packed : bool, default False
+            Hand ``fn`` each chunk as a :class:`PackedChunk` (a study file's chunks are then read without
+            decoding their polygons; others are laid out from their geometries).
 
         Yields
         ------
@@ -574,10 +668,12 @@ class LayerStream:
         """
         starts = self.chunk_starts() if workers > 1 and can_fork() else None
         if starts is None or len(starts) < 2:
-            for chunk in self.chunks(columns):
+            for chunk in self.chunks(columns, packed=packed):
                 yield fn(chunk)
             return
-        task = functools.partial(_chunk_and_apply, layer=self, starts=starts, columns=columns, fn=fn)
+        task = functools.partial(
+            _chunk_and_apply, layer=self, starts=starts, columns=columns, fn=fn, packed=packed
+        )
         done = tracked(
             map_forked(task, len(starts), workers),
             "progress.parcels",
@@ -698,8 +794,8 @@ class LayerStream:
         return chunk_starts(self.path, self.table or self.name, self.fid, self.n, self.chunk_rows)
 
     def chunk(
-        self, k: int, starts: Sequence[int], columns: Sequence[str] | None = None
-    ) -> tuple[gpd.GeoDataFrame, list[str]]:
+        self, k: int, starts: Sequence[int], columns: Sequence[str] | None = None, *, packed: bool = False
+    ) -> tuple:
         """Chunk ``k`` alone, read through the feature ids: the chunk :meth:`chunks` gives ``k``-th.
 
         Parameters
@@ -710,24 +806,29 @@ class LayerStream:
             :meth:`chunk_starts`.
         columns : sequence of str, optional
             Attribute columns to read (default: all).
+        packed : bool, default False
+            Give the chunk as a :class:`PackedChunk` (its polygons not decoded).
 
         Returns
         -------
-        (GeoDataFrame, list of str)
+        (GeoDataFrame or PackedChunk, list of str)
             The chunk, indexed by position in the layer, in its schema's types; and the schema problems
             found in it (the caller raises those of every chunk together, as :meth:`chunks` does).
         """
         wanted = self._wanted(columns)
         # one batch, unless the file changed meanwhile
-        pieces = list(self._arrow(wanted, chunk_where(str(self.fid), starts, k)))
+        pieces = list(self._arrow(wanted, chunk_where(str(self.fid), starts, k), packed=packed))
+        if packed and len(pieces) != 1:  # read again as a frame, then laid out
+            got, found = self.chunk(k, starts, columns)
+            return PackedChunk.of(got), found
         chunk = pieces[0] if len(pieces) == 1 else pd.concat(pieces) if pieces else self._empty(wanted)
         problems: list[str] = []
         return self._checked(chunk, wanted, k * self.chunk_rows, problems), problems
 
 
-def _chunk_and_apply(k: int, *, layer: LayerStream, starts, columns, fn) -> tuple:
+def _chunk_and_apply(k: int, *, layer: LayerStream, starts, columns, fn, packed: bool = False) -> tuple:
     """In a worker: chunk ``k`` read alone and reduced; its problems and row count for the caller."""
-    chunk, problems = layer.chunk(k, starts, columns)
+    chunk, problems = layer.chunk(k, starts, columns, packed=packed)
     return fn(chunk), problems, len(chunk)
 
 
