@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zonekit.geo.area import ellipsoidal_area
-from zonekit.geo.overlay import apportion, intersection_areas, shrunk
+from zonekit.geo.overlay import apportion, hair_bands, intersection_areas
 from zonekit.geo.packed import PackedPolygons
 
 
@@ -247,9 +247,11 @@ def test_parcels_cut_along_the_park_line_in_gauss_kruger():
     share[res["b"].to_numpy()] = res["b_share"].to_numpy()
     assert np.allclose(share[: len(inner)], 1.0, rtol=0, atol=1e-9)
     assert np.allclose(share[len(inner) :], 0.0, rtol=0, atol=1e-9)
-    core = shrunk(inner)
-    assert shapely.contains_properly(inner, core).all() and (shapely.area(core) < shapely.area(inner)).all()
-    assert shapely.is_empty(shrunk(np.array([shapely.Polygon()], dtype=object))[0])  # empty stays empty
+    grown, shrunken = hair_bands(inner, np.arange(len(inner)), {})
+    assert shapely.contains_properly(grown, inner).all() and shapely.contains_properly(inner, shrunken).all()
+    assert (shapely.area(shrunken) < shapely.area(inner)).all()
+    empty = hair_bands(np.array([shapely.Polygon()], dtype=object), np.array([0]), {})
+    assert shapely.is_empty(empty[0][0]) and shapely.is_empty(empty[1][0])  # empty stays empty
 
 
 def test_a_zone_of_scattered_parks_against_a_grid():

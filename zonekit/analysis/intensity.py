@@ -93,26 +93,38 @@ def _units(study, by: str) -> gpd.GeoDataFrame:
     return units
 
 
+def _codes(values: pd.Series, rows: np.ndarray, names) -> np.ndarray:
+    """Which of ``names`` each of ``values`` at ``rows`` is (its position; -1 for anything else)."""
+    codes, uniques = pd.factorize(values)  # each distinct value once, not a Python string per row
+    at = {str(u): k for k, u in enumerate(uniques)}
+    lookup = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, name in enumerate(names):
+        if name in at:
+            lookup[at[name]] = k
+    return lookup[codes[rows]]  # a missing value (code -1) reads the last entry: -1
+
+
 def _class_sums(pairs: pd.DataFrame, lu: pd.DataFrame, n_units: int) -> pd.DataFrame:
     """Per unit: the land-status sums the indicators need, in m² (areas) and their units (money, floor)."""
     b = pairs["b"].to_numpy()
     a = pairs["a"].to_numpy()
     area = pairs["area_m2"].to_numpy()
-    cls = lu["analysis_class"].to_numpy(dtype=object)[b]
+    classes = (*CLASSES, UNKNOWN)
+    cls = _codes(lu["analysis_class"], b, classes)
+    status = _codes(lu["build_status"], b, ("built", "serviced", "unbuildable"))
     constr = lu["is_construction"].fillna(False).to_numpy(dtype=bool)[b]
-    status = lu["build_status"].to_numpy(dtype=object)[b]
     supplied = lu["supplied"].fillna(False).to_numpy(dtype=bool)[b]
     idle = lu["idle"].fillna(False).to_numpy(dtype=bool)[b]
     vals = apportion(pairs, lu[list(EXTENSIVE)].astype(float))
-    built = constr & (status == "built")
-    ind = built & np.isin(cls, ["industrial", "logistics"])
+    built = constr & (status == 0)
+    ind = built & np.isin(cls, [classes.index("industrial"), classes.index("logistics")])
     masks = {
         "land": np.ones(len(a), bool),
         "A": built,
-        "A1": built & (cls == "residential"),
+        "A1": built & (cls == classes.index("residential")),
         "A2": ind,
-        "B21": status == "serviced",
-        "C": status == "unbuildable",
+        "B21": status == 1,
+        "C": status == 2,
         "D": supplied,
         "G": idle,
     }
@@ -130,8 +142,8 @@ def _class_sums(pairs: pd.DataFrame, lu: pd.DataFrame, n_units: int) -> pd.DataF
     out["tax_A2"] = total(vals["tax_wan"].to_numpy() * ind)
     out["tax_all"] = total(vals["tax_wan"].to_numpy())
     out["revenue_all"] = total(vals["revenue_wan"].to_numpy())
-    for c in (*CLASSES, UNKNOWN):
-        out[f"{c}_ha"] = total(area * (cls == c)) / M2_PER_HA
+    for k, c in enumerate(classes):
+        out[f"{c}_ha"] = total(area * (cls == k)) / M2_PER_HA
     df = pd.DataFrame(out)
     df["A_B"] = df["land"] - df["C"]
     df["A_B21"] = df["A"] + df["B21"]

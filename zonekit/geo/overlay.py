@@ -6,16 +6,16 @@ Built for A = a few thousand park or zone polygons against B = up to millions of
    prepared once, so the ``contains_properly`` and ``intersects`` tests of a park against its candidate
    parcels are cheap;
 2. a fast path: a parcel that a park contains properly contributes its own area — no intersection is
-   computed (most parcels in a park are inside it);
+   computed (most parcels in a park are inside it); a parcel inside the park but for a hair along its
+   boundary (covered by the park grown by a hair, :func:`hair_bands`) — the pieces of parcels cut along
+   the park line, which share its edges up to rounding — contributes its own area too, and one clear
+   of the park shrunk by a hair contributes nothing: prepared predicates of the park, no overlay;
 3. the remaining pairs (parcels cut by a boundary) are measured without building their intersection:
    :func:`zonekit.geo.clip.clipped_areas` clips edges against edges in numpy and sums the boundary
-   (Green's theorem). The pairs it cannot decide exactly (a vertex on the other's boundary, shared
-   edges — common where parcels were cut along the park line) are decided on the parcel less a hair
-   along its boundary (:func:`shrunk`): prepared ``contains_properly`` (the parcel's own area) and
-   ``intersects`` (nothing when it is clear of the park), and the rest by shapely 2's ``intersection``.
-   Everything runs in chunks on a thread pool (GEOS and large numpy operations release the GIL), and
-   a park's prepared geometry is only ever used by one thread (GEOS prepared geometries are not
-   thread-safe);
+   (Green's theorem). The pairs it cannot decide exactly (a vertex on the other's boundary) go to
+   shapely 2's ``intersection``. Everything runs in chunks on a thread pool (GEOS and large numpy
+   operations release the GIL), and a park's prepared geometry is only ever used by one thread (GEOS
+   prepared geometries are not thread-safe);
 4. every area is ellipsoidal (:func:`zonekit.geo.area.ellipsoidal_area`); pairs that only touch along an
    edge or at a point (area 0) are dropped.
 
@@ -137,25 +137,38 @@ def intersection_areas(
         centre = np.column_stack([(box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2])
         b = packed.geometries(bi[~clear])  # only those near the boundary are decoded (here: one thread)
 
-    def classify(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    def classify(lo: int, hi: int) -> np.ndarray:
         # B clear of A's boundary: inside iff its box's centre is; else B properly inside A (prepared A:
-        # cheap), else do they meet at all; each A on one thread only
+        # cheap). Each A on one thread only
         inside = np.zeros(hi - lo, dtype=bool)
         far = np.flatnonzero(clear[lo:hi])
         if len(far):
             at = far + lo
             inside[far] = shapely.contains_xy(a[ai[at]], centre[at, 0], centre[at, 1])
-        hit = inside.copy()
         near = np.flatnonzero(~clear[lo:hi])
-        at = near + lo
-        inside[near] = hit[near] = shapely.contains_properly(a[ai[at]], b[bi[at]])
-        rest = at[~inside[near]]
-        hit[rest - lo] = shapely.intersects(a[ai[rest]], b[bi[rest]])
-        return inside, hit
+        inside[near] = shapely.contains_properly(a[ai[near + lo]], b[bi[near + lo]])
+        return inside
 
-    parts = map_groups(classify, ai, n_threads)
-    inside = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=bool)
-    hit = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=bool)
+    done = map_groups(classify, ai, n_threads)
+    inside = np.concatenate(done) if done else np.zeros(0, dtype=bool)
+    hit = inside.copy()
+    rest = np.flatnonzero(~clear & ~inside)  # B touches or crosses A's boundary (sorted by A)
+    grown, shrunken = hair_bands(a, np.unique(ai[rest]), grid.bands if grid is not None else {})
+
+    def settle(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        # inside A but for a hair (covered by A grown by a hair): its own area, as if inside; clear of A
+        # shrunk by a hair: no pair; the rest are cut by A's boundary
+        at = rest[lo:hi]
+        covered = shapely.covers(grown[ai[at]], b[bi[at]])
+        meets = covered.copy()
+        other = np.flatnonzero(~covered)
+        meets[other] = shapely.intersects(shrunken[ai[at[other]]], b[bi[at[other]]])
+        return covered, meets
+
+    settled = map_groups(settle, ai[rest], n_threads)
+    if settled:
+        inside[rest] = np.concatenate([d[0] for d in settled])
+        hit[rest] = np.concatenate([d[1] for d in settled])
     ai, bi, inside = ai[hit], bi[hit], inside[hit]
     if not len(ai):
         return empty
@@ -175,20 +188,10 @@ def intersection_areas(
         out[used] = ellipsoidal_area(b[used], crs, threads=n_threads)
         return out
 
-    def degenerate(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        # pairs the clipper left (a vertex on the other boundary, shared edges), as when parcels were cut
-        # along the park line: the parcel less a hair along its boundary (:func:`shrunk`) inside the park →
-        # its own area; clear of it → nothing; else GEOS intersects the pair
+    def degenerate(lo: int, hi: int) -> np.ndarray:
+        # pairs the clipper left (a vertex on the other's boundary): GEOS intersects them
         sel = rest[lo:hi]
-        pa_, pb_, core = a[ca[sel]], b[cb[sel]], cores[core_of[lo:hi]]
-        covered = shapely.contains_properly(pa_, core)
-        thin = shapely.is_empty(core)  # thinner than the hair: no core to decide on, GEOS decides
-        covered[thin] = shapely.covers(pa_[thin], pb_[thin])
-        out = np.where(covered, area_b[cb[sel]], 0.0)
-        other = np.flatnonzero(~covered)
-        other = other[thin[other] | shapely.intersects(pa_[other], core[other])]
-        out[other] = ellipsoidal_area(shapely.intersection(pa_[other], pb_[other]), crs)
-        return out, covered
+        return ellipsoidal_area(shapely.intersection(a[ca[sel]], b[cb[sel]]), crs)
 
     with ThreadPoolExecutor(max_workers=1) as side:
         # B's own areas and the cut pairs are independent: the serial parts of one overlap the other
@@ -197,11 +200,7 @@ def intersection_areas(
         area_b = pending.result() if pending else own_areas()
     rest = np.flatnonzero(np.isnan(cut_area))
     if len(rest):
-        undecided, core_of = np.unique(cb[rest], return_inverse=True)
-        cores = shrunk(b[undecided])
-        done = map_groups(degenerate, ca[rest], n_threads)  # ca is sorted: a park stays on one thread
-        cut_area[rest] = np.concatenate([d[0] for d in done])
-        inside[cut[rest]] = np.concatenate([d[1] for d in done])
+        cut_area[rest] = np.concatenate(map_groups(degenerate, ca[rest], n_threads))
     area = np.empty(len(ai))
     area[inside] = area_b[bi[inside]]
     area[cut] = cut_area
@@ -308,42 +307,59 @@ def maybe_overlapping(
     return near
 
 
-def shrunk(geoms: np.ndarray, ulps: float = 64.0) -> np.ndarray:
-    """Each polygon less a hair-wide band along its boundary (a negative GEOS buffer).
+def hair_bands(
+    polygons: np.ndarray, which: np.ndarray, cache: dict, ulps: float = 64.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The polygons at ``which`` grown and shrunk by a hair (GEOS buffers, prepared), kept in ``cache``.
 
-    The band is ``ulps`` units in the last place of the polygon's largest coordinate wide: about 0.1 µm on
-    longitude/latitude. Deciding a pair on the shrunk parcel B′ is exact up to that hair: B′ strictly
-    inside the park A (prepared ``contains_properly``) leaves only points of B within the band outside A,
-    so area(A ∩ B) is B's own area to within perimeter × width (under 1e-3 m² for a parcel ten kilometres
-    round); B′ clear of A (no ``intersects``) leaves at most the band inside. A pair sharing edges with the
-    park only up to rounding — the pieces of parcels cut along the park line — is decided so, without
-    intersecting it with the whole park; a pair whose B′ still meets the park's boundary is not.
+    The hair is ``ulps`` units in the last place of the polygon's largest coordinate: about 0.1 µm on
+    longitude/latitude. A parcel covered by the park grown so lies inside the park but for a band that
+    thin along its boundary, so its area in the park is its own to within perimeter × width (under
+    1e-3 m² for a parcel ten kilometres round); a parcel clear of the park shrunk so meets it in at most
+    that band. The pieces of parcels cut along the park line share its edges only up to rounding: they
+    are decided so, without an overlay each.
 
     Parameters
     ----------
-    geoms : numpy.ndarray of shapely geometries
-        Polygons or multipolygons.
+    polygons : numpy.ndarray of shapely geometries
+        The parks.
+    which : numpy.ndarray of int
+        Positions whose bands are needed.
+    cache : dict
+        Bands made before, by position (a :class:`~zonekit.geo.boundary_grid.BoundaryGrid` keeps one
+        across chunks); filled here.
     ulps : float, default 64
-        The band's width, in units in the last place of the largest coordinate.
+        The hair's width, in units in the last place of the largest coordinate.
 
     Returns
     -------
-    numpy.ndarray of shapely geometries
-        New geometries (empty where a polygon is thinner than the band).
+    (numpy.ndarray, numpy.ndarray)
+        Grown and shrunk polygons, as long as ``polygons`` (None where not asked for).
 
     Examples
     --------
-    >>> import shapely
     >>> square = shapely.box(120.0, 32.0, 120.001, 32.001)
-    >>> core = shrunk(np.array([square]))[0]
-    >>> bool(shapely.contains_properly(square, core)), bool(shapely.contains_properly(core, square))
-    (True, False)
+    >>> grown, shrunken = hair_bands(np.array([square]), np.array([0]), {})
+    >>> bool(shapely.contains_properly(grown[0], square)), bool(shapely.contains_properly(square, shrunken[0]))
+    (True, True)
     >>> band = 64 * np.spacing(120.001) * square.length  # width × perimeter
-    >>> round(float((square.area - core.area) / band), 3)
-    1.0
+    >>> round(float((grown[0].area - square.area) / band), 3), round(float((square.area - shrunken[0].area) / band), 3)
+    (1.0, 1.0)
     """
-    width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(geoms))).max(axis=1))  # empty: 0
-    return shapely.buffer(geoms, -width, quad_segs=1, join_style="mitre")
+    grown = np.full(len(polygons), None, dtype=object)
+    shrunken = np.full(len(polygons), None, dtype=object)
+    which = np.asarray(which, dtype=np.int64)
+    new = np.array([k for k in which.tolist() if k not in cache], dtype=np.int64)
+    if len(new):
+        width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(polygons[new]))).max(axis=1))
+        out = shapely.buffer(polygons[new], width, quad_segs=1, join_style="mitre")
+        inn = shapely.buffer(polygons[new], -width, quad_segs=1, join_style="mitre")
+        shapely.prepare(out)
+        shapely.prepare(inn)
+        cache.update(zip(new.tolist(), zip(out, inn, strict=True), strict=True))
+    for k in which.tolist():
+        grown[k], shrunken[k] = cache[k]
+    return grown, shrunken
 
 
 def _merge_parts(pairs: pd.DataFrame, owner: np.ndarray) -> pd.DataFrame:
