@@ -168,3 +168,10 @@ def test_parcels_of_a_study_chunk_are_decided_without_decoding_most():
     assert decoded < 0.25 * len(parcels) and got["inside"].sum() > 0.2 * len(
         parcels
     )  # a park over a quarter of them
+
+
+def test_many_polygons_share_a_bounded_grid():
+    parks = shapely.buffer(shapely.points(np.random.default_rng(1).uniform(0, 1000, (3000, 2))), 5.0)
+    grid = boundary_grid(parks)
+    assert grid.table.size <= 16_000_000 + 3000 * 2 * 260  # the budget (each table has a row and column more)
+    assert (grid.shape.max(axis=1) < 80).all() and (grid.cell > 0).all()

@@ -20,6 +20,9 @@ from zonekit.geo.rings import rings
 
 GRID_CELLS = 256
 """Cells along the longer side of a polygon's box: finer grids decide more parcels near the boundary."""
+GRID_BUDGET = 16_000_000
+"""Cells of all the polygons' grids together (64 MB of counts): a province's thousands of parks get
+coarser grids, never more memory."""
 MARGIN = 2
 """Cells added on each side of a box looked up. A boundary point lies within a quarter cell of a sample,
 so in the sample's cell or the next; the cell arithmetic may round either cell number by one more. The
@@ -118,7 +121,8 @@ def boundary_grid(polygons: np.ndarray, cells: int = GRID_CELLS) -> BoundaryGrid
     polygons : numpy.ndarray of shapely Polygons
         Single polygons (the parts of the units).
     cells : int, default GRID_CELLS
-        Cells along the longer side of each polygon's box.
+        Cells along the longer side of each polygon's box (fewer when the polygons are so many that
+        their grids would pass ``GRID_BUDGET`` cells).
 
     Returns
     -------
@@ -139,8 +143,9 @@ def boundary_grid(polygons: np.ndarray, cells: int = GRID_CELLS) -> BoundaryGrid
     shape, start = np.zeros((m, 2), dtype=np.int64), np.zeros(m, dtype=np.int64)
     tables: list[np.ndarray] = []
     used = 0
-    ok = np.isin(shapely.get_type_id(polygons), (3,)) & ~shapely.is_empty(polygons)
+    ok = np.isin(shapely.get_type_id(polygons), (3, 6)) & ~shapely.is_empty(polygons)
     bounds = shapely.bounds(polygons)
+    cells = max(8, min(cells, int(np.sqrt(GRID_BUDGET / max(int(ok.sum()), 1))) - 3))
     for i in np.flatnonzero(ok):  # one polygon at a time: the units, a few hundred or thousand
         x0, y0, x1, y1 = bounds[i]
         side = max(x1 - x0, y1 - y0)
