@@ -247,10 +247,10 @@ def test_parcels_cut_along_the_park_line_in_gauss_kruger():
     share[res["b"].to_numpy()] = res["b_share"].to_numpy()
     assert np.allclose(share[: len(inner)], 1.0, rtol=0, atol=1e-9)
     assert np.allclose(share[len(inner) :], 0.0, rtol=0, atol=1e-9)
-    grown, shrunken = hair_bands(inner, np.arange(len(inner)), {})
+    grown, shrunken = hair_bands(inner, np.arange(len(inner)))
     assert shapely.contains_properly(grown, inner).all() and shapely.contains_properly(inner, shrunken).all()
     assert (shapely.area(shrunken) < shapely.area(inner)).all()
-    empty = hair_bands(np.array([shapely.Polygon()], dtype=object), np.array([0]), {})
+    empty = hair_bands(np.array([shapely.Polygon()], dtype=object), np.array([0]))
     assert shapely.is_empty(empty[0][0]) and shapely.is_empty(empty[1][0])  # empty stays empty
 
 

@@ -11,7 +11,7 @@ so rounding in the cell arithmetic can only send a box to the exact route, never
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
@@ -46,8 +46,6 @@ class BoundaryGrid:
         Where each grid's summed-area table begins in ``table``.
     table : numpy.ndarray
         The tables, flat: ``(rows + 1) × (columns + 1)`` counts of marked cells each.
-    bands : dict
-        The polygons grown and shrunk by a hair, made when first needed and kept for the next chunk.
     """
 
     origin: np.ndarray
@@ -55,9 +53,6 @@ class BoundaryGrid:
     shape: np.ndarray
     start: np.ndarray
     table: np.ndarray
-    bands: dict = field(default_factory=dict, compare=False, repr=False)
-    """The polygons grown and shrunk by a hair, by position, made when first needed (see
-    :func:`zonekit.geo.overlay.hair_bands`)."""
 
     def __len__(self) -> int:
         return len(self.cell)

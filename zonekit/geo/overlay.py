@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -153,7 +154,7 @@ def intersection_areas(
     inside = np.concatenate(done) if done else np.zeros(0, dtype=bool)
     hit = inside.copy()
     rest = np.flatnonzero(~clear & ~inside)  # B touches or crosses A's boundary (sorted by A)
-    grown, shrunken = hair_bands(a, np.unique(ai[rest]), grid.bands if grid is not None else {})
+    grown, shrunken = hair_bands(a, np.unique(ai[rest]))
 
     def settle(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         # inside A but for a hair (covered by A grown by a hair): its own area, as if inside; clear of A
@@ -307,10 +308,14 @@ def maybe_overlapping(
     return near
 
 
-def hair_bands(
-    polygons: np.ndarray, which: np.ndarray, cache: dict, ulps: float = 64.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """The polygons at ``which`` grown and shrunk by a hair (GEOS buffers, prepared), kept in ``cache``.
+BANDS_KEPT = 4096
+"""Polygons whose hair bands are kept between calls (the parks, overlaid with chunk after chunk)."""
+_BANDS: OrderedDict[tuple, tuple] = OrderedDict()
+_BANDS_LOCK = threading.Lock()
+
+
+def hair_bands(polygons: np.ndarray, which: np.ndarray, ulps: float = 64.0) -> tuple[np.ndarray, np.ndarray]:
+    """The polygons at ``which`` grown and shrunk by a hair (GEOS buffers, prepared), kept for the next call.
 
     The hair is ``ulps`` units in the last place of the polygon's largest coordinate: about 0.1 µm on
     longitude/latitude. A parcel covered by the park grown so lies inside the park but for a band that
@@ -324,10 +329,8 @@ def hair_bands(
     polygons : numpy.ndarray of shapely geometries
         The parks.
     which : numpy.ndarray of int
-        Positions whose bands are needed.
-    cache : dict
-        Bands made before, by position (a :class:`~zonekit.geo.boundary_grid.BoundaryGrid` keeps one
-        across chunks); filled here.
+        Positions whose bands are needed (those of the last ``BANDS_KEPT`` polygons asked for are kept,
+        by their WKB, so a park overlaid with chunk after chunk of parcels is buffered once).
     ulps : float, default 64
         The hair's width, in units in the last place of the largest coordinate.
 
@@ -339,7 +342,7 @@ def hair_bands(
     Examples
     --------
     >>> square = shapely.box(120.0, 32.0, 120.001, 32.001)
-    >>> grown, shrunken = hair_bands(np.array([square]), np.array([0]), {})
+    >>> grown, shrunken = hair_bands(np.array([square]), np.array([0]))
     >>> bool(shapely.contains_properly(grown[0], square)), bool(shapely.contains_properly(square, shrunken[0]))
     (True, True)
     >>> band = 64 * np.spacing(120.001) * square.length  # width × perimeter
@@ -349,16 +352,23 @@ def hair_bands(
     grown = np.full(len(polygons), None, dtype=object)
     shrunken = np.full(len(polygons), None, dtype=object)
     which = np.asarray(which, dtype=np.int64)
-    new = np.array([k for k in which.tolist() if k not in cache], dtype=np.int64)
+    keys = [(k, ulps) for k in shapely.to_wkb(polygons[which]).tolist()] if len(which) else []
+    new = np.array([i for i, key in enumerate(keys) if key not in _BANDS], dtype=np.int64)
+    made = {}
     if len(new):
-        width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(polygons[new]))).max(axis=1))
-        out = shapely.buffer(polygons[new], width, quad_segs=1, join_style="mitre")
-        inn = shapely.buffer(polygons[new], -width, quad_segs=1, join_style="mitre")
+        at = which[new]
+        width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(polygons[at]))).max(axis=1))
+        out = shapely.buffer(polygons[at], width, quad_segs=1, join_style="mitre")
+        inn = shapely.buffer(polygons[at], -width, quad_segs=1, join_style="mitre")
         shapely.prepare(out)
         shapely.prepare(inn)
-        cache.update(zip(new.tolist(), zip(out, inn, strict=True), strict=True))
-    for k in which.tolist():
-        grown[k], shrunken[k] = cache[k]
+        made = {keys[i]: pair for i, pair in zip(new.tolist(), zip(out, inn, strict=True), strict=True)}
+    for k, key in zip(which.tolist(), keys, strict=True):
+        grown[k], shrunken[k] = made[key] if key in made else _BANDS[key]
+    with _BANDS_LOCK:  # kept for the next call (the oldest forgotten)
+        _BANDS.update(made)
+        while len(_BANDS) > BANDS_KEPT:
+            _BANDS.popitem(last=False)
     return grown, shrunken
 
 
