@@ -352,3 +352,48 @@ def test_a_study_in_postgis_reads_its_parcels_per_tile_from_a_partitioned_store(
     assert got.keys() == want.keys()
     for name in want:
         pd.testing.assert_frame_equal(got[name], want[name], obj=name)
+
+
+def test_the_parcels_with_themselves_in_postgis_tile_by_tile(in_pg, sample_study, monkeypatch):
+    """``overlap --a landuse --b landuse`` on a study in PostGIS reads the parcels tile by tile (their boxes
+    from the database, each tile through the GiST index), never whole: the tables of the GeoPackage, row
+    for row; a parcel whose geometry was emptied in the database is read, checked and left out, as there."""
+    import numpy as np
+
+    import zonekit
+    from zonekit.analysis import overlap as overlap_module
+    from zonekit.api import overlap_many
+    from zonekit.layers.stream import LayerStream
+
+    whole = overlap_many(zonekit.read_study(sample_study), "landuse", ["landuse"])
+    monkeypatch.setattr(overlap_module, "TILE", 3000)  # about a dozen tiles
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the parcels were read whole")
+
+    monkeypatch.setattr(LayerStream, "select", whole_read)
+    st = zonekit.read_study(in_pg, stream=("landuse",))
+    boxes = st["landuse"].boxes()
+    assert boxes is not None and len(boxes[0]) == len(st["landuse"])
+    tiled = overlap_many(st, "landuse", ["landuse"])
+    for name in ("pairs", "coverage"):
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(whole[name]).drop(columns="geometry", errors="ignore"),
+            pd.DataFrame(tiled[name]).drop(columns="geometry", errors="ignore"),
+            check_exact=True,
+            obj=name,
+        )
+    assert list(shapely.to_wkb(whole["pairs"].geometry.values)) == list(
+        shapely.to_wkb(tiled["pairs"].geometry.values)
+    )
+    _sql_exec(
+        in_pg,
+        f"UPDATE \"{_schema(in_pg)}\".landuse SET geometry = ST_GeomFromText('MULTIPOLYGON EMPTY', 4490) "
+        'WHERE "zonekit_row" IN (5, 4000)',
+    )
+    st = zonekit.read_study(in_pg, stream=("landuse",))
+    assert len(st["landuse"].boxes()[0]) == len(st["landuse"]) - 2
+    seen = []
+    for own, _ in st["landuse"].tiles(st["landuse"].boxes(), 3000, ["parcel_id"]):
+        seen.append(own.index.to_numpy())
+    assert sorted(np.concatenate(seen)) == list(range(len(st["landuse"])))  # every parcel once, by position

@@ -493,7 +493,7 @@ TILE = 250_000  # features of a layer read at once (with those around them) for 
 def tiled_self_overlap(
     layer: LayerStream, *, a_layer: str, size: int | None = None, threads: int | None = None
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame] | None:
-    """:func:`overlap_pairs` and :func:`coverage` of a study file's layer with itself, never held whole.
+    """:func:`overlap_pairs` and :func:`coverage` of a study's layer with itself, never held whole.
 
     The layer is read tile by tile, each tile with the features around it (:meth:`LayerStream.tiles`).
     In each tile the candidates (:func:`~zonekit.geo.overlay.maybe_overlapping`: the tile's polygons that
@@ -509,7 +509,8 @@ def tiled_self_overlap(
     Parameters
     ----------
     layer : LayerStream
-        A layer of a study file.
+        A layer of a study file (tiles through its R-tree) or of a study in PostGIS (through its GiST
+        index, the rows' positions from their ``zonekit_row``).
     a_layer : str
         Its name in the tables.
     size : int, optional
@@ -520,8 +521,8 @@ def tiled_self_overlap(
     Returns
     -------
     (GeoDataFrame, DataFrame) or None
-        The pairs and the coverage; None when the layer cannot be read tile by tile (no R-tree, or not
-        in a study file).
+        The pairs and the coverage; None when the layer cannot be read tile by tile (no R-tree or no
+        kept row order, a frame, or a partitioned store).
     """
     boxes, crs = layer.boxes(), layer.crs
     if boxes is None or crs is None:

@@ -340,6 +340,7 @@ def read_chunks(
     chunk_rows: int,
     *,
     bbox: Sequence[float] | None = None,
+    without_box: bool = False,
 ):
     """A table's rows in their stored order, ``chunk_rows`` at a time, only ``columns`` and the geometry.
 
@@ -359,6 +360,8 @@ def read_chunks(
         Rows per chunk.
     bbox : sequence of float, optional
         The box, in the table's SRID.
+    without_box : bool, default False
+        Only the rows whose geometry has no box (missing or empty): those :func:`feature_boxes` leaves out.
 
     Yields
     ------
@@ -368,10 +371,82 @@ def read_chunks(
     u = as_url(url)
     with engine(u).connect() as con:
         t = _catalog(con, u.schema)[name]
-    yield from _arrow_chunks(u, name, t, columns, chunk_rows, bbox=bbox)
+    yield from _arrow_chunks(u, name, t, columns, chunk_rows, bbox=bbox, without_box=without_box)
 
 
-def _arrow_chunks(u: StudyURL, name: str, t: _Table, columns: Sequence[str], chunk_rows: int, *, bbox=None):
+def feature_boxes(url: str | StudyURL, name: str):
+    """Each row's order (``zonekit_row``) and its geometry's box, for the rows whose geometry has one.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    name : str
+        The table.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray) or None
+        The rows' ``zonekit_row`` and their n × 4 boxes (minx, miny, maxx, maxy); None for a table without
+        geometry or a kept row order (a table zonekit did not write).
+    """
+    u = as_url(url)
+    with engine(u).connect() as con:
+        t = _catalog(con, u.schema).get(name)
+    if t is None or t.geometry is None or "zonekit_row" not in t.columns:
+        return None
+    col = _q(str(t.geometry))
+    sql = (
+        f'SELECT "zonekit_row" AS row, ST_XMin({col}) AS x0, ST_YMin({col}) AS y0, ST_XMax({col}) AS x1, '
+        f"ST_YMax({col}) AS y1 FROM {_q(u.schema)}.{_q(name)} WHERE {col} IS NOT NULL AND NOT ST_IsEmpty({col})"
+    )
+    got = _arrow_table(u, sql)
+    rows = got.column("row").to_numpy().astype("int64")
+    boxes = got.select(["x0", "y0", "x1", "y1"]).to_pandas().to_numpy(dtype=float)
+    return rows, boxes
+
+
+def row_order(url: str | StudyURL, name: str):
+    """Every row's ``zonekit_row``, sorted: a row's position in the table is its rank here.
+
+    Parameters
+    ----------
+    url : str or StudyURL
+        The study.
+    name : str
+        The table (one zonekit wrote: :func:`feature_boxes` is not None).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The rows' order numbers, ascending.
+    """
+    u = as_url(url)
+    got = _arrow_table(
+        u, f'SELECT "zonekit_row" AS row FROM {_q(u.schema)}.{_q(name)} ORDER BY "zonekit_row"'
+    )
+    return got.column("row").to_numpy().astype("int64")
+
+
+def _arrow_table(u: StudyURL, sql: str):
+    """A query's result as one Arrow table, over libpq's binary protocol (ADBC)."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    with adbc.connect(u.libpq_url()) as db, db.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetch_arrow_table()
+
+
+def _arrow_chunks(
+    u: StudyURL,
+    name: str,
+    t: _Table,
+    columns: Sequence[str],
+    chunk_rows: int,
+    *,
+    bbox=None,
+    without_box: bool = False,
+):
     """:func:`read_chunks` once the table's catalog entry ``t`` is known."""
     import adbc_driver_postgresql.dbapi as adbc
     import pyarrow as pa
@@ -383,6 +458,8 @@ def _arrow_chunks(u: StudyURL, name: str, t: _Table, columns: Sequence[str], chu
     if bbox is not None:
         x0, y0, x1, y1 = (float(v) for v in bbox)  # numbers only: written as their repr
         sql += f" WHERE {col} && ST_MakeEnvelope({x0!r}, {y0!r}, {x1!r}, {y1!r}, {int(srid)})"
+    elif without_box:
+        sql += f" WHERE {col} IS NULL OR ST_IsEmpty({col})"
     sql += t.order
 
     def frame(table: pa.Table) -> gpd.GeoDataFrame:

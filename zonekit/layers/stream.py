@@ -694,10 +694,17 @@ class LayerStream:
         Returns
         -------
         (numpy.ndarray, numpy.ndarray) or None
-            Feature ids and n × 4 boxes; None for a frame, a database, a store, or a table without an
-            R-tree or a feature id column (then :meth:`tiles` cannot be used).
+            Feature ids (in PostGIS, the rows' ``zonekit_row``) and n × 4 boxes; None for a frame, a
+            store, or a table without an R-tree, a feature id column or a kept row order (then
+            :meth:`tiles` cannot be used).
         """
-        if self.path is None or self.frame is not None or self.store is not None or not self.fid:
+        if self.frame is not None or self.store is not None:
+            return None
+        if self.url is not None:
+            from zonekit.layers import postgis
+
+            return postgis.feature_boxes(self.url, self.table or self.name)
+        if self.path is None or not self.fid:
             return None
         return feature_boxes(self.path, self.table or self.name)
 
@@ -713,7 +720,9 @@ class LayerStream:
         most ``size`` features each (:func:`~zonekit.geo.tiles.balanced_tiles` of the R-tree's boxes); a
         tile is read through the R-tree (GDAL's ``bbox`` filter on the box holding its features' boxes):
         its own features, and every other feature whose box meets that box, so every feature that meets
-        one of its own. The features without a box (no geometry, or an empty one) come last, as a tile of
+        one of its own (in PostGIS: the boxes from the database, each tile read through the GiST index,
+        a row's position its rank by ``zonekit_row``). The features without a box (no geometry, or an
+        empty one) come last, as a tile of
         their own. Every feature is in exactly one tile; its own features are brought to the schema's types
         and checked, and the problems of every tile raised together after the last (as :meth:`chunks`).
 
@@ -733,14 +742,10 @@ class LayerStream:
             the features around them, indexed likewise (in the schema's types, their problems reported
             with their own tiles).
         """
-        if self.path is None or not self.fid:
-            raise ValueError("only a study file's layer is read tile by tile")
+        if self.url is None and (self.path is None or not self.fid):
+            raise ValueError("only a study file's or a study database's layer is read tile by tile")
         wanted = self._wanted(columns)
-        layer = self.table or self.name
-        _, found = pyogrio.read_arrow(
-            self.path, layer=layer, read_geometry=False, columns=[], return_fids=True
-        )
-        fids = np.sort(found.column(0).to_numpy().astype(np.int64))  # a feature's position is its rank
+        fids = self._ids()  # sorted: a feature's position is its rank
         ids, box = boxes
         boxed = np.zeros(len(fids), dtype=bool)
         boxed[np.searchsorted(fids, ids)] = True
@@ -750,10 +755,10 @@ class LayerStream:
         pieces = [(np.sort(ids[t]), box[t]) for t in balanced_tiles(box, size)]
         for own_ids, own_boxes in pieces + ([(unboxed, None)] if len(unboxed) else []):
             if own_boxes is None:  # no box: read by id, nothing around them
-                read = self._by_fid(wanted, fids=own_ids)
+                read = self._by_id(wanted, fids=own_ids)
             else:
                 area = (*own_boxes[:, :2].min(axis=0), *own_boxes[:, 2:].max(axis=0))
-                read = self._by_fid(wanted, bbox=tuple(float(v) for v in area))
+                read = self._by_id(wanted, bbox=tuple(float(v) for v in area))
             at, own_at = np.searchsorted(fids, read.index.to_numpy()), np.searchsorted(fids, own_ids)
             read.index = pd.Index(at)
             own_mask[own_at] = True
@@ -770,9 +775,38 @@ class LayerStream:
         if self.strict:
             raise_if_invalid(problems, path=self.source)
 
-    def _by_fid(self, wanted: list[str], **where) -> gpd.GeoDataFrame:
-        """The study file's features a ``bbox`` or ``fids`` filter selects, as one frame indexed by feature id."""
-        frames = list(self._arrow(wanted, by_fid=True, **where))
+    def _ids(self) -> np.ndarray:
+        """Every feature's id, sorted: its feature id in a file, its ``zonekit_row`` in a database."""
+        if self.url is not None:
+            from zonekit.layers import postgis
+
+            return postgis.row_order(self.url, self.table or self.name)
+        _, found = pyogrio.read_arrow(
+            self.path, layer=self.table or self.name, read_geometry=False, columns=[], return_fids=True
+        )
+        return np.sort(found.column(0).to_numpy().astype(np.int64))
+
+    def _by_id(self, wanted: list[str], **where) -> gpd.GeoDataFrame:
+        """The features a ``bbox`` or ``fids`` filter selects, as one frame indexed by their ids (:meth:`_ids`).
+
+        In a database the ``fids`` are those without a box, read as such (:meth:`boxes` leaves them out).
+        """
+        if self.url is not None:
+            from zonekit.layers import postgis
+
+            frames = [
+                chunk.set_index("zonekit_row").set_crs(self.crs, allow_override=True)
+                for chunk in postgis.read_chunks(
+                    self.url,
+                    self.table or self.name,
+                    [*wanted, "zonekit_row"],
+                    self.chunk_rows,
+                    bbox=where.get("bbox"),
+                    without_box="fids" in where,
+                )
+            ]
+        else:
+            frames = list(self._arrow(wanted, by_fid=True, **where))
         if not frames:
             return self._empty(wanted).set_index(pd.Index([], dtype=np.int64))
         return frames[0] if len(frames) == 1 else pd.concat(frames)
