@@ -247,7 +247,7 @@ def test_parcels_cut_along_the_park_line_in_gauss_kruger():
     share[res["b"].to_numpy()] = res["b_share"].to_numpy()
     assert np.allclose(share[: len(inner)], 1.0, rtol=0, atol=1e-9)
     assert np.allclose(share[len(inner) :], 0.0, rtol=0, atol=1e-9)
-    grown, shrunken = hair_bands(inner, np.arange(len(inner)))
+    grown, shrunken, _ = hair_bands(inner, np.arange(len(inner)))
     assert shapely.contains_properly(grown, inner).all() and shapely.contains_properly(inner, shrunken).all()
     assert (shapely.area(shrunken) < shapely.area(inner)).all()
     empty = hair_bands(np.array([shapely.Polygon()], dtype=object), np.array([0]))
@@ -338,3 +338,19 @@ def test_members_validated_with_their_surroundings_flag_as_the_whole_layer_does(
         at = np.concatenate([tile, around])
         got[at[maybe_overlapping(layer[at], members=np.arange(len(tile)))]] = True
     assert whole.sum() > 10 and (got == whole).all()
+
+
+def test_duplicate_parks_share_their_bands_and_keep_them_on_one_thread():
+    """Two features of one shape (a duplicate, as a layer with itself has) get one band, used by one
+    thread at a time: the work is grouped by band (a prepared geometry on two threads crashed a run)."""
+    park = shapely.Point(120.02, 32.02).buffer(0.012, 16)
+    parks = np.array([park, shapely.Polygon(park.exterior.coords), park.buffer(0.001)], dtype=object)
+    grown, _, band = hair_bands(parks, np.arange(3))
+    assert band[0] == band[1] != band[2] and grown[0] is grown[1]
+    pieces = []
+    for c in grid(40, 40, step=0.0008):
+        pieces.extend(g for g in (c.intersection(park), c.difference(park)) if g.area > 0)
+    parcels = np.array(pieces, dtype=object)
+    one = intersection_areas(parks, parcels, 4490, threads=1)
+    for _ in range(3):
+        pd.testing.assert_frame_equal(intersection_areas(parks, parcels, 4490, threads=4), one)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -154,22 +153,25 @@ def intersection_areas(
     inside = np.concatenate(done) if done else np.zeros(0, dtype=bool)
     hit = inside.copy()
     rest = np.flatnonzero(~clear & ~inside)  # B touches or crosses A's boundary (sorted by A)
-    grown, shrunken = hair_bands(a, np.unique(ai[rest]))
+    grown, shrunken, band_of = hair_bands(a, np.unique(ai[rest]))
+    # by band, not by A: two As of one shape (duplicates) share their bands, and a prepared band is used by
+    # one thread only
+    by_band = rest[np.argsort(band_of[ai[rest]], kind="stable")]
 
     def settle(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         # inside A but for a hair (covered by A grown by a hair): its own area, as if inside; clear of A
         # shrunk by a hair: no pair; the rest are cut by A's boundary
-        at = rest[lo:hi]
+        at = by_band[lo:hi]
         covered = shapely.covers(grown[ai[at]], b[bi[at]])
         meets = covered.copy()
         other = np.flatnonzero(~covered)
         meets[other] = shapely.intersects(shrunken[ai[at[other]]], b[bi[at[other]]])
         return covered, meets
 
-    settled = map_groups(settle, ai[rest], n_threads)
+    settled = map_groups(settle, band_of[ai[by_band]], n_threads)
     if settled:
-        inside[rest] = np.concatenate([d[0] for d in settled])
-        hit[rest] = np.concatenate([d[1] for d in settled])
+        inside[by_band] = np.concatenate([d[0] for d in settled])
+        hit[by_band] = np.concatenate([d[1] for d in settled])
     ai, bi, inside = ai[hit], bi[hit], inside[hit]
     if not len(ai):
         return empty
@@ -310,11 +312,14 @@ def maybe_overlapping(
 
 BANDS_KEPT = 4096
 """Polygons whose hair bands are kept between calls (the parks, overlaid with chunk after chunk)."""
-_BANDS: OrderedDict[tuple, tuple] = OrderedDict()
+_BANDS: dict[float, tuple[pd.Index, np.ndarray, np.ndarray]] = {}
 _BANDS_LOCK = threading.Lock()
+_NONE = np.zeros(0, dtype=object)
 
 
-def hair_bands(polygons: np.ndarray, which: np.ndarray, ulps: float = 64.0) -> tuple[np.ndarray, np.ndarray]:
+def hair_bands(
+    polygons: np.ndarray, which: np.ndarray, ulps: float = 64.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The polygons at ``which`` grown and shrunk by a hair (GEOS buffers, prepared), kept for the next call.
 
     The hair is ``ulps`` units in the last place of the polygon's largest coordinate: about 0.1 µm on
@@ -336,13 +341,18 @@ def hair_bands(polygons: np.ndarray, which: np.ndarray, ulps: float = 64.0) -> t
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray)
-        Grown and shrunk polygons, as long as ``polygons`` (None where not asked for).
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        Grown and shrunk polygons, as long as ``polygons`` (None where not asked for), and which band
+        each has (-1 where not asked for): polygons of one shape share their (prepared) bands, so work on
+        them in threads is grouped by this number, never by position.
 
     Examples
     --------
     >>> square = shapely.box(120.0, 32.0, 120.001, 32.001)
-    >>> grown, shrunken = hair_bands(np.array([square]), np.array([0]))
+    >>> twice = np.array([square, shapely.box(120.0, 32.0, 120.001, 32.001)])
+    >>> grown, shrunken, band = hair_bands(twice, np.array([0, 1]))
+    >>> band.tolist()  # one shape, one band
+    [0, 0]
     >>> bool(shapely.contains_properly(grown[0], square)), bool(shapely.contains_properly(square, shrunken[0]))
     (True, True)
     >>> band = 64 * np.spacing(120.001) * square.length  # width × perimeter
@@ -351,25 +361,31 @@ def hair_bands(polygons: np.ndarray, which: np.ndarray, ulps: float = 64.0) -> t
     """
     grown = np.full(len(polygons), None, dtype=object)
     shrunken = np.full(len(polygons), None, dtype=object)
+    band = np.full(len(polygons), -1, dtype=np.int64)
     which = np.asarray(which, dtype=np.int64)
-    keys = [(k, ulps) for k in shapely.to_wkb(polygons[which]).tolist()] if len(which) else []
-    new = np.array([i for i, key in enumerate(keys) if key not in _BANDS], dtype=np.int64)
-    made = {}
-    if len(new):
-        at = which[new]
-        width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(polygons[at]))).max(axis=1))
-        out = shapely.buffer(polygons[at], width, quad_segs=1, join_style="mitre")
-        inn = shapely.buffer(polygons[at], -width, quad_segs=1, join_style="mitre")
-        shapely.prepare(out)
-        shapely.prepare(inn)
-        made = {keys[i]: pair for i, pair in zip(new.tolist(), zip(out, inn, strict=True), strict=True)}
-    for k, key in zip(which.tolist(), keys, strict=True):
-        grown[k], shrunken[k] = made[key] if key in made else _BANDS[key]
-    with _BANDS_LOCK:  # kept for the next call (the oldest forgotten)
-        _BANDS.update(made)
-        while len(_BANDS) > BANDS_KEPT:
-            _BANDS.popitem(last=False)
-    return grown, shrunken
+    if not len(which):
+        return grown, shrunken, band
+    codes, shapes = pd.factorize(shapely.to_wkb(polygons[which]))  # one band per distinct shape
+    band[which] = codes
+    with _BANDS_LOCK:  # one caller at a time reads and fills the bands kept
+        keys, kept_grown, kept_shrunk = _BANDS.get(ulps, (pd.Index([], dtype=object), _NONE, _NONE))
+        at = keys.get_indexer(shapes)
+        new = np.flatnonzero(at < 0)
+        if len(new):
+            first = np.unique(codes, return_index=True)[1]  # a position of each shape
+            made = polygons[which[first[new]]]
+            width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(made))).max(axis=1))
+            out = shapely.buffer(made, width, quad_segs=1, join_style="mitre")
+            inn = shapely.buffer(made, -width, quad_segs=1, join_style="mitre")
+            shapely.prepare(out)
+            shapely.prepare(inn)
+            at[new] = len(keys) + np.arange(len(new))
+            keys = keys.append(pd.Index(shapes[new], dtype=object))
+            kept_grown, kept_shrunk = np.concatenate([kept_grown, out]), np.concatenate([kept_shrunk, inn])
+        grown[which], shrunken[which] = kept_grown[at][codes], kept_shrunk[at][codes]
+        drop = max(0, len(keys) - max(BANDS_KEPT, len(shapes)))  # the oldest forgotten (never this call's)
+        _BANDS[ulps] = (keys[drop:], kept_grown[drop:], kept_shrunk[drop:])
+    return grown, shrunken, band
 
 
 def _merge_parts(pairs: pd.DataFrame, owner: np.ndarray) -> pd.DataFrame:

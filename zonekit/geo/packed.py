@@ -272,25 +272,19 @@ def rings_from_wkb(offsets: np.ndarray, data: np.ndarray) -> Rings | None:
     is_ext = np.concatenate(ext_l)[order]
     if len(rpos) and ((rpos + 16 * rlen > end[geom]).any()):
         return None  # counts that run past the polygon's bytes: let GEOS say what is wrong
+    if len(rpos) > 1 and (rpos[1:] < (rpos + 16 * rlen)[:-1]).any():
+        return None  # not in the order of their bytes (an Arrow array's WKB always is)
     return Rings(_doubles(data, rpos, rlen), np.repeat(np.arange(len(geom)), rlen), geom, is_ext, n)
 
 
 def _doubles(data: np.ndarray, rpos: np.ndarray, rlen: np.ndarray) -> np.ndarray:
     """The (x, y) pairs of every ring: their bytes kept, the headers between them dropped, in one pass.
 
-    The rings come in the order of their bytes (as the WKB of a batch lies in its buffer), so a mask that
-    alternates between the bytes before a ring and the ring's own is one :func:`numpy.repeat`.
+    The rings come in the order of their bytes (as the WKB of a batch lies in its buffer; the caller
+    checks), so a mask that alternates between the bytes before a ring and the ring's own is one
+    :func:`numpy.repeat`.
     """
     ends = rpos + 16 * rlen
-    if len(rpos) > 1 and (rpos[1:] < ends[:-1]).any():  # not in the order of their bytes
-        order = np.argsort(rpos, kind="stable")
-        back = np.empty_like(order)
-        back[order] = np.arange(len(order))
-        xy = _doubles(data, rpos[order], rlen[order])
-        first = np.cumsum(rlen[order]) - rlen[order]
-        # each ring's vertices back in the caller's order
-        idx = np.repeat(first[back] - (np.cumsum(rlen) - rlen), rlen) + np.arange(int(rlen.sum()))
-        return xy[idx]
     gaps = rpos - np.r_[0, ends[:-1]]
     lengths = np.empty(2 * len(rpos) + 1, dtype=np.int64)
     lengths[0:-1:2], lengths[1:-1:2], lengths[-1] = (

@@ -241,13 +241,17 @@ def write_tables(
                         _text_safe(df), tmp, layer=name, driver="GPKG", **new_file_options(tmp)
                     )
         return [out]
-    # every file written first, then all renamed: a run stopped midway leaves the previous files. A CSV is
-    # written on a thread (Arrow's writer lets go of the GIL) while the next table is made ready
+    # every file written first, then all renamed (the main one last): a run stopped midway leaves the
+    # previous files. A CSV is written on a thread (Arrow's writer lets go of the GIL) while the next table
+    # is made ready, the largest first (the 亩均 table's numbers made into text while the rest are worded)
     with contextlib.ExitStack() as renames, ThreadPoolExecutor(max_workers=1) as writer:
-        pending = []
-        for name, df in {**tables, "metadata": meta}.items():
+        pending, jobs = [], []
+        every = {**tables, "metadata": meta}
+        for name in sorted(every, key=lambda n: n != main):  # the main one entered first, renamed last
             path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
-            tmp = renames.enter_context(atomic_output(path))
+            jobs.append((every[name], renames.enter_context(atomic_output(path))))
+            written.append(path)
+        for df, tmp in sorted(jobs, key=lambda job: -len(job[0])):
             if suffix == ".csv":
                 rounded = csv_rounded(_plain(df, lang), keep_digits=lang == "zh")
                 pending.append(
@@ -257,7 +261,6 @@ def write_tables(
                 df.to_parquet(tmp, index=False, row_group_size=100_000)
             else:
                 _text_safe(df).to_parquet(tmp, index=False)
-            written.append(path)
         for done in pending:  # a failed write raises here, before anything is renamed
             done.result()
     return written
