@@ -354,3 +354,18 @@ def test_duplicate_parks_share_their_bands_and_keep_them_on_one_thread():
     one = intersection_areas(parks, parcels, 4490, threads=1)
     for _ in range(3):
         pd.testing.assert_frame_equal(intersection_areas(parks, parcels, 4490, threads=4), one)
+
+
+def test_two_threads_never_share_a_kept_band():
+    """Bands are kept per calling thread: two overlays of one park running side by side (a dask worker of
+    several threads) each prepare their own."""
+    import threading
+
+    park = np.array([shapely.Point(120.02, 32.02).buffer(0.012, 16)], dtype=object)
+    mine = hair_bands(park, np.array([0]))[0][0]
+    assert hair_bands(park, np.array([0]))[0][0] is mine  # kept for this thread's next call
+    theirs = []
+    worker = threading.Thread(target=lambda: theirs.append(hair_bands(park, np.array([0]))[0][0]))
+    worker.start()
+    worker.join()
+    assert theirs[0] is not mine and theirs[0].equals(mine)

@@ -312,8 +312,7 @@ def maybe_overlapping(
 
 BANDS_KEPT = 4096
 """Polygons whose hair bands are kept between calls (the parks, overlaid with chunk after chunk)."""
-_BANDS: dict[float, tuple[pd.Index, np.ndarray, np.ndarray]] = {}
-_BANDS_LOCK = threading.Lock()
+_BANDS = threading.local()  # each thread its own: a prepared band is never shared by two callers' threads
 _NONE = np.zeros(0, dtype=object)
 
 
@@ -335,7 +334,8 @@ def hair_bands(
         The parks.
     which : numpy.ndarray of int
         Positions whose bands are needed (those of the last ``BANDS_KEPT`` polygons asked for are kept,
-        by their WKB, so a park overlaid with chunk after chunk of parcels is buffered once).
+        by their WKB, so a park overlaid with chunk after chunk of parcels is buffered once; kept per
+        calling thread, so two callers on two threads never share a prepared band).
     ulps : float, default 64
         The hair's width, in units in the last place of the largest coordinate.
 
@@ -367,24 +367,24 @@ def hair_bands(
         return grown, shrunken, band
     codes, shapes = pd.factorize(shapely.to_wkb(polygons[which]))  # one band per distinct shape
     band[which] = codes
-    with _BANDS_LOCK:  # one caller at a time reads and fills the bands kept
-        keys, kept_grown, kept_shrunk = _BANDS.get(ulps, (pd.Index([], dtype=object), _NONE, _NONE))
-        at = keys.get_indexer(shapes)
-        new = np.flatnonzero(at < 0)
-        if len(new):
-            first = np.unique(codes, return_index=True)[1]  # a position of each shape
-            made = polygons[which[first[new]]]
-            width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(made))).max(axis=1))
-            out = shapely.buffer(made, width, quad_segs=1, join_style="mitre")
-            inn = shapely.buffer(made, -width, quad_segs=1, join_style="mitre")
-            shapely.prepare(out)
-            shapely.prepare(inn)
-            at[new] = len(keys) + np.arange(len(new))
-            keys = keys.append(pd.Index(shapes[new], dtype=object))
-            kept_grown, kept_shrunk = np.concatenate([kept_grown, out]), np.concatenate([kept_shrunk, inn])
-        grown[which], shrunken[which] = kept_grown[at][codes], kept_shrunk[at][codes]
-        drop = max(0, len(keys) - max(BANDS_KEPT, len(shapes)))  # the oldest forgotten (never this call's)
-        _BANDS[ulps] = (keys[drop:], kept_grown[drop:], kept_shrunk[drop:])
+    kept: dict[float, tuple[pd.Index, np.ndarray, np.ndarray]] = _BANDS.__dict__.setdefault("by_ulps", {})
+    keys, kept_grown, kept_shrunk = kept.get(ulps, (pd.Index([], dtype=object), _NONE, _NONE))
+    at = keys.get_indexer(shapes)
+    new = np.flatnonzero(at < 0)
+    if len(new):
+        first = np.unique(codes, return_index=True)[1]  # a position of each shape
+        made = polygons[which[first[new]]]
+        width = ulps * np.spacing(np.abs(np.nan_to_num(shapely.bounds(made))).max(axis=1))
+        out = shapely.buffer(made, width, quad_segs=1, join_style="mitre")
+        inn = shapely.buffer(made, -width, quad_segs=1, join_style="mitre")
+        shapely.prepare(out)
+        shapely.prepare(inn)
+        at[new] = len(keys) + np.arange(len(new))
+        keys = keys.append(pd.Index(shapes[new], dtype=object))
+        kept_grown, kept_shrunk = np.concatenate([kept_grown, out]), np.concatenate([kept_shrunk, inn])
+    grown[which], shrunken[which] = kept_grown[at][codes], kept_shrunk[at][codes]
+    drop = max(0, len(keys) - max(BANDS_KEPT, len(shapes)))  # the oldest forgotten (never this call's)
+    kept[ulps] = (keys[drop:], kept_grown[drop:], kept_shrunk[drop:])
     return grown, shrunken, band
 
 

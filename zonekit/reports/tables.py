@@ -243,7 +243,7 @@ def write_tables(
         return [out]
     # every file written first, then all renamed (the main one last): a run stopped midway leaves the
     # previous files. A CSV is written on a thread (Arrow's writer lets go of the GIL) while the next table
-    # is made ready, the largest first (the 亩均 table's numbers made into text while the rest are worded)
+    # is made ready
     with contextlib.ExitStack() as renames, ThreadPoolExecutor(max_workers=1) as writer:
         pending, jobs = [], []
         every = {**tables, "metadata": meta}
@@ -251,7 +251,7 @@ def write_tables(
             path = out if name == main else out.with_name(f"{out.stem}.{name}{suffix}")
             jobs.append((every[name], renames.enter_context(atomic_output(path))))
             written.append(path)
-        for df, tmp in sorted(jobs, key=lambda job: -len(job[0])):
+        for df, tmp in jobs:
             if suffix == ".csv":
                 rounded = csv_rounded(_plain(df, lang), keep_digits=lang == "zh")
                 pending.append(
