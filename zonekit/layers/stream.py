@@ -789,7 +789,8 @@ class LayerStream:
     def _by_id(self, wanted: list[str], **where) -> gpd.GeoDataFrame:
         """The features a ``bbox`` or ``fids`` filter selects, as one frame indexed by their ids (:meth:`_ids`).
 
-        In a database the ``fids`` are those without a box, read as such (:meth:`boxes` leaves them out).
+        In a database ``fids`` are found among the rows without a box (:meth:`boxes` leaves them out: the
+        only ids :meth:`tiles` reads by id).
         """
         if self.url is not None:
             from zonekit.layers import postgis
@@ -805,6 +806,8 @@ class LayerStream:
                     without_box="fids" in where,
                 )
             ]
+            if "fids" in where:
+                frames = [f[f.index.isin(np.asarray(where["fids"]))] for f in frames]
         else:
             frames = list(self._arrow(wanted, by_fid=True, **where))
         if not frames:
