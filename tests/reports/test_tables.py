@@ -112,3 +112,29 @@ def test_csv_codes_keep_their_digits_in_excel_and_numbers_their_documented_preci
     assert plain["area_ha"].tolist() == [1.234568, 2.0, 0.5]
     assert plain["overlap_m2"].tolist() == [12.35, 1.0, 0.0]
     assert plain["development_rate"].tolist() == [0.808208, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_text_matches_read_from_first_bytes_agree_with_python_re_cell_by_cell(dtype):
+    import re
+
+    from zonekit.reports.tables import _FORMULA_FIRST, _FORMULA_START, LONG_DIGITS, text_matches
+
+    rng = np.random.default_rng(7)
+    alphabet = ["0", "1", "9", "=", "+", "-", "@", "\t", "\r", "园", "A", " ", '"']
+    cells = ["".join(rng.choice(alphabet, size=rng.integers(0, 14))) for _ in range(3000)]
+    cells[::17] = [None] * len(cells[::17])
+    cells[5] = "0601"
+    cells[6] = "=HYPERLINK(1)"
+    s = pd.Series(cells, dtype=dtype).iloc[101:]  # a slice: the text's buffers start before its first cell
+    for pattern, first in ((LONG_DIGITS.pattern, "0123456789"), (_FORMULA_START, _FORMULA_FIRST)):
+        want = [isinstance(v, str) and re.search(pattern, v) is not None for v in s]
+        assert text_matches(s, pattern, first=first).tolist() == want
+        assert text_matches(s, pattern).tolist() == want
+    mixed = pd.Series(["0601", 601, None, "=1"], dtype=object)  # text mixed with a number
+    assert text_matches(mixed, LONG_DIGITS.pattern, first="0123456789").tolist() == [
+        True,
+        False,
+        False,
+        False,
+    ]

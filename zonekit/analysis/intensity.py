@@ -602,11 +602,11 @@ def evaluate_units(
 
     score_rows = []
     cap = cfg["scoring"]["cap"]
-    for i in range(len(out)):
-        ztype = out["zone_type"].iloc[i]
+    unit_values = {n: out[n].to_numpy(dtype=float).tolist() for n in INDICATORS}  # not a .iloc per value
+    for i, ztype in enumerate(out["zone_type"].tolist()):
         wkey = ztype if ztype in cfg["weights"] else "industrial"
         ideals = cfg["ideals"][wkey]
-        leaf = {n: indicator_score(n, out[n].iloc[i], ideals.get(n), cap) for n in INDICATORS}
+        leaf = {n: indicator_score(n, unit_values[n][i], ideals.get(n), cap) for n in INDICATORS}
         nodes: dict[str, float] = {}
         total = tree_score("total", cfg["weights"][wkey], leaf, nodes)
         score_rows.append(
@@ -626,20 +626,18 @@ def evaluate_units(
     key_col = key
     scores.insert(0, key_col, out[key_col].to_numpy())
 
-    nat = cfg["national"]
-    rows = []
-    for _, r in out.iterrows():
-        for name, ref in nat.items():
-            v = r[name]
-            rows.append(
-                {
-                    key_col: r[key_col],
-                    "indicator": name,
-                    "value": v,
-                    "national": ref,
-                    "ratio": v / ref if ref and not pd.isna(v) else np.nan,
-                }
-            )
+    nat = cfg["national"]  # a row per unit and national indicator, unit by unit
+    refs = np.asarray(list(nat.values()), dtype=float)
+    values = np.stack([out[n].to_numpy(dtype=float) for n in nat], axis=1) if nat else np.empty((len(out), 0))
+    national = pd.DataFrame(
+        {
+            key_col: np.repeat(out[key_col].to_numpy(), len(nat)),
+            "indicator": np.tile(np.array(list(nat), dtype=object), len(out)),
+            "value": values.ravel(),
+            "national": np.tile(refs, len(out)),
+            "ratio": (values / np.where(refs != 0, refs, np.nan)).ravel(),  # no reference: no ratio
+        }
+    )
     meta = {
         "by": say(f"note.unit_{by}", "en") if by in ("park", "zone") else by,
         "config": cfg["_source"],
@@ -657,7 +655,7 @@ def evaluate_units(
     if where is not None:
         meta["cluster"] = where.spec
         meta.update({f"cluster {k}": v for k, v in where.stats.items()})
-    return IntensityResult(out, scores, pd.DataFrame(rows), meta, parts if each is not None else [])
+    return IntensityResult(out, scores, national, meta, parts if each is not None else [])
 
 
 def regional_ranking(zones: pd.DataFrame, *, config=None) -> pd.DataFrame:

@@ -901,7 +901,10 @@ def chunk_starts(path: str | Path, table: str, fid: str, n: int, rows: int) -> l
     con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         q_fid, q_table = _q(fid), _q(table)
-        lo, hi = con.execute(f"SELECT min({q_fid}), max({q_fid}) FROM {q_table}").fetchone()
+        # each bound alone, so SQLite reads it off the key's end (min and max together scan the table)
+        lo, hi = con.execute(
+            f"SELECT (SELECT min({q_fid}) FROM {q_table}), (SELECT max({q_fid}) FROM {q_table})"
+        ).fetchone()
         if lo is None:
             return []
         if hi - lo + 1 == n:

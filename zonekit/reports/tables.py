@@ -154,6 +154,11 @@ def _say_values(s: pd.Series, names: dict) -> pd.Series:
     joined = {v: "、".join(names.get(c, c) for c in str(v).split(",")) for v in lists}
     said = said.where(said.notna(), distinct.map(joined))
     said = said.where(said.notna(), distinct).to_numpy(dtype=object)
+    if s.dtype != object and pd.api.types.is_string_dtype(s):  # text stays text: spread by Arrow, in C++
+        import pyarrow as pa
+
+        spread = pa.array(said, type=pa.string()).take(pa.array(codes, mask=codes < 0))
+        return pd.Series(spread, dtype=s.dtype, index=s.index, name=s.name)
     out = np.where(codes >= 0, said[np.maximum(codes, 0)] if len(said) else None, s.to_numpy(dtype=object))
     return pd.Series(out, index=s.index, name=s.name)
 
@@ -350,6 +355,7 @@ def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
 
 
 _FORMULA_START = r"^[=+\-@\t\r]"  # what a spreadsheet would read as the start of a formula
+_FORMULA_FIRST = "=+-@\t\r"  # the same characters, for text_matches' first byte
 _DIGITS_AS_TEXT = r'="\d+"'  # how csv_rounded keeps a code's digits: a formula giving only that text
 
 
@@ -373,12 +379,13 @@ def _write_url(tables: dict[str, pd.DataFrame], out: StudyURL, *, main: str, met
     return [f"{out} → {', '.join(named)}"]
 
 
-def text_matches(s: pd.Series, pattern: str) -> np.ndarray | None:
+def text_matches(s: pd.Series, pattern: str, *, first: str = "") -> np.ndarray | None:
     """Where the text cells of ``s`` match the regular expression ``pattern``; ``None`` if it holds no text.
 
     Matched by Arrow's compute kernel (RE2, in C++) rather than a Python call per cell: a province's
     enterprise table has a million cells per column. A column mixing text with other values is matched
-    on its text cells (the others never match).
+    on its text cells (the others never match). With ``first``, the ASCII characters every match starts
+    with, only the cells starting with one of them are matched (found from the text's bytes at once).
 
     Parameters
     ----------
@@ -386,6 +393,8 @@ def text_matches(s: pd.Series, pattern: str) -> np.ndarray | None:
         A text column (object or string dtype).
     pattern : str
         The expression, searched anywhere unless anchored with ``^``/``$``.
+    first : str, optional
+        ASCII characters a match must start with (a pattern anchored with ``^``).
 
     Returns
     -------
@@ -395,6 +404,8 @@ def text_matches(s: pd.Series, pattern: str) -> np.ndarray | None:
     Examples
     --------
     >>> text_matches(pd.Series(["=1+1", None, "园区", 3]), r"^[=+@]").tolist()
+    [True, False, False, False]
+    >>> text_matches(pd.Series(["0601", "园区0601", "", None]), r"^0\\d+$", first="0").tolist()
     [True, False, False, False]
     >>> text_matches(pd.Series([None, 1.5]), "x") is None
     True
@@ -409,15 +420,56 @@ def text_matches(s: pd.Series, pattern: str) -> np.ndarray | None:
         if not text.any():
             return None
         out = np.zeros(len(s), dtype=bool)
-        out[text] = pc.match_substring_regex(pa.array(s[text], type=pa.string()), pattern).to_numpy(
-            zero_copy_only=False
-        )
+        out[text] = text_matches(s[text].astype(str), pattern, first=first)
         return out
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None
-    return pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+    if not first:
+        return pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+    out = np.zeros(len(arr), dtype=bool)
+    maybe = np.flatnonzero(np.isin(first_bytes(arr), np.frombuffer(first.encode("ascii"), dtype=np.uint8)))
+    if len(maybe):
+        found = pc.match_substring_regex(arr.take(pa.array(maybe)), pattern).fill_null(False)
+        out[maybe] = found.to_numpy(zero_copy_only=False)
+    return out
+
+
+def first_bytes(arr) -> np.ndarray:
+    """The first byte of each cell of an Arrow text array (0 where a cell is empty or missing).
+
+    Read from the array's offsets and data buffers, with no string made: an ASCII character at the start
+    of a cell is its first byte (a UTF-8 character of several bytes never starts with an ASCII one).
+
+    Parameters
+    ----------
+    arr : pyarrow.Array
+        A ``string`` or ``large_string`` array.
+
+    Returns
+    -------
+    np.ndarray of uint8
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> first_bytes(pa.array(["=A", "", None, "园"]).slice(0)).tolist()
+    [61, 0, 0, 229]
+    """
+    import pyarrow as pa
+
+    _, offsets, data = arr.buffers()
+    wide = pa.types.is_large_string(arr.type)
+    at: np.ndarray = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32)
+    at = at[arr.offset : arr.offset + len(arr) + 1]
+    text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    out = np.zeros(len(arr), dtype=np.uint8)
+    has = at[1:] > at[:-1]
+    if arr.null_count:
+        has &= arr.is_valid().to_numpy(zero_copy_only=False)
+    out[has] = text[at[:-1][has]]
+    return out
 
 
 def inert_text(df: pd.DataFrame) -> pd.DataFrame:
@@ -441,19 +493,23 @@ def inert_text(df: pd.DataFrame) -> pd.DataFrame:
     >>> inert_text(pd.DataFrame({"name": ["=1+1", "园区", "@A1"], "x": [-1, 2, 3]})).values.tolist()
     [["'=1+1", -1], ['园区', 2], ["'@A1", 3]]
     """
-    out = df
+    fixed = {}
     for c in df.columns:
         s = df[c]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
-            starts = text_matches(s, _FORMULA_START)
-            if starts is None:  # no text in the column at all
+            starts = text_matches(s, _FORMULA_START, first=_FORMULA_FIRST)
+            if starts is None or not starts.any():  # no text in the column, or none a formula
                 continue
-            bad = starts & ~text_matches(s, f"^{_DIGITS_AS_TEXT}$")  # type: ignore[operator]
+            bad = starts & ~text_matches(s, f"^{_DIGITS_AS_TEXT}$", first="=")  # type: ignore[operator]
             if bad.any():
-                out = out.copy() if out is df else out
-                fixed = s.astype(object)
-                fixed[bad] = "'" + s[bad].astype(str)
-                out[c] = fixed
+                column = s.astype(object)
+                column[bad] = "'" + s[bad].astype(str)
+                fixed[c] = column
+    if not fixed:
+        return df
+    out = df.copy(deep=False)
+    for c, column in fixed.items():
+        out[c] = column
     return out
 
 
@@ -483,19 +539,20 @@ def csv_rounded(df: pd.DataFrame, *, keep_digits: bool) -> pd.DataFrame:
     >>> csv_rounded(t, keep_digits=True).values.tolist()
     [['="3206120001234567"', 1.234568], ['L1', 2.0]]
     """
-    out = df.copy()
-    for c in out.columns:
-        s = out[c]
+    columns = {}
+    for c in df.columns:
+        s = df[c]
         if pd.api.types.is_float_dtype(s):
-            out[c] = s.round(csv_decimals(str(c), s))
+            columns[c] = s.round(csv_decimals(str(c), s))
         elif keep_digits and (s.dtype == object or pd.api.types.is_string_dtype(s)):
-            spoilt = text_matches(s, LONG_DIGITS.pattern)
-            if spoilt is None:  # no text in the column
-                continue
-            if spoilt.any():
+            spoilt = text_matches(s, LONG_DIGITS.pattern, first="0123456789")
+            if spoilt is not None and spoilt.any():
                 fixed = s.astype(object)
                 fixed[spoilt] = '="' + s[spoilt].astype(str) + '"'
-                out[c] = fixed
+                columns[c] = fixed
+    out = df.copy(deep=False)  # the table's own columns, the changed ones replaced
+    for c, column in columns.items():
+        out[c] = column
     return out
 
 
