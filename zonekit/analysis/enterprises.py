@@ -261,7 +261,9 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 def _text(values: pd.Series) -> pa.Array:
     """A column as Arrow text (missing values null)."""
-    text = pa.array(values.astype("string"), type=pa.large_string())
+    # the column's array, not the Series: Arrow asking a Series for ``__arrow_array__`` looks the name up
+    # in its index (a hash table of every enterprise id built for nothing)
+    text = pa.array(pd.Series(values).astype("string").array, type=pa.large_string())
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
@@ -271,9 +273,20 @@ def _record_rows(keys: pa.Array, records: pa.Array) -> np.ndarray:
     return pc.fill_null(at, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _among(keys: pa.Array, others: pa.Array) -> np.ndarray:
-    """Whether each key is among ``others`` (a missing key never is)."""
-    return pc.is_in(keys, value_set=others, skip_nulls=True).to_numpy(zero_copy_only=False)
+def _among(keys: pa.Array, others: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each key is among ``others``, and each of ``others`` among the keys (a missing one never is).
+
+    Both sides numbered by one hash of their text (:func:`pyarrow.compute.dictionary_encode`), then
+    matched as integers.
+    """
+    codes = pc.dictionary_encode(pa.concat_arrays([keys, others])).indices
+    number = pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    mine, theirs = number[: len(keys)], number[len(keys) :]
+    slots = int(number.max(initial=-1)) + 2  # the last slot stands for a missing key (-1)
+    in_mine, in_theirs = np.zeros(slots, dtype=bool), np.zeros(slots, dtype=bool)
+    in_mine[mine], in_theirs[theirs] = True, True
+    in_mine[-1] = in_theirs[-1] = False
+    return in_theirs[mine], in_mine[theirs]
 
 
 def _with_records(agg: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -330,17 +343,21 @@ def unmatched_enterprises(firms: pd.DataFrame, enterprises: pd.DataFrame) -> pd.
     >>> unmatched_enterprises(firms, layer).values.tolist()
     [['C', '丙', 'no_parcels'], ['B', None, 'no_record']]
     """
-    on_parcels, listed = key_array(firms["enterprise_id"]), key_array(enterprises["enterprise_id"])
-    lonely = enterprises[~_among(listed, on_parcels)]
-    stray = firms[~_among(on_parcels, listed)]
+    recorded, used = _among(key_array(firms["enterprise_id"]), key_array(enterprises["enterprise_id"]))
+    lonely, stray = enterprises[~used], firms[~recorded]
     names = lonely["name"] if "name" in lonely else pd.Series(None, index=lonely.index, dtype=object)
     return pd.DataFrame(
         {
-            "enterprise_id": [*lonely["enterprise_id"].astype(str), *stray["enterprise_id"].astype(str)],
-            "name": pd.Series(
-                [*names.astype(object).where(names.notna(), None), *([None] * len(stray))], dtype=object
+            "enterprise_id": pd.concat(
+                [lonely["enterprise_id"].astype(str), stray["enterprise_id"].astype(str)], ignore_index=True
             ),
-            "problem": ["no_parcels"] * len(lonely) + ["no_record"] * len(stray),
+            "name": pd.Series(
+                np.concatenate(
+                    [names.to_numpy(dtype=object, na_value=None), np.full(len(stray), None, dtype=object)]
+                ),
+                dtype=object,
+            ),
+            "problem": np.repeat(["no_parcels", "no_record"], [len(lonely), len(stray)]),
         }
     )
 

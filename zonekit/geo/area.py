@@ -54,7 +54,22 @@ def _centre_terms(lon0: np.ndarray, lat0: np.ndarray) -> tuple[np.ndarray, np.nd
     return sin_b0, cos_b0, _A * m0 / (_RQ * cos_b0)
 
 
+LAEA_BLOCK = 32_768  # points projected at once: the temporaries of a block stay in the CPU's cache
+
+
 def _laea(lon, lat, lon0, sin_b0, cos_b0, d) -> tuple[np.ndarray, np.ndarray]:
+    parts = (lon, lat, lon0, sin_b0, cos_b0, d)
+    n = len(lon) if np.ndim(lon) else 0
+    if n > LAEA_BLOCK and all(np.shape(p) == (n,) for p in parts):  # block by block, the same arithmetic
+        x, y = np.empty(n), np.empty(n)
+        for lo in range(0, n, LAEA_BLOCK):
+            at = slice(lo, lo + LAEA_BLOCK)
+            x[at], y[at] = _laea_block(*(p[at] for p in parts))
+        return x, y
+    return _laea_block(*parts)
+
+
+def _laea_block(lon, lat, lon0, sin_b0, cos_b0, d) -> tuple[np.ndarray, np.ndarray]:
     lam = np.radians(lon - lon0)
     sin_b = np.clip(_q(np.sin(np.radians(lat))) / _QP, -1, 1)
     cos_b = np.sqrt(1 - sin_b * sin_b)
@@ -357,13 +372,14 @@ def _geographic_area(r: Rings, bounds: np.ndarray) -> np.ndarray:
     lon0[with_rings], lat0[with_rings] = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     terms = _centre_terms(lon0, lat0)
     owner = ring_geom[ring_of]
-    px, py = _laea(xy[:, 0], xy[:, 1], lon0[owner], *(t[owner] for t in terms))
-    # shoelace per ring (rings are closed: consecutive pairs inside a ring are its edges)
-    e = r.edges
-    edge_terms = _edge_terms(
-        px[e], py[e], px[e + 1], py[e + 1], xy[e], xy[e + 1], lon0[owner][e], lat0[owner][e]
-    )
-    signed = np.bincount(ring_of[e], weights=edge_terms, minlength=n_rings)
+    vlon0, vlat0 = lon0[owner], lat0[owner]
+    px, py = _laea(xy[:, 0], xy[:, 1], vlon0, *(t[owner] for t in terms))
+    # shoelace per ring (rings are closed: consecutive pairs inside a ring are its edges), over every pair
+    # of consecutive vertices by slicing, no gathers; a pair straddling two rings adds an exact 0
+    edge = ring_of[1:] == ring_of[:-1]
+    edge_terms = _edge_terms(px[:-1], py[:-1], px[1:], py[1:], xy[:-1], xy[1:], vlon0, vlat0, edge=edge)
+    edge_terms[~edge] = 0.0
+    signed = np.bincount(ring_of[:-1], weights=edge_terms, minlength=n_rings)
     area = np.where(r.is_ext, np.abs(signed), -np.abs(signed))
     return np.bincount(ring_geom, weights=area, minlength=r.n_geoms)
 
@@ -381,6 +397,8 @@ def _edge_terms(
     ll2: np.ndarray,
     lon0: np.ndarray,
     lat0: np.ndarray,
+    *,
+    edge: np.ndarray | None = None,
 ) -> np.ndarray:
     """Signed area term of each edge: its shoelace term in the projection plus the long-edge correction.
 
@@ -391,11 +409,13 @@ def _edge_terms(
     edge of length L the gap grows as L³ (about 1e-6 of the area for 5 km edges). For every edge longer
     than ``LONG_EDGE_M`` the geodesic midpoint is found (vectorised :meth:`pyproj.Geod.inv`/``fwd``) and
     the parabolic segment between arc and chord — 4/3 of the triangle chord–midpoint, signed like the
-    shoelace terms — is added.
+    shoelace terms — is added. With ``edge``, only the pairs it marks are edges (the others' terms are
+    left as they come, to be dropped by the caller).
     """
     terms = 0.5 * (x1 * y2 - x2 * y1)
     dx, dy = x2 - x1, y2 - y1
-    i = np.flatnonzero(dx * dx + dy * dy > LONG_EDGE_M**2)
+    long = dx * dx + dy * dy > LONG_EDGE_M**2
+    i = np.flatnonzero(long if edge is None else long & edge)
     if len(i):
         lon1, lat1, lon2, lat2 = ll1[i, 0], ll1[i, 1], ll2[i, 0], ll2[i, 1]
         az, _, dist = _GEOD.inv(lon1, lat1, lon2, lat2)

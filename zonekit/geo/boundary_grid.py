@@ -207,15 +207,14 @@ def box_pairs(a_bounds: np.ndarray, b_bounds: np.ndarray) -> tuple[np.ndarray, n
     wide = good[width > limit]
     narrow = good[width <= limit]
     order = narrow[np.argsort(b_bounds[narrow, 0], kind="stable")]
-    left = b_bounds[order, 0]
+    # the sides in that order, each contiguous: a unit's slab is a slice of each, no gather
+    left, bottom, right, top = np.ascontiguousarray(b_bounds[order].T)
     reach = float(width[width <= limit].max()) if len(narrow) else 0.0
     ais, bis = [], []
     for i in np.flatnonzero(np.isfinite(a_bounds).all(axis=1)):  # one unit at a time
         x0, y0, x1, y1 = a_bounds[i]
         lo, hi = np.searchsorted(left, x0 - reach, "left"), np.searchsorted(left, x1, "right")
-        cand = order[lo:hi]
-        bb = b_bounds[cand]
-        cand = cand[(bb[:, 2] >= x0) & (bb[:, 1] <= y1) & (bb[:, 3] >= y0)]
+        cand = order[lo:hi][(right[lo:hi] >= x0) & (bottom[lo:hi] <= y1) & (top[lo:hi] >= y0)]
         if len(wide):
             wb = b_bounds[wide]
             cand = np.concatenate(
