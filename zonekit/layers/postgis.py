@@ -268,8 +268,6 @@ def read_tables(url: str | StudyURL, names: Sequence[str] | None = None) -> dict
     dict
         Table name → frame, geometry renamed ``geometry``.
     """
-    import adbc_driver_postgresql.dbapi as adbc
-
     u = as_url(url)
     with engine(u).connect() as con:
         catalog = _catalog(con, u.schema)
@@ -279,9 +277,7 @@ def read_tables(url: str | StudyURL, names: Sequence[str] | None = None) -> dict
         if t.geometry is not None:  # the whole table as one chunk, read as Arrow (see read_chunks)
             out[name] = next(_arrow_chunks(u, name, t, t.attributes, 1 << 62))
             continue
-        with adbc.connect(u.libpq_url()) as db, db.cursor() as cur:
-            cur.execute(f"SELECT * FROM {_q(u.schema)}.{_q(name)}{t.order}")
-            df = cur.fetch_arrow_table().to_pandas()
+        df = _arrow_table(u, f"SELECT * FROM {_q(u.schema)}.{_q(name)}{t.order}").to_pandas()
         out[name] = df.drop(columns=[c for c in ("zonekit_row",) if c in df])
     return out
 

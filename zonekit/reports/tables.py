@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import string
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from pathlib import Path
@@ -354,8 +355,8 @@ def finite_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFra
     return out, notes
 
 
-_FORMULA_START = r"^[=+\-@\t\r]"  # what a spreadsheet would read as the start of a formula
-_FORMULA_FIRST = "=+-@\t\r"  # the same characters, for text_matches' first byte
+_FORMULA_FIRST = "=+-@\t\r"  # what a spreadsheet would read as the start of a formula
+_FORMULA_START = f"^[{re.escape(_FORMULA_FIRST)}]"  # the same, as an expression
 _DIGITS_AS_TEXT = r'="\d+"'  # how csv_rounded keeps a code's digits: a formula giving only that text
 
 
@@ -545,7 +546,7 @@ def csv_rounded(df: pd.DataFrame, *, keep_digits: bool) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(s):
             columns[c] = s.round(csv_decimals(str(c), s))
         elif keep_digits and (s.dtype == object or pd.api.types.is_string_dtype(s)):
-            spoilt = text_matches(s, LONG_DIGITS.pattern, first="0123456789")
+            spoilt = text_matches(s, LONG_DIGITS.pattern, first=string.digits)
             if spoilt is not None and spoilt.any():
                 fixed = s.astype(object)
                 fixed[spoilt] = '="' + s[spoilt].astype(str) + '"'
